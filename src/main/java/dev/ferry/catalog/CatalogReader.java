@@ -1,0 +1,157 @@
+package dev.ferry.catalog;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Discovers user tables from pg_catalog: five queries, whatever the number of tables. */
+public final class CatalogReader {
+
+  /** Ferry's own control schema and Flyway's history table are never data to sync. */
+  private static final String USER_TABLES = """
+      SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+        AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'ferry') AND n.nspname NOT LIKE 'pg\\_%'
+        AND c.relname <> 'flyway_schema_history'
+        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                        AND d.objid = c.oid AND d.deptype = 'e')""";
+
+  private static final String TABLES = """
+      SELECT n.nspname, c.relname, c.relkind = 'p' AS partitioned
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.oid IN (%s)""".formatted(USER_TABLES);
+
+  private static final String COLUMNS = """
+      SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull,
+             pg_get_expr(d.adbin, d.adrelid) AS default_expr, a.attidentity::text AS identity,
+             a.attgenerated <> '' AS generated, a.attcollation <> 0 AS collatable
+      FROM pg_attribute a
+      JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+      WHERE c.oid IN (%s) AND a.attnum > 0 AND NOT a.attisdropped
+      ORDER BY n.nspname, c.relname, a.attnum""".formatted(USER_TABLES);
+
+  private static final String FOREIGN_KEYS = """
+      SELECT n.nspname, c.relname, con.conname, con.condeferrable,
+             ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(num, ord)
+                   JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num ORDER BY k.ord)::text[] AS cols,
+             fn.nspname AS ref_schema, fc.relname AS ref_table,
+             ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(num, ord)
+                   JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num ORDER BY k.ord)::text[] AS ref_cols
+      FROM pg_constraint con
+      JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_class fc ON fc.oid = con.confrelid JOIN pg_namespace fn ON fn.oid = fc.relnamespace
+      WHERE con.contype = 'f' AND con.conparentid = 0 AND c.oid IN (%s)
+      ORDER BY n.nspname, c.relname, con.conname""".formatted(USER_TABLES);
+
+  private static final String INDEXES = """
+      SELECT n.nspname, c.relname, ic.relname AS index_name, pg_get_indexdef(i.indexrelid) AS definition,
+             i.indisunique, i.indisprimary,
+             EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid
+                     AND k.contype IN ('p', 'u', 'x')) AS backs_constraint,
+             i.indpred IS NOT NULL AS partial, i.indexprs IS NOT NULL AS expression, i.indisvalid,
+             ARRAY(SELECT a.attname FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(num, ord)
+                   JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num
+                   WHERE k.ord <= i.indnkeyatts ORDER BY k.ord)::text[] AS cols
+      FROM pg_index i
+      JOIN pg_class ic ON ic.oid = i.indexrelid
+      JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.oid IN (%s)
+      ORDER BY n.nspname, c.relname, ic.relname""".formatted(USER_TABLES);
+
+  /** Sequences owned by a column: serial (deptype a) and identity (deptype i). */
+  private static final String SEQUENCES = """
+      SELECT n.nspname, c.relname, a.attname, s.oid::regclass::text AS sequence
+      FROM pg_depend d
+      JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
+      JOIN pg_class c ON c.oid = d.refobjid JOIN pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+      WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
+        AND d.deptype IN ('a', 'i') AND c.oid IN (%s)""".formatted(USER_TABLES);
+
+  private CatalogReader() {}
+
+  public static Future<Catalog> read(SqlClient db) {
+    Future<List<Row>> tables = rows(db, TABLES);
+    Future<List<Row>> columns = rows(db, COLUMNS);
+    Future<List<Row>> fks = rows(db, FOREIGN_KEYS);
+    Future<List<Row>> indexes = rows(db, INDEXES);
+    Future<List<Row>> sequences = rows(db, SEQUENCES);
+    return Future.all(tables, columns, fks, indexes, sequences)
+        .map(all -> assemble(tables.result(), columns.result(), fks.result(), indexes.result(), sequences.result()));
+  }
+
+  private static Future<List<Row>> rows(SqlClient db, String sql) {
+    return db.query(sql).execute().map(rs -> {
+      List<Row> out = new ArrayList<>();
+      rs.forEach(out::add);
+      return out;
+    });
+  }
+
+  private static TableName nameOf(Row r) {
+    return new TableName(r.getString(0), r.getString(1));
+  }
+
+  private static Catalog assemble(List<Row> tableRows, List<Row> columnRows, List<Row> fkRows, List<Row> indexRows,
+      List<Row> sequenceRows) {
+    Map<TableName, List<Column>> columns = new HashMap<>();
+    for (Row r : columnRows) {
+      columns.computeIfAbsent(nameOf(r), k -> new ArrayList<>()).add(new Column(
+          r.getString("attname"), r.getString("type"), r.getBoolean("attnotnull"), r.getString("default_expr"),
+          r.getString("identity"), r.getBoolean("generated"), r.getBoolean("collatable")));
+    }
+    Map<TableName, List<ForeignKey>> fks = new HashMap<>();
+    for (Row r : fkRows) {
+      TableName t = nameOf(r);
+      fks.computeIfAbsent(t, k -> new ArrayList<>()).add(new ForeignKey(r.getString("conname"), t,
+          strings(r, "cols"), new TableName(r.getString("ref_schema"), r.getString("ref_table")),
+          strings(r, "ref_cols"), r.getBoolean("condeferrable")));
+    }
+    Map<TableName, List<IndexInfo>> indexes = new HashMap<>();
+    Map<TableName, List<String>> primaryKeys = new HashMap<>();
+    for (Row r : indexRows) {
+      TableName t = nameOf(r);
+      IndexInfo index = new IndexInfo(r.getString("index_name"), r.getString("definition"),
+          r.getBoolean("indisunique"), r.getBoolean("backs_constraint"), r.getBoolean("partial"),
+          r.getBoolean("expression"), r.getBoolean("indisvalid"), strings(r, "cols"));
+      indexes.computeIfAbsent(t, k -> new ArrayList<>()).add(index);
+      if (r.getBoolean("indisprimary")) {
+        primaryKeys.put(t, index.columns());
+      }
+    }
+    Map<TableName, Map<String, String>> sequences = new HashMap<>();
+    for (Row r : sequenceRows) {
+      sequences.computeIfAbsent(nameOf(r), k -> new LinkedHashMap<>()).put(r.getString("attname"),
+          r.getString("sequence"));
+    }
+    Map<TableName, TableInfo> tables = new TreeMap<>();
+    for (Row r : tableRows) {
+      TableName t = nameOf(r);
+      List<Column> cols = columns.getOrDefault(t, List.of());
+      List<IndexInfo> idx = indexes.getOrDefault(t, List.of());
+      // Keys Ferry can match rows by: valid, total (not partial), plain-column unique indexes on NOT NULL columns.
+      List<List<String>> uniqueKeys = idx.stream()
+          .filter(i -> i.unique() && i.valid() && !i.partial() && !i.expression())
+          .map(IndexInfo::columns)
+          .filter(k -> k.stream().allMatch(c -> cols.stream().anyMatch(col -> col.name().equals(c) && col.notNull())))
+          .toList();
+      tables.put(t, new TableInfo(t, r.getBoolean("partitioned"), List.copyOf(cols),
+          primaryKeys.getOrDefault(t, List.of()), uniqueKeys, fks.getOrDefault(t, List.of()), idx,
+          sequences.getOrDefault(t, Map.of())));
+    }
+    return new Catalog(tables);
+  }
+
+  private static List<String> strings(Row r, String column) {
+    String[] values = r.getArrayOfStrings(column);
+    return values == null ? List.of() : Arrays.asList(values);
+  }
+}

@@ -1,0 +1,16 @@
+package dev.ferry.catalog;
+
+import java.util.List;
+
+/**
+ * An index. {@code definition} is {@code pg_get_indexdef}; {@code backsConstraint} marks the indexes of primary
+ * key, unique and exclusion constraints, which belong to the schema rather than to index sync.
+ */
+public record IndexInfo(String name, String definition, boolean unique, boolean backsConstraint, boolean partial,
+    boolean expression, boolean valid, List<String> columns) {
+
+  /** The definition without the index's own name, to compare indexes that are the same under other names. */
+  public String shape() {
+    return definition.replaceFirst("INDEX \\S+ ON (ONLY )?", "INDEX ON ");
+  }
+}

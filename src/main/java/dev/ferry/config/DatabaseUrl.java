@@ -1,0 +1,270 @@
+package dev.ferry.config;
+
+import io.vertx.core.net.ClientSSLOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.pgclient.PgConnectOptions;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A libpq-style connection URL ({@code postgresql://user:pass@host:port/db?sslmode=require}).
+ * The password is kept out of {@link #toString()}: every place that prints a URL prints {@link #redacted()}.
+ */
+public final class DatabaseUrl {
+  private static final Set<String> KNOWN_PARAMS =
+      Set.of("sslmode", "sslrootcert", "connect_timeout", "application_name");
+
+  private final String host;
+  private final int port;
+  private final String database;
+  private final String user;
+  private final String password;
+  private final SslMode sslMode;
+  private final String sslRootCert;
+  private final Integer connectTimeoutSeconds;
+
+  private DatabaseUrl(String host, int port, String database, String user, String password, SslMode sslMode,
+      String sslRootCert, Integer connectTimeoutSeconds) {
+    this.host = host;
+    this.port = port;
+    this.database = database;
+    this.user = user;
+    this.password = password;
+    this.sslMode = sslMode;
+    this.sslRootCert = sslRootCert;
+    this.connectTimeoutSeconds = connectTimeoutSeconds;
+  }
+
+  /** Parses {@code url}; {@code key} names where it came from, for the error message. */
+  public static DatabaseUrl parse(String url, String key) {
+    if (url == null || url.isBlank()) {
+      throw new ConfigException(key, "no database URL given");
+    }
+    String rest;
+    if (url.startsWith("postgresql://")) {
+      rest = url.substring("postgresql://".length());
+    } else if (url.startsWith("postgres://")) {
+      rest = url.substring("postgres://".length());
+    } else {
+      throw new ConfigException(key, "a database URL must start with postgresql:// or postgres:// (got '"
+          + scrub(url) + "')");
+    }
+    String query = "";
+    int q = rest.indexOf('?');
+    if (q >= 0) {
+      query = rest.substring(q + 1);
+      rest = rest.substring(0, q);
+    }
+    String path = "";
+    int slash = rest.indexOf('/');
+    if (slash >= 0) {
+      path = rest.substring(slash + 1);
+      rest = rest.substring(0, slash);
+    }
+    String userInfo = null;
+    int at = rest.lastIndexOf('@');
+    if (at >= 0) {
+      userInfo = rest.substring(0, at);
+      rest = rest.substring(at + 1);
+    }
+    String user = null;
+    String password = null;
+    if (userInfo != null) {
+      int colon = userInfo.indexOf(':');
+      user = decode(colon >= 0 ? userInfo.substring(0, colon) : userInfo, key, "user");
+      password = colon >= 0 ? decode(userInfo.substring(colon + 1), key, "password") : null;
+    }
+    String host = rest;
+    int port = 5432;
+    if (host.startsWith("[")) {
+      int close = host.indexOf(']');
+      if (close < 0) {
+        throw new ConfigException(key, "unclosed '[' in the host of the database URL");
+      }
+      String after = host.substring(close + 1);
+      host = host.substring(1, close);
+      if (after.startsWith(":")) {
+        port = parsePort(after.substring(1), key);
+      }
+    } else {
+      int colon = host.lastIndexOf(':');
+      if (colon >= 0) {
+        port = parsePort(host.substring(colon + 1), key);
+        host = host.substring(0, colon);
+      }
+    }
+    if (host.isEmpty()) {
+      host = "localhost";
+    }
+    String database = path.isEmpty() ? null : decode(path, key, "database name");
+
+    Map<String, String> params = new LinkedHashMap<>();
+    for (String pair : query.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String name = eq >= 0 ? pair.substring(0, eq) : pair;
+      String value = eq >= 0 ? decode(pair.substring(eq + 1), key, name) : "";
+      if (!KNOWN_PARAMS.contains(name)) {
+        throw new ConfigException(key, "unsupported URL parameter '" + name + "' (supported: " + KNOWN_PARAMS + ")");
+      }
+      params.put(name, value);
+    }
+    SslMode ssl = SslMode.parse(params.getOrDefault("sslmode", "prefer"), key);
+    String rootCert = params.get("sslrootcert");
+    if ((ssl == SslMode.VERIFY_CA || ssl == SslMode.VERIFY_FULL) && rootCert == null) {
+      Path home = Path.of(System.getProperty("user.home"), ".postgresql", "root.crt");
+      if (!Files.isReadable(home)) {
+        throw new ConfigException(key, "sslmode=" + ssl.libpqName()
+            + " needs a CA certificate: add sslrootcert=/path/to/ca.pem to the URL (or provide " + home + ")");
+      }
+      rootCert = home.toString();
+    }
+    if (rootCert != null && !Files.isReadable(Path.of(rootCert))) {
+      throw new ConfigException(key, "sslrootcert file '" + rootCert + "' cannot be read");
+    }
+    Integer timeout = null;
+    if (params.containsKey("connect_timeout")) {
+      timeout = parseInt(params.get("connect_timeout"), key, "connect_timeout");
+    }
+    if (user == null || user.isEmpty()) {
+      user = System.getProperty("user.name");
+    }
+    if (database == null) {
+      database = user;
+    }
+    return new DatabaseUrl(host, port, database, user, password, ssl, rootCert, timeout);
+  }
+
+  /** Removes anything that looks like a password from a string that failed to parse as a URL. */
+  public static String scrub(String text) {
+    return text == null ? null : text.replaceAll("(://[^:/@\\s]*):[^@\\s]*@", "$1:***@");
+  }
+
+  private static String decode(String s, String key, String what) {
+    try {
+      return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key, "bad percent-encoding in the " + what + " of the database URL");
+    }
+  }
+
+  private static int parsePort(String s, String key) {
+    int port = parseInt(s, key, "port");
+    if (port < 1 || port > 65535) {
+      throw new ConfigException(key, "port " + port + " is out of range");
+    }
+    return port;
+  }
+
+  private static int parseInt(String s, String key, String what) {
+    try {
+      return Integer.parseInt(s);
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key, what + " '" + s + "' is not a number");
+    }
+  }
+
+  /**
+   * Options for the reactive client, with libpq's sslmode meaning: prefer/require encrypt without checking the
+   * certificate (unless a root certificate is given, as libpq does), verify-ca checks the chain, verify-full the
+   * chain and the host name.
+   */
+  public PgConnectOptions connectOptions() {
+    PgConnectOptions options = new PgConnectOptions()
+        .setHost(host).setPort(port).setDatabase(database).setUser(user)
+        .setCachePreparedStatements(true)
+        .setPipeliningLimit(256);
+    if (password != null) {
+      options.setPassword(password);
+    }
+    options.setSslMode(switch (sslMode) {
+      case DISABLE -> io.vertx.pgclient.SslMode.DISABLE;
+      case ALLOW -> io.vertx.pgclient.SslMode.ALLOW;
+      case PREFER -> io.vertx.pgclient.SslMode.PREFER;
+      case REQUIRE -> sslRootCert != null ? io.vertx.pgclient.SslMode.VERIFY_CA : io.vertx.pgclient.SslMode.REQUIRE;
+      case VERIFY_CA -> io.vertx.pgclient.SslMode.VERIFY_CA;
+      case VERIFY_FULL -> io.vertx.pgclient.SslMode.VERIFY_FULL;
+    });
+    ClientSSLOptions ssl = new ClientSSLOptions();
+    if (sslRootCert != null) {
+      ssl.setTrustOptions(new PemTrustOptions().addCertPath(sslRootCert));
+    } else {
+      ssl.setTrustAll(true);
+    }
+    if (sslMode == SslMode.VERIFY_FULL) {
+      ssl.setHostnameVerificationAlgorithm("HTTPS");
+    } else {
+      ssl.setHostnameVerificationAlgorithm("");
+    }
+    options.setSslOptions(ssl);
+    // Both sides render values identically, so text comparison of a column means equality of its value.
+    Map<String, String> props = new LinkedHashMap<>(PgConnectOptions.DEFAULT_PROPERTIES);
+    props.put("application_name", "ferry");
+    props.put("DateStyle", "ISO");
+    props.put("TimeZone", "UTC");
+    props.put("IntervalStyle", "postgres");
+    props.put("extra_float_digits", "3");
+    props.put("bytea_output", "hex");
+    options.setProperties(props);
+    return options;
+  }
+
+  /** The same URL with another database name (the demo and tests create databases next to a server URL). */
+  public DatabaseUrl withDatabase(String otherDatabase) {
+    return new DatabaseUrl(host, port, otherDatabase, user, password, sslMode, sslRootCert, connectTimeoutSeconds);
+  }
+
+  public String host() { return host; }
+  public int port() { return port; }
+  public String database() { return database; }
+  public String user() { return user; }
+  public SslMode sslMode() { return sslMode; }
+  public Integer connectTimeoutSeconds() { return connectTimeoutSeconds; }
+  public boolean hasPassword() { return password != null; }
+
+  /** A URL for psql-style tools; carries the password, so never print it. */
+  public String toLibpqUrl() {
+    StringBuilder sb = new StringBuilder("postgresql://");
+    sb.append(encode(user));
+    if (password != null) {
+      sb.append(':').append(encode(password));
+    }
+    sb.append('@').append(host.contains(":") ? "[" + host + "]" : host).append(':').append(port)
+        .append('/').append(encode(database)).append("?sslmode=").append(sslMode.libpqName());
+    if (sslRootCert != null) {
+      sb.append("&sslrootcert=").append(encode(sslRootCert));
+    }
+    return sb.toString();
+  }
+
+  private static String encode(String s) {
+    return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  /** The URL with the password replaced by {@code ***}: the only form that is ever printed or logged. */
+  public String redacted() {
+    return "postgresql://" + user + (password != null ? ":***" : "") + "@"
+        + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/" + database
+        + "?sslmode=" + sslMode.libpqName();
+  }
+
+  @Override
+  public String toString() {
+    return redacted();
+  }
+
+  /** Replaces this URL's password wherever it occurs in {@code text}, raw or percent-encoded. */
+  public String scrubPassword(String text) {
+    if (text == null || password == null || password.isEmpty()) {
+      return text;
+    }
+    return text.replace(password, "***").replace(encode(password), "***");
+  }
+}

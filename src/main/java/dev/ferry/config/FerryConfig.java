@@ -1,0 +1,184 @@
+package dev.ferry.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Validated configuration. Built once per command from conf/ferry.yaml, the environment and flags. */
+public record FerryConfig(
+    DatabaseUrl source,
+    DatabaseUrl target,
+    int poolSize,
+    int connectTimeoutSeconds,
+    int batchSize,
+    int pipeline,
+    int retries,
+    long retryBaseDelayMs,
+    double mirrorMaxDeleteShare,
+    List<String> include,
+    List<String> exclude,
+    Map<String, TableSettings> tables) {
+
+  public DatabaseUrl requireSource() {
+    if (source == null) {
+      throw new ConfigException("source", "no source database: pass --source, or set FERRY_SOURCE_URL or DATABASE_URL");
+    }
+    return source;
+  }
+
+  public DatabaseUrl requireTarget() {
+    if (target == null) {
+      throw new ConfigException("target",
+          "no target database: pass --target, or set FERRY_TARGET_URL or RAILWAY_DATABASE_URL");
+    }
+    return target;
+  }
+
+  public TableSettings settingsFor(String qualifiedName, String bareName) {
+    TableSettings s = tables.get(qualifiedName);
+    return s != null ? s : tables.getOrDefault(bareName, TableSettings.DEFAULT);
+  }
+
+  /**
+   * Reads the merged configuration document. {@code origins} says where each URL came from ("--source",
+   * "FERRY_SOURCE_URL", …) so that a bad one is reported under the name the user typed.
+   */
+  public static FerryConfig fromJson(JsonObject json, Map<String, String> origins) {
+    JsonObject pool = object(json, "pool");
+    JsonObject sync = object(json, "sync");
+    DatabaseUrl source = url(json, "source", origins);
+    DatabaseUrl target = url(json, "target", origins);
+    int connectTimeout = intIn(pool, "pool.connectTimeoutSeconds", "connectTimeoutSeconds", 10, 1, 600);
+    return new FerryConfig(
+        source, target,
+        intIn(pool, "pool.size", "size", 4, 1, 64),
+        connectTimeout,
+        intIn(sync, "sync.batchSize", "batchSize", 2000, 1, 50_000),
+        intIn(sync, "sync.pipeline", "pipeline", 4, 1, 64),
+        intIn(sync, "sync.retries", "retries", 3, 1, 20),
+        intIn(sync, "sync.retryBaseDelayMs", "retryBaseDelayMs", 1000, 0, 600_000),
+        share(sync),
+        strings(json, "include"),
+        strings(json, "exclude"),
+        tables(json));
+  }
+
+  private static DatabaseUrl url(JsonObject json, String key, Map<String, String> origins) {
+    Object value = json.getValue(key);
+    if (value == null) {
+      return null;
+    }
+    String origin = origins.getOrDefault(key, key);
+    if (!(value instanceof String s)) {
+      throw new ConfigException(origin, "must be a postgresql:// URL string");
+    }
+    return DatabaseUrl.parse(s, origin);
+  }
+
+  private static JsonObject object(JsonObject json, String key) {
+    Object value = json.getValue(key);
+    if (value == null) {
+      return new JsonObject();
+    }
+    if (!(value instanceof JsonObject o)) {
+      throw new ConfigException(key, "must be a mapping");
+    }
+    return o;
+  }
+
+  private static int intIn(JsonObject parent, String key, String field, int dflt, int min, int max) {
+    Object value = parent.getValue(field);
+    if (value == null) {
+      return dflt;
+    }
+    long n;
+    if (value instanceof Number num && num.doubleValue() == Math.rint(num.doubleValue())) {
+      n = num.longValue();
+    } else if (value instanceof String s && s.matches("-?\\d+")) {
+      n = Long.parseLong(s);
+    } else {
+      throw new ConfigException(key, "must be a whole number (got '" + value + "')");
+    }
+    if (n < min || n > max) {
+      throw new ConfigException(key, "must be between " + min + " and " + max + " (got " + n + ")");
+    }
+    return (int) n;
+  }
+
+  private static double share(JsonObject sync) {
+    Object value = sync.getValue("mirrorMaxDeleteShare");
+    if (value == null) {
+      return 0.10;
+    }
+    double d;
+    try {
+      d = value instanceof Number n ? n.doubleValue() : Double.parseDouble(value.toString());
+    } catch (NumberFormatException e) {
+      throw new ConfigException("sync.mirrorMaxDeleteShare", "must be a number between 0 and 1 (got '" + value + "')");
+    }
+    if (!(d >= 0 && d <= 1)) {
+      throw new ConfigException("sync.mirrorMaxDeleteShare", "must be between 0 and 1 (got " + value + ")");
+    }
+    return d;
+  }
+
+  private static List<String> strings(JsonObject json, String key) {
+    Object value = json.getValue(key);
+    if (value == null) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    if (value instanceof String s) {
+      for (String part : s.split(",")) {
+        if (!part.isBlank()) {
+          out.add(part.trim());
+        }
+      }
+      return out;
+    }
+    if (!(value instanceof JsonArray arr)) {
+      throw new ConfigException(key, "must be a list of table names");
+    }
+    for (Object o : arr) {
+      if (!(o instanceof String s) || s.isBlank()) {
+        throw new ConfigException(key, "must be a list of table names (got '" + o + "')");
+      }
+      out.add(s.trim());
+    }
+    return out;
+  }
+
+  private static Map<String, TableSettings> tables(JsonObject json) {
+    JsonObject tables = object(json, "tables");
+    Map<String, TableSettings> out = new LinkedHashMap<>();
+    for (String name : tables.fieldNames()) {
+      String key = "tables." + name;
+      Object value = tables.getValue(name);
+      if (value == null) {
+        continue;
+      }
+      if (!(value instanceof JsonObject t)) {
+        throw new ConfigException(key, "must be a mapping such as {key: [config_id], minRows: 5}");
+      }
+      for (String field : t.fieldNames()) {
+        if (!field.equals("key") && !field.equals("minRows")) {
+          throw new ConfigException(key + "." + field, "unknown setting (known: key, minRows)");
+        }
+      }
+      List<String> keyColumns = strings(t, "key");
+      Object min = t.getValue("minRows");
+      long minRows = 0;
+      if (min != null) {
+        if (!(min instanceof Number n) || n.longValue() < 0 || n.doubleValue() != Math.rint(n.doubleValue())) {
+          throw new ConfigException(key + ".minRows", "must be a whole number of rows, 0 or more (got '" + min + "')");
+        }
+        minRows = n.longValue();
+      }
+      out.put(name, new TableSettings(List.copyOf(keyColumns), minRows));
+    }
+    return out;
+  }
+}

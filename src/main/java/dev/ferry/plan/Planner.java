@@ -1,0 +1,190 @@
+package dev.ferry.plan;
+
+import dev.ferry.catalog.Catalog;
+import dev.ferry.catalog.Column;
+import dev.ferry.catalog.ForeignKey;
+import dev.ferry.catalog.TableInfo;
+import dev.ferry.catalog.TableName;
+import dev.ferry.config.ConfigException;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.config.TableSettings;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/** Turns two catalogs, the configuration and a request into a {@link TablePlan} per selected table. */
+public final class Planner {
+  private final FerryConfig config;
+
+  public Planner(FerryConfig config) {
+    this.config = config;
+  }
+
+  /** The selected source tables: --tables / include narrow, --exclude / exclude remove. Unknown names are errors. */
+  public List<TableInfo> select(Catalog source, SyncOptions options, List<String> warnings) {
+    Set<TableName> chosen = new TreeSet<>(source.tables().keySet());
+    if (!options.tables().isEmpty()) {
+      chosen.retainAll(resolve(source, options.tables(), "--tables"));
+    }
+    if (!config.include().isEmpty()) {
+      chosen.retainAll(resolveLenient(source, config.include(), "include", warnings));
+    }
+    chosen.removeAll(resolve(source, options.exclude(), "--exclude"));
+    chosen.removeAll(resolveLenient(source, config.exclude(), "exclude", warnings));
+    for (String name : config.tables().keySet()) {
+      TableName pattern = TableName.parse(name, "tables." + name);
+      if (source.tables().keySet().stream().noneMatch(pattern::matches)) {
+        warnings.add("configuration tables." + name + " names no table on the source; its settings are ignored");
+      }
+    }
+    return chosen.stream().map(t -> source.tables().get(t)).toList();
+  }
+
+  private static Set<TableName> resolve(Catalog catalog, List<String> names, String key) {
+    Set<TableName> out = new TreeSet<>();
+    for (String name : names) {
+      TableName pattern = TableName.parse(name, key);
+      List<TableName> hits = catalog.tables().keySet().stream().filter(pattern::matches).toList();
+      if (hits.isEmpty()) {
+        throw new ConfigException(key, "no table '" + name + "' on the source (it has: "
+            + catalog.tables().keySet().stream().map(TableName::display).collect(Collectors.joining(", ")) + ")");
+      }
+      if (hits.size() > 1) {
+        throw new ConfigException(key, "'" + name + "' is ambiguous: " + hits + "; qualify it with its schema");
+      }
+      out.addAll(hits);
+    }
+    return out;
+  }
+
+  private static Set<TableName> resolveLenient(Catalog catalog, List<String> names, String key, List<String> warnings) {
+    Set<TableName> out = new TreeSet<>();
+    for (String name : names) {
+      TableName pattern = TableName.parse(name, key);
+      List<TableName> hits = catalog.tables().keySet().stream().filter(pattern::matches).toList();
+      if (hits.isEmpty()) {
+        warnings.add("configuration " + key + " names '" + name + "', which is not on the source");
+      }
+      out.addAll(hits);
+    }
+    return out;
+  }
+
+  /**
+   * Plans the selected tables in load order.
+   *
+   * @param selected source tables that exist on the target (schema validation has checked)
+   */
+  public List<TablePlan> plan(List<TableInfo> selected, Catalog target, TableOrder order) {
+    Map<TableName, TableInfo> bySource = new LinkedHashMap<>();
+    selected.forEach(t -> bySource.put(t.name(), t));
+    Map<TableName, TablePlan> plans = new LinkedHashMap<>();
+    for (TableName name : order.flattened()) {
+      TableInfo src = bySource.get(name);
+      TableInfo tgt = target.table(name).orElseThrow();
+      plans.put(name, planTable(src, tgt, order, plans));
+    }
+    return List.copyOf(plans.values());
+  }
+
+  private TablePlan planTable(TableInfo src, TableInfo tgt, TableOrder order, Map<TableName, TablePlan> earlier) {
+    TableSettings settings = config.settingsFor(src.name().qualified(), src.name().name());
+    String where = "tables." + src.name().display() + ".key";
+    KeyKind kind;
+    List<String> key;
+    List<String> surrogate = List.of();
+    if (settings.hasNaturalKey()) {
+      key = settings.key();
+      for (String col : key) {
+        Column c = src.column(col).orElseThrow(() -> new ConfigException(where,
+            "column '" + col + "' does not exist in " + src.name().display()));
+        if (!c.notNull()) {
+          throw new ConfigException(where, "column '" + col + "' is nullable; a natural key must be NOT NULL");
+        }
+      }
+      if (!src.hasUniqueOn(key) && !key.equals(src.primaryKey())) {
+        throw new ConfigException(where, "the source has no unique constraint or index on " + key
+            + "; a natural key must be unique");
+      }
+      if (!tgt.hasUniqueOn(key) && !key.equals(tgt.primaryKey())) {
+        throw new ConfigException(where, "the target has no unique constraint or index on " + key
+            + " (Ferry upserts with ON CONFLICT on it); add one with a migration");
+      }
+      boolean isPrimary = key.size() == tgt.primaryKey().size() && key.containsAll(tgt.primaryKey());
+      kind = isPrimary ? KeyKind.PRIMARY : KeyKind.NATURAL;
+      if (!isPrimary) {
+        surrogate = tgt.primaryKey().stream().filter(c -> !key.contains(c)).toList();
+      }
+    } else if (!tgt.primaryKey().isEmpty()) {
+      kind = KeyKind.PRIMARY;
+      key = tgt.primaryKey();
+    } else if (!tgt.uniqueKeys().isEmpty()) {
+      kind = KeyKind.UNIQUE;
+      key = tgt.uniqueKeys().get(0);
+    } else {
+      kind = KeyKind.NONE;
+      key = List.of();
+    }
+
+    Map<String, TableName> mapped = new LinkedHashMap<>();
+    List<String> deferredNames = new ArrayList<>();
+    for (ForeignKey fk : tgt.foreignKeys()) {
+      TablePlan parent = earlier.get(fk.refTable());
+      boolean self = fk.refTable().equals(src.name());
+      boolean parentNatural = self ? kind == KeyKind.NATURAL : parent != null && parent.keyKind() == KeyKind.NATURAL;
+      if (parentNatural) {
+        List<String> parentSurrogate = self ? surrogate : parent.surrogate();
+        if (fk.refColumns().equals(parentSurrogate)) {
+          if (fk.columns().size() != 1) {
+            throw new ConfigException("tables." + fk.refTable().display() + ".key",
+                "foreign key " + fk.name() + " references a composite id; only single-column ids can be mapped");
+          }
+          mapped.put(fk.columns().get(0), fk.refTable());
+        }
+      }
+      if (order.deferred().contains(sourceFk(src, fk))) {
+        deferredNames.addAll(fk.columns());
+      }
+    }
+    List<Column> deferred = new ArrayList<>();
+    for (String d : deferredNames) {
+      Column c = tgt.column(d).orElseThrow();
+      if (key.contains(d)) {
+        throw new ConfigException("tables." + src.name().display(), "column '" + d
+            + "' is both in the key and in a foreign-key cycle; Ferry cannot load it without disabling constraints");
+      }
+      if (c.notNull()) {
+        throw new ConfigException("tables." + src.name().display(), "column '" + d
+            + "' closes a foreign-key cycle but is NOT NULL, so rows cannot be inserted before the rows they"
+            + " reference; make it nullable (or break the cycle) to sync this table");
+      }
+      if (!deferred.contains(c)) {
+        deferred.add(c);
+      }
+    }
+
+    List<String> surrogateList = surrogate;
+    // Columns written: both sides have them, not generated, not the surrogate, not deferred; key first.
+    List<Column> writable = tgt.writableColumns().stream()
+        .filter(c -> src.column(c.name()).filter(s -> !s.generated()).isPresent())
+        .filter(c -> !surrogateList.contains(c.name()))
+        .filter(c -> !deferredNames.contains(c.name()))
+        .toList();
+    List<Column> ordered = new ArrayList<>();
+    for (String k : key) {
+      ordered.add(tgt.column(k).orElseThrow());
+    }
+    writable.stream().filter(c -> !key.contains(c.name())).forEach(ordered::add);
+    return new TablePlan(src, tgt, kind, List.copyOf(ordered), key.size(), surrogate, Map.copyOf(mapped),
+        List.copyOf(deferred), settings.minRows());
+  }
+
+  /** The deferred set holds the source catalog's FK records; match by table and name. */
+  private static ForeignKey sourceFk(TableInfo src, ForeignKey targetFk) {
+    return src.foreignKeys().stream().filter(f -> f.name().equals(targetFk.name())).findFirst().orElse(targetFk);
+  }
+}

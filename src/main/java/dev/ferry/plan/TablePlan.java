@@ -1,0 +1,50 @@
+package dev.ferry.plan;
+
+import dev.ferry.catalog.Column;
+import dev.ferry.catalog.TableInfo;
+import dev.ferry.catalog.TableName;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How one table is copied.
+ *
+ * @param columns   the columns read from the source and written to the target, in order (target's types); the
+ *                  key columns come first. Surrogate and deferred columns are not among them.
+ * @param key       how many leading {@code columns} form the match key (0 when {@code keyKind} is NONE)
+ * @param surrogate primary-key columns of a natural-key table: the target assigns its own values
+ * @param mapped    column → table whose id map rewrites it (foreign keys into natural-key tables)
+ * @param deferred  cycle and self-reference columns, written by a second pass after every row exists
+ */
+public record TablePlan(
+    TableInfo source,
+    TableInfo target,
+    KeyKind keyKind,
+    List<Column> columns,
+    int key,
+    List<String> surrogate,
+    Map<String, TableName> mapped,
+    List<Column> deferred,
+    long minRows) {
+
+  public TableName name() {
+    return target.name();
+  }
+
+  public List<Column> keyColumns() {
+    return columns.subList(0, key);
+  }
+
+  public List<Column> valueColumns() {
+    return columns.subList(key, columns.size());
+  }
+
+  public boolean keyed() {
+    return keyKind != KeyKind.NONE;
+  }
+
+  /** The id column others map through, for a natural-key table with a single-column primary key. */
+  public String idColumn() {
+    return keyKind == KeyKind.NATURAL && surrogate.size() == 1 ? surrogate.get(0) : null;
+  }
+}

@@ -1,0 +1,53 @@
+package dev.ferry.progress;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.function.Consumer;
+
+/** Publishes and decodes progress events on the event bus address {@link #ADDRESS}, as Jackson-written JSON. */
+public final class ProgressBus {
+  public static final String ADDRESS = "ferry.progress";
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private final Vertx vertx;
+
+  public ProgressBus(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  public void publish(ProgressEvent event) {
+    vertx.eventBus().publish(ADDRESS, toJson(event));
+  }
+
+  /** Listens to every run's events; unregister the returned consumer when done. */
+  public MessageConsumer<String> listen(Consumer<ProgressEvent> listener) {
+    return vertx.eventBus().<String>consumer(ADDRESS, msg -> listener.accept(fromJson(msg.body())));
+  }
+
+  public static String toJson(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+    }
+  }
+
+  public static ProgressEvent fromJson(String json) {
+    try {
+      return JSON.readValue(json, ProgressEvent.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not a progress event: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  public static JsonObject toJsonObject(Object value) {
+    return new JsonObject(toJson(value));
+  }
+}

@@ -1,0 +1,45 @@
+package dev.ferry.progress;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.ferry.sync.RunSummary;
+import dev.ferry.sync.TableResult;
+import java.util.List;
+
+/**
+ * What the engine tells the world while it works. Published as JSON on the event bus ({@link ProgressBus});
+ * the CLI, the WebSocket and the history all listen to the same stream. Every event names its run.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = ProgressEvent.RunStarted.class, name = "run-started"),
+    @JsonSubTypes.Type(value = ProgressEvent.PhaseStarted.class, name = "phase-started"),
+    @JsonSubTypes.Type(value = ProgressEvent.PhaseFinished.class, name = "phase-finished"),
+    @JsonSubTypes.Type(value = ProgressEvent.TableStarted.class, name = "table-started"),
+    @JsonSubTypes.Type(value = ProgressEvent.TableProgress.class, name = "table-progress"),
+    @JsonSubTypes.Type(value = ProgressEvent.TableFinished.class, name = "table-finished"),
+    @JsonSubTypes.Type(value = ProgressEvent.Warning.class, name = "warning"),
+    @JsonSubTypes.Type(value = ProgressEvent.RunFinished.class, name = "run-finished")})
+public sealed interface ProgressEvent {
+  String runId();
+
+  record RunStarted(String runId, String mode, boolean dryRun, String source, String target) implements ProgressEvent {}
+
+  record PhaseStarted(String runId, String phase, String description) implements ProgressEvent {}
+
+  record PhaseFinished(String runId, String phase, String outcome, long durationMs, List<String> details)
+      implements ProgressEvent {}
+
+  /** {@code path} says how the table is copied ("upsert", "insert into empty table", …) and why. */
+  record TableStarted(String runId, String table, long sourceRows, long targetRows, String path)
+      implements ProgressEvent {}
+
+  record TableProgress(String runId, String table, String step, long rowsDone, long rowsTotal, long rowsWritten,
+      double rowsPerSecond) implements ProgressEvent {}
+
+  record TableFinished(String runId, TableResult result) implements ProgressEvent {}
+
+  record Warning(String runId, String table, String message) implements ProgressEvent {}
+
+  record RunFinished(String runId, RunSummary summary) implements ProgressEvent {}
+}

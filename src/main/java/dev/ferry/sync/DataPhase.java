@@ -1,0 +1,328 @@
+package dev.ferry.sync;
+
+import dev.ferry.catalog.TableName;
+import dev.ferry.db.Secrets;
+import dev.ferry.plan.KeyKind;
+import dev.ferry.plan.Mode;
+import dev.ferry.plan.SafetyRules;
+import dev.ferry.plan.TablePlan;
+import dev.ferry.progress.ProgressEvent;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Phases 3 to 5: parent tables, id maps, dependent tables; then the second pass over cycle columns and, in
+ * mirror mode, deletes (children first). Each table is its own transaction, except in rebuild mode, where the
+ * whole replacement is one transaction: it commits entirely or not at all.
+ */
+final class DataPhase {
+  private final RunContext ctx;
+
+  DataPhase(RunContext ctx) {
+    this.ctx = ctx;
+  }
+
+  /** Loads the given levels, tables of a level in parallel; id maps are built as soon as their table is loaded. */
+  Future<Void> load(List<List<TablePlan>> levels) {
+    Future<Void> chain = Future.succeededFuture();
+    for (List<TablePlan> level : levels) {
+      chain = chain.compose(v -> Bounded.forEach(level, ctx.config.poolSize(), this::syncTable))
+          .compose(v -> buildMaps(level));
+    }
+    return chain;
+  }
+
+  /** Phase 4's report: how many ids each natural-key table maps, and how many of them differ. */
+  List<String> mapSummary() {
+    List<String> lines = new ArrayList<>();
+    ctx.idMaps.forEach((t, m) -> lines.add(t.display() + ": " + m.size() + " ids mapped, " + m.differing()
+        + " differ between source and target"));
+    return lines;
+  }
+
+  private Future<Void> buildMaps(List<TablePlan> level) {
+    Future<Void> chain = Future.succeededFuture();
+    for (TablePlan p : level) {
+      if (p.keyKind() == KeyKind.NATURAL && p.idColumn() != null && !ctx.tally(p.name()).failedOrRefused()) {
+        chain = chain.compose(v -> IdMapBuilder.build(ctx, p, ctx.target.pool()).mapEmpty());
+      }
+    }
+    return chain;
+  }
+
+  private Future<Void> syncTable(TablePlan plan) {
+    TableTally t = ctx.tally(plan.name());
+    if (t.outcome != null) {
+      return Future.succeededFuture();
+    }
+    long start = System.nanoTime();
+    TableCopier copier = new TableCopier(ctx, plan);
+    Future<Void> work = plan.keyed() ? keyed(plan, t, copier) : keyless(plan, t, copier);
+    return settle(t, work, start).onComplete(ar -> ctx.bus.publish(new ProgressEvent.TableFinished(ctx.runId, t.result())));
+  }
+
+  private Future<Void> keyed(TablePlan plan, TableTally t, TableCopier copier) {
+    t.path = "upsert by " + describeKey(plan) + (plan.mapped().isEmpty() ? ""
+        : "; " + String.join(", ", plan.mapped().keySet()) + " rewritten through id maps");
+    started(plan, t);
+    return retried(plan, t, () -> {
+      t.resetCounts();
+      return TargetTransaction.run(ctx, conn -> copier.copyRows(conn, false));
+    }).compose(v -> advanceSequences(plan));
+  }
+
+  /** Rows without any key can only be compared as a whole: see README, "Tables without a key". */
+  private Future<Void> keyless(TablePlan plan, TableTally t, TableCopier copier) {
+    boolean dry = ctx.options.dryRun();
+    if (t.targetRows == 0) {
+      t.path = "insert: no key, target table empty";
+      started(plan, t);
+      if (dry) {
+        t.inserted = t.sourceRows;
+        return Future.succeededFuture();
+      }
+      return retried(plan, t, () -> {
+        t.resetCounts();
+        return TargetTransaction.run(ctx, conn -> copier.copyRows(conn, true));
+      }).compose(v -> advanceSequences(plan));
+    }
+    TableSql sql = new TableSql(plan, ctx.plans);
+    return digests(sql).compose(same -> {
+      if (same) {
+        t.path = "unchanged: no key, contents identical";
+        started(plan, t);
+        return Future.succeededFuture();
+      }
+      Mode mode = ctx.options.mode();
+      if (mode == Mode.INCREMENTAL || (mode == Mode.MIRROR && !ctx.options.confirmDestructive())) {
+        t.outcome = TableResult.Outcome.REFUSED;
+        t.message = plan.name().display() + " has no primary key or unique key and its contents differ, so rows"
+            + " cannot be matched one by one. Configure tables." + plan.name().display() + ".key, or replace its"
+            + " contents with --mode mirror --confirm-destructive";
+        started(plan, t);
+        return Future.succeededFuture();
+      }
+      t.path = "replace: no key, contents differ";
+      started(plan, t);
+      if (dry) {
+        t.deleted = t.targetRows;
+        t.inserted = t.sourceRows;
+        return Future.succeededFuture();
+      }
+      return retried(plan, t, () -> {
+        t.resetCounts();
+        return TargetTransaction.run(ctx, conn -> conn.query(sql.deleteAll()).execute()
+            .compose(rs -> {
+              t.deleted = rs.rowCount();
+              return copier.copyRows(conn, true);
+            }));
+      }).compose(v -> advanceSequences(plan));
+    });
+  }
+
+  /** Second pass: cycle and self-reference columns, once every table's rows exist. */
+  Future<Void> links(List<TablePlan> plans) {
+    Future<Void> chain = Future.succeededFuture();
+    for (TablePlan plan : plans) {
+      TableTally t = ctx.tally(plan.name());
+      if (plan.deferred().isEmpty() || t.failedOrRefused()) {
+        continue;
+      }
+      TableCopier copier = new TableCopier(ctx, plan);
+      chain = chain.compose(v -> settle(t, retried(plan, t, () -> {
+        t.linked = 0;
+        return TargetTransaction.run(ctx, copier::copyLinks);
+      }), System.nanoTime()));
+    }
+    return chain;
+  }
+
+  /** Mirror: target rows the source lacks are deleted, children first, each table guarded by the delete share. */
+  Future<Void> mirrorDeletes(List<TablePlan> plans) {
+    List<TablePlan> reversed = new ArrayList<>(plans);
+    java.util.Collections.reverse(reversed);
+    Future<Void> chain = Future.succeededFuture();
+    for (TablePlan plan : reversed) {
+      TableTally t = ctx.tally(plan.name());
+      if (!plan.keyed() || t.failedOrRefused()) {
+        continue;
+      }
+      TableCopier copier = new TableCopier(ctx, plan);
+      chain = chain.compose(v -> settle(t, copier.findMissingOnSource().compose(keys -> {
+        Optional<String> refusal = SafetyRules.mirrorDeletes(plan, keys.size(), t.targetRows,
+            ctx.config.mirrorMaxDeleteShare(), ctx.options.confirmDestructive());
+        if (refusal.isPresent()) {
+          t.outcome = TableResult.Outcome.REFUSED;
+          t.message = refusal.get();
+          t.deleted = 0;
+          return Future.succeededFuture();
+        }
+        if (ctx.options.dryRun()) {
+          t.deleted = keys.size();
+          return Future.succeededFuture();
+        }
+        return retried(plan, t, () -> {
+          t.deleted = 0;
+          return TargetTransaction.run(ctx, conn -> copier.deleteKeys(conn, keys));
+        });
+      }), System.nanoTime()));
+    }
+    return chain;
+  }
+
+  /** Rebuild: delete every selected table (children first), reload all (parents first), in one transaction. */
+  Future<Void> rebuild(List<TablePlan> plans) {
+    boolean dry = ctx.options.dryRun();
+    long start = System.nanoTime();
+    plans.forEach(p -> {
+      TableTally t = ctx.tally(p.name());
+      t.path = "rebuild: delete all, insert all, one transaction for every table";
+      started(p, t);
+    });
+    Future<Void> work = Retry.run(ctx.vertx, ctx.config.retries(), ctx.config.retryBaseDelayMs(), () -> {
+      plans.forEach(p -> {
+        ctx.tally(p.name()).resetCounts();
+        ctx.tally(p.name()).attempts++;
+      }); // one transaction for all tables: an attempt is an attempt of each
+      if (dry) {
+        plans.forEach(p -> {
+          TableTally t = ctx.tally(p.name());
+          t.deleted = t.targetRows;
+          t.inserted = t.sourceRows;
+        });
+        return Future.succeededFuture();
+      }
+      return TargetTransaction.run(ctx, conn -> {
+        Future<Void> chain = Future.succeededFuture();
+        for (int i = plans.size() - 1; i >= 0; i--) {
+          TablePlan p = plans.get(i);
+          chain = chain.compose(v -> conn.query(new TableSql(p, ctx.plans).deleteAll()).execute()
+              .map(rs -> {
+                ctx.tally(p.name()).deleted = rs.rowCount();
+                return null;
+              }));
+        }
+        for (TablePlan p : plans) {
+          TableCopier copier = new TableCopier(ctx, p);
+          chain = chain.compose(v -> copier.copyRows(conn, true));
+          if (p.keyKind() == KeyKind.NATURAL && p.idColumn() != null) {
+            chain = chain.compose(v -> IdMapBuilder.build(ctx, p, conn).mapEmpty());
+          }
+        }
+        for (TablePlan p : plans) {
+          if (!p.deferred().isEmpty()) {
+            chain = chain.compose(v -> new TableCopier(ctx, p).copyLinks(conn));
+          }
+          chain = chain.compose(v -> Sequences.advance(conn, p).map(moved -> {
+            moved.forEach(m -> ctx.notes.add(p.name().display() + ": sequence " + m));
+            return null;
+          }));
+        }
+        return chain;
+      });
+    }, (n, err) -> ctx.warn(null, "rebuild: retrying (attempt " + n + ") after: " + message(err)));
+    return work.transform(ar -> {
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      for (TablePlan p : plans) {
+        TableTally t = ctx.tally(p.name());
+        t.durationMs = ms;
+        if (ar.failed()) {
+          t.outcome = TableResult.Outcome.FAILED;
+          t.message = "rebuild rolled back, target unchanged: " + message(ar.cause());
+          t.resetCounts();
+        }
+        ctx.bus.publish(new ProgressEvent.TableFinished(ctx.runId, t.result()));
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  /** ANALYZE the tables that were written, so the planner knows their new sizes. */
+  Future<List<String>> analyze(List<TablePlan> plans) {
+    List<String> analyzed = new ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (TablePlan p : plans) {
+      if (ctx.tally(p.name()).result().written() > 0) {
+        chain = chain.compose(v -> ctx.target.pool().query("ANALYZE " + p.name().sql()).execute()
+            .map(rs -> {
+              analyzed.add(p.name().display());
+              return null;
+            }));
+      }
+    }
+    return chain.map(v -> {
+      List<String> lines = new ArrayList<>(ctx.notes);
+      if (!analyzed.isEmpty()) {
+        lines.add("analyzed " + String.join(", ", analyzed));
+      }
+      return lines;
+    });
+  }
+
+  private Future<Boolean> digests(TableSql sql) {
+    Future<Row> src = ctx.snapshot.read(conn -> conn.query(sql.digest(true)).execute().map(rs -> rs.iterator().next()));
+    Future<Row> tgt = ctx.target.pool().query(sql.digest(false)).execute().map(rs -> rs.iterator().next());
+    return Future.all(src, tgt).map(v -> src.result().getLong("n").equals(tgt.result().getLong("n"))
+        && src.result().getString("digest").equals(tgt.result().getString("digest")));
+  }
+
+  private Future<Void> advanceSequences(TablePlan plan) {
+    if (ctx.options.dryRun() || ctx.tally(plan.name()).inserted == 0) {
+      return Future.succeededFuture();
+    }
+    return Sequences.advance(ctx.target.pool(), plan).map(moved -> {
+      moved.forEach(m -> ctx.notes.add(plan.name().display() + ": sequence " + m));
+      return null;
+    });
+  }
+
+  /** Retries transient failures; the table's attempts count is the most any one of its steps needed. */
+  private <T> Future<T> retried(TablePlan plan, TableTally t, Supplier<Future<T>> attempt) {
+    int[] tries = {0};
+    return Retry.run(ctx.vertx, ctx.config.retries(), ctx.config.retryBaseDelayMs(), () -> {
+      t.attempts = Math.max(t.attempts, ++tries[0]);
+      return attempt.get();
+    }, (n, err) -> ctx.warn(plan.name(), "retrying (attempt " + n + ") after: " + message(err)));
+  }
+
+  /** Records a table's failure instead of propagating it: one failing table does not stop the others. */
+  private Future<Void> settle(TableTally t, Future<Void> work, long startNanos) {
+    return work.transform(ar -> {
+      t.durationMs += (System.nanoTime() - startNanos) / 1_000_000;
+      if (ar.failed()) {
+        t.outcome = ar.cause() instanceof RowPump.CancelledException ? TableResult.Outcome.SKIPPED
+            : TableResult.Outcome.FAILED;
+        t.message = message(ar.cause());
+        t.resetCounts();
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  private void started(TablePlan plan, TableTally t) {
+    ctx.bus.publish(new ProgressEvent.TableStarted(ctx.runId, plan.name().display(), t.sourceRows, t.targetRows, t.path));
+  }
+
+  String message(Throwable err) {
+    String m = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
+    return Secrets.scrub(m, ctx.source.url(), ctx.target.url());
+  }
+
+  private static String describeKey(TablePlan plan) {
+    String cols = plan.keyColumns().stream().map(c -> c.name()).toList().toString();
+    return switch (plan.keyKind()) {
+      case PRIMARY -> "primary key " + cols;
+      case UNIQUE -> "unique key " + cols;
+      case NATURAL -> "natural key " + cols + " (target ids kept)";
+      case NONE -> "nothing";
+    };
+  }
+
+  static List<TableName> names(List<TablePlan> plans) {
+    return plans.stream().map(TablePlan::name).toList();
+  }
+}

@@ -1,0 +1,56 @@
+package dev.ferry.sync;
+
+import dev.ferry.catalog.TableName;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.db.Database;
+import dev.ferry.plan.SyncOptions;
+import dev.ferry.plan.TablePlan;
+import dev.ferry.progress.ProgressBus;
+import dev.ferry.progress.ProgressEvent;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The state of one run, shared by its phases. Lives on the run's verticle context, so it needs no locking. */
+final class RunContext {
+  final String runId;
+  final Vertx vertx;
+  final FerryConfig config;
+  final SyncOptions options;
+  final ProgressBus bus;
+  final Database source;
+  final Database target;
+  final int batchSize;
+  final List<String> warnings = new ArrayList<>();
+  /** Things worth reporting that are not warnings (sequences moved, tables analyzed). */
+  final List<String> notes = new ArrayList<>();
+  final Map<TableName, IdMap> idMaps = new HashMap<>();
+  final Map<TableName, TableTally> tallies = new LinkedHashMap<>();
+  Map<TableName, TablePlan> plans = Map.of();
+  SourceSnapshot snapshot;
+  volatile boolean cancelled;
+
+  RunContext(String runId, Vertx vertx, FerryConfig config, SyncOptions options, ProgressBus bus, Database source,
+      Database target) {
+    this.runId = runId;
+    this.vertx = vertx;
+    this.config = config;
+    this.options = options;
+    this.bus = bus;
+    this.source = source;
+    this.target = target;
+    this.batchSize = config.batchSize();
+  }
+
+  void warn(TableName table, String message) {
+    warnings.add(table == null ? message : table.display() + ": " + message);
+    bus.publish(new ProgressEvent.Warning(runId, table == null ? null : table.display(), message));
+  }
+
+  TableTally tally(TableName table) {
+    return tallies.get(table);
+  }
+}

@@ -1,0 +1,320 @@
+package dev.ferry.sync;
+
+import dev.ferry.catalog.Catalog;
+import dev.ferry.catalog.CatalogReader;
+import dev.ferry.catalog.TableInfo;
+import dev.ferry.catalog.TableName;
+import dev.ferry.config.ConfigException;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.db.Database;
+import dev.ferry.db.DatabaseException;
+import dev.ferry.db.Secrets;
+import dev.ferry.db.Side;
+import dev.ferry.plan.KeyKind;
+import dev.ferry.plan.Mode;
+import dev.ferry.plan.Planner;
+import dev.ferry.plan.SafetyRules;
+import dev.ferry.plan.SyncOptions;
+import dev.ferry.plan.TableOrder;
+import dev.ferry.plan.TablePlan;
+import dev.ferry.progress.ProgressBus;
+import dev.ferry.progress.ProgressEvent;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * One sync run, phase by phase: schema validation, index sync, parents, id mapping, dependents, validation.
+ * Everything is a composed Future on the calling context; the engine reports through {@link ProgressBus} only.
+ */
+public final class SyncEngine {
+  private final Vertx vertx;
+  private final FerryConfig config;
+  private final ProgressBus bus;
+
+  public SyncEngine(Vertx vertx, FerryConfig config, ProgressBus bus) {
+    this.vertx = vertx;
+    this.config = config;
+    this.bus = bus;
+  }
+
+  /** Thrown when a safety rule or the schema check stops the run before it writes anything. */
+  static final class Refused extends RuntimeException {
+    Refused(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Runs a sync. The future fails only for configuration errors (a bad table name, an impossible key); every
+   * other outcome, including refusals and database failures, is a {@link RunSummary}.
+   */
+  public Future<RunSummary> run(String runId, SyncOptions options) {
+    long startedAt = System.currentTimeMillis();
+    Database source = Database.open(vertx, Side.SOURCE, config.requireSource(), config.poolSize() + 2,
+        config.connectTimeoutSeconds(), true);
+    Database target = Database.open(vertx, Side.TARGET, config.requireTarget(), config.poolSize() + 2,
+        config.connectTimeoutSeconds(), true);
+    RunContext ctx = new RunContext(runId, vertx, config, options, bus, source, target);
+    Run run = new Run(ctx, startedAt);
+    bus.publish(new ProgressEvent.RunStarted(runId, options.mode().label(), options.dryRun(),
+        source.url().redacted(), target.url().redacted()));
+    if (options.mode() == Mode.FORCE && !options.dryRun()) {
+      ctx.warn(null, "FORCE mode: schema validation and safety guards are bypassed (confirmed with --confirm-destructive)");
+    }
+    Future<RunSummary> result = SafetyRules.confirmation(options)
+        .<Future<Void>>map(msg -> Future.failedFuture(new Refused(msg)))
+        .orElseGet(run::execute)
+        .map(v -> run.summary(null))
+        .recover(err -> err instanceof ConfigException ce ? Future.failedFuture(ce)
+            : Future.succeededFuture(run.summary(err)));
+    return result
+        .eventually(() -> ctx.snapshot == null ? Future.succeededFuture() : ctx.snapshot.close().otherwiseEmpty())
+        .eventually(() -> Future.join(source.close(), target.close()))
+        .onComplete(ar -> {
+          RunSummary summary = ar.succeeded() ? ar.result() : run.summary(ar.cause());
+          bus.publish(new ProgressEvent.RunFinished(runId, summary));
+        });
+  }
+
+  /** The phases of one run and what they found. */
+  private final class Run {
+    private final RunContext ctx;
+    private final long startedAt;
+    private final List<RunSummary.PhaseResult> phases = new ArrayList<>();
+    private final List<String> ddl = new ArrayList<>();
+    private List<TablePlan> plans = List.of();
+    private List<RunSummary.ValidationResult> validation = List.of();
+
+    Run(RunContext ctx, long startedAt) {
+      this.ctx = ctx;
+      this.startedAt = startedAt;
+    }
+
+    Future<Void> execute() {
+      Future<Catalog> sourceCatalog = CatalogReader.read(ctx.source.pool()).recover(e -> Future.failedFuture(ctx.source.describe(e)));
+      Future<Catalog> targetCatalog = CatalogReader.read(ctx.target.pool()).recover(e -> Future.failedFuture(ctx.target.describe(e)));
+      return Future.all(sourceCatalog, targetCatalog)
+          .compose(v -> phase("schema", "compare columns, types, nullability and defaults",
+              () -> checkSchema(sourceCatalog.result(), targetCatalog.result()), Function.identity()))
+          .compose(this::plan)
+          .compose(v -> SourceSnapshot.open(ctx.source).map(s -> ctx.snapshot = s))
+          .compose(v -> countAndGuard())
+          .compose(v -> ctx.options.skipIndexes() ? skipped("indexes", "--skip-indexes")
+              : phase("indexes", "create indexes the target lacks", this::syncIndexes, Function.identity()).mapEmpty())
+          .compose(v -> loadData())
+          .compose(v -> ctx.options.skipValidation() || ctx.options.dryRun()
+              ? skipped("validation", ctx.options.dryRun() ? "dry run: nothing was written" : "--skip-validation")
+              : phase("validation", "compare counts and content digests, look for orphaned rows",
+                  () -> Validation.run(ctx, plans).map(r -> validation = r),
+                  r -> r.stream().map(x -> x.table() + ": " + x.detail()).toList()).mapEmpty());
+    }
+
+    private Future<List<String>> checkSchema(Catalog source, Catalog target) {
+      List<TableInfo> selected = new Planner(config).select(source, ctx.options, ctx.warnings);
+      SchemaCheck.Report report = SchemaCheck.compare(selected, target);
+      List<String> lines = report.lines();
+      if (!report.missing().isEmpty()) {
+        return Future.failedFuture(new Refused(String.join("; ", lines)));
+      }
+      if (!report.clean()) {
+        if (ctx.options.mode() != Mode.FORCE) {
+          return Future.failedFuture(new Refused("the schemas differ (use --mode force --confirm-destructive to sync"
+              + " the columns both sides share anyway):\n  " + String.join("\n  ", lines)));
+        }
+        lines.forEach(l -> ctx.warn(null, "schema (ignored in force mode): " + l));
+      }
+      selectedTables = selected;
+      targetCatalog = target;
+      return Future.succeededFuture(lines.isEmpty() ? List.of(selected.size() + " tables match") : lines);
+    }
+
+    private List<TableInfo> selectedTables;
+    private Catalog targetCatalog;
+    private TableOrder order;
+
+    private Future<Void> plan(List<String> ignored) {
+      order = TableOrder.of(selectedTables);
+      plans = new Planner(config).plan(selectedTables, targetCatalog, order);
+      Map<TableName, TablePlan> byName = new LinkedHashMap<>();
+      plans.forEach(p -> byName.put(p.name(), p));
+      ctx.plans = byName;
+      return Future.succeededFuture();
+    }
+
+    /** Exact counts on both sides (the source's from the run's snapshot), then the per-table guards. */
+    private Future<Void> countAndGuard() {
+      Map<TableName, Future<Long>> src = new LinkedHashMap<>();
+      Map<TableName, Future<Long>> tgt = new LinkedHashMap<>();
+      Future<Void> sourceCounts = ctx.snapshot.read(conn -> {
+        plans.forEach(p -> src.put(p.name(), conn.query(TableSql.count(p.source().fromSql())).execute()
+            .map(rs -> rs.iterator().next().getLong(0))));
+        return Future.all(new ArrayList<>(src.values())).mapEmpty();
+      });
+      plans.forEach(p -> tgt.put(p.name(), ctx.target.pool().query(TableSql.count(p.target().fromSql())).execute()
+          .map(rs -> rs.iterator().next().getLong(0))));
+      return Future.all(sourceCounts, Future.all(new ArrayList<>(tgt.values()))).compose(v -> {
+        List<String> refusals = new ArrayList<>();
+        for (TablePlan p : plans) {
+          long s = src.get(p.name()).result();
+          long t = tgt.get(p.name()).result();
+          ctx.tallies.put(p.name(), new TableTally(p, s, t));
+          if (ctx.options.mode() != Mode.FORCE) {
+            SafetyRules.table(ctx.options.mode(), p, s, t).ifPresent(refusals::add);
+          }
+        }
+        if (!refusals.isEmpty() && !ctx.options.dryRun()) {
+          return Future.failedFuture(new Refused(String.join("\n", refusals)));
+        }
+        refusals.forEach(r -> ctx.warn(null, "a real run would refuse: " + r));
+        return Future.succeededFuture();
+      });
+    }
+
+    private Future<List<String>> syncIndexes() {
+      List<String> notes = new ArrayList<>();
+      List<IndexSync.Change> changes = IndexSync.changes(plans, ctx.options.dropExtraIndexes(), notes);
+      changes.forEach(c -> ddl.add(c.ddl()));
+      if (ctx.options.dryRun() || changes.isEmpty()) {
+        notes.addAll(changes.stream().map(c -> (ctx.options.dryRun() ? "would run: " : "") + c.ddl()).toList());
+        return Future.succeededFuture(notes.isEmpty() ? List.of("indexes match") : notes);
+      }
+      return IndexSync.apply(ctx, changes).map(failures -> {
+        failures.forEach(f -> ctx.warn(null, f));
+        notes.add((changes.size() - failures.size()) + " index statements run, " + failures.size() + " failed");
+        return notes;
+      });
+    }
+
+    private Future<Void> loadData() {
+      DataPhase data = new DataPhase(ctx);
+      if (ctx.options.mode() == Mode.REBUILD) {
+        return phase("dependents", "replace every selected table in one transaction",
+            () -> data.rebuild(plans).compose(v -> analyzed(data)), Function.identity()).mapEmpty();
+      }
+      Set<TableName> parents = parentTables();
+      List<List<TablePlan>> parentLevels = levels(parents, true);
+      List<List<TablePlan>> dependentLevels = levels(parents, false);
+      return phase("parents", "tables others map their ids through, and their own parents",
+          () -> data.load(parentLevels).map(v -> tableLines(parentLevels)), Function.identity())
+          .compose(v -> phase("id-map", "source id → target id for natural-key tables",
+              () -> Future.succeededFuture(data.mapSummary()), Function.identity()))
+          .compose(v -> phase("dependents", "remaining tables in foreign-key order, then cycle links"
+                  + (ctx.options.mode() == Mode.MIRROR ? " and deletes" : ""),
+              () -> data.load(dependentLevels)
+                  .compose(x -> data.links(plans))
+                  .compose(x -> ctx.options.mode() == Mode.MIRROR ? data.mirrorDeletes(plans) : Future.succeededFuture())
+                  .compose(x -> analyzed(data)),
+              Function.identity()))
+          .mapEmpty();
+    }
+
+    private Future<List<String>> analyzed(DataPhase data) {
+      return ctx.options.dryRun() ? Future.succeededFuture(List.of()) : data.analyze(plans);
+    }
+
+    /** Natural-key tables others map through, and every table they depend on. */
+    private Set<TableName> parentTables() {
+      Set<TableName> out = new HashSet<>();
+      List<TableName> todo = new ArrayList<>();
+      plans.stream().filter(p -> p.keyKind() == KeyKind.NATURAL).forEach(p -> todo.add(p.name()));
+      while (!todo.isEmpty()) {
+        TableName t = todo.remove(todo.size() - 1);
+        if (out.add(t)) {
+          ctx.plans.get(t).target().foreignKeys().stream()
+              .filter(fk -> ctx.plans.containsKey(fk.refTable()) && !order.deferred().stream()
+                  .anyMatch(d -> d.name().equals(fk.name()) && d.table().equals(fk.table())))
+              .forEach(fk -> todo.add(fk.refTable()));
+        }
+      }
+      return out;
+    }
+
+    private List<List<TablePlan>> levels(Set<TableName> parents, boolean inParents) {
+      List<List<TablePlan>> out = new ArrayList<>();
+      for (List<TableName> level : order.levels()) {
+        List<TablePlan> l = level.stream().filter(t -> parents.contains(t) == inParents).map(ctx.plans::get).toList();
+        if (!l.isEmpty()) {
+          out.add(l);
+        }
+      }
+      return out;
+    }
+
+    private List<String> tableLines(List<List<TablePlan>> levels) {
+      return levels.stream().flatMap(List::stream).map(p -> ctx.tally(p.name()).result())
+          .map(r -> r.table() + ": " + r.outcome().name().toLowerCase()).toList();
+    }
+
+    private Future<Void> skipped(String name, String why) {
+      bus.publish(new ProgressEvent.PhaseStarted(ctx.runId, name, "skipped"));
+      phases.add(new RunSummary.PhaseResult(name, "skipped", 0, List.of(why)));
+      bus.publish(new ProgressEvent.PhaseFinished(ctx.runId, name, "skipped", 0, List.of(why)));
+      return Future.succeededFuture();
+    }
+
+    private <T> Future<T> phase(String name, String description, Supplier<Future<T>> work,
+        Function<T, List<String>> details) {
+      bus.publish(new ProgressEvent.PhaseStarted(ctx.runId, name, description));
+      long start = System.nanoTime();
+      return work.get().andThen(ar -> {
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        List<String> lines = ar.succeeded() ? details.apply(ar.result()) : List.of(message(ar.cause()));
+        String outcome = ar.succeeded() ? "ok" : ar.cause() instanceof Refused ? "refused" : "failed";
+        phases.add(new RunSummary.PhaseResult(name, outcome, ms, lines));
+        bus.publish(new ProgressEvent.PhaseFinished(ctx.runId, name, outcome, ms, lines));
+      });
+    }
+
+    private String message(Throwable err) {
+      String m = err instanceof DatabaseException || err instanceof Refused || err instanceof ConfigException
+          ? err.getMessage() : err.getClass().getSimpleName() + ": " + err.getMessage();
+      return Secrets.scrub(m, ctx.source.url(), ctx.target.url());
+    }
+
+    RunSummary summary(Throwable err) {
+      List<TableResult> tables = new ArrayList<>(ctx.tallies.values().stream().map(TableTally::result).toList());
+      RunStatus status;
+      String message;
+      long failed = tables.stream().filter(t -> t.outcome() == TableResult.Outcome.FAILED).count();
+      long refused = tables.stream().filter(t -> t.outcome() == TableResult.Outcome.REFUSED).count();
+      long cancelled = tables.stream().filter(t -> t.outcome() == TableResult.Outcome.SKIPPED).count();
+      long mismatched = validation.stream().filter(v -> !v.matches()).count();
+      if (err instanceof Refused) {
+        status = RunStatus.REFUSED;
+        message = message(err);
+      } else if (err != null) {
+        status = RunStatus.FAILED;
+        message = message(err);
+      } else if (cancelled > 0 || ctx.cancelled) {
+        status = RunStatus.CANCELLED;
+        message = "cancelled; " + cancelled + " tables rolled back";
+      } else if (refused > 0) {
+        status = RunStatus.REFUSED;
+        message = String.join("\n", tables.stream().filter(t -> t.outcome() == TableResult.Outcome.REFUSED)
+            .map(TableResult::message).toList());
+      } else if (failed > 0) {
+        status = failed == tables.size() ? RunStatus.FAILED : RunStatus.PARTIAL;
+        message = failed + " of " + tables.size() + " tables failed";
+      } else if (mismatched > 0) {
+        status = RunStatus.FAILED;
+        message = "validation found differences in " + mismatched + " tables";
+      } else {
+        status = RunStatus.SUCCEEDED;
+        long written = tables.stream().mapToLong(TableResult::written).sum();
+        message = (ctx.options.dryRun() ? "dry run: would write " : "wrote ") + written + " rows in "
+            + tables.size() + " tables";
+      }
+      return new RunSummary(ctx.runId, ctx.options.mode().label(), ctx.options.dryRun(), status, message, startedAt,
+          System.currentTimeMillis() - startedAt, List.copyOf(phases), tables, List.copyOf(ddl), validation,
+          List.copyOf(ctx.warnings));
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package dev.ferry.sync;
+
+import dev.ferry.config.FerryConfig;
+import dev.ferry.plan.SyncOptions;
+import dev.ferry.progress.ProgressBus;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+
+/**
+ * Runs one sync on its own event-loop context: every callback of the run executes on that one thread, which is
+ * why the run's state needs no locks. Deploy it, then wait on {@link #result()}.
+ */
+public final class SyncVerticle extends VerticleBase {
+  private final FerryConfig config;
+  private final SyncOptions options;
+  private final String runId;
+  private final Promise<RunSummary> result = Promise.promise();
+
+  public SyncVerticle(FerryConfig config, SyncOptions options, String runId) {
+    this.config = config;
+    this.options = options;
+    this.runId = runId;
+  }
+
+  @Override
+  public Future<?> start() {
+    new SyncEngine(vertx, config, new ProgressBus(vertx)).run(runId, options).onComplete(result);
+    return Future.succeededFuture();
+  }
+
+  public Future<RunSummary> result() {
+    return result.future();
+  }
+}

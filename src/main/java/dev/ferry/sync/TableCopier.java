@@ -1,0 +1,219 @@
+package dev.ferry.sync;
+
+import dev.ferry.catalog.Column;
+import dev.ferry.catalog.TableName;
+import dev.ferry.plan.TablePlan;
+import dev.ferry.progress.ProgressEvent;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Moves one table's rows: the compare-and-upsert pass, the cycle-link pass, and mirror's delete detection. */
+final class TableCopier {
+  private static final long PROGRESS_EVERY_MS = 250;
+
+  private final RunContext ctx;
+  private final TablePlan plan;
+  private final TableSql sql;
+  private final TableTally tally;
+  private final IdMap[] rowMaps;
+  private final IdMap[] linkMaps;
+  private long rowsDone;
+  private long lastProgress;
+  private final long startedAt = System.nanoTime();
+
+  TableCopier(RunContext ctx, TablePlan plan) {
+    this.ctx = ctx;
+    this.plan = plan;
+    this.sql = new TableSql(plan, ctx.plans);
+    this.tally = ctx.tally(plan.name());
+    this.rowMaps = mapsFor(plan.columns());
+    List<Column> linkLayout = new ArrayList<>(plan.keyColumns());
+    linkLayout.addAll(plan.deferred());
+    this.linkMaps = mapsFor(linkLayout);
+  }
+
+  /** For each position of a row layout, the id map that rewrites it, or null. */
+  private IdMap[] mapsFor(List<Column> layout) {
+    IdMap[] out = new IdMap[layout.size()];
+    for (int i = 0; i < out.length; i++) {
+      TableName parent = plan.mapped().get(layout.get(i).name());
+      if (parent != null) {
+        out[i] = ctx.idMaps.computeIfAbsent(parent, p -> new IdMap());
+      }
+    }
+    return out;
+  }
+
+  /** Pass 1: every source row, compared on the target, written only where new or different. */
+  Future<Void> copyRows(SqlConnection target, boolean targetEmptyInTransaction) {
+    String statement = ctx.options.dryRun() ? (plan.keyed() ? sql.upsertPreview() : null)
+        : targetEmptyInTransaction || !plan.keyed() ? sql.insert() : sql.upsert();
+    rowsDone = 0;
+    return ctx.snapshot.read(src -> RowPump.run(src, sql.selectSource(), ctx.batchSize, ctx.config.pipeline(),
+        batch -> writeBatch(target, statement, batch, rowMaps, false), () -> ctx.cancelled)).mapEmpty();
+  }
+
+  /** Pass 2: cycle and self-reference columns, now that every row they point at exists. */
+  Future<Void> copyLinks(SqlConnection target) {
+    String statement = ctx.options.dryRun() ? sql.updateLinksPreview() : sql.updateLinks();
+    rowsDone = 0;
+    return ctx.snapshot.read(src -> RowPump.run(src, sql.selectSourceLinks(), ctx.batchSize, ctx.config.pipeline(),
+        batch -> writeBatch(target, statement, batch, linkMaps, true), () -> ctx.cancelled)).mapEmpty();
+  }
+
+  /**
+   * Keys of target rows the source does not have. Reads the target's keys through a cursor and asks the source
+   * snapshot about each batch; only the missing keys are kept.
+   */
+  Future<List<String[]>> findMissingOnSource() {
+    List<String[]> missing = new ArrayList<>();
+    String check = sql.missingOnSource();
+    return ctx.snapshot.read(src -> ctx.target.connect().compose(tgt -> tgt.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").execute()
+        .compose(v -> RowPump.run(tgt, sql.selectTargetKeys(), ctx.batchSize, 1, batch -> {
+          // Key columns that are remapped foreign keys are translated back to source ids before asking.
+          List<String[]> asked = new ArrayList<>();
+          List<String[]> askedOriginal = new ArrayList<>();
+          for (String[] key : batch) {
+            String[] inSource = toSourceIds(key);
+            if (inSource == null) {
+              missing.add(key);
+            } else {
+              asked.add(inSource);
+              askedOriginal.add(key);
+            }
+          }
+          if (asked.isEmpty()) {
+            return Future.succeededFuture();
+          }
+          return src.preparedQuery(check).execute(columnsOf(asked, plan.key())).map(rs -> {
+            for (Row r : rs) {
+              missing.add(askedOriginal.get(r.getLong(0).intValue() - 1));
+            }
+            return (Void) null;
+          });
+        }, () -> ctx.cancelled))
+        .eventually(() -> tgt.query("ROLLBACK").execute().eventually(tgt::close))))
+        .map(n -> missing);
+  }
+
+  /** Deletes the given target keys, in batches, on a connection inside the caller's transaction. */
+  Future<Void> deleteKeys(SqlConnection target, List<String[]> keys) {
+    Future<Void> chain = Future.succeededFuture();
+    for (int from = 0; from < keys.size(); from += ctx.batchSize) {
+      List<String[]> slice = keys.subList(from, Math.min(keys.size(), from + ctx.batchSize));
+      chain = chain.compose(v -> target.preparedQuery(sql.deleteByKeys()).execute(columnsOf(slice, plan.key()))
+          .map(rs -> {
+            tally.deleted += rs.rowCount();
+            return null;
+          }));
+    }
+    return chain;
+  }
+
+  private Future<Void> writeBatch(SqlConnection target, String statement, List<String[]> batch, IdMap[] maps,
+      boolean links) {
+    int width = batch.get(0).length;
+    if (!mapIds(batch, maps)) {
+      return Future.failedFuture(new IllegalStateException(plan.name().display()
+          + ": rows reference " + plan.mapped().values().stream().map(TableName::display).distinct().toList()
+          + " rows that are not on the target (did that table fail to sync?)"));
+    }
+    if (statement == null) { // dry run of a keyless table: counted as a whole elsewhere
+      return progress(batch.size(), 0);
+    }
+    return target.preparedQuery(statement).execute(columnsOf(batch, width)).compose(rs -> {
+      long written;
+      if (links) {
+        written = ctx.options.dryRun() ? rs.iterator().next().getLong(0) : rs.rowCount();
+        tally.linked += written;
+      } else if (ctx.options.dryRun()) {
+        Row r = rs.iterator().next();
+        tally.inserted += r.getLong("inserted");
+        tally.updated += r.getLong("updated");
+        written = r.getLong("inserted") + r.getLong("updated");
+      } else if (rs.columnsNames() != null && rs.columnsNames().contains("written")) {
+        Row r = rs.iterator().next();
+        written = r.getLong("written");
+        long inserted = Math.min(written, r.getLong("inserted"));
+        tally.inserted += inserted;
+        tally.updated += written - inserted;
+      } else {
+        written = rs.rowCount();
+        tally.inserted += written;
+      }
+      return progress(batch.size(), written);
+    });
+  }
+
+  /**
+   * Rewrites foreign keys into natural-key tables from source ids to target ids, in place. In a dry run a parent
+   * that does not exist yet maps to NULL (the row then counts as new or changed, which it will be).
+   */
+  private boolean mapIds(List<String[]> batch, IdMap[] maps) {
+    for (int col = 0; col < maps.length; col++) {
+      IdMap map = maps[col];
+      if (map == null) {
+        continue;
+      }
+      for (String[] row : batch) {
+        String v = row[col];
+        if (v == null) {
+          continue;
+        }
+        String mapped = map.target(v);
+        if (mapped == null && !ctx.options.dryRun()) {
+          return false;
+        }
+        row[col] = mapped;
+      }
+    }
+    return true;
+  }
+
+  /** A target key in source ids, or null when a remapped column has no source counterpart. */
+  private String[] toSourceIds(String[] key) {
+    String[] out = key.clone();
+    for (int i = 0; i < out.length; i++) {
+      if (rowMaps[i] != null && out[i] != null) {
+        out[i] = rowMaps[i].source(out[i]);
+        if (out[i] == null) {
+          return null;
+        }
+      }
+    }
+    return out;
+  }
+
+  private Future<Void> progress(int rows, long written) {
+    rowsDone += rows;
+    long now = System.nanoTime();
+    if (now - lastProgress > PROGRESS_EVERY_MS * 1_000_000L) {
+      lastProgress = now;
+      publishProgress(rowsDone);
+    }
+    return Future.succeededFuture();
+  }
+
+  void publishProgress(long done) {
+    double seconds = Math.max(1e-3, (System.nanoTime() - startedAt) / 1e9);
+    ctx.bus.publish(new ProgressEvent.TableProgress(ctx.runId, plan.name().display(), "rows", done,
+        tally.sourceRows, tally.inserted + tally.updated + tally.linked, done / seconds));
+  }
+
+  /** Column-major text arrays, one per parameter, from row-major batches. */
+  private static Tuple columnsOf(List<String[]> batch, int width) {
+    Tuple t = Tuple.tuple();
+    for (int c = 0; c < width; c++) {
+      String[] column = new String[batch.size()];
+      for (int r = 0; r < column.length; r++) {
+        column[r] = batch.get(r)[c];
+      }
+      t.addArrayOfString(column);
+    }
+    return t;
+  }
+}

@@ -1,0 +1,28 @@
+package dev.ferry.sync;
+
+/**
+ * What happened to one table. In a dry run the counts are what a real run would do.
+ *
+ * @param path    how the table was copied and why ("upsert by primary key", "insert: target empty", …)
+ * @param linked  rows whose deferred (cycle) columns were updated in the second pass
+ */
+public record TableResult(
+    String table,
+    Outcome outcome,
+    String path,
+    long sourceRows,
+    long targetRowsBefore,
+    long inserted,
+    long updated,
+    long deleted,
+    long linked,
+    int attempts,
+    long durationMs,
+    String message) {
+
+  public enum Outcome { SYNCED, UNCHANGED, FAILED, REFUSED, SKIPPED }
+
+  public long written() {
+    return inserted + updated + deleted + linked;
+  }
+}

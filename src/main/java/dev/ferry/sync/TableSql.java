@@ -1,0 +1,228 @@
+package dev.ferry.sync;
+
+import dev.ferry.catalog.Column;
+import dev.ferry.catalog.ForeignKey;
+import dev.ferry.catalog.TableName;
+import dev.ferry.plan.TablePlan;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * Every statement Ferry sends for one table. Values always travel as {@code text[]} parameters cast on the server
+ * to the column's type; identifiers come from the catalog and are always quoted. Nothing a request carries is
+ * concatenated into SQL.
+ */
+public final class TableSql {
+  private final TablePlan plan;
+  private final Map<TableName, TablePlan> plans;
+
+  public TableSql(TablePlan plan, Map<TableName, TablePlan> plans) {
+    this.plan = plan;
+    this.plans = plans;
+  }
+
+  // ---- reading the source
+
+  /** Every written column as text, key first. */
+  public String selectSource() {
+    return "SELECT " + texts("", plan.columns()) + " FROM " + plan.source().fromSql();
+  }
+
+  /** Key and deferred (cycle) columns, for the second pass. */
+  public String selectSourceLinks() {
+    List<Column> cols = new ArrayList<>(plan.keyColumns());
+    cols.addAll(plan.deferred());
+    return "SELECT " + texts("", cols) + " FROM " + plan.source().fromSql();
+  }
+
+  public String selectTargetKeys() {
+    return "SELECT " + texts("", plan.keyColumns()) + " FROM " + plan.target().fromSql();
+  }
+
+  /** Which of a batch of keys (ordinal n) are missing on the source: rows mirror deletes. */
+  public String missingOnSource() {
+    int k = plan.key();
+    return "SELECT u.n FROM unnest(" + arrays(k) + ") WITH ORDINALITY AS u(" + params(k) + ", n)"
+        + " WHERE NOT EXISTS (SELECT 1 FROM " + plan.source().fromSql() + " s WHERE "
+        + joinOn("s", plan.keyColumns()) + ")";
+  }
+
+  public static String count(String fromSql) {
+    return "SELECT count(*) FROM " + fromSql;
+  }
+
+  // ---- writing the target
+
+  /**
+   * The upsert. Rows are first compared with the target on the server (text of every value), and only rows that
+   * are new or differ reach the INSERT: unchanged rows are neither locked nor written, so they make no WAL.
+   * Returns one row: (inserted, written); written minus inserted were updates.
+   */
+  public String upsert() {
+    List<Column> values = plan.valueColumns();
+    String insert = "INSERT INTO " + plan.name().sql() + " AS t (" + insertColumns() + ")" + overriding()
+        + " SELECT " + casts(plan.columns()) + deferredNulls() + " FROM changed u";
+    String conflict = " ON CONFLICT (" + names(plan.keyColumns()) + ")" + (values.isEmpty()
+        ? " DO NOTHING"
+        : " DO UPDATE SET " + values.stream().map(c -> c.sql() + " = EXCLUDED." + c.sql()).collect(Collectors.joining(", "))
+            + " WHERE " + rowText("t", values) + " IS DISTINCT FROM " + rowText("EXCLUDED", values));
+    return "WITH u AS (SELECT * FROM unnest(" + arrays(plan.columns().size()) + ") AS u(" + params(plan.columns().size()) + ")),"
+        + " changed AS (SELECT u.*, t." + plan.keyColumns().get(0).sql() + " IS NULL AS is_new FROM u LEFT JOIN "
+        + plan.target().fromSql() + " t ON " + joinOn("t", plan.keyColumns()) + " WHERE " + differs() + "),"
+        // RETURNING cannot see xmax on partitioned tables, so "new" comes from the comparison itself.
+        + " w AS (" + insert + conflict + " RETURNING 1)"
+        + " SELECT (SELECT count(*) FROM changed WHERE is_new) AS inserted, (SELECT count(*) FROM w) AS written";
+  }
+
+  /** The dry-run twin of {@link #upsert()}: the same comparison, counted instead of written. */
+  public String upsertPreview() {
+    return "WITH u AS (SELECT * FROM unnest(" + arrays(plan.columns().size()) + ") AS u(" + params(plan.columns().size()) + "))"
+        + " SELECT count(*) FILTER (WHERE t." + plan.keyColumns().get(0).sql() + " IS NULL) AS inserted,"
+        + " count(*) FILTER (WHERE t." + plan.keyColumns().get(0).sql() + " IS NOT NULL AND " + differs() + ") AS updated"
+        + " FROM u LEFT JOIN " + plan.target().fromSql() + " t ON " + joinOn("t", plan.keyColumns());
+  }
+
+  /** Plain insert, for tables known to be empty inside this transaction (rebuild, keyless replace). */
+  public String insert() {
+    return "INSERT INTO " + plan.name().sql() + " (" + insertColumns() + ")" + overriding()
+        + " SELECT " + casts(plan.columns()) + deferredNulls()
+        + " FROM unnest(" + arrays(plan.columns().size()) + ") AS u(" + params(plan.columns().size()) + ")";
+  }
+
+  /** Second pass: set cycle columns on rows that exist by now, where they differ. */
+  public String updateLinks() {
+    int k = plan.key();
+    List<Column> d = plan.deferred();
+    String set = IntStream.range(0, d.size())
+        .mapToObj(i -> d.get(i).sql() + " = u.p" + (k + i + 1) + "::" + d.get(i).type())
+        .collect(Collectors.joining(", "));
+    return "WITH u AS (SELECT * FROM unnest(" + arrays(k + d.size()) + ") AS u(" + params(k + d.size()) + "))"
+        + " UPDATE " + plan.target().fromSql() + " AS t SET " + set + " FROM u WHERE " + joinOn("t", plan.keyColumns())
+        + " AND " + rowText("t", d) + " IS DISTINCT FROM " + rowParams(k, d.size());
+  }
+
+  public String updateLinksPreview() {
+    int k = plan.key();
+    List<Column> d = plan.deferred();
+    return "SELECT count(*) FROM unnest(" + arrays(k + d.size()) + ") AS u(" + params(k + d.size()) + ")"
+        + " JOIN " + plan.target().fromSql() + " t ON " + joinOn("t", plan.keyColumns())
+        + " WHERE " + rowText("t", d) + " IS DISTINCT FROM " + rowParams(k, d.size());
+  }
+
+  public String deleteByKeys() {
+    int k = plan.key();
+    return "DELETE FROM " + plan.target().fromSql() + " t USING unnest(" + arrays(k) + ") AS u(" + params(k) + ")"
+        + " WHERE " + joinOn("t", plan.keyColumns());
+  }
+
+  public String deleteAll() {
+    return "DELETE FROM " + plan.target().fromSql();
+  }
+
+  // ---- validation
+
+  /**
+   * Row count and an order-independent digest (sum of 60-bit slices of each row's md5). Foreign keys into
+   * natural-key tables are digested as the referenced row's natural key, so remapped ids compare equal.
+   */
+  public String digest(boolean sourceSide) {
+    List<String> values = new ArrayList<>();
+    List<String> joins = new ArrayList<>();
+    List<Column> all = new ArrayList<>(plan.columns());
+    all.addAll(plan.deferred());
+    for (Column c : all) {
+      TableName parent = plan.mapped().get(c.name());
+      TablePlan parentPlan = parent == null ? null : plans.get(parent);
+      if (parentPlan == null) {
+        values.add("t." + c.sql() + "::text");
+        continue;
+      }
+      String alias = "m" + joins.size();
+      joins.add(" LEFT JOIN " + (sourceSide ? parentPlan.source() : parentPlan.target()).fromSql() + " " + alias
+          + " ON " + alias + "." + TableName.quote(parentPlan.idColumn()) + " = t." + c.sql());
+      values.add(rowText(alias, parentPlan.keyColumns()) + "::text");
+    }
+    String row = "ROW(" + String.join(", ", values) + ")::text";
+    return "SELECT count(*) AS n, coalesce(sum(('x' || left(md5(" + row + "), 15))::bit(60)::bigint), 0)::text AS digest"
+        + " FROM " + (sourceSide ? plan.source() : plan.target()).fromSql() + " t" + String.join("", joins);
+  }
+
+  public static String orphans(ForeignKey fk, String childFrom) {
+    String notNull = fk.columns().stream().map(c -> "c." + TableName.quote(c) + " IS NOT NULL")
+        .collect(Collectors.joining(" AND "));
+    String match = IntStream.range(0, fk.columns().size())
+        .mapToObj(i -> "p." + TableName.quote(fk.refColumns().get(i)) + " = c." + TableName.quote(fk.columns().get(i)))
+        .collect(Collectors.joining(" AND "));
+    return "SELECT count(*) FROM " + childFrom + " c WHERE " + notNull
+        + " AND NOT EXISTS (SELECT 1 FROM " + fk.refTable().sql() + " p WHERE " + match + ")";
+  }
+
+  // ---- fragments
+
+  private String differs() {
+    String missing = "t." + plan.keyColumns().get(0).sql() + " IS NULL";
+    List<Column> values = plan.valueColumns();
+    if (values.isEmpty()) {
+      return missing;
+    }
+    return missing + " OR " + rowText("t", values) + " IS DISTINCT FROM " + rowParams(plan.key(), values.size());
+  }
+
+  private String insertColumns() {
+    List<Column> cols = new ArrayList<>(plan.columns());
+    cols.addAll(plan.deferred());
+    return names(cols);
+  }
+
+  private String deferredNulls() {
+    return plan.deferred().stream().map(c -> ", NULL").collect(Collectors.joining());
+  }
+
+  private String overriding() {
+    return plan.columns().stream().anyMatch(Column::identityAlways) ? " OVERRIDING SYSTEM VALUE" : "";
+  }
+
+  private static String texts(String alias, List<Column> cols) {
+    return cols.stream().map(c -> alias + c.sql() + "::text").collect(Collectors.joining(", "));
+  }
+
+  private static String names(List<Column> cols) {
+    return cols.stream().map(Column::sql).collect(Collectors.joining(", "));
+  }
+
+  private static String casts(List<Column> cols) {
+    return IntStream.range(0, cols.size()).mapToObj(i -> "u.p" + (i + 1) + "::" + cols.get(i).type())
+        .collect(Collectors.joining(", "));
+  }
+
+  private static String joinOn(String alias, List<Column> keys) {
+    return IntStream.range(0, keys.size())
+        .mapToObj(i -> alias + "." + keys.get(i).sql() + " = u.p" + (i + 1) + "::" + keys.get(i).type())
+        .collect(Collectors.joining(" AND "));
+  }
+
+  private static String rowText(String alias, List<Column> cols) {
+    return "ROW(" + cols.stream().map(c -> alias + "." + c.sql() + "::text").collect(Collectors.joining(", ")) + ")";
+  }
+
+  /** ROW(u.p{from+1}, …) over {@code n} parameters following the first {@code from}. */
+  private static String rowParams(int from, int n) {
+    return "ROW(" + IntStream.range(0, n).mapToObj(i -> "u.p" + (from + i + 1)).collect(Collectors.joining(", ")) + ")";
+  }
+
+  private static String arrays(int n) {
+    return joinIndexed(n, i -> "$" + i + "::text[]");
+  }
+
+  private static String params(int n) {
+    return joinIndexed(n, i -> "p" + i);
+  }
+
+  private static String joinIndexed(int n, IntFunction<String> f) {
+    return IntStream.rangeClosed(1, n).mapToObj(f).collect(Collectors.joining(", "));
+  }
+}

@@ -1,0 +1,51 @@
+package dev.ferry.sync;
+
+import dev.ferry.catalog.ForeignKey;
+import dev.ferry.plan.TablePlan;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** Phase 6: per table, counts and content digests on both sides, and orphaned foreign keys on the target. */
+final class Validation {
+  private Validation() {}
+
+  static Future<List<RunSummary.ValidationResult>> run(RunContext ctx, List<TablePlan> plans) {
+    List<RunSummary.ValidationResult> results = Collections.synchronizedList(new ArrayList<>());
+    List<TablePlan> checked = plans.stream().filter(p -> !ctx.tally(p.name()).failedOrRefused()).toList();
+    return Bounded.forEach(checked, ctx.config.poolSize(), p -> table(ctx, p).onSuccess(results::add))
+        .map(v -> checked.stream().map(p -> results.stream()
+            .filter(r -> r.table().equals(p.name().display())).findFirst().orElse(null))
+            .filter(r -> r != null).toList());
+  }
+
+  private static Future<RunSummary.ValidationResult> table(RunContext ctx, TablePlan plan) {
+    TableSql sql = new TableSql(plan, ctx.plans);
+    Future<Row> src = ctx.snapshot.read(c -> c.query(sql.digest(true)).execute().map(rs -> rs.iterator().next()));
+    Future<Row> tgt = ctx.target.pool().query(sql.digest(false)).execute().map(rs -> rs.iterator().next());
+    Future<Long> orphans = orphans(ctx, plan);
+    return Future.all(src, tgt, orphans).map(v -> {
+      long sn = src.result().getLong("n");
+      long tn = tgt.result().getLong("n");
+      String sd = src.result().getString("digest");
+      String td = tgt.result().getString("digest");
+      long o = orphans.result();
+      boolean ok = sn == tn && sd.equals(td) && o == 0;
+      String detail = ok ? "match" : sn != tn ? "row counts differ (source " + sn + ", target " + tn + ")"
+          : !sd.equals(td) ? "same row count but contents differ" : o + " rows reference missing parents";
+      return new RunSummary.ValidationResult(plan.name().display(), sn, tn, sd, td, o, ok, detail);
+    }).recover(err -> Future.succeededFuture(new RunSummary.ValidationResult(plan.name().display(), -1, -1, null,
+        null, -1, false, "validation failed: " + err.getMessage())));
+  }
+
+  private static Future<Long> orphans(RunContext ctx, TablePlan plan) {
+    Future<Long> sum = Future.succeededFuture(0L);
+    for (ForeignKey fk : plan.target().foreignKeys()) {
+      sum = sum.compose(n -> ctx.target.pool().query(TableSql.orphans(fk, plan.target().fromSql())).execute()
+          .map(rs -> n + rs.iterator().next().getLong(0)));
+    }
+    return sum;
+  }
+}

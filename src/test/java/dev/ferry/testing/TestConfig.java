@@ -1,0 +1,25 @@
+package dev.ferry.testing;
+
+import dev.ferry.config.DatabaseUrl;
+import dev.ferry.config.FerryConfig;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+
+/** Configuration for tests, built the way the loader builds it (so the same validation applies). */
+public final class TestConfig {
+  private TestConfig() {}
+
+  public static FerryConfig of(DatabaseUrl source, DatabaseUrl target) {
+    return of(source, target, new JsonObject());
+  }
+
+  /** {@code extra} is merged into the document: "tables", "sync", "pool"… as in conf/ferry.yaml. */
+  public static FerryConfig of(DatabaseUrl source, DatabaseUrl target, JsonObject extra) {
+    JsonObject doc = new JsonObject()
+        .put("source", source.toLibpqUrl())
+        .put("target", target.toLibpqUrl())
+        .put("sync", new JsonObject().put("retryBaseDelayMs", 50).put("batchSize", 500));
+    doc.mergeIn(extra, true);
+    return FerryConfig.fromJson(doc, Map.of());
+  }
+}
