@@ -1,0 +1,45 @@
+package dev.ferry.cli;
+
+import dev.ferry.config.ConfigException;
+import dev.ferry.config.ConfigLoader;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.db.DatabaseException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.function.BiFunction;
+
+/**
+ * Runs a command's asynchronous work from main(): owns the Vert.x instance, waits for the result on the main
+ * thread (never an event loop), and is the one place that turns errors into exit codes.
+ */
+final class Cli {
+  private Cli() {}
+
+  static int run(PrintStream out, PrintStream err, Path configFile, Map<String, Object> overrides,
+      BiFunction<Vertx, FerryConfig, Future<Integer>> work) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      return ConfigLoader.load(vertx, configFile, overrides)
+          .compose(config -> work.apply(vertx, config))
+          .toCompletionStage().toCompletableFuture().join();
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof ConfigException ce) {
+        err.println("ferry: configuration error: " + ce.getMessage());
+        return ExitCode.USAGE;
+      }
+      if (cause instanceof DatabaseException de) {
+        err.println("ferry: " + de.getMessage());
+        return ExitCode.FAILED;
+      }
+      err.println("ferry: " + dev.ferry.config.DatabaseUrl.scrub(String.valueOf(cause)));
+      return ExitCode.FAILED;
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package dev.ferry.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code java -jar ferry.jar <command>}. */
+@Command(name = "ferry", mixinStandardHelpOptions = true, version = "ferry 0.1.0",
+    description = "Ships a local PostgreSQL database's data to production, safely and in plain sight.",
+    subcommands = {TestConnectionCommand.class, StatusCommand.class, SyncCommand.class, DemoCommand.class,
+        CommandLine.HelpCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:success", "1:failed or partly failed (connection, table, validation)",
+        "2:usage or configuration error (nothing attempted)", "3:refused by a safety rule"})
+public final class FerryCli implements Runnable {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a command (test-connection, status, sync, demo)");
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new FerryCli());
+    cl.setExitCodeExceptionMapper(e -> ExitCode.USAGE);
+    cl.setParameterExceptionHandler((ex, a) -> {
+      cl.getErr().println("ferry: " + ex.getMessage());
+      ex.getCommandLine().usage(cl.getErr());
+      return ExitCode.USAGE;
+    });
+    return cl;
+  }
+}

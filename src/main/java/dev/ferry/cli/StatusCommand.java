@@ -1,0 +1,55 @@
+package dev.ferry.cli;
+
+import dev.ferry.db.Database;
+import dev.ferry.db.Side;
+import dev.ferry.progress.ProgressBus;
+import dev.ferry.status.Status;
+import dev.ferry.status.StatusCheck;
+import io.vertx.core.Future;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "status", mixinStandardHelpOptions = true,
+    description = "Both databases and every table's row count side by side, with a recommendation.")
+final class StatusCommand implements Callable<Integer> {
+  @Mixin
+  ConnectionOptions connection;
+
+  @Option(names = "--json", description = "Print the status as JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    return Cli.run(System.out, System.err, connection.config, connection.overrides(), (vertx, config) -> {
+      Database source = Database.open(vertx, Side.SOURCE, config.requireSource(), 2, config.connectTimeoutSeconds(), true);
+      Database target = Database.open(vertx, Side.TARGET, config.requireTarget(), 2, config.connectTimeoutSeconds(), true);
+      return StatusCheck.check(source, target).map(status -> {
+        if (json) {
+          System.out.println(ProgressBus.toJson(status));
+        } else {
+          print(status);
+        }
+        boolean reachable = status.source().reachable() && status.target().reachable();
+        return reachable ? ExitCode.OK : ExitCode.FAILED;
+      }).eventually(() -> Future.join(source.close(), target.close()));
+    });
+  }
+
+  private static void print(Status status) {
+    TestConnectionCommand.print("source", status.source());
+    TestConnectionCommand.print("target", status.target());
+    if (!status.tables().isEmpty()) {
+      int width = Math.max(5, status.tables().stream().mapToInt(t -> t.table().length()).max().orElse(5));
+      System.out.printf("%n  %-" + width + "s %12s %12s%n", "table", "source", "target");
+      for (Status.TableCounts t : status.tables()) {
+        System.out.printf("%s %-" + width + "s %12s %12s%n", t.matches() ? " " : "≠", t.table(),
+            t.source() == null ? "—" : String.format("%,d", t.source()),
+            t.target() == null ? "—" : String.format("%,d", t.target()));
+      }
+    }
+    System.out.println();
+    System.out.println((status.inSync() ? "✓ " : "⚠ ") + status.recommendation());
+  }
+}

@@ -1,0 +1,117 @@
+package dev.ferry.cli;
+
+import dev.ferry.config.ConfigException;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.plan.Mode;
+import dev.ferry.plan.SyncOptions;
+import dev.ferry.progress.ProgressBus;
+import dev.ferry.sync.RunSummary;
+import dev.ferry.sync.Syncs;
+import dev.ferry.sync.TableResult;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "sync", mixinStandardHelpOptions = true,
+    description = "Sync the source's rows into the target: schema check, index sync, parents, id mapping, "
+        + "dependents, validation.")
+final class SyncCommand implements Callable<Integer> {
+  @Mixin
+  ConnectionOptions connection;
+
+  @Option(names = "--mode", paramLabel = "MODE", defaultValue = "incremental",
+      description = "incremental (default: insert and update, never delete), mirror (also delete what the source "
+          + "lacks), rebuild (replace the tables' contents), force (skip checks and guards).")
+  String mode;
+
+  @Option(names = "--dry-run", description = "Show the plan with real numbers; write nothing.")
+  boolean dryRun;
+
+  @Option(names = "--confirm-destructive", description = "Allow rebuild, force, and mirror deletes above the configured share.")
+  boolean confirmDestructive;
+
+  @Option(names = "--skip-validation", description = "Skip phase 6 (counts and content digests).")
+  boolean skipValidation;
+
+  @Option(names = "--skip-indexes", description = "Skip phase 2 (index sync).")
+  boolean skipIndexes;
+
+  @Option(names = "--drop-extra-indexes", description = "Drop indexes that exist only on the target.")
+  boolean dropExtraIndexes;
+
+  @Option(names = "--tables", split = ",", paramLabel = "TABLE", description = "Only these tables (table or schema.table).")
+  List<String> tables = new ArrayList<>();
+
+  @Option(names = "--exclude", split = ",", paramLabel = "TABLE", description = "Leave these tables out.")
+  List<String> exclude = new ArrayList<>();
+
+  @Option(names = "--batch-size", paramLabel = "ROWS", description = "Rows per batch (default from configuration: 2000).")
+  Integer batchSize;
+
+  @Option(names = "--json", description = "Print the run summary as JSON instead of a table.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    Map<String, Object> overrides = connection.overrides();
+    overrides.put("sync.batchSize", batchSize);
+    return Cli.run(System.out, System.err, connection.config, overrides, this::sync);
+  }
+
+  private Future<Integer> sync(Vertx vertx, FerryConfig config) {
+    SyncOptions options;
+    try {
+      options = new SyncOptions(Mode.parse(mode), dryRun, confirmDestructive, skipValidation, skipIndexes,
+          dropExtraIndexes, List.copyOf(tables), List.copyOf(exclude));
+    } catch (ConfigException e) {
+      return Future.failedFuture(e);
+    }
+    return run(vertx, config, options, json);
+  }
+
+  /** Shared with the demo: runs a sync with live progress and prints its summary. */
+  static Future<Integer> run(Vertx vertx, FerryConfig config, SyncOptions options, boolean json) {
+    ProgressRenderer renderer = new ProgressRenderer(json ? System.err : System.out, !json && ProgressRenderer.terminal());
+    var listener = new ProgressBus(vertx).listen(renderer::on);
+    return Syncs.runOnce(vertx, config, options).map(summary -> {
+      if (json) {
+        System.out.println(ProgressBus.toJson(summary));
+      } else {
+        print(summary);
+      }
+      return ExitCode.of(summary.status());
+    }).eventually(listener::unregister);
+  }
+
+  static void print(RunSummary s) {
+    System.out.println();
+    if (!s.tables().isEmpty()) {
+      int width = Math.max(5, s.tables().stream().mapToInt(t -> t.table().length()).max().orElse(5));
+      System.out.printf("  %-" + width + "s %-9s %10s %10s %10s %8s%n", "table", "outcome", "insert", "update", "delete", "ms");
+      for (TableResult t : s.tables()) {
+        System.out.printf("  %-" + width + "s %-9s %,10d %,10d %,10d %8d%n", t.table(), t.outcome().name().toLowerCase(),
+            t.inserted(), t.updated(), t.deleted(), t.durationMs());
+      }
+    }
+    if (s.dryRun() && !s.ddl().isEmpty()) {
+      System.out.println("\n  DDL a real run would execute:");
+      s.ddl().forEach(d -> System.out.println("    " + d + ";"));
+    }
+    s.validation().stream().filter(v -> !v.matches())
+        .forEach(v -> System.out.println("  ⚠ validation " + v.table() + ": " + v.detail()));
+    System.out.println();
+    String mark = switch (s.status()) {
+      case SUCCEEDED -> "✓";
+      case REFUSED -> "⛔";
+      default -> "✗";
+    };
+    System.out.println(mark + " " + s.status().name().toLowerCase() + ": " + s.message()
+        + String.format(" (%.1f s)", s.durationMs() / 1000.0));
+  }
+}

@@ -1,0 +1,17 @@
+package dev.ferry.status;
+
+import java.util.List;
+
+/** Both databases side by side: reachability, then per-table row counts, then what to do about it. */
+public record Status(Endpoint source, Endpoint target, List<TableCounts> tables, String recommendation, boolean inSync) {
+
+  /** One database: its redacted URL and either its server facts or why it could not be reached. */
+  public record Endpoint(String url, boolean reachable, String version, boolean tls, double roundTripMs, String error) {}
+
+  /** Counts for a table; null where the table does not exist on that side. */
+  public record TableCounts(String table, Long source, Long target) {
+    public boolean matches() {
+      return source != null && source.equals(target);
+    }
+  }
+}

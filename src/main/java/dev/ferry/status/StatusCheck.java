@@ -1,0 +1,76 @@
+package dev.ferry.status;
+
+import dev.ferry.catalog.Catalog;
+import dev.ferry.catalog.CatalogReader;
+import dev.ferry.catalog.TableInfo;
+import dev.ferry.catalog.TableName;
+import dev.ferry.db.Database;
+import dev.ferry.db.ServerInfo;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/** Seed 001's `status`: are both databases reachable, and do their tables hold the same number of rows? */
+public final class StatusCheck {
+  private StatusCheck() {}
+
+  public static Future<Status.Endpoint> probe(Database db) {
+    return db.connect()
+        .compose(conn -> ServerInfo.probe(conn).eventually(conn::close))
+        .map(info -> new Status.Endpoint(db.url().redacted(), true, info.version(), info.tls(), info.roundTripMs(), null))
+        .recover(err -> Future.succeededFuture(new Status.Endpoint(db.url().redacted(), false, null, false, 0,
+            db.describe(err).getMessage())));
+  }
+
+  public static Future<Status> check(Database source, Database target) {
+    Future<Status.Endpoint> s = probe(source);
+    Future<Status.Endpoint> t = probe(target);
+    return Future.join(s, t).transform(x -> {
+      if (!s.result().reachable() || !t.result().reachable()) {
+        return Future.succeededFuture(new Status(s.result(), t.result(), List.of(),
+            "fix the connection first (see the error above), then run `ferry test-connection`", false));
+      }
+      Future<Catalog> sc = CatalogReader.read(source.pool());
+      Future<Catalog> tc = CatalogReader.read(target.pool());
+      return Future.all(sc, tc).compose(v -> counts(source, target, sc.result(), tc.result()))
+          .map(tables -> new Status(s.result(), t.result(), tables, recommend(tables), tables.stream().allMatch(Status.TableCounts::matches)));
+    });
+  }
+
+  private static Future<List<Status.TableCounts>> counts(Database source, Database target, Catalog sc, Catalog tc) {
+    TreeSet<TableName> names = new TreeSet<>(sc.tables().keySet());
+    names.addAll(tc.tables().keySet());
+    List<Future<Status.TableCounts>> rows = new ArrayList<>();
+    for (TableName n : names) {
+      Future<Long> a = count(source, sc.table(n).orElse(null));
+      Future<Long> b = count(target, tc.table(n).orElse(null));
+      rows.add(Future.all(a, b).map(v -> new Status.TableCounts(n.display(), a.result(), b.result())));
+    }
+    return Future.all(rows).map(v -> rows.stream().map(Future::result).toList());
+  }
+
+  private static Future<Long> count(Database db, TableInfo table) {
+    if (table == null) {
+      return Future.succeededFuture(null);
+    }
+    return db.pool().query("SELECT count(*) FROM " + table.fromSql()).execute().map(rs -> rs.iterator().next().getLong(0));
+  }
+
+  static String recommend(List<Status.TableCounts> tables) {
+    List<String> missing = tables.stream().filter(t -> t.source() != null && t.target() == null).map(Status.TableCounts::table).toList();
+    if (!missing.isEmpty()) {
+      return "tables missing on the target: " + missing + " — apply your migrations to the target first";
+    }
+    List<String> ahead = tables.stream().filter(t -> t.source() != null && t.target() != null && t.target() > t.source())
+        .map(Status.TableCounts::table).toList();
+    if (!ahead.isEmpty()) {
+      return "the target has more rows in " + ahead + ": incremental sync will refuse these; check them, then use "
+          + "`ferry sync --mode mirror` or `--mode rebuild --confirm-destructive`";
+    }
+    if (tables.stream().allMatch(Status.TableCounts::matches)) {
+      return "row counts match; `ferry sync --dry-run` shows whether any row content differs";
+    }
+    return "row counts differ: run `ferry sync --dry-run` to preview, then `ferry sync`";
+  }
+}
