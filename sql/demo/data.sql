@@ -13,8 +13,8 @@
 -- Ids are assigned explicitly (ordered by creation time), then the sequences are moved past them.
 --
 -- Fast: everything is set-based INSERT ... SELECT over generate_series; the helper functions are
--- one-line SQL functions that the planner inlines. The secondary indexes of animals (the GIN index
--- above all) are dropped for the load and rebuilt afterwards, which halves the load time.
+-- one-line SQL functions that the planner inlines; the big jsonb documents come from pre-built pools;
+-- the secondary indexes and constraints of animals are dropped for the load and rebuilt afterwards.
 -- One transaction, so a failed load leaves nothing half-done (indexes included). Helpers live in
 -- pg_temp and are dropped at the end.
 -- External ids use three per-organization formats ('123456', 'dog-123', 'A10000123'); mutate.sql uses
@@ -22,6 +22,7 @@
 
 BEGIN;
 SET LOCAL client_min_messages = warning;
+SET LOCAL jit = off;          -- compiling these wide expressions costs more than it saves
 
 -- ---------------------------------------------------------------- helpers (session-local)
 -- u(k, salt): uniform float in [0, 1), from the low 53 bits of a 64-bit hash.
@@ -48,6 +49,8 @@ SELECT s                                  AS scale,
        greatest(2, round(150 * s))::int    AS n_orgs,
        greatest(1, round(300000 * s))::int AS n_animals,
        greatest(1, round(30000 * s))::int  AS n_logs,
+       least(1000, greatest(1, round(300000 * s)))::int  AS n_prop_pool,  -- per home country
+       least(12000, greatest(1, round(300000 * s)))::int AS n_prof_pool,
        timestamptz '2025-06-01 00:00:00+00' AS ref        -- "now" of the generated world
 FROM (SELECT coalesce(nullif(current_setting('ferry.scale', true), '')::numeric, 1) AS s) x;
 
@@ -155,7 +158,7 @@ LATERAL (
 CREATE TEMP TABLE gen_org ON COMMIT DROP AS
 SELECT row_number() OVER (ORDER BY pg_temp.u(o.id, 30), o.id)::int AS rnk,
        o.id, o.config_id, o.website_url, o.created_at,
-       c.code AS home, c.cities,
+       c.k AS ck, c.code AS home, c.cities,
        pg_temp.n(o.id, 31, 0, 2) AS id_style
 FROM organizations o
 JOIN gen_country c ON c.k = ((o.id - 1) * 389) % 960 / 80;   -- same arithmetic as config_id above
@@ -179,19 +182,99 @@ CROSS JOIN unnest(ARRAY['DE','GB','IE','NL','BE','AT','CH','FR','DK','SE','FI','
 WHERE c.code = o.home OR pg_temp.u(o.id * 32 + c.k, 40) < 0.25;
 
 -- ---------------------------------------------------------------- animals
--- Bulk-load trick: remember the definitions of the indexes that back no constraint, drop them,
--- and rebuild them after the insert (a GIN build from scratch costs a fraction of row-by-row upkeep).
-CREATE TEMP TABLE gen_saved_index ON COMMIT DROP AS
-SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS ddl
+-- Building jsonb costs roughly half a microsecond per key, and at ~45 keys a dog that was most of
+-- the load time. So the two big documents come from pools built once: properties per home country
+-- (so the location fits the organization), LLM profiles shared by all. Each pool holds up to
+-- 12,000 documents (1,000 per country for properties), and is as large as the table at small
+-- scales, so documents only repeat at larger scales.
+SET LOCAL work_mem = '64MB';  -- keeps the pool hash tables in memory
+
+-- properties: what the scraper extracted
+CREATE TEMP TABLE gen_props ON COMMIT DROP AS
+SELECT c.k AS ck, slot, jsonb_build_object(
+           'description', d.txt,
+           'size',        pg_temp.pick(h, 221, ARRAY['Tiny','Small','Medium','Medium','Large','XLarge']),
+           'weight_kg',   CASE WHEN pg_temp.u(h, 222) < 0.05 THEN NULL        -- JSON null, not a missing key
+                               ELSE round((3 + 42 * pg_temp.u(h, 223))::numeric, 1) END,
+           'height_cm',   pg_temp.n(h, 224, 20, 75),
+           'coat',        pg_temp.pick(h, 225, ARRAY['short','medium','long','wire','curly']),
+           'color',       pg_temp.pick(h, 226, ARRAY['black','brown','white','tan','brindle','grey','black & white',
+                                                     'golden','red','tricolour']),
+           'good_with',   jsonb_build_object(
+                              'dogs',     pg_temp.pick(h, 227, ARRAY['yes','yes','no','selective','unknown']),
+                              'cats',     pg_temp.pick(h, 228, ARRAY['yes','no','untested','unknown']),
+                              'children', pg_temp.pick(h, 229, ARRAY['yes','no','older children','unknown'])),
+           'health',      jsonb_build_object(
+                              'vaccinated',   pg_temp.u(h, 230) < 0.9,
+                              'neutered',     pg_temp.u(h, 231) < 0.7,
+                              'microchipped', pg_temp.u(h, 232) < 0.85,
+                              'conditions',   to_jsonb(CASE WHEN pg_temp.u(h, 233) < 0.8 THEN '{}'::text[]
+                                                  ELSE pg_temp.some(h, 234, ARRAY['leishmania (treated)',
+                                                       'ehrlichia','three legs','blind in one eye','hip dysplasia',
+                                                       'heartworm negative','deaf'], 2) END)),
+           'location',    jsonb_build_object(
+                              'city',      pg_temp.pick(h, 235, c.cities),
+                              'country',   c.code,
+                              'in_foster', pg_temp.u(h, 236) < 0.3),
+           'tags',        to_jsonb(pg_temp.some(h, 237, ARRAY['house-trained','crate-trained','leash-trained',
+                              'special-needs','senior','bonded-pair','urgent','long-stay','cat-friendly',
+                              'ready-to-travel'], 3)),
+           'source_language', pg_temp.pick(h, 239, ARRAY['en','en','de','es','ro','el','it'])) AS doc
+FROM gen_params p
+CROSS JOIN gen_country c
+CROSS JOIN generate_series(1, p.n_prop_pool) AS slot
+CROSS JOIN LATERAL (SELECT c.k * 1000003::bigint + slot AS h) hk
+JOIN gen_paragraph d ON d.k = pg_temp.n(h, 110, 1, 3000);
+
+-- dog_profiler_data: the LLM profile (profiled_at is added per dog)
+CREATE TEMP TABLE gen_profile ON COMMIT DROP AS
+SELECT slot, jsonb_build_object(
+           'tagline',             s1.txt,
+           'description',         d.txt,
+           'personality_traits',  to_jsonb(pg_temp.some(slot, 251, ARRAY['gentle','playful','loyal','curious','calm',
+                                      'shy','smart','affectionate','independent','goofy','brave'], 4)),
+           'energy_level',        pg_temp.pick(slot, 253, ARRAY['low','medium','high','very_high']),
+           'trainability',        pg_temp.pick(slot, 254, ARRAY['easy','moderate','challenging']),
+           'sociability',         pg_temp.pick(slot, 255, ARRAY['reserved','moderate','social','very_social']),
+           'confidence',          pg_temp.pick(slot, 256, ARRAY['shy','moderate','confident']),
+           'experience_level',    pg_temp.pick(slot, 257, ARRAY['first_time_ok','some_experience','experienced_only']),
+           'home_type',           pg_temp.pick(slot, 258, ARRAY['apartment_ok','house_preferred','house_required']),
+           'favorite_activities', to_jsonb(pg_temp.some(slot, 259, ARRAY['walks','fetch','swimming','cuddles','hiking',
+                                      'sniffing','tug','zoomies','napping'], 3)),
+           'confidence_scores',   jsonb_build_object(
+                                      'energy_level', round(pg_temp.u(slot, 261)::numeric, 2),
+                                      'trainability', round(pg_temp.u(slot, 262)::numeric, 2),
+                                      'sociability',  round(pg_temp.u(slot, 263)::numeric, 2)),
+           'model_used',          pg_temp.pick(slot, 264, ARRAY['gpt-4o-mini','claude-3-haiku','llama-3-70b']),
+           'prompt_version',      '1.' || pg_temp.n(slot, 265, 0, 3) || '.0',
+           'quality_score',       round(pg_temp.u(slot, 267)::numeric, 3)) AS doc
+FROM gen_params p
+CROSS JOIN generate_series(1, p.n_prof_pool) AS slot
+JOIN gen_paragraph d ON d.k = pg_temp.n(slot, 111, 1, 3000)
+JOIN gen_sentence s1 ON s1.k = pg_temp.n(slot, 112, 1, 1200);
+ANALYZE gen_props, gen_profile;
+
+-- Bulk-load trick (as pg_restore does it): drop the secondary indexes and the UNIQUE / FOREIGN KEY
+-- constraints of animals, insert, then re-create them from their saved definitions. Building an index
+-- (the GIN index above all) in one pass, and checking the foreign key with one join, costs a fraction
+-- of maintaining them row by row. The primary key stays.
+CREATE TEMP TABLE gen_saved_ddl ON COMMIT DROP AS
+SELECT 1 AS step, 'DROP INDEX ' || i.indexrelid::regclass AS drop_ddl, pg_get_indexdef(i.indexrelid) AS create_ddl
 FROM pg_index i
 WHERE i.indrelid = 'animals'::regclass
-  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid);
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid)
+UNION ALL
+SELECT CASE c.contype WHEN 'u' THEN 2 ELSE 3 END,
+       format('ALTER TABLE animals DROP CONSTRAINT %I', c.conname),
+       format('ALTER TABLE animals ADD CONSTRAINT %I %s', c.conname, pg_get_constraintdef(c.oid))
+FROM pg_constraint c
+WHERE c.conrelid = 'animals'::regclass AND c.contype IN ('u', 'f');
 
 DO $$
 DECLARE r record;
 BEGIN
-    FOR r IN SELECT name FROM gen_saved_index LOOP
-        EXECUTE 'DROP INDEX ' || r.name;
+    FOR r IN SELECT drop_ddl FROM gen_saved_ddl ORDER BY step DESC, drop_ddl LOOP
+        EXECUTE r.drop_ddl;
     END LOOP;
 END $$;
 
@@ -233,59 +316,11 @@ SELECT a.id,
        o.website_url || '/adopt/' || x.ext,
        CASE WHEN pg_temp.u(a.i, 211) < 0.04 THEN NULL
             ELSE 'https://images.rescuedogs.example/' || o.config_id || '/' || to_hex(hashint8extended(a.i, 212)) || '.jpg' END,
-       -- properties: what the scraper extracted (a few rows have none at all)
-       CASE WHEN pg_temp.u(a.i, 220) < 0.005 THEN NULL ELSE jsonb_build_object(
-           'description', d1.txt,
-           'size',        pg_temp.pick(a.i, 221, ARRAY['Tiny','Small','Medium','Medium','Large','XLarge']),
-           'weight_kg',   CASE WHEN pg_temp.u(a.i, 222) < 0.05 THEN NULL        -- JSON null, not a missing key
-                               ELSE round((3 + 42 * pg_temp.u(a.i, 223))::numeric, 1) END,
-           'height_cm',   pg_temp.n(a.i, 224, 20, 75),
-           'coat',        pg_temp.pick(a.i, 225, ARRAY['short','medium','long','wire','curly']),
-           'color',       pg_temp.pick(a.i, 226, ARRAY['black','brown','white','tan','brindle','grey','black & white',
-                                                       'golden','red','tricolour']),
-           'good_with',   jsonb_build_object(
-                              'dogs',     pg_temp.pick(a.i, 227, ARRAY['yes','yes','no','selective','unknown']),
-                              'cats',     pg_temp.pick(a.i, 228, ARRAY['yes','no','untested','unknown']),
-                              'children', pg_temp.pick(a.i, 229, ARRAY['yes','no','older children','unknown'])),
-           'health',      jsonb_build_object(
-                              'vaccinated',   pg_temp.u(a.i, 230) < 0.9,
-                              'neutered',     pg_temp.u(a.i, 231) < 0.7,
-                              'microchipped', pg_temp.u(a.i, 232) < 0.85,
-                              'conditions',   to_jsonb(CASE WHEN pg_temp.u(a.i, 233) < 0.8 THEN '{}'::text[]
-                                                  ELSE pg_temp.some(a.i, 234, ARRAY['leishmania (treated)',
-                                                       'ehrlichia','three legs','blind in one eye','hip dysplasia',
-                                                       'heartworm negative','deaf'], 2) END)),
-           'location',    jsonb_build_object(
-                              'city',      pg_temp.pick(a.i, 235, o.cities),
-                              'country',   o.home,
-                              'in_foster', pg_temp.u(a.i, 236) < 0.3),
-           'tags',        to_jsonb(pg_temp.some(a.i, 237, ARRAY['house-trained','crate-trained','leash-trained',
-                              'special-needs','senior','bonded-pair','urgent','long-stay','cat-friendly',
-                              'ready-to-travel'], 3)),
-           'source_language', pg_temp.pick(a.i, 239, ARRAY['en','en','de','es','ro','el','it']))
-       END,
-       -- dog_profiler_data: LLM-written profile, for ~65 %
-       CASE WHEN pg_temp.u(a.i, 250) < 0.35 THEN NULL ELSE jsonb_build_object(
-           'tagline',             s1.txt,
-           'description',         d2.txt,
-           'personality_traits',  to_jsonb(pg_temp.some(a.i, 251, ARRAY['gentle','playful','loyal','curious','calm',
-                                      'shy','smart','affectionate','independent','goofy','brave'], 4)),
-           'energy_level',        pg_temp.pick(a.i, 253, ARRAY['low','medium','high','very_high']),
-           'trainability',        pg_temp.pick(a.i, 254, ARRAY['easy','moderate','challenging']),
-           'sociability',         pg_temp.pick(a.i, 255, ARRAY['reserved','moderate','social','very_social']),
-           'confidence',          pg_temp.pick(a.i, 256, ARRAY['shy','moderate','confident']),
-           'experience_level',    pg_temp.pick(a.i, 257, ARRAY['first_time_ok','some_experience','experienced_only']),
-           'home_type',           pg_temp.pick(a.i, 258, ARRAY['apartment_ok','house_preferred','house_required']),
-           'favorite_activities', to_jsonb(pg_temp.some(a.i, 259, ARRAY['walks','fetch','swimming','cuddles','hiking',
-                                      'sniffing','tug','zoomies','napping'], 3)),
-           'confidence_scores',   jsonb_build_object(
-                                      'energy_level', round(pg_temp.u(a.i, 261)::numeric, 2),
-                                      'trainability', round(pg_temp.u(a.i, 262)::numeric, 2),
-                                      'sociability',  round(pg_temp.u(a.i, 263)::numeric, 2)),
-           'model_used',          pg_temp.pick(a.i, 264, ARRAY['gpt-4o-mini','claude-3-haiku','llama-3-70b']),
-           'prompt_version',      '1.' || pg_temp.n(a.i, 265, 0, 3) || '.0',
-           'profiled_at',         a.upd - make_interval(hours => pg_temp.n(a.i, 266, 1, 72)),
-           'quality_score',       round(pg_temp.u(a.i, 267)::numeric, 3))
+       -- properties: a pooled document for the organization's country (a few rows have none at all)
+       CASE WHEN pg_temp.u(a.i, 220) < 0.005 THEN NULL ELSE pp.doc END,
+       -- dog_profiler_data: a pooled LLM profile stamped with its own profiled_at, for ~65 %
+       CASE WHEN pg_temp.u(a.i, 250) < 0.35 THEN NULL
+            ELSE jsonb_set(pf.doc, '{profiled_at}', to_jsonb(a.upd - make_interval(hours => pg_temp.n(a.i, 266, 1, 72))))
        END,
        -- adoption_check_data: last status check, for ~50 %; a few hold a JSON 'null' document
        -- (what a Python app writes for None) as opposed to SQL NULL
@@ -311,7 +346,7 @@ SELECT a.id,
 FROM (
     SELECT row_number() OVER (ORDER BY b.cre, b.i) AS id, b.*
     FROM (
-        SELECT g.i, p.ref,
+        SELECT g.i, p.ref, p.n_prop_pool, p.n_prof_pool,
                1 + floor(p.n_orgs * power(pg_temp.u(g.i, 101), 2.2))::int AS org_rnk,
                p.ref - make_interval(secs => t.age_s)                                   AS cre,
                -- most dogs were touched by a recent scrape, so updated_at crowds towards ref
@@ -326,18 +361,18 @@ FROM (
     ) b
 ) a
 JOIN gen_org o        ON o.rnk = a.org_rnk
+JOIN gen_props pp     ON pp.ck = o.ck AND pp.slot = pg_temp.n(a.i, 120, 1, a.n_prop_pool)
+JOIN gen_profile pf   ON pf.slot = pg_temp.n(a.i, 121, 1, a.n_prof_pool)
 CROSS JOIN LATERAL (SELECT CASE o.id_style WHEN 0 THEN (100000 + a.i)::text
                                            WHEN 1 THEN 'dog-' || a.i
                                            ELSE 'A' || (10000000 + a.i) END AS ext) x
-JOIN gen_paragraph d1 ON d1.k = pg_temp.n(a.i, 110, 1, 3000)
-JOIN gen_paragraph d2 ON d2.k = pg_temp.n(a.i, 111, 1, 3000)
-JOIN gen_sentence s1  ON s1.k = pg_temp.n(a.i, 112, 1, 1200);
+;
 
 DO $$
 DECLARE r record;
 BEGIN
-    FOR r IN SELECT ddl FROM gen_saved_index ORDER BY name LOOP
-        EXECUTE r.ddl;
+    FOR r IN SELECT create_ddl FROM gen_saved_ddl ORDER BY step, create_ddl LOOP
+        EXECUTE r.create_ddl;
     END LOOP;
 END $$;
 

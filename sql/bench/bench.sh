@@ -1,0 +1,273 @@
+#!/bin/bash
+# Ferry's benchmark: full load, no-op re-sync and re-sync after a day of changes, each timed against the raw
+# COPY pipe (the reference copy_baseline.sh) measured in the same run, so the ratio is what to quote.
+#
+#   sql/bench/bench.sh [--scale N] [--reference] [--reference-dir DIR] [--resync-mode MODE] [--keep]
+#
+#   --scale N            data size; 1 = 150 organizations, 300,000 animals (~0.5 GB). Fractions work. Default 1.
+#   --reference          load the shared reference dataset (dataset.sql, schema.sql, mutate.sql in the reference
+#                        dir) instead of Ferry's own generator (sql/demo/schema.sql + data.sql, sql/bench/mutate.sql)
+#   --reference-dir DIR  the shared benchmark folder (default: ../shared/bench next to the project root)
+#   --resync-mode MODE   ferry --mode for the re-sync after the day of changes (default mirror: the day deletes
+#                        rows, and incremental never deletes, so its validation would fail on the row counts)
+#   --keep               keep the three databases afterwards (to inspect them)
+#
+# FERRY_BENCH_SERVER (default postgresql://postgres@127.0.0.1:5432/postgres) is any database on the server;
+# ferry_bench_src, ferry_bench_copy and ferry_bench_ferry are (re)created there and dropped at the end.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+SERVER=${FERRY_BENCH_SERVER:-postgresql://postgres@127.0.0.1:5432/postgres}
+SCALE=1
+REFERENCE=false
+KEEP=false
+RESYNC_MODE=mirror
+REF_DIR="$ROOT/../shared/bench"
+
+usage() { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --scale)         SCALE=${2:?--scale needs a value}; shift 2 ;;
+    --scale=*)       SCALE=${1#*=}; shift ;;
+    --reference)     REFERENCE=true; shift ;;
+    --reference-dir) REF_DIR=${2:?--reference-dir needs a value}; shift 2 ;;
+    --reference-dir=*) REF_DIR=${1#*=}; shift ;;
+    --resync-mode)   RESYNC_MODE=${2:?--resync-mode needs a value}; shift 2 ;;
+    --resync-mode=*) RESYNC_MODE=${1#*=}; shift ;;
+    --keep)          KEEP=true; shift ;;
+    -h|--help)       usage; exit 0 ;;
+    *)               echo "bench.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
+  esac
+done
+# The scale ends up inside SQL, so allow only a plain positive number.
+if ! [[ "$SCALE" =~ ^[0-9]*\.?[0-9]+$ ]] || ! awk -v s="$SCALE" 'BEGIN { exit !(s > 0) }'; then
+  echo "bench.sh: --scale must be a positive number (got '$SCALE')" >&2; exit 2
+fi
+REF_DIR=$(cd "$REF_DIR" && pwd) || { echo "bench.sh: reference dir not found" >&2; exit 2; }
+
+JAR="$ROOT/target/ferry.jar"
+[ -f "$JAR" ] || { echo "bench.sh: $JAR is missing; build it with: mvn -q -B package -DskipTests" >&2; exit 2; }
+for f in copy_baseline.sh schema.sql dataset.sql mutate.sql; do
+  [ -f "$REF_DIR/$f" ] || { echo "bench.sh: $REF_DIR/$f is missing" >&2; exit 2; }
+done
+
+log() { printf '==> %s\n' "$*" >&2; }
+now() { date +%s.%N; }
+# Float arithmetic without bc (not always installed): calc '<awk expression>'.
+calc() { awk "BEGIN { printf \"%s\", $1 }"; }
+
+# URL of database $1 on the same server: swap the path of FERRY_BENCH_SERVER, keep any ?query.
+db_url() {
+  local base=${SERVER%%\?*} query=""
+  [[ "$SERVER" == *\?* ]] && query="?${SERVER#*\?}"
+  local rest=${base#*://}
+  if [[ "$rest" == */* ]]; then base=${base%/*}; fi
+  printf '%s/%s%s' "$base" "$1" "$query"
+}
+SRC=$(db_url ferry_bench_src)
+COPY_TGT=$(db_url ferry_bench_copy)
+FERRY_TGT=$(db_url ferry_bench_ferry)
+DBS=(ferry_bench_src ferry_bench_copy ferry_bench_ferry)
+
+psql_server() { psql -X -q -v ON_ERROR_STOP=1 -d "$SERVER" "$@"; }
+wal_lsn() { psql_server -At -c "SELECT pg_current_wal_lsn()"; }
+wal_mb() { psql_server -At -c "SELECT round(pg_wal_lsn_diff('$2', '$1') / 1048576.0, 1)"; }
+# WAL position is server-wide, so other work on the server lands in our numbers: count the rows other databases
+# wrote meanwhile (cumulative stats, flushed within a second or so) to flag cases that were not measured alone.
+other_writes() {
+  psql_server -At -c "SELECT coalesce(sum(tup_inserted + tup_updated + tup_deleted), 0) FROM pg_stat_database
+                      WHERE datname NOT IN ('ferry_bench_src', 'ferry_bench_copy', 'ferry_bench_ferry')"
+}
+NOISE=()
+note_noise() {  # note_noise NAME BEFORE
+  local n=$(( $(other_writes) - $2 ))
+  if [ "$n" -gt 0 ]; then NOISE+=("$1: $n rows"); fi
+}
+source_rows() {
+  psql -X -q -v ON_ERROR_STOP=1 -d "$SRC" -At -c "SELECT (SELECT count(*) FROM organizations)
+    + (SELECT count(*) FROM animals) + (SELECT count(*) FROM scrape_logs) + (SELECT count(*) FROM service_regions)"
+}
+
+WORK=$(mktemp -d)
+drop_dbs() {
+  for db in "${DBS[@]}"; do
+    psql_server -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)"
+  done
+}
+cleanup() {
+  local rc=$?
+  if [ "$KEEP" = true ]; then
+    log "kept databases: ${DBS[*]}"
+  else
+    drop_dbs || rc=1
+  fi
+  rm -rf "$WORK"
+  exit $rc
+}
+trap cleanup EXIT
+
+# Peak RSS needs GNU time's -v; without it the runs still happen, just without that number.
+TIME_V=()
+if [ -x /usr/bin/time ] && /usr/bin/time -v true 2>/dev/null; then
+  TIME_V=(/usr/bin/time -v -o "$WORK/time.txt")
+fi
+
+# Ferry's config keys organizations by its natural key (config_id); ids differ between databases.
+CONFIG="$ROOT/conf/ferry.yaml"
+CONFIG_NOTE=""
+if [ ! -f "$CONFIG" ]; then
+  CONFIG="$WORK/ferry.yaml"
+  printf 'tables:\n  organizations:\n    key: [config_id]\n' > "$CONFIG"
+  CONFIG_NOTE="conf/ferry.yaml missing: used a temporary config keying organizations by config_id"
+fi
+
+# JSON summary → "status<TAB>rows written<TAB>message"; jq if present, else python3.
+summarize() {
+  if command -v jq >/dev/null; then
+    jq -r '[.status, ([.tables[]? | (.inserted + .updated + .deleted)] | add // 0),
+            ([.message // ""] + [.tables[]? | select(.outcome == "FAILED" or .outcome == "REFUSED") | .message // empty]
+             + [.validation[]? | select(.matches | not) | "validation \(.table): \(.detail)"]
+             | map(select(. != "")) | join("; "))] | @tsv' "$1"
+  else
+    python3 - "$1" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+t = s.get("tables") or []
+msgs = [s.get("message") or ""]
+msgs += [x.get("message") or "" for x in t if x.get("outcome") in ("FAILED", "REFUSED")]
+msgs += ["validation %s: %s" % (v["table"], v["detail"]) for v in s.get("validation") or [] if not v.get("matches")]
+rows = sum(x["inserted"] + x["updated"] + x["deleted"] for x in t)
+print("\t".join([str(s.get("status")), str(rows), "; ".join(m for m in msgs if m).replace("\t", " ").replace("\n", " ")]))
+PY
+  fi
+}
+
+# Results, one line per case: name seconds rows wal_mb
+RESULTS=()
+RSS_NOTES=()
+FAILURES=()
+
+# run_copy NAME [--truncate]: the reference COPY pipe into ferry_bench_copy.
+run_copy() {
+  local name=$1; shift
+  local rows lsn0 lsn1 t0 t1
+  rows=$(source_rows)
+  # each case starts clean: no earlier dirty buffers billed to it (needs superuser/pg_checkpoint; optional)
+  psql_server -c "CHECKPOINT" 2>/dev/null || true
+  local others; others=$(other_writes)
+  lsn0=$(wal_lsn); t0=$(now)
+  "$REF_DIR/copy_baseline.sh" "$SRC" "$COPY_TGT" "$@"
+  t1=$(now); lsn1=$(wal_lsn)
+  note_noise "$name" "$others"
+  RESULTS+=("$name|$(calc "$t1 - $t0")|$rows|$(wal_mb "$lsn0" "$lsn1")")
+}
+
+# run_ferry NAME [FERRY ARGS...]: one `ferry sync --json` into ferry_bench_ferry, with time, rows written, WAL
+# and peak RSS.
+run_ferry() {
+  local name=$1 tag=${1//[^a-z]/_}; shift
+  local out="$WORK/$tag.json" err="$WORK/$tag.log" rc=0 lsn0 lsn1 t0 t1 status rows msg rss
+  psql_server -c "CHECKPOINT" 2>/dev/null || true
+  local others; others=$(other_writes)
+  lsn0=$(wal_lsn); t0=$(now)
+  (cd "$ROOT" && "${TIME_V[@]}" java -jar "$JAR" sync --source "$SRC" --target "$FERRY_TGT" \
+      --config "$CONFIG" --json "$@") >"$out" 2>"$err" || rc=$?
+  t1=$(now); lsn1=$(wal_lsn)
+  note_noise "$name" "$others"
+  if ! IFS=$'\t' read -r status rows msg < <(summarize "$out" 2>/dev/null); then
+    status="NO_JSON"; rows=0; msg="exit code $rc, no JSON summary; stderr: $(tail -n 5 "$err" | tr '\n' ' ')"
+  fi
+  if [ "$status" != "SUCCEEDED" ]; then
+    FAILURES+=("$name: $status (exit $rc): $msg")
+    log "$name: $status: $msg"
+  fi
+  if [ ${#TIME_V[@]} -gt 0 ] && rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$WORK/time.txt"); then
+    RSS_NOTES+=("$name $(awk -v kb="$rss" 'BEGIN { printf "%.0f", kb / 1024 }') MB")
+  fi
+  RESULTS+=("$name|$(calc "$t1 - $t0")|$rows|$(wal_mb "$lsn0" "$lsn1")")
+}
+
+STARTED=$(now)
+log "server $(db_url '')  scale $SCALE  $([ "$REFERENCE" = true ] && echo "reference dataset ($REF_DIR)" || echo "Ferry generator")"
+drop_dbs
+for db in "${DBS[@]}"; do psql_server -c "CREATE DATABASE $db"; done
+
+# Source data, then the same schema (no rows) on both targets.
+log "loading the source"
+t0=$(now)
+if [ "$REFERENCE" = true ]; then
+  SCHEMA="$REF_DIR/schema.sql"
+  psql -X -q -v ON_ERROR_STOP=1 -d "$SRC" -v scale="$SCALE" -f "$REF_DIR/dataset.sql" >/dev/null
+else
+  SCHEMA="$HERE/../demo/schema.sql"
+  psql -X -q -v ON_ERROR_STOP=1 -d "$SRC" -f "$SCHEMA" >/dev/null
+  # -c and -f run in order in one session, so data.sql sees the setting.
+  psql -X -q -v ON_ERROR_STOP=1 -d "$SRC" -c "SET ferry.scale='$SCALE'" -f "$HERE/../demo/data.sql" >/dev/null
+fi
+LOAD_S=$(calc "$(now) - $t0")
+for tgt in "$COPY_TGT" "$FERRY_TGT"; do psql -X -q -v ON_ERROR_STOP=1 -d "$tgt" -f "$SCHEMA" >/dev/null; done
+
+log "COPY full load"
+run_copy "COPY full load"
+log "ferry full load"
+run_ferry "ferry full load"
+log "ferry no-op re-sync"
+run_ferry "ferry no-op re-sync"
+
+# A day of changes on the source.
+log "mutating the source"
+if [ "$REFERENCE" = true ]; then
+  MUTATE="$REF_DIR/mutate.sql"; MUTATE_ARGS=(-v seed=1); MUTATE_LABEL="reference mutate.sql"
+elif [ -f "$HERE/mutate.sql" ]; then
+  MUTATE="$HERE/mutate.sql"; MUTATE_ARGS=(-c "SET ferry.seed='1'"); MUTATE_LABEL="sql/bench/mutate.sql"
+else
+  MUTATE="$REF_DIR/mutate.sql"; MUTATE_ARGS=(-v seed=1)
+  MUTATE_LABEL="reference mutate.sql (sql/bench/mutate.sql did not exist yet)"
+  log "sql/bench/mutate.sql does not exist yet: using the reference $MUTATE"
+fi
+MUTATE_OUT=$(psql -X -q -v ON_ERROR_STOP=1 --csv -d "$SRC" "${MUTATE_ARGS[@]}" -f "$MUTATE")
+# The counts are the last result with updated/inserted/deleted columns, whatever order they come in.
+MUTATIONS=$(printf '%s\n' "$MUTATE_OUT" | awk -F, '
+  /(^|,)updated(,|$)/ { split("", col); for (j = 1; j <= NF; j++) col[$j] = j; getline
+                        line = "updated " $col["updated"] ", inserted " $col["inserted"] ", deleted " $col["deleted"] }
+  END { print (line == "" ? "(no counts reported)" : line) }')
+
+log "ferry re-sync after mutate (--mode $RESYNC_MODE)"
+run_ferry "ferry re-sync after mutate" --mode "$RESYNC_MODE"
+log "COPY re-sync (truncate + full copy)"
+run_copy "COPY re-sync (truncate)" --truncate
+TOTAL_S=$(calc "$(now) - $STARTED")
+
+# The results table: seconds, and the ratio to the COPY full load measured in this same run.
+BASE=$(printf '%s\n' "${RESULTS[0]}" | cut -d'|' -f2)
+echo
+printf '%-30s %9s %9s %13s %9s\n' "case" "seconds" "x COPY" "rows written" "WAL MB"
+printf '%-30s %9s %9s %13s %9s\n' "------------------------------" "-------" "------" "------------" "------"
+for r in "${RESULTS[@]}"; do
+  IFS='|' read -r name secs rows wal <<<"$r"
+  printf '%-30s %9.2f %9.2f %13s %9s\n' "$name" "$secs" "$(calc "$secs / $BASE")" \
+    "$(printf "%'d" "$rows" 2>/dev/null || echo "$rows")" "$wal"
+done
+echo
+echo "mutation:  $MUTATIONS  ($MUTATE_LABEL, seed 1)"
+echo "data:      $([ "$REFERENCE" = true ] && echo "reference dataset.sql" || echo "sql/demo/data.sql"), scale $SCALE, source loaded in $(printf '%.1f' "$LOAD_S") s"
+echo "machine:   $(date -u '+%Y-%m-%d %H:%M UTC'), nproc $(nproc), $(psql_server -At -c "SHOW server_version")"
+if [ ${#TIME_V[@]} -gt 0 ]; then
+  echo "peak RSS:  $(IFS=','; echo "${RSS_NOTES[*]}" | sed 's/,/, /g') (java, /usr/bin/time -v)"
+else
+  echo "peak RSS:  not measured (/usr/bin/time -v not available)"
+fi
+echo "ferry:     re-sync after mutate with --mode $RESYNC_MODE; full load and no-op with the default mode"
+[ -n "$CONFIG_NOTE" ] && echo "note:      $CONFIG_NOTE"
+if [ ${#NOISE[@]} -gt 0 ]; then
+  echo "warning:   server not quiet, other databases wrote rows during: $(IFS=','; echo "${NOISE[*]}" | sed 's/,/, /g')"
+  echo "           (their WAL and CPU are in those cases' numbers)"
+fi
+echo "ferry times include JVM start-up; total bench time $(printf '%.0f' "$TOTAL_S") s"
+
+if [ ${#FAILURES[@]} -gt 0 ]; then
+  echo
+  printf 'FAILED: %s\n' "${FAILURES[@]}"
+  exit 1
+fi
