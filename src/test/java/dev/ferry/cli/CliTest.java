@@ -1,0 +1,91 @@
+package dev.ferry.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.config.DatabaseUrl;
+import dev.ferry.testing.TestDatabases;
+import io.vertx.core.Vertx;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The CLI as a user meets it: exit codes and messages, with real databases behind it. */
+class CliTest {
+  private static final String SECRET = "Sup3r-S3cret-Pa55";
+  private Vertx vertx;
+  private TestDatabases dbs;
+  private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+  private PrintStream oldOut;
+  private PrintStream oldErr;
+
+  @BeforeEach
+  void setUp() {
+    vertx = Vertx.vertx();
+    dbs = new TestDatabases(vertx);
+    oldOut = System.out;
+    oldErr = System.err;
+    PrintStream both = new PrintStream(captured, true, StandardCharsets.UTF_8);
+    System.setOut(both);
+    System.setErr(both);
+  }
+
+  @AfterEach
+  void tearDown() {
+    System.setOut(oldOut);
+    System.setErr(oldErr);
+    dbs.close();
+    TestDatabases.await(vertx.close());
+  }
+
+  private int ferry(String... args) {
+    captured.reset();
+    return FerryCli.commandLine().execute(args);
+  }
+
+  private String output() {
+    return captured.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void syncAndStatusExitZeroAndASecondSyncWritesNothing() {
+    DatabaseUrl src = dbs.create("cli_src");
+    DatabaseUrl tgt = dbs.create("cli_tgt");
+    dbs.execute(src, "CREATE TABLE pets (id int PRIMARY KEY, name text); INSERT INTO pets VALUES (1, 'Rex'), (2, 'Ada');");
+    dbs.execute(tgt, "CREATE TABLE pets (id int PRIMARY KEY, name text);");
+    assertEquals(ExitCode.OK, ferry("sync", "--source", src.toLibpqUrl(), "--target", tgt.toLibpqUrl()), output());
+    assertTrue(output().contains("wrote 2 rows"), output());
+    assertEquals(ExitCode.OK, ferry("sync", "--source", src.toLibpqUrl(), "--target", tgt.toLibpqUrl()), output());
+    assertTrue(output().contains("wrote 0 rows"), output());
+    assertEquals(ExitCode.OK, ferry("status", "--source", src.toLibpqUrl(), "--target", tgt.toLibpqUrl()), output());
+    assertTrue(output().contains("row counts match"), output());
+  }
+
+  @Test
+  void aWrongPasswordOrDatabaseGivesAClearErrorWithoutTheSecret() {
+    String url = dbs.server().withDatabase("ferry_no_such_db").toLibpqUrl().replace("postgresql://postgres@",
+        "postgresql://postgres:" + SECRET + "@");
+    int code = ferry("test-connection", "--source", url, "--target", url);
+    assertEquals(ExitCode.FAILED, code, output());
+    assertTrue(output().contains("does not exist"), output());
+    assertFalse(output().contains(SECRET), output());
+    assertEquals(ExitCode.FAILED, ferry("sync", "--source", url, "--target", url), output());
+    assertFalse(output().contains(SECRET), output());
+  }
+
+  @Test
+  void usageAndConfigurationErrorsExitTwoAndRefusalsExitThree() {
+    assertEquals(ExitCode.USAGE, ferry("sync", "--mode", "yolo", "--source", "postgresql://h/a", "--target", "postgresql://h/b"));
+    assertTrue(output().contains("unknown mode 'yolo'"), output());
+    assertEquals(ExitCode.USAGE, ferry("sync", "--source", "http://nope", "--target", "postgresql://h/b"));
+    assertTrue(output().contains("--source"), output());
+    assertEquals(ExitCode.USAGE, ferry("sync", "--no-such-flag"));
+    DatabaseUrl src = dbs.create("cli_ref");
+    assertEquals(ExitCode.REFUSED, ferry("sync", "--mode", "rebuild", "--source", src.toLibpqUrl(), "--target", src.toLibpqUrl()));
+    assertTrue(output().contains("--confirm-destructive"), output());
+  }
+}

@@ -1,0 +1,52 @@
+package dev.ferry.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DatabaseUrlTest {
+
+  @Test
+  void percentEncodedPasswordsAreDecodedAndNeverPrinted() {
+    DatabaseUrl url = DatabaseUrl.parse("postgresql://app:p%40ss%2Fw%3Ard@db.example.com:6543/prod?sslmode=require", "--target");
+    assertEquals("db.example.com", url.host());
+    assertEquals(6543, url.port());
+    assertEquals("prod", url.database());
+    assertEquals(SslMode.REQUIRE, url.sslMode());
+    assertEquals("p@ss/w:rd", url.connectOptions().getPassword());
+    assertEquals("postgresql://app:***@db.example.com:6543/prod?sslmode=require", url.redacted());
+    assertFalse(url.toString().contains("p@ss"));
+    assertEquals("error *** here", url.scrubPassword("error p@ss/w:rd here"));
+  }
+
+  @Test
+  void badUrlsNameTheirSourceAndHideThePassword() {
+    ConfigException e = assertThrows(ConfigException.class, () -> DatabaseUrl.parse("mysql://u:hunter2@h/db", "FERRY_SOURCE_URL"));
+    assertTrue(e.getMessage().startsWith("FERRY_SOURCE_URL:"), e.getMessage());
+    assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+    assertThrows(ConfigException.class, () -> DatabaseUrl.parse("postgresql://h/db?sslmode=sometimes", "--target"));
+    assertThrows(ConfigException.class, () -> DatabaseUrl.parse("postgresql://h:99999/db", "--target"));
+    assertThrows(ConfigException.class, () -> DatabaseUrl.parse("postgresql://h/db?colour=blue", "--target"));
+    ConfigException verify = assertThrows(ConfigException.class,
+        () -> DatabaseUrl.parse("postgresql://h/db?sslmode=verify-full&sslrootcert=/nonexistent/ca.pem", "--target"));
+    assertTrue(verify.getMessage().contains("sslrootcert"), verify.getMessage());
+  }
+
+  @Test
+  void invalidSettingsNameTheKey() {
+    ConfigException batch = assertThrows(ConfigException.class,
+        () -> FerryConfig.fromJson(new JsonObject().put("sync", new JsonObject().put("batchSize", 0)), Map.of()));
+    assertTrue(batch.getMessage().startsWith("sync.batchSize:"), batch.getMessage());
+    ConfigException table = assertThrows(ConfigException.class, () -> FerryConfig.fromJson(new JsonObject()
+        .put("tables", new JsonObject().put("animals", new JsonObject().put("kee", "x"))), Map.of()));
+    assertTrue(table.getMessage().startsWith("tables.animals.kee:"), table.getMessage());
+    ConfigException share = assertThrows(ConfigException.class, () -> FerryConfig.fromJson(new JsonObject()
+        .put("sync", new JsonObject().put("mirrorMaxDeleteShare", 2)), Map.of()));
+    assertTrue(share.getMessage().startsWith("sync.mirrorMaxDeleteShare:"), share.getMessage());
+  }
+}
