@@ -1,6 +1,5 @@
 package dev.ferry.sync;
 
-import dev.ferry.catalog.TableName;
 import dev.ferry.db.Secrets;
 import dev.ferry.plan.KeyKind;
 import dev.ferry.plan.Mode;
@@ -320,9 +319,5 @@ final class DataPhase {
       case NATURAL -> "natural key " + cols + " (target ids kept)";
       case NONE -> "nothing";
     };
-  }
-
-  static List<TableName> names(List<TablePlan> plans) {
-    return plans.stream().map(TablePlan::name).toList();
   }
 }

@@ -1,7 +1,6 @@
 package dev.ferry.sync;
 
 import dev.ferry.catalog.Column;
-import dev.ferry.catalog.TableName;
 import dev.ferry.plan.TablePlan;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -42,9 +41,5 @@ final class Sequences {
       }));
     }
     return chain.map(v -> moved);
-  }
-
-  static String describe(TableName t, List<String> moved) {
-    return t.display() + ": sequence " + String.join(", ", moved);
   }
 }
