@@ -73,16 +73,30 @@ DBS=(ferry_bench_src ferry_bench_copy ferry_bench_ferry)
 psql_server() { psql -X -q -v ON_ERROR_STOP=1 -d "$SERVER" "$@"; }
 wal_lsn() { psql_server -At -c "SELECT pg_current_wal_lsn()"; }
 wal_mb() { psql_server -At -c "SELECT round(pg_wal_lsn_diff('$2', '$1') / 1048576.0, 1)"; }
-# WAL position is server-wide, so other work on the server lands in our numbers: count the rows other databases
-# wrote meanwhile (cumulative stats, flushed within a second or so) to flag cases that were not measured alone.
+# The WAL position is server-wide, so other work on the server lands in our numbers (and takes CPU). Flag the
+# cases that were not measured alone: rows other databases wrote meanwhile (cumulative stats, which lag a
+# little) and, sampled twice a second, sessions active in other databases (catches CREATE DATABASE, DDL, ...).
+OTHERS="datname NOT IN ('ferry_bench_src', 'ferry_bench_copy', 'ferry_bench_ferry')"
 other_writes() {
   psql_server -At -c "SELECT coalesce(sum(tup_inserted + tup_updated + tup_deleted), 0) FROM pg_stat_database
-                      WHERE datname NOT IN ('ferry_bench_src', 'ferry_bench_copy', 'ferry_bench_ferry')"
+                      WHERE $OTHERS"
+}
+WATCH_PID=""
+watch_start() {
+  ( while :; do
+      psql_server -At -c "SELECT DISTINCT datname FROM pg_stat_activity WHERE state = 'active' AND $OTHERS
+                            AND backend_type IN ('client backend', 'autovacuum worker') AND pid <> pg_backend_pid()"
+      sleep 0.5
+    done ) >"$WORK/watch" 2>/dev/null &
+  WATCH_PID=$!
 }
 NOISE=()
-note_noise() {  # note_noise NAME BEFORE
-  local n=$(( $(other_writes) - $2 ))
-  if [ "$n" -gt 0 ]; then NOISE+=("$1: $n rows"); fi
+watch_stop() {  # watch_stop NAME ROWS_BEFORE
+  kill "$WATCH_PID" 2>/dev/null || true; wait "$WATCH_PID" 2>/dev/null || true; WATCH_PID=""
+  local n dbs
+  n=$(( $(other_writes) - $2 )); [ "$n" -ge 0 ] || n=0  # a database dropped meanwhile takes its stats along
+  dbs=$(sort -u "$WORK/watch" | grep -v '^$' | paste -sd' ' || true)
+  if [ "$n" -gt 0 ] || [ -n "$dbs" ]; then NOISE+=("$1 ($n rows written${dbs:+; active: $dbs})"); fi
 }
 source_rows() {
   psql -X -q -v ON_ERROR_STOP=1 -d "$SRC" -At -c "SELECT (SELECT count(*) FROM organizations)
@@ -97,6 +111,7 @@ drop_dbs() {
 }
 cleanup() {
   local rc=$?
+  if [ -n "$WATCH_PID" ]; then kill "$WATCH_PID" 2>/dev/null || true; fi
   if [ "$KEEP" = true ]; then
     log "kept databases: ${DBS[*]}"
   else
@@ -155,11 +170,11 @@ run_copy() {
   rows=$(source_rows)
   # each case starts clean: no earlier dirty buffers billed to it (needs superuser/pg_checkpoint; optional)
   psql_server -c "CHECKPOINT" 2>/dev/null || true
-  local others; others=$(other_writes)
+  local others; others=$(other_writes); watch_start
   lsn0=$(wal_lsn); t0=$(now)
   "$REF_DIR/copy_baseline.sh" "$SRC" "$COPY_TGT" "$@"
   t1=$(now); lsn1=$(wal_lsn)
-  note_noise "$name" "$others"
+  watch_stop "$name" "$others"
   RESULTS+=("$name|$(calc "$t1 - $t0")|$rows|$(wal_mb "$lsn0" "$lsn1")")
 }
 
@@ -169,12 +184,12 @@ run_ferry() {
   local name=$1 tag=${1//[^a-z]/_}; shift
   local out="$WORK/$tag.json" err="$WORK/$tag.log" rc=0 lsn0 lsn1 t0 t1 status rows msg rss
   psql_server -c "CHECKPOINT" 2>/dev/null || true
-  local others; others=$(other_writes)
+  local others; others=$(other_writes); watch_start
   lsn0=$(wal_lsn); t0=$(now)
   (cd "$ROOT" && "${TIME_V[@]}" java -jar "$JAR" sync --source "$SRC" --target "$FERRY_TGT" \
       --config "$CONFIG" --json "$@") >"$out" 2>"$err" || rc=$?
   t1=$(now); lsn1=$(wal_lsn)
-  note_noise "$name" "$others"
+  watch_stop "$name" "$others"
   if ! IFS=$'\t' read -r status rows msg < <(summarize "$out" 2>/dev/null); then
     status="NO_JSON"; rows=0; msg="exit code $rc, no JSON summary; stderr: $(tail -n 5 "$err" | tr '\n' ' ')"
   fi
@@ -261,8 +276,9 @@ fi
 echo "ferry:     re-sync after mutate with --mode $RESYNC_MODE; full load and no-op with the default mode"
 [ -n "$CONFIG_NOTE" ] && echo "note:      $CONFIG_NOTE"
 if [ ${#NOISE[@]} -gt 0 ]; then
-  echo "warning:   server not quiet, other databases wrote rows during: $(IFS=','; echo "${NOISE[*]}" | sed 's/,/, /g')"
-  echo "           (their WAL and CPU are in those cases' numbers)"
+  echo "warning:   server not quiet; other databases were busy during these cases, whose WAL (server-wide)"
+  echo "           and seconds include that work:"
+  printf '             %s\n' "${NOISE[@]}"
 fi
 echo "ferry times include JVM start-up; total bench time $(printf '%.0f' "$TOTAL_S") s"
 

@@ -10,6 +10,8 @@
 -- Deterministic: every "random" choice is a hash of (row number, salt) via hashint8extended(), and all
 -- times are offsets from a fixed reference timestamp. Unlike random()+setseed(), this does not depend
 -- on the order in which the executor happens to visit rows, so a different plan gives the same data.
+-- Intervals are whole seconds (no day parts) and timestamps inside jsonb are written in UTC, so the
+-- session's TimeZone does not change the data either.
 -- Ids are assigned explicitly (ordered by creation time), then the sequences are moved past them.
 --
 -- Fast: everything is set-based INSERT ... SELECT over generate_series; the helper functions are
@@ -42,6 +44,12 @@ CREATE OR REPLACE FUNCTION pg_temp.some(k bigint, salt int, arr anyarray, maxlen
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$ SELECT arr[pg_temp.n(k, salt, 1, cardinality(arr)) :
                      pg_temp.n(k, salt, 1, cardinality(arr)) + pg_temp.n(k, salt + 1, 0, maxlen) - 1] $$;
+
+-- iso(ts): ISO-8601 text in UTC, for timestamps inside jsonb (to_jsonb(timestamptz) would follow the
+-- session's TimeZone and make the documents differ between sessions).
+CREATE OR REPLACE FUNCTION pg_temp.iso(ts timestamptz) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS') || '+00:00' $$;
 
 -- ---------------------------------------------------------------- parameters
 CREATE TEMP TABLE gen_params ON COMMIT DROP AS
@@ -94,7 +102,7 @@ FROM unnest(ARRAY['This sweet girl', 'Our boy', 'This gentle giant', 'A shy litt
                   'gets along with cats', 'is a bit shy at first', 'enjoys car rides']) WITH ORDINALITY b(t, k),
      unnest(ARRAY['and is ready for a forever home.', 'and dreams of a sofa of her own.',
                   '— can you give him a chance?', 'and would thrive with an experienced adopter.',
-                  ', vaccinated, chipped & neutered.', 'and travels with an EU pet passport.',
+                  'and is vaccinated, chipped & neutered.', 'and travels with an EU pet passport.',
                   'and won''t stop wagging!', 'and is looking for "their people".', '(adoption fee: 250 €).',
                   'and already knows "sit" & "paw".']) WITH ORDINALITY c(t, k);
 
@@ -137,13 +145,13 @@ SELECT o.o,
                                              'UK – Northern Ireland','IT','CZ'], 6) END,
        CASE WHEN pg_temp.u(o.o, 23) < 0.02 THEN NULL ELSE pg_temp.u(o.o, 24) < 0.92 END,
        o.created,
-       least(p.ref, o.created + make_interval(days => pg_temp.n(o.o, 25, 0, 400), secs => pg_temp.n(o.o, 26, 0, 86399)))
+       least(p.ref, o.created + make_interval(secs => 86400 * pg_temp.n(o.o, 25, 0, 400) + pg_temp.n(o.o, 26, 0, 86399)))
 FROM gen_params p,
 LATERAL (
     SELECT g.o,
            a.adj || '-' || n.noun || '-' || c.slug || CASE WHEN g.o > 960 THEN '-' || ((g.o - 1) / 960 + 1) ELSE '' END AS cfg,
            initcap(replace(a.adj, '-', ' ')) || ' ' || initcap(n.noun) || ' ' || c.display AS title,
-           p.ref - make_interval(days => pg_temp.n(g.o, 27, 300, 2500), secs => pg_temp.n(g.o, 28, 0, 86399)) AS created
+           p.ref - make_interval(secs => 86400 * pg_temp.n(g.o, 27, 300, 2500) + pg_temp.n(g.o, 28, 0, 86399)) AS created
     FROM generate_series(1, p.n_orgs) AS g(o)
     CROSS JOIN LATERAL (SELECT ((g.o - 1) * 389) % 960 AS c) m
     JOIN (SELECT * FROM unnest(ARRAY['happy','brave','lucky','gentle','golden','little','second-chance',
@@ -175,7 +183,7 @@ SELECT row_number() OVER (ORDER BY o.id, c.k),
                  'Metro area','Île-de-France','Baden-Württemberg','Κρήτη','Provence-Alpes-Côte d''Azur',
                  'Skåne','Dublin & Leinster']) END,
        CASE WHEN pg_temp.u(o.id * 32 + c.k, 43) < 0.02 THEN NULL ELSE pg_temp.u(o.id * 32 + c.k, 44) < 0.9 END,
-       o.created_at + make_interval(days => pg_temp.n(o.id * 32 + c.k, 45, 0, 200))
+       o.created_at + make_interval(secs => 86400 * pg_temp.n(o.id * 32 + c.k, 45, 0, 200))
 FROM gen_org o
 CROSS JOIN unnest(ARRAY['DE','GB','IE','NL','BE','AT','CH','FR','DK','SE','FI','NO','ES','PT','IT','RO',
                         'BG','GR','CY','HR','PL','CZ','US','CA']) WITH ORDINALITY AS c(code, k)
@@ -280,7 +288,7 @@ END $$;
 
 -- Inner query: narrow per-dog basics (organization rank, ages) numbered by creation time; the outer
 -- query builds the wide row. Skew: rank = n_orgs * u^2.2, so the largest organization holds ~10 %
--- of all dogs and the smallest a handful.
+-- of all dogs and the smallest well under 1 %.
 INSERT INTO animals (id, organization_id, external_id, name, breed, sex, age_text, status, adoption_url,
                      primary_image_url, properties, dog_profiler_data, adoption_check_data,
                      availability_confidence, last_seen_at, created_at, updated_at)
@@ -320,14 +328,14 @@ SELECT a.id,
        CASE WHEN pg_temp.u(a.i, 220) < 0.005 THEN NULL ELSE pp.doc END,
        -- dog_profiler_data: a pooled LLM profile stamped with its own profiled_at, for ~65 %
        CASE WHEN pg_temp.u(a.i, 250) < 0.35 THEN NULL
-            ELSE jsonb_set(pf.doc, '{profiled_at}', to_jsonb(a.upd - make_interval(hours => pg_temp.n(a.i, 266, 1, 72))))
+            ELSE jsonb_set(pf.doc, '{profiled_at}', to_jsonb(pg_temp.iso(a.upd - make_interval(hours => pg_temp.n(a.i, 266, 1, 72)))))
        END,
        -- adoption_check_data: last status check, for ~50 %; a few hold a JSON 'null' document
        -- (what a Python app writes for None) as opposed to SQL NULL
        CASE WHEN pg_temp.u(a.i, 270) < 0.001 THEN 'null'::jsonb
             WHEN pg_temp.u(a.i, 270) < 0.5 THEN NULL
             ELSE jsonb_build_object(
-                'checked_at',  a.upd + make_interval(mins => pg_temp.n(a.i, 271, 5, 600)),
+                'checked_at',  pg_temp.iso(a.upd + make_interval(mins => pg_temp.n(a.i, 271, 5, 600))),
                 'status',      coalesce(a.status, 'unknown'),
                 'evidence',    pg_temp.pick(a.i, 272, ARRAY['Page shows "Reserved" badge', 'Button "Adopt me" present',
                                    'Listing removed (HTTP 404)', 'Text «Adoptado» found', 'No status marker; assumed available',
@@ -365,9 +373,9 @@ JOIN gen_props pp     ON pp.ck = o.ck AND pp.slot = pg_temp.n(a.i, 120, 1, a.n_p
 JOIN gen_profile pf   ON pf.slot = pg_temp.n(a.i, 121, 1, a.n_prof_pool)
 CROSS JOIN LATERAL (SELECT CASE o.id_style WHEN 0 THEN (100000 + a.i)::text
                                            WHEN 1 THEN 'dog-' || a.i
-                                           ELSE 'A' || (10000000 + a.i) END AS ext) x
-;
+                                           ELSE 'A' || (10000000 + a.i) END AS ext) x;
 
+-- re-create what was dropped above: indexes, then UNIQUE, then FOREIGN KEY constraints
 DO $$
 DECLARE r record;
 BEGIN
@@ -378,7 +386,7 @@ END $$;
 
 -- ---------------------------------------------------------------- scrape_logs
 -- Runs spread over the year before ref, ids in start order. Most succeed; errors carry a message
--- (quotes, unicode); ~2 % are still "running" with no end time, duration, counts or metrics.
+-- (quotes, unicode); ~2 % never finished ('running': no end time, duration, counts or metrics).
 INSERT INTO scrape_logs (id, organization_id, started_at, completed_at, animals_found, animals_added,
                          animals_updated, status, error_message, duration_seconds, detailed_metrics)
 SELECT row_number() OVER (ORDER BY l.started, l.i),
@@ -423,7 +431,7 @@ SELECT row_number() OVER (ORDER BY l.started, l.i),
 FROM (
     SELECT g.i,
            pg_temp.n(g.i, 300, 1, p.n_orgs)                                         AS org,
-           p.ref - make_interval(days => pg_temp.n(g.i, 301, 0, 364), secs => pg_temp.n(g.i, 325, 0, 86399)) AS started,
+           p.ref - make_interval(secs => 86400 * pg_temp.n(g.i, 301, 0, 364) + pg_temp.n(g.i, 325, 0, 86399)) AS started,
            round((10 + 900 * pg_temp.u(g.i, 326))::numeric, 2)                      AS dur,
            CASE WHEN pg_temp.u(g.i, 327) < 0.85 THEN 'completed'
                 WHEN pg_temp.u(g.i, 327) < 0.93 THEN 'error'
@@ -436,7 +444,7 @@ FROM (
 -- ---------------------------------------------------------------- tidy up
 -- (the gen_* temp tables go away at COMMIT)
 DROP FUNCTION pg_temp.some(bigint, int, anyarray, int), pg_temp.pick(bigint, int, anyarray),
-              pg_temp.n(bigint, int, int, int), pg_temp.u(bigint, int);
+              pg_temp.n(bigint, int, int, int), pg_temp.u(bigint, int), pg_temp.iso(timestamptz);
 
 -- Ids were given explicitly: move each sequence to its table's max(id). Tables are never empty and
 -- ids are dense, so the row doubles as a summary of row counts.
