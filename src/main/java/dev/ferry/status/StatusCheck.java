@@ -6,6 +6,7 @@ import dev.ferry.catalog.TableInfo;
 import dev.ferry.catalog.TableName;
 import dev.ferry.db.Database;
 import dev.ferry.db.ServerInfo;
+import dev.ferry.sync.TableSql;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +55,7 @@ public final class StatusCheck {
     if (table == null) {
       return Future.succeededFuture(null);
     }
-    return db.pool().query("SELECT count(*) FROM " + table.fromSql()).execute().map(rs -> rs.iterator().next().getLong(0));
+    return db.pool().query(TableSql.count(table.fromSql())).execute().map(rs -> rs.iterator().next().getLong(0));
   }
 
   static String recommend(List<Status.TableCounts> tables) {

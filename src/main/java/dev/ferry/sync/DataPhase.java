@@ -7,7 +7,6 @@ import dev.ferry.plan.SafetyRules;
 import dev.ferry.plan.TablePlan;
 import dev.ferry.progress.ProgressEvent;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Row;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -90,7 +89,7 @@ final class DataPhase {
       }).compose(v -> advanceSequences(plan));
     }
     TableSql sql = new TableSql(plan, ctx.plans);
-    return digests(sql).compose(same -> {
+    return Digests.of(ctx, sql).map(Digests::same).compose(same -> {
       if (same) {
         t.path = "unchanged: no key, contents identical";
         started(plan, t);
@@ -216,10 +215,7 @@ final class DataPhase {
           if (!p.deferred().isEmpty()) {
             chain = chain.compose(v -> new TableCopier(ctx, p).copyLinks(conn));
           }
-          chain = chain.compose(v -> Sequences.advance(conn, p).map(moved -> {
-            moved.forEach(m -> ctx.notes.add(p.name().display() + ": sequence " + m));
-            return null;
-          }));
+          chain = chain.compose(v -> Sequences.advance(conn, p).map(moved -> noteMoves(p, moved)));
         }
         return chain;
       });
@@ -262,21 +258,16 @@ final class DataPhase {
     });
   }
 
-  private Future<Boolean> digests(TableSql sql) {
-    Future<Row> src = ctx.snapshot.read(conn -> conn.query(sql.digest(true)).execute().map(rs -> rs.iterator().next()));
-    Future<Row> tgt = ctx.target.pool().query(sql.digest(false)).execute().map(rs -> rs.iterator().next());
-    return Future.all(src, tgt).map(v -> src.result().getLong("n").equals(tgt.result().getLong("n"))
-        && src.result().getString("digest").equals(tgt.result().getString("digest")));
-  }
-
   private Future<Void> advanceSequences(TablePlan plan) {
     if (ctx.options.dryRun() || ctx.tally(plan.name()).inserted == 0) {
       return Future.succeededFuture();
     }
-    return Sequences.advance(ctx.target.pool(), plan).map(moved -> {
-      moved.forEach(m -> ctx.notes.add(plan.name().display() + ": sequence " + m));
-      return null;
-    });
+    return Sequences.advance(ctx.target.pool(), plan).map(moved -> noteMoves(plan, moved));
+  }
+
+  private Void noteMoves(TablePlan plan, List<String> moved) {
+    moved.forEach(m -> ctx.notes.add(plan.name().display() + ": sequence " + m));
+    return null;
   }
 
   /** Retries transient failures; the table's attempts count is the most any one of its steps needed. */

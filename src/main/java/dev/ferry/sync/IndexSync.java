@@ -2,6 +2,7 @@ package dev.ferry.sync;
 
 import dev.ferry.catalog.IndexInfo;
 import dev.ferry.catalog.TableInfo;
+import dev.ferry.catalog.TableName;
 import dev.ferry.plan.TablePlan;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -79,6 +80,6 @@ final class IndexSync {
   }
 
   private static String quoteQualified(TableInfo t, String index) {
-    return dev.ferry.catalog.TableName.quote(t.name().schema()) + "." + dev.ferry.catalog.TableName.quote(index);
+    return TableName.quote(t.name().schema()) + "." + TableName.quote(index);
   }
 }

@@ -3,7 +3,6 @@ package dev.ferry.sync;
 import dev.ferry.catalog.ForeignKey;
 import dev.ferry.plan.TablePlan;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Row;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -22,15 +21,13 @@ final class Validation {
   }
 
   private static Future<RunSummary.ValidationResult> table(RunContext ctx, TablePlan plan) {
-    TableSql sql = new TableSql(plan, ctx.plans);
-    Future<Row> src = ctx.snapshot.read(c -> c.query(sql.digest(true)).execute().map(rs -> rs.iterator().next()));
-    Future<Row> tgt = ctx.target.pool().query(sql.digest(false)).execute().map(rs -> rs.iterator().next());
+    Future<Digests> digests = Digests.of(ctx, new TableSql(plan, ctx.plans));
     Future<Long> orphans = orphans(ctx, plan);
-    return Future.all(src, tgt, orphans).map(v -> {
-      long sn = src.result().getLong("n");
-      long tn = tgt.result().getLong("n");
-      String sd = src.result().getString("digest");
-      String td = tgt.result().getString("digest");
+    return Future.all(digests, orphans).map(v -> {
+      long sn = digests.result().sourceRows();
+      long tn = digests.result().targetRows();
+      String sd = digests.result().source();
+      String td = digests.result().target();
       long o = orphans.result();
       boolean ok = sn == tn && sd.equals(td) && o == 0;
       String detail = ok ? "match" : sn != tn ? "row counts differ (source " + sn + ", target " + tn + ")"
