@@ -57,6 +57,12 @@ public final class CatalogReader {
              EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid
                      AND k.contype IN ('p', 'u', 'x')) AS backs_constraint,
              i.indpred IS NOT NULL AS partial, i.indexprs IS NOT NULL AS expression, i.indisvalid,
+             -- what dropping and re-creating from pg_get_indexdef would lose: none of these may apply
+             (i.indisvalid AND i.indisready AND NOT i.indisreplident AND NOT i.indisclustered
+              AND ic.reltablespace = 0 AND obj_description(i.indexrelid, 'pg_class') IS NULL
+              AND NOT EXISTS (SELECT 1 FROM pg_attribute ia WHERE ia.attrelid = i.indexrelid AND ia.attstattarget > 0)
+              AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.refclassid = 'pg_class'::regclass
+                              AND d.refobjid = i.indexrelid AND d.deptype <> 'a')) AS recreatable,
              ARRAY(SELECT a.attname FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(num, ord)
                    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num
                    WHERE k.ord <= i.indnkeyatts ORDER BY k.ord)::text[] AS cols
@@ -121,7 +127,8 @@ public final class CatalogReader {
       TableName t = nameOf(r);
       IndexInfo index = new IndexInfo(r.getString("index_name"), r.getString("definition"),
           r.getBoolean("indisunique"), r.getBoolean("backs_constraint"), r.getBoolean("partial"),
-          r.getBoolean("expression"), r.getBoolean("indisvalid"), strings(r, "cols"));
+          r.getBoolean("expression"), r.getBoolean("indisvalid"),
+          r.getBoolean("recreatable") && !r.getBoolean("backs_constraint"), strings(r, "cols"));
       indexes.computeIfAbsent(t, k -> new ArrayList<>()).add(index);
       if (r.getBoolean("indisprimary")) {
         primaryKeys.put(t, index.columns());

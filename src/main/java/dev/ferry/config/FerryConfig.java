@@ -18,6 +18,7 @@ public record FerryConfig(
     int retries,
     long retryBaseDelayMs,
     double mirrorMaxDeleteShare,
+    boolean deferIndexes,
     List<String> include,
     List<String> exclude,
     Map<String, TableSettings> tables) {
@@ -56,11 +57,12 @@ public record FerryConfig(
         source, target,
         intIn(pool, "pool.size", "size", 4, 1, 64),
         connectTimeout,
-        intIn(sync, "sync.batchSize", "batchSize", 2000, 1, 50_000),
-        intIn(sync, "sync.pipeline", "pipeline", 4, 1, 64),
+        intIn(sync, "sync.batchSize", "batchSize", 1000, 1, 50_000),
+        intIn(sync, "sync.pipeline", "pipeline", 8, 1, 64),
         intIn(sync, "sync.retries", "retries", 3, 1, 20),
         intIn(sync, "sync.retryBaseDelayMs", "retryBaseDelayMs", 1000, 0, 600_000),
         share(sync),
+        bool(sync, "sync.deferIndexes", "deferIndexes", true),
         strings(json, "include"),
         strings(json, "exclude"),
         tables(json));
@@ -123,6 +125,20 @@ public record FerryConfig(
       throw new ConfigException("sync.mirrorMaxDeleteShare", "must be between 0 and 1 (got " + value + ")");
     }
     return d;
+  }
+
+  private static boolean bool(JsonObject parent, String key, String field, boolean dflt) {
+    Object value = parent.getValue(field);
+    if (value == null) {
+      return dflt;
+    }
+    if (value instanceof Boolean b) {
+      return b;
+    }
+    if (value instanceof String s && (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false"))) {
+      return Boolean.parseBoolean(s);
+    }
+    throw new ConfigException(key, "must be true or false (got '" + value + "')");
   }
 
   private static List<String> strings(JsonObject json, String key) {

@@ -37,6 +37,10 @@ public record SyncOptions(
     return new SyncOptions(mode, dryRun, confirmDestructive, skipValidation, skipIndexes, dropExtraIndexes, tables, e);
   }
 
+  public SyncOptions withDropExtraIndexes(boolean d) {
+    return new SyncOptions(mode, dryRun, confirmDestructive, skipValidation, skipIndexes, d, tables, exclude);
+  }
+
   public SyncOptions withSkips(boolean validation, boolean indexes) {
     return new SyncOptions(mode, dryRun, confirmDestructive, validation, indexes, dropExtraIndexes, tables, exclude);
   }

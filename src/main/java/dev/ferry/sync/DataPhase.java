@@ -1,5 +1,6 @@
 package dev.ferry.sync;
 
+import dev.ferry.catalog.IndexInfo;
 import dev.ferry.db.Secrets;
 import dev.ferry.plan.KeyKind;
 import dev.ferry.plan.Mode;
@@ -7,6 +8,8 @@ import dev.ferry.plan.SafetyRules;
 import dev.ferry.plan.TablePlan;
 import dev.ferry.progress.ProgressEvent;
 import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -64,20 +67,63 @@ final class DataPhase {
   }
 
   private Future<Void> keyed(TablePlan plan, TableTally t, TableCopier copier) {
-    t.path = "upsert by " + describeKey(plan) + (plan.mapped().isEmpty() ? ""
-        : "; " + String.join(", ", plan.mapped().keySet()) + " rewritten through id maps");
+    // A table empty when counted takes plain inserts (no compare, no conflict check), with its secondary
+    // indexes built after the load. Should rows appear meanwhile, that attempt rolls back and the upsert,
+    // which compares every row with the target, takes over.
+    boolean[] empty = {t.targetRows == 0};
+    List<IndexInfo> later = empty[0] ? deferredIndexes(plan) : List.of();
+    t.path = (empty[0] ? "insert into empty table" + indexNote(later) : "upsert by " + describeKey(plan))
+        + (plan.mapped().isEmpty() ? "" : "; " + String.join(", ", plan.mapped().keySet()) + " rewritten through id maps");
     started(plan, t);
     return retried(plan, t, () -> {
       t.resetCounts();
-      return TargetTransaction.run(ctx, conn -> copier.copyRows(conn, false));
+      return TargetTransaction.run(ctx, conn -> empty[0] ? loadEmpty(conn, plan, copier, later)
+          : copier.copyRows(conn, false)).recover(err -> {
+            if (!empty[0] || !(isUniqueViolation(err) || err instanceof IndexDeferral.NotEmpty
+                || isLockTimeout(err))) {
+              return Future.failedFuture(err);
+            }
+            empty[0] = false;
+            ctx.warn(plan.name(), message(err) + "; comparing row by row instead");
+            t.resetCounts();
+            return TargetTransaction.run(ctx, conn -> copier.copyRows(conn, false));
+          });
     }).compose(v -> advanceSequences(plan));
+  }
+
+  /** Plain inserts into a table that is empty, with the deferrable indexes dropped first and built at the end. */
+  private Future<Void> loadEmpty(SqlConnection conn, TablePlan plan, TableCopier copier, List<IndexInfo> later) {
+    if (later.isEmpty() || ctx.options.dryRun()) {
+      return copier.copyRows(conn, true);
+    }
+    return IndexDeferral.dropForLoad(conn, plan, later)
+        .compose(v -> copier.copyRows(conn, true))
+        .compose(v -> IndexDeferral.recreate(conn, later));
+  }
+
+  private List<IndexInfo> deferredIndexes(TablePlan plan) {
+    return ctx.config.deferIndexes() ? IndexDeferral.candidates(plan) : List.of();
+  }
+
+  private static String indexNote(List<IndexInfo> later) {
+    return later.isEmpty() ? "" : " (indexes " + String.join(", ", later.stream().map(IndexInfo::name).toList())
+        + " built after the load)";
+  }
+
+  private static boolean isUniqueViolation(Throwable err) {
+    return err instanceof PgException pg && "23505".equals(pg.getSqlState());
+  }
+
+  private static boolean isLockTimeout(Throwable err) {
+    return err instanceof PgException pg && "55P03".equals(pg.getSqlState());
   }
 
   /** Rows without any key can only be compared as a whole: see README, "Tables without a key". */
   private Future<Void> keyless(TablePlan plan, TableTally t, TableCopier copier) {
     boolean dry = ctx.options.dryRun();
     if (t.targetRows == 0) {
-      t.path = "insert: no key, target table empty";
+      List<IndexInfo> later = deferredIndexes(plan);
+      t.path = "insert: no key, target table empty" + indexNote(later);
       started(plan, t);
       if (dry) {
         t.inserted = t.sourceRows;
@@ -85,11 +131,11 @@ final class DataPhase {
       }
       return retried(plan, t, () -> {
         t.resetCounts();
-        return TargetTransaction.run(ctx, conn -> copier.copyRows(conn, true));
+        return TargetTransaction.run(ctx, conn -> loadEmpty(conn, plan, copier, later));
       }).compose(v -> advanceSequences(plan));
     }
     TableSql sql = new TableSql(plan, ctx.plans);
-    return Digests.of(ctx, sql).map(Digests::same).compose(same -> {
+    return Digests.of(ctx, plan).map(Digests::same).compose(same -> {
       if (same) {
         t.path = "unchanged: no key, contents identical";
         started(plan, t);

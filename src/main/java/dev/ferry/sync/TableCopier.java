@@ -48,10 +48,13 @@ final class TableCopier {
     return out;
   }
 
-  /** Pass 1: every source row, compared on the target, written only where new or different. */
-  Future<Void> copyRows(SqlConnection target, boolean targetEmptyInTransaction) {
+  /**
+   * Pass 1: every source row, compared on the target and written only where new or different; or, when the
+   * target table is empty, plainly inserted.
+   */
+  Future<Void> copyRows(SqlConnection target, boolean targetEmpty) {
     String statement = ctx.options.dryRun() ? (plan.keyed() ? sql.upsertPreview() : null)
-        : targetEmptyInTransaction || !plan.keyed() ? sql.insert() : sql.upsert();
+        : targetEmpty || !plan.keyed() ? sql.insert() : sql.upsert();
     rowsDone = 0;
     return ctx.snapshot.read(src -> RowPump.run(src, sql.selectSource(), ctx.batchSize, ctx.config.pipeline(),
         batch -> writeBatch(target, statement, batch, rowMaps, false), () -> ctx.cancelled)).mapEmpty();

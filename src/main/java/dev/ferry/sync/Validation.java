@@ -21,7 +21,7 @@ final class Validation {
   }
 
   private static Future<RunSummary.ValidationResult> table(RunContext ctx, TablePlan plan) {
-    Future<Digests> digests = Digests.of(ctx, new TableSql(plan, ctx.plans));
+    Future<Digests> digests = Digests.of(ctx, plan);
     Future<Long> orphans = orphans(ctx, plan);
     return Future.all(digests, orphans).map(v -> {
       long sn = digests.result().sourceRows();

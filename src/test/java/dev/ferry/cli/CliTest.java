@@ -59,6 +59,9 @@ class CliTest {
     dbs.execute(tgt, "CREATE TABLE pets (id int PRIMARY KEY, name text);");
     assertEquals(ExitCode.OK, ferry("sync", "--source", src.toLibpqUrl(), "--target", tgt.toLibpqUrl()), output());
     assertTrue(output().contains("wrote 2 rows"), output());
+    // Not a terminal here: plain log lines, no cursor movement or colour codes.
+    assertFalse(output().contains("\u001b["), output());
+    assertTrue(output().contains("▶ dependents") && output().contains("✓ validation ok"), output());
     assertEquals(ExitCode.OK, ferry("sync", "--source", src.toLibpqUrl(), "--target", tgt.toLibpqUrl()), output());
     assertTrue(output().contains("wrote 0 rows"), output());
     assertEquals(ExitCode.OK, ferry("status", "--source", src.toLibpqUrl(), "--target", tgt.toLibpqUrl()), output());

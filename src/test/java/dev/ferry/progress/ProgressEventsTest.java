@@ -1,0 +1,103 @@
+package dev.ferry.progress;
+
+import static dev.ferry.testing.TestDatabases.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.config.DatabaseUrl;
+import dev.ferry.plan.SyncOptions;
+import dev.ferry.sync.RunStatus;
+import dev.ferry.sync.RunSummary;
+import dev.ferry.sync.Syncs;
+import dev.ferry.testing.TestConfig;
+import dev.ferry.testing.TestDatabases;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The event stream a real sync publishes, as the CLI and the WebSocket receive it: JSON on the event bus. */
+class ProgressEventsTest {
+  private Vertx vertx;
+  private TestDatabases dbs;
+
+  @BeforeEach
+  void setUp() {
+    vertx = Vertx.vertx();
+    dbs = new TestDatabases(vertx);
+  }
+
+  @AfterEach
+  void tearDown() {
+    dbs.close();
+    await(vertx.close());
+  }
+
+  @Test
+  void aRunPublishesItsPhasesAndTablesInOrderAndEndsWithItsSummary() {
+    DatabaseUrl src = dbs.create("ev_src");
+    DatabaseUrl tgt = dbs.create("ev_tgt");
+    String ddl = "CREATE TABLE owners (id int PRIMARY KEY, name text);"
+        + "CREATE TABLE pets (id int PRIMARY KEY, owner_id int REFERENCES owners, name text);";
+    dbs.execute(src, ddl + "INSERT INTO owners SELECT g, 'o' || g FROM generate_series(1, 50) g;"
+        + "INSERT INTO pets SELECT g, 1 + g % 50, 'p' || g FROM generate_series(1, 3000) g;");
+    dbs.execute(tgt, ddl);
+
+    List<String> raw = new CopyOnWriteArrayList<>();
+    MessageConsumer<String> consumer = vertx.eventBus().consumer(ProgressBus.ADDRESS, m -> raw.add(m.body()));
+    await(consumer.completion());
+    RunSummary run = await(Syncs.runOnce(vertx, TestConfig.of(src, tgt), SyncOptions.defaults()));
+    assertEquals(RunStatus.SUCCEEDED, run.status());
+    // Delivery is asynchronous: wait until the last event has arrived.
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (raw.stream().noneMatch(j -> j.contains("\"run-finished\"")) && System.currentTimeMillis() < deadline) {
+      Thread.onSpinWait();
+    }
+    await(consumer.unregister());
+
+    List<ProgressEvent> events = raw.stream().map(ProgressBus::fromJson).toList();
+    assertTrue(events.stream().allMatch(e -> e.runId().equals(run.runId())), "every event names the run");
+    assertInstanceOf(ProgressEvent.RunStarted.class, events.get(0));
+    ProgressEvent.RunFinished finished = assertInstanceOf(ProgressEvent.RunFinished.class, events.get(events.size() - 1));
+    assertEquals(run, finished.summary(), "the last event carries the run's summary");
+
+    List<String> phases = events.stream().filter(e -> e instanceof ProgressEvent.PhaseStarted)
+        .map(e -> ((ProgressEvent.PhaseStarted) e).phase()).toList();
+    assertEquals(List.of("schema", "indexes", "parents", "id-map", "dependents", "validation"), phases);
+    List<String> phasesFinished = events.stream().filter(e -> e instanceof ProgressEvent.PhaseFinished)
+        .map(e -> ((ProgressEvent.PhaseFinished) e).phase()).toList();
+    assertEquals(phases, phasesFinished);
+
+    // Tables: started before finished, parents before children, the finished result matching the summary's.
+    List<String> tableOrder = events.stream().filter(e -> e instanceof ProgressEvent.TableFinished)
+        .map(e -> ((ProgressEvent.TableFinished) e).result().table()).toList();
+    assertEquals(List.of("owners", "pets"), tableOrder);
+    for (String table : tableOrder) {
+      int started = indexOf(events, e -> e instanceof ProgressEvent.TableStarted s && s.table().equals(table));
+      int done = indexOf(events, e -> e instanceof ProgressEvent.TableFinished f && f.result().table().equals(table));
+      assertTrue(started >= 0 && started < done, table + " started before it finished");
+    }
+    ProgressEvent.TableFinished pets = (ProgressEvent.TableFinished) events.get(
+        indexOf(events, e -> e instanceof ProgressEvent.TableFinished f && f.result().table().equals("pets")));
+    assertEquals(3000, pets.result().inserted());
+
+    // The wire format is plain JSON with a type name, readable by any client.
+    JsonObject first = new JsonObject(raw.get(0));
+    assertEquals("run-started", first.getString("type"));
+    assertTrue(first.getString("target").contains(tgt.database()), first.encode());
+  }
+
+  private static int indexOf(List<ProgressEvent> events, java.util.function.Predicate<ProgressEvent> p) {
+    for (int i = 0; i < events.size(); i++) {
+      if (p.test(events.get(i))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}
