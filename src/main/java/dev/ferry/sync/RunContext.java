@@ -7,9 +7,7 @@ import dev.ferry.plan.SyncOptions;
 import dev.ferry.plan.TablePlan;
 import dev.ferry.progress.ProgressBus;
 import dev.ferry.progress.ProgressEvent;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Row;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -31,8 +29,6 @@ final class RunContext {
   final List<String> notes = new ArrayList<>();
   final Map<TableName, IdMap> idMaps = new HashMap<>();
   final Map<TableName, TableTally> tallies = new LinkedHashMap<>();
-  /** Source digests, computed once per run (the snapshot does not change); see {@link Digests}. */
-  final Map<TableName, Future<Row>> sourceDigests = new HashMap<>();
   Map<TableName, TablePlan> plans = Map.of();
   SourceSnapshot snapshot;
   volatile boolean cancelled;

@@ -195,9 +195,6 @@ public final class SyncEngine {
 
     private Future<Void> loadData() {
       DataPhase data = new DataPhase(ctx);
-      if (!ctx.options.skipValidation() && !ctx.options.dryRun()) {
-        Digests.prefetchSources(ctx, plans.stream().filter(TablePlan::keyed).toList());
-      }
       if (ctx.options.mode() == Mode.REBUILD) {
         return phase("dependents", "replace every selected table in one transaction",
             () -> data.rebuild(plans).compose(v -> analyzed(data)), Function.identity()).mapEmpty();

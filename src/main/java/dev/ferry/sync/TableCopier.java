@@ -9,6 +9,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** Moves one table's rows: the compare-and-upsert pass, the cycle-link pass, and mirror's delete detection. */
@@ -53,11 +54,24 @@ final class TableCopier {
    * target table is empty, plainly inserted.
    */
   Future<Void> copyRows(SqlConnection target, boolean targetEmpty) {
-    String statement = ctx.options.dryRun() ? (plan.keyed() ? sql.upsertPreview() : null)
+    boolean dry = ctx.options.dryRun();
+    String statement = dry ? (plan.keyed() ? sql.upsertPreview() : null)
         : targetEmpty || !plan.keyed() ? sql.insert() : sql.upsert();
+    // Validation will want the source's digest: it comes with the rows (see TableSql.selectSourceWithDigest).
+    StreamDigest digest = dry || ctx.options.skipValidation() ? null : new StreamDigest();
+    int width = plan.columns().size();
     rowsDone = 0;
-    return ctx.snapshot.read(src -> RowPump.run(src, sql.selectSource(), ctx.batchSize, ctx.config.pipeline(),
-        batch -> writeBatch(target, statement, batch, rowMaps, false), () -> ctx.cancelled)).mapEmpty();
+    tally.streamed = null;
+    return ctx.snapshot.read(src -> RowPump.run(src, digest == null ? sql.selectSource() : sql.selectSourceWithDigest(),
+        ctx.batchSize, ctx.config.pipeline(), batch -> {
+          if (digest != null) {
+            digest.addAll(batch, width);
+          }
+          return writeBatch(target, statement, batch, width, rowMaps, false);
+        }, () -> ctx.cancelled)).map(rows -> {
+          tally.streamed = digest;
+          return null;
+        });
   }
 
   /** Pass 2: cycle and self-reference columns, now that every row they point at exists. */
@@ -65,7 +79,7 @@ final class TableCopier {
     String statement = ctx.options.dryRun() ? sql.updateLinksPreview() : sql.updateLinks();
     rowsDone = 0;
     return ctx.snapshot.read(src -> RowPump.run(src, sql.selectSourceLinks(), ctx.batchSize, ctx.config.pipeline(),
-        batch -> writeBatch(target, statement, batch, linkMaps, true), () -> ctx.cancelled)).mapEmpty();
+        batch -> writeBatch(target, statement, batch, linkMaps.length, linkMaps, true), () -> ctx.cancelled)).mapEmpty();
   }
 
   /**
@@ -80,7 +94,8 @@ final class TableCopier {
           // Key columns that are remapped foreign keys are translated back to source ids before asking.
           List<String[]> asked = new ArrayList<>();
           List<String[]> askedOriginal = new ArrayList<>();
-          for (String[] key : batch) {
+          for (Object[] row : batch) {
+            String[] key = Arrays.copyOf(row, row.length, String[].class);
             String[] inSource = toSourceIds(key);
             if (inSource == null) {
               missing.add(key);
@@ -117,9 +132,9 @@ final class TableCopier {
     return chain;
   }
 
-  private Future<Void> writeBatch(SqlConnection target, String statement, List<String[]> batch, IdMap[] maps,
-      boolean links) {
-    int width = batch.get(0).length;
+  /** Writes the first {@code width} values of each row of a batch. */
+  private Future<Void> writeBatch(SqlConnection target, String statement, List<Object[]> batch, int width,
+      IdMap[] maps, boolean links) {
     if (!mapIds(batch, maps)) {
       return Future.failedFuture(new IllegalStateException(plan.name().display()
           + ": rows reference " + plan.mapped().values().stream().map(TableName::display).distinct().toList()
@@ -156,14 +171,14 @@ final class TableCopier {
    * Rewrites foreign keys into natural-key tables from source ids to target ids, in place. In a dry run a parent
    * that does not exist yet maps to NULL (the row then counts as new or changed, which it will be).
    */
-  private boolean mapIds(List<String[]> batch, IdMap[] maps) {
+  private boolean mapIds(List<Object[]> batch, IdMap[] maps) {
     for (int col = 0; col < maps.length; col++) {
       IdMap map = maps[col];
       if (map == null) {
         continue;
       }
-      for (String[] row : batch) {
-        String v = row[col];
+      for (Object[] row : batch) {
+        String v = (String) row[col];
         if (v == null) {
           continue;
         }
@@ -208,12 +223,13 @@ final class TableCopier {
   }
 
   /** Column-major text arrays, one per parameter, from row-major batches. */
-  private static Tuple columnsOf(List<String[]> batch, int width) {
+  private static Tuple columnsOf(List<? extends Object[]> batch, int width) {
     Tuple t = Tuple.tuple();
     for (int c = 0; c < width; c++) {
       String[] column = new String[batch.size()];
       for (int r = 0; r < column.length; r++) {
-        column[r] = batch.get(r)[c];
+        Object[] row = batch.get(r);
+        column[r] = (String) row[c];
       }
       t.addArrayOfString(column);
     }

@@ -32,6 +32,33 @@ public final class TableSql {
     return "SELECT " + texts("", plan.columns()) + " FROM " + plan.source().fromSql();
   }
 
+  /**
+   * {@link #selectSource()} plus, as a last column, the md5 that {@link #digest} sums for the row: the source's
+   * digest comes with the rows the copy reads anyway, instead of from a second pass over the table. The text of
+   * each column is computed once (the OFFSET 0 keeps the inner query from being merged into the outer one).
+   */
+  public String selectSourceWithDigest() {
+    List<Column> cols = plan.columns();
+    List<String> inner = new ArrayList<>();
+    for (int i = 0; i < cols.size(); i++) {
+      inner.add("t." + cols.get(i).sql() + "::text AS v" + (i + 1));
+    }
+    DigestRow row = digestRow(true);
+    List<String> outer = new ArrayList<>();
+    for (int i = 0; i < row.values().size(); i++) {
+      // Positions past the written columns (deferred ones) and remapped keys are extra inner columns.
+      if (i < cols.size() && row.values().get(i).equals("t." + cols.get(i).sql() + "::text")) {
+        outer.add("v" + (i + 1));
+      } else {
+        inner.add(row.values().get(i) + " AS d" + (i + 1));
+        outer.add("d" + (i + 1));
+      }
+    }
+    return "SELECT " + joinIndexed(cols.size(), i -> "v" + i) + ", md5(ROW(" + String.join(", ", outer) + ")::text)"
+        + " FROM (SELECT " + String.join(", ", inner) + " FROM " + plan.source().fromSql() + " t"
+        + String.join("", row.joins()) + " OFFSET 0) v";
+  }
+
   /** Key and deferred (cycle) columns, for the second pass. */
   public String selectSourceLinks() {
     List<Column> cols = new ArrayList<>(plan.keyColumns());
@@ -130,6 +157,19 @@ public final class TableSql {
    * natural-key tables are digested as the referenced row's natural key, so remapped ids compare equal.
    */
   public String digest(boolean sourceSide) {
+    DigestRow row = digestRow(sourceSide);
+    return "SELECT count(*) AS n, coalesce(sum(" + DIGEST_SLICE.formatted("md5(ROW(" + String.join(", ", row.values())
+        + ")::text)") + "), 0)::text AS digest FROM " + (sourceSide ? plan.source() : plan.target()).fromSql() + " t"
+        + String.join("", row.joins());
+  }
+
+  /** The 60-bit slice of a row's md5 that digests sum; {@link StreamDigest} takes the same slice. */
+  private static final String DIGEST_SLICE = "('x' || left(%s, 15))::bit(60)::bigint";
+
+  /** What a row's digest is made of: each column's text, remapped keys as their parent's natural key. */
+  private record DigestRow(List<String> values, List<String> joins) {}
+
+  private DigestRow digestRow(boolean sourceSide) {
     List<String> values = new ArrayList<>();
     List<String> joins = new ArrayList<>();
     List<Column> all = new ArrayList<>(plan.columns());
@@ -146,9 +186,7 @@ public final class TableSql {
           + " ON " + alias + "." + TableName.quote(parentPlan.idColumn()) + " = t." + c.sql());
       values.add(rowText(alias, parentPlan.keyColumns()) + "::text");
     }
-    String row = "ROW(" + String.join(", ", values) + ")::text";
-    return "SELECT count(*) AS n, coalesce(sum(('x' || left(md5(" + row + "), 15))::bit(60)::bigint), 0)::text AS digest"
-        + " FROM " + (sourceSide ? plan.source() : plan.target()).fromSql() + " t" + String.join("", joins);
+    return new DigestRow(values, joins);
   }
 
   public static String orphans(ForeignKey fk, String childFrom) {

@@ -16,6 +16,8 @@ final class TableTally {
   long durationMs;
   TableResult.Outcome outcome;
   String message;
+  /** The source digest summed during the last completed copy of every row; null if there was none. */
+  StreamDigest streamed;
 
   TableTally(TablePlan plan, long sourceRows, long targetRows) {
     this.plan = plan;
