@@ -305,7 +305,7 @@ public final class SyncEngine {
         message = failed + " of " + tables.size() + " tables failed";
       } else if (mismatched > 0) {
         status = RunStatus.FAILED;
-        message = "validation found differences in " + mismatched + " tables";
+        message = "validation found differences in " + mismatched + (mismatched == 1 ? " table" : " tables");
       } else {
         status = RunStatus.SUCCEEDED;
         long written = tables.stream().mapToLong(TableResult::written).sum();
