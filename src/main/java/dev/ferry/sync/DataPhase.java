@@ -282,26 +282,18 @@ final class DataPhase {
     });
   }
 
-  /** ANALYZE the tables that were written, so the planner knows their new sizes. */
+  /** What the data phase noted besides its tables (sequences moved). */
+  List<String> notes() {
+    return List.copyOf(ctx.notes);
+  }
+
+  /** ANALYZE the tables that were written, in parallel, so the planner knows their new sizes. */
   Future<List<String>> analyze(List<TablePlan> plans) {
-    List<String> analyzed = new ArrayList<>();
-    Future<Void> chain = Future.succeededFuture();
-    for (TablePlan p : plans) {
-      if (ctx.tally(p.name()).result().written() > 0) {
-        chain = chain.compose(v -> ctx.target.pool().query("ANALYZE " + p.name().sql()).execute()
-            .map(rs -> {
-              analyzed.add(p.name().display());
-              return null;
-            }));
-      }
-    }
-    return chain.map(v -> {
-      List<String> lines = new ArrayList<>(ctx.notes);
-      if (!analyzed.isEmpty()) {
-        lines.add("analyzed " + String.join(", ", analyzed));
-      }
-      return lines;
-    });
+    List<TablePlan> written = plans.stream().filter(p -> ctx.tally(p.name()).result().written() > 0).toList();
+    return Bounded.forEach(written, ctx.config.poolSize(),
+            p -> ctx.target.pool().query("ANALYZE " + p.name().sql()).execute().mapEmpty())
+        .map(v -> written.isEmpty() ? List.of()
+            : List.of("analyzed " + String.join(", ", written.stream().map(p -> p.name().display()).toList())));
   }
 
   private Future<Void> advanceSequences(TablePlan plan) {

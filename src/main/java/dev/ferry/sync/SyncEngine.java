@@ -92,10 +92,12 @@ public final class SyncEngine {
     private final List<String> ddl = new ArrayList<>();
     private List<TablePlan> plans = List.of();
     private List<RunSummary.ValidationResult> validation = List.of();
+    private final DataPhase data;
 
     Run(RunContext ctx, long startedAt) {
       this.ctx = ctx;
       this.startedAt = startedAt;
+      this.data = new DataPhase(ctx);
     }
 
     Future<Void> execute() {
@@ -112,9 +114,18 @@ public final class SyncEngine {
           .compose(v -> loadData())
           .compose(v -> ctx.options.skipValidation() || ctx.options.dryRun()
               ? skipped("validation", ctx.options.dryRun() ? "dry run: nothing was written" : "--skip-validation")
-              : phase("validation", "compare counts and content digests, look for orphaned rows",
-                  () -> Validation.run(ctx, plans).map(r -> validation = r),
-                  r -> r.stream().map(x -> x.table() + ": " + x.detail()).toList()).mapEmpty());
+              : validate());
+    }
+
+    /** Validation, with the written tables' ANALYZE running alongside (both only read the tables). */
+    private Future<Void> validate() {
+      Future<List<String>> analyzed = data.analyze(plans);
+      return phase("validation", "compare counts and content digests, look for orphaned rows; refresh statistics",
+          () -> Validation.run(ctx, plans).map(r -> validation = r).compose(r -> analyzed.map(a -> {
+            List<String> lines = new ArrayList<>(r.stream().map(x -> x.table() + ": " + x.detail()).toList());
+            lines.addAll(a);
+            return lines;
+          })), Function.identity()).mapEmpty();
     }
 
     private Future<List<String>> checkSchema(Catalog source, Catalog target) {
@@ -194,10 +205,9 @@ public final class SyncEngine {
     }
 
     private Future<Void> loadData() {
-      DataPhase data = new DataPhase(ctx);
       if (ctx.options.mode() == Mode.REBUILD) {
         return phase("dependents", "replace every selected table in one transaction",
-            () -> data.rebuild(plans).compose(v -> analyzed(data)), Function.identity()).mapEmpty();
+            () -> data.rebuild(plans).compose(v -> analyzed()), Function.identity()).mapEmpty();
       }
       Set<TableName> parents = parentTables();
       List<List<TablePlan>> parentLevels = levels(parents, true);
@@ -211,13 +221,21 @@ public final class SyncEngine {
               () -> data.load(dependentLevels)
                   .compose(x -> data.links(plans))
                   .compose(x -> ctx.options.mode() == Mode.MIRROR ? data.mirrorDeletes(plans) : Future.succeededFuture())
-                  .compose(x -> analyzed(data)),
+                  .compose(x -> analyzed()),
               Function.identity()))
           .mapEmpty();
     }
 
-    private Future<List<String>> analyzed(DataPhase data) {
-      return ctx.options.dryRun() ? Future.succeededFuture(List.of()) : data.analyze(plans);
+    /** The data phase's notes; ANALYZE too, unless validation runs (it then runs alongside validation). */
+    private Future<List<String>> analyzed() {
+      if (ctx.options.dryRun() || !ctx.options.skipValidation()) {
+        return Future.succeededFuture(data.notes());
+      }
+      return data.analyze(plans).map(a -> {
+        List<String> lines = new ArrayList<>(data.notes());
+        lines.addAll(a);
+        return lines;
+      });
     }
 
     /** Natural-key tables others map through, and every table they depend on. */
