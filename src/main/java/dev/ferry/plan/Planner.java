@@ -136,6 +136,13 @@ public final class Planner {
       TablePlan parent = earlier.get(fk.refTable());
       boolean self = fk.refTable().equals(src.name());
       boolean parentNatural = self ? kind == KeyKind.NATURAL : parent != null && parent.keyKind() == KeyKind.NATURAL;
+      if (!self && parent == null && config.settingsFor(fk.refTable().qualified(), fk.refTable().name()).hasNaturalKey()) {
+        // Its ids differ between the databases and only a sync of that table builds the map: copying these
+        // values unmapped would point rows at the wrong parent.
+        throw new ConfigException("--tables", src.name().display() + " references " + fk.refTable().display()
+            + ", whose rows are matched by a natural key (ids differ between source and target); include "
+            + fk.refTable().display() + " in the sync so its ids can be mapped");
+      }
       if (parentNatural) {
         List<String> parentSurrogate = self ? surrogate : parent.surrogate();
         if (fk.refColumns().equals(parentSurrogate)) {

@@ -200,6 +200,14 @@ class RescueDogSyncTest {
     assertTrue(err.getMessage().contains("--tables") && err.getMessage().contains("kittens"), err.getMessage());
   }
 
+  @Test
+  void aChildCannotBeSyncedWithoutItsNaturalKeyParent() {
+    var err = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+        () -> sync(SyncOptions.defaults().withTables(List.of("animals"))));
+    assertTrue(err.getMessage().contains("include organizations"), err.getMessage());
+    assertEquals(0, dbs.count(target, "SELECT count(*) FROM animals"), "nothing was written");
+  }
+
   static TableResult table(RunSummary s, String name) {
     return s.tables().stream().filter(t -> t.table().equals(name)).findFirst().orElseThrow();
   }
