@@ -11,8 +11,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
- * Streams a query's rows (all text columns) through a cursor in batches, each row as an {@code Object[]} of
- * Strings, with at most {@code maxInFlight}
+ * Streams a query's rows (all text columns) through a cursor in batches, with at most {@code maxInFlight}
  * batches handed to the sink and not yet finished: the cursor pauses while the sink is behind, so memory stays
  * at about {@code batchSize * (maxInFlight + 1)} rows whatever the table's size. The connection must be in a
  * transaction (a portal outside one vanishes after the first fetch).
@@ -20,18 +19,18 @@ import java.util.function.Function;
 final class RowPump {
   private final int batchSize;
   private final int maxInFlight;
-  private final Function<List<Object[]>, Future<Void>> sink;
+  private final Function<List<String[]>, Future<Void>> sink;
   private final BooleanSupplier cancelled;
   private final Promise<Long> done = Promise.promise();
 
   private RowStream<Row> stream;
-  private List<Object[]> batch;
+  private List<String[]> batch;
   private int inFlight;
   private boolean ended;
   private Throwable failure;
   private long rows;
 
-  private RowPump(int batchSize, int maxInFlight, Function<List<Object[]>, Future<Void>> sink,
+  private RowPump(int batchSize, int maxInFlight, Function<List<String[]>, Future<Void>> sink,
       BooleanSupplier cancelled) {
     this.batchSize = batchSize;
     this.maxInFlight = maxInFlight;
@@ -42,7 +41,7 @@ final class RowPump {
 
   /** Runs {@code sql} on {@code conn}; the future holds the number of rows read. */
   static Future<Long> run(SqlConnection conn, String sql, int batchSize, int maxInFlight,
-      Function<List<Object[]>, Future<Void>> sink, BooleanSupplier cancelled) {
+      Function<List<String[]>, Future<Void>> sink, BooleanSupplier cancelled) {
     RowPump pump = new RowPump(batchSize, maxInFlight, sink, cancelled);
     return conn.prepare(sql).compose(ps -> pump.start(ps.createStream(batchSize)).eventually(ps::close));
   }
@@ -64,7 +63,7 @@ final class RowPump {
       return;
     }
     int n = row.size();
-    Object[] values = new Object[n];
+    String[] values = new String[n];
     for (int i = 0; i < n; i++) {
       values[i] = row.getString(i);
     }
@@ -83,7 +82,7 @@ final class RowPump {
       fail(new CancelledException());
       return;
     }
-    List<Object[]> full = batch;
+    List<String[]> full = batch;
     batch = new ArrayList<>(batchSize);
     inFlight++;
     if (inFlight >= maxInFlight && !ended) {

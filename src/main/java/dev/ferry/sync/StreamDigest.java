@@ -15,9 +15,9 @@ final class StreamDigest {
   private long rows;
 
   /** Adds the md5 in column {@code column} of each row. */
-  void addAll(List<Object[]> batch, int column) {
-    for (Object[] row : batch) {
-      low += Long.parseLong((String) row[column], 0, 15, 16);
+  void addAll(List<String[]> batch, int column) {
+    for (String[] row : batch) {
+      low += Long.parseLong(row[column], 0, 15, 16);
       if (low >= CARRY) { // each slice is below 2^60, so this never overflows
         low -= CARRY;
         high++;

@@ -9,7 +9,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /** Moves one table's rows: the compare-and-upsert pass, the cycle-link pass, and mirror's delete detection. */
@@ -94,8 +93,7 @@ final class TableCopier {
           // Key columns that are remapped foreign keys are translated back to source ids before asking.
           List<String[]> asked = new ArrayList<>();
           List<String[]> askedOriginal = new ArrayList<>();
-          for (Object[] row : batch) {
-            String[] key = Arrays.copyOf(row, row.length, String[].class);
+          for (String[] key : batch) {
             String[] inSource = toSourceIds(key);
             if (inSource == null) {
               missing.add(key);
@@ -133,7 +131,7 @@ final class TableCopier {
   }
 
   /** Writes the first {@code width} values of each row of a batch. */
-  private Future<Void> writeBatch(SqlConnection target, String statement, List<Object[]> batch, int width,
+  private Future<Void> writeBatch(SqlConnection target, String statement, List<String[]> batch, int width,
       IdMap[] maps, boolean links) {
     if (!mapIds(batch, maps)) {
       return Future.failedFuture(new IllegalStateException(plan.name().display()
@@ -171,14 +169,14 @@ final class TableCopier {
    * Rewrites foreign keys into natural-key tables from source ids to target ids, in place. In a dry run a parent
    * that does not exist yet maps to NULL (the row then counts as new or changed, which it will be).
    */
-  private boolean mapIds(List<Object[]> batch, IdMap[] maps) {
+  private boolean mapIds(List<String[]> batch, IdMap[] maps) {
     for (int col = 0; col < maps.length; col++) {
       IdMap map = maps[col];
       if (map == null) {
         continue;
       }
-      for (Object[] row : batch) {
-        String v = (String) row[col];
+      for (String[] row : batch) {
+        String v = row[col];
         if (v == null) {
           continue;
         }
@@ -223,13 +221,12 @@ final class TableCopier {
   }
 
   /** Column-major text arrays, one per parameter, from row-major batches. */
-  private static Tuple columnsOf(List<? extends Object[]> batch, int width) {
+  private static Tuple columnsOf(List<String[]> batch, int width) {
     Tuple t = Tuple.tuple();
     for (int c = 0; c < width; c++) {
       String[] column = new String[batch.size()];
       for (int r = 0; r < column.length; r++) {
-        Object[] row = batch.get(r);
-        column[r] = (String) row[c];
+        column[r] = batch.get(r)[c];
       }
       t.addArrayOfString(column);
     }
