@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 /**
  * Runs a command's asynchronous work from main(): owns the Vert.x instance, waits for the result on the main
@@ -21,7 +22,12 @@ final class Cli {
 
   static int run(PrintStream out, PrintStream err, Path configFile, Map<String, Object> overrides,
       BiFunction<Vertx, FerryConfig, Future<Integer>> work) {
-    Vertx vertx = Vertx.vertx();
+    return run(err, configFile, overrides, Vertx::vertx, work);
+  }
+
+  static int run(PrintStream err, Path configFile, Map<String, Object> overrides, Supplier<Vertx> vertxFactory,
+      BiFunction<Vertx, FerryConfig, Future<Integer>> work) {
+    Vertx vertx = vertxFactory.get();
     try {
       return ConfigLoader.load(vertx, configFile, overrides)
           .compose(config -> work.apply(vertx, config))

@@ -4,6 +4,7 @@ import dev.ferry.progress.ProgressEvent;
 import dev.ferry.sync.TableResult;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -41,7 +42,7 @@ final class ProgressRenderer {
     } else if (event instanceof ProgressEvent.TableStarted e) {
       line("  " + e.table() + ": " + e.path()
           + String.format(" (%,d source rows, %,d on target)", e.sourceRows(), e.targetRows()));
-      bars.put(e.table(), new ProgressEvent.TableProgress(e.runId(), e.table(), "rows", 0, e.sourceRows(), 0, 0));
+      bars.put(e.table(), new ProgressEvent.TableProgress(e.runId(), e.table(), "rows", 0, e.sourceRows(), 0, 0, List.of()));
       redraw();
     } else if (event instanceof ProgressEvent.TableProgress e) {
       progress(e);

@@ -29,7 +29,11 @@ public final class ConfigLoader {
       new String[] {"FERRY_POOL_SIZE", "pool.size"},
       new String[] {"FERRY_CONNECT_TIMEOUT", "pool.connectTimeoutSeconds"},
       new String[] {"FERRY_BATCH_SIZE", "sync.batchSize"},
-      new String[] {"FERRY_RETRIES", "sync.retries"});
+      new String[] {"FERRY_RETRIES", "sync.retries"},
+      new String[] {"FERRY_HTTP_PORT", "api.port"},
+      new String[] {"FERRY_API_TOKEN", "api.token"},
+      new String[] {"FERRY_API_READ_TOKEN", "api.readToken"},
+      new String[] {"FERRY_CONTROL_URL", "api.controlDatabase"});
 
   private ConfigLoader() {}
 

@@ -244,6 +244,34 @@ public final class DatabaseUrl {
     return sb.toString();
   }
 
+  /**
+   * The same database for the PostgreSQL JDBC driver (Flyway uses it); user and password go separately
+   * ({@link #jdbcProperties()}) so that the URL itself carries no secret.
+   */
+  public String jdbcUrl() {
+    StringBuilder sb = new StringBuilder("jdbc:postgresql://")
+        .append(host.contains(":") ? "[" + host + "]" : host).append(':').append(port).append('/').append(encode(database))
+        .append("?sslmode=").append(sslMode.libpqName()).append("&ApplicationName=ferry");
+    if (sslRootCert != null) {
+      sb.append("&sslrootcert=").append(encode(sslRootCert));
+    } else if (sslMode == SslMode.REQUIRE || sslMode == SslMode.PREFER) {
+      sb.append("&sslfactory=org.postgresql.ssl.NonValidatingFactory");
+    }
+    if (connectTimeoutSeconds != null) {
+      sb.append("&connectTimeout=").append(connectTimeoutSeconds);
+    }
+    return sb.toString();
+  }
+
+  public java.util.Properties jdbcProperties() {
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("user", user);
+    if (password != null) {
+      p.setProperty("password", password);
+    }
+    return p;
+  }
+
   private static String encode(String s) {
     return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }

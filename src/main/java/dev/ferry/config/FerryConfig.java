@@ -21,7 +21,8 @@ public record FerryConfig(
     boolean deferIndexes,
     List<String> include,
     List<String> exclude,
-    Map<String, TableSettings> tables) {
+    Map<String, TableSettings> tables,
+    ApiSettings api) {
 
   public DatabaseUrl requireSource() {
     if (source == null) {
@@ -65,7 +66,8 @@ public record FerryConfig(
         bool(sync, "sync.deferIndexes", "deferIndexes", true),
         strings(json, "include"),
         strings(json, "exclude"),
-        tables(json));
+        tables(json),
+        ApiSettings.fromJson(object(json, "api"), origins));
   }
 
   private static DatabaseUrl url(JsonObject json, String key, Map<String, String> origins) {

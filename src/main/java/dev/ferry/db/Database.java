@@ -41,7 +41,7 @@ public final class Database {
     }
     int timeout = url.connectTimeoutSeconds() != null ? url.connectTimeoutSeconds() : connectTimeoutSeconds;
     Pool pool = PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(poolSize).setConnectionTimeout(timeout + 5)
+        .with(new PoolOptions().setName("ferry-" + side.label()).setMaxSize(poolSize).setConnectionTimeout(timeout + 5)
             .setConnectionTimeoutUnit(TimeUnit.SECONDS))
         .with(new NetClientOptions().setConnectTimeout(timeout * 1000))
         .connectingTo(options)

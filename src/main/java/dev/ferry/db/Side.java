@@ -1,10 +1,10 @@
 package dev.ferry.db;
 
-/** Which database: the one we read from, or the one we write to. */
+/** Which database: the one we read from, the one we write to, or the one holding Ferry's run history. */
 public enum Side {
-  SOURCE, TARGET;
+  SOURCE, TARGET, CONTROL;
 
   public String label() {
-    return this == SOURCE ? "source" : "target";
+    return name().toLowerCase(java.util.Locale.ROOT);
   }
 }

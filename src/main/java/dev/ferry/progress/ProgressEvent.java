@@ -34,8 +34,9 @@ public sealed interface ProgressEvent {
   record TableStarted(String runId, String table, long sourceRows, long targetRows, String path)
       implements ProgressEvent {}
 
+  /** {@code batchMillis}: how long each batch written since the previous progress event took on the target. */
   record TableProgress(String runId, String table, String step, long rowsDone, long rowsTotal, long rowsWritten,
-      double rowsPerSecond) implements ProgressEvent {}
+      double rowsPerSecond, List<Double> batchMillis) implements ProgressEvent {}
 
   record TableFinished(String runId, TableResult result) implements ProgressEvent {}
 

@@ -62,7 +62,8 @@ final class DataPhase {
     }
     long start = System.nanoTime();
     TableCopier copier = new TableCopier(ctx, plan);
-    Future<Void> work = plan.keyed() ? keyed(plan, t, copier) : keyless(plan, t, copier);
+    Future<Void> work = ctx.cancelled.get() ? Future.failedFuture(new RowPump.CancelledException())
+        : plan.keyed() ? keyed(plan, t, copier) : keyless(plan, t, copier);
     return settle(t, work, start).onComplete(ar -> ctx.bus.publish(new ProgressEvent.TableFinished(ctx.runId, t.result())));
   }
 

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The state of one run, shared by its phases. Lives on the run's verticle context, so it needs no locking. */
 final class RunContext {
@@ -31,10 +32,11 @@ final class RunContext {
   final Map<TableName, TableTally> tallies = new LinkedHashMap<>();
   Map<TableName, TablePlan> plans = Map.of();
   SourceSnapshot snapshot;
-  volatile boolean cancelled;
+  /** Set from outside (API cancel, SIGTERM); checked at every batch and table boundary. */
+  final AtomicBoolean cancelled;
 
   RunContext(String runId, Vertx vertx, FerryConfig config, SyncOptions options, ProgressBus bus, Database source,
-      Database target) {
+      Database target, AtomicBoolean cancelled) {
     this.runId = runId;
     this.vertx = vertx;
     this.config = config;
@@ -43,6 +45,7 @@ final class RunContext {
     this.source = source;
     this.target = target;
     this.batchSize = config.batchSize();
+    this.cancelled = cancelled;
   }
 
   void warn(TableName table, String message) {

@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -57,12 +58,17 @@ public final class SyncEngine {
    * other outcome, including refusals and database failures, is a {@link RunSummary}.
    */
   public Future<RunSummary> run(String runId, SyncOptions options) {
+    return run(runId, options, new AtomicBoolean());
+  }
+
+  /** As {@link #run(String, SyncOptions)}; setting {@code cancel} stops the run at the next batch boundary. */
+  public Future<RunSummary> run(String runId, SyncOptions options, AtomicBoolean cancel) {
     long startedAt = System.currentTimeMillis();
     Database source = Database.open(vertx, Side.SOURCE, config.requireSource(), config.poolSize() + 2,
         config.connectTimeoutSeconds(), true);
     Database target = Database.open(vertx, Side.TARGET, config.requireTarget(), config.poolSize() + 2,
         config.connectTimeoutSeconds(), true);
-    RunContext ctx = new RunContext(runId, vertx, config, options, bus, source, target);
+    RunContext ctx = new RunContext(runId, vertx, config, options, bus, source, target, cancel);
     Run run = new Run(ctx, startedAt);
     bus.publish(new ProgressEvent.RunStarted(runId, options.mode().label(), options.dryRun(),
         source.url().redacted(), target.url().redacted()));
@@ -111,10 +117,17 @@ public final class SyncEngine {
           .compose(v -> countAndGuard())
           .compose(v -> ctx.options.skipIndexes() ? skipped("indexes", "--skip-indexes")
               : phase("indexes", "create indexes the target lacks", this::syncIndexes, Function.identity()).mapEmpty())
+          .compose(v -> unlessCancelled())
           .compose(v -> loadData())
+          .compose(v -> unlessCancelled())
           .compose(v -> ctx.options.skipValidation() || ctx.options.dryRun()
               ? skipped("validation", ctx.options.dryRun() ? "dry run: nothing was written" : "--skip-validation")
               : validate());
+    }
+
+    /** Between phases: a cancelled run stops here (each table already committed or rolled back whole). */
+    private Future<Void> unlessCancelled() {
+      return ctx.cancelled.get() ? Future.failedFuture(new RowPump.CancelledException()) : Future.succeededFuture();
     }
 
     /** Validation, with the written tables' ANALYZE running alongside (both only read the tables). */
@@ -305,15 +318,16 @@ public final class SyncEngine {
       long refused = tables.stream().filter(t -> t.outcome() == TableResult.Outcome.REFUSED).count();
       long cancelled = tables.stream().filter(t -> t.outcome() == TableResult.Outcome.SKIPPED).count();
       long mismatched = validation.stream().filter(v -> !v.matches()).count();
-      if (err instanceof Refused) {
+      if (err instanceof RowPump.CancelledException || (err == null && (cancelled > 0 || ctx.cancelled.get()))) {
+        status = RunStatus.CANCELLED;
+        message = "cancelled: " + cancelled + (cancelled == 1 ? " table" : " tables")
+            + " rolled back whole; tables finished before the cancel stay committed";
+      } else if (err instanceof Refused) {
         status = RunStatus.REFUSED;
         message = message(err);
       } else if (err != null) {
         status = RunStatus.FAILED;
         message = message(err);
-      } else if (cancelled > 0 || ctx.cancelled) {
-        status = RunStatus.CANCELLED;
-        message = "cancelled; " + cancelled + " tables rolled back";
       } else if (refused > 0) {
         status = RunStatus.REFUSED;
         message = String.join("\n", tables.stream().filter(t -> t.outcome() == TableResult.Outcome.REFUSED)

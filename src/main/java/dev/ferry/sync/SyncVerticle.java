@@ -6,6 +6,7 @@ import dev.ferry.progress.ProgressBus;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs one sync on its own event-loop context: every callback of the run executes on that one thread, which is
@@ -15,17 +16,24 @@ public final class SyncVerticle extends VerticleBase {
   private final FerryConfig config;
   private final SyncOptions options;
   private final String runId;
+  private final AtomicBoolean cancel;
   private final Promise<RunSummary> result = Promise.promise();
 
   public SyncVerticle(FerryConfig config, SyncOptions options, String runId) {
+    this(config, options, runId, new AtomicBoolean());
+  }
+
+  /** {@code cancel}: set it (from any thread) to stop the run at the next batch boundary. */
+  public SyncVerticle(FerryConfig config, SyncOptions options, String runId, AtomicBoolean cancel) {
     this.config = config;
     this.options = options;
     this.runId = runId;
+    this.cancel = cancel;
   }
 
   @Override
   public Future<?> start() {
-    new SyncEngine(vertx, config, new ProgressBus(vertx)).run(runId, options).onComplete(result);
+    new SyncEngine(vertx, config, new ProgressBus(vertx)).run(runId, options, cancel).onComplete(result);
     return Future.succeededFuture();
   }
 

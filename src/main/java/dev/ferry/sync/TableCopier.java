@@ -23,6 +23,8 @@ final class TableCopier {
   private final IdMap[] linkMaps;
   private long rowsDone;
   private long lastProgress;
+  /** Batch round trips since the last progress event (for the latency histogram); reset at each event. */
+  private List<Double> batchMillis = new ArrayList<>();
   private final long startedAt = System.nanoTime();
 
   TableCopier(RunContext ctx, TablePlan plan) {
@@ -67,7 +69,7 @@ final class TableCopier {
             digest.addAll(batch, width);
           }
           return writeBatch(target, statement, batch, width, rowMaps, false);
-        }, () -> ctx.cancelled)).map(rows -> {
+        }, ctx.cancelled::get)).map(rows -> {
           tally.streamed = digest;
           return null;
         });
@@ -78,7 +80,7 @@ final class TableCopier {
     String statement = ctx.options.dryRun() ? sql.updateLinksPreview() : sql.updateLinks();
     rowsDone = 0;
     return ctx.snapshot.read(src -> RowPump.run(src, sql.selectSourceLinks(), ctx.batchSize, ctx.config.pipeline(),
-        batch -> writeBatch(target, statement, batch, linkMaps.length, linkMaps, true), () -> ctx.cancelled)).mapEmpty();
+        batch -> writeBatch(target, statement, batch, linkMaps.length, linkMaps, true), ctx.cancelled::get)).mapEmpty();
   }
 
   /**
@@ -111,7 +113,7 @@ final class TableCopier {
             }
             return (Void) null;
           });
-        }, () -> ctx.cancelled))
+        }, ctx.cancelled::get))
         .eventually(() -> tgt.query("ROLLBACK").execute().eventually(tgt::close))))
         .map(n -> missing);
   }
@@ -141,7 +143,9 @@ final class TableCopier {
     if (statement == null) { // dry run of a keyless table: counted as a whole elsewhere
       return progress(batch.size(), 0);
     }
+    long sent = System.nanoTime();
     return target.preparedQuery(statement).execute(columnsOf(batch, width)).compose(rs -> {
+      batchMillis.add((System.nanoTime() - sent) / 1e6);
       long written;
       if (links) {
         written = ctx.options.dryRun() ? rs.iterator().next().getLong(0) : rs.rowCount();
@@ -217,7 +221,8 @@ final class TableCopier {
   void publishProgress(long done) {
     double seconds = Math.max(1e-3, (System.nanoTime() - startedAt) / 1e9);
     ctx.bus.publish(new ProgressEvent.TableProgress(ctx.runId, plan.name().display(), "rows", done,
-        tally.sourceRows, tally.inserted + tally.updated + tally.linked, done / seconds));
+        tally.sourceRows, tally.inserted + tally.updated + tally.linked, done / seconds, batchMillis));
+    batchMillis = new ArrayList<>();
   }
 
   /** Column-major text arrays, one per parameter, from row-major batches. */

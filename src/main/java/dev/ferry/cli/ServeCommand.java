@@ -1,0 +1,61 @@
+package dev.ferry.cli;
+
+import dev.ferry.config.FerryConfig;
+import dev.ferry.http.ApiServer;
+import dev.ferry.metrics.MetricsVertx;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = "Run the server: REST API, webhooks, live progress over WebSocket, the dashboard, /metrics."
+        + " Needs FERRY_API_TOKEN. Stops gracefully on SIGTERM (running syncs stop at a batch boundary).")
+final class ServeCommand implements Callable<Integer> {
+  @Mixin
+  ConnectionOptions connection;
+
+  @Option(names = "--port", paramLabel = "PORT", description = "HTTP port (default: FERRY_HTTP_PORT, else 8080).")
+  Integer port;
+
+  @Override
+  public Integer call() {
+    Map<String, Object> overrides = connection.overrides();
+    overrides.put("api.port", port);
+    PrometheusMeterRegistry registry = MetricsVertx.registry();
+    return Cli.run(System.err, connection.config, overrides, () -> MetricsVertx.create(registry),
+        (vertx, config) -> serve(vertx, config, new ApiServer(config, registry), "ferry serve"));
+  }
+
+  /**
+   * Deploys the server and completes when the JVM is asked to stop: the shutdown hook undeploys it (runs cancel at
+   * a batch boundary, pools close) and waits for that before letting the JVM exit.
+   */
+  static Future<Integer> serve(Vertx vertx, FerryConfig config, ApiServer server, String who) {
+    Promise<Integer> stopped = Promise.promise();
+    CountDownLatch drained = new CountDownLatch(1);
+    return vertx.deployVerticle(server).compose(id -> {
+      System.out.printf("%s: listening on http://localhost:%d/ (API /api/v1, events /api/v1/events, metrics /metrics)%n",
+          who, server.port());
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        vertx.undeploy(id).onComplete(ar -> {
+          stopped.tryComplete(ExitCode.OK);
+          drained.countDown();
+        });
+        try {
+          drained.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "ferry-shutdown"));
+      return stopped.future();
+    });
+  }
+}

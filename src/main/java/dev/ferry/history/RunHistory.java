@@ -1,0 +1,169 @@
+package dev.ferry.history;
+
+import dev.ferry.config.DatabaseUrl;
+import dev.ferry.db.Database;
+import dev.ferry.db.Side;
+import dev.ferry.progress.ProgressBus;
+import dev.ferry.sync.RunSummary;
+import dev.ferry.sync.TableResult;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
+
+/**
+ * Runs, their per-table results and a compact event log, kept in the {@code ferry} control schema. Flyway (JDBC,
+ * on a worker thread) creates and upgrades the schema from {@code sql/control}; reads and writes use the reactive
+ * client. A run still marked running when the server starts was cut off by a crash and is marked interrupted.
+ */
+public final class RunHistory {
+  public static final String SCHEMA = "ferry";
+  private static final String COLUMNS = "id::text, trigger, target, mode, dry_run, options::text, status, message,"
+      + " (extract(epoch FROM started_at) * 1000)::bigint, (extract(epoch FROM finished_at) * 1000)::bigint, rows_written";
+
+  private final Database db;
+
+  private RunHistory(Database db) {
+    this.db = db;
+  }
+
+  /** Applies the control schema's migrations, then marks runs a previous process left running as interrupted. */
+  public static Future<RunHistory> open(Vertx vertx, DatabaseUrl url, int connectTimeoutSeconds) {
+    Database db = Database.open(vertx, Side.CONTROL, url, 2, connectTimeoutSeconds, false);
+    RunHistory history = new RunHistory(db);
+    return vertx.<Integer>executeBlocking(() -> migrate(url))
+        .recover(err -> Future.failedFuture(db.describe(err)))
+        .compose(v -> history.markInterrupted())
+        .map(history)
+        .onFailure(err -> db.close());
+  }
+
+  private static int migrate(DatabaseUrl url) {
+    var configuration = Flyway.configure()
+        .dataSource(url.jdbcUrl(), url.jdbcProperties().getProperty("user"), url.jdbcProperties().getProperty("password"))
+        .schemas(SCHEMA)
+        .createSchemas(true)
+        .table("flyway_schema_history")
+        .locations("classpath:sql/control")
+        .connectRetries(0);
+    configuration.getPluginRegister().getPlugin(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
+    return configuration.load().migrate().migrationsExecuted;
+  }
+
+  private Future<Void> markInterrupted() {
+    return db.pool().query("UPDATE ferry.runs SET status = 'interrupted', finished_at = now(), message ="
+        + " 'interrupted: the server stopped before this run finished; tables it had committed stay committed,"
+        + " the table in progress was rolled back' WHERE status = 'running'").execute().mapEmpty();
+  }
+
+  public Future<Void> started(String runId, String trigger, String target, String mode, boolean dryRun,
+      JsonObject options, long startedAtMs) {
+    return db.pool().preparedQuery("INSERT INTO ferry.runs (id, trigger, target, mode, dry_run, options, status,"
+            + " started_at) VALUES ($1::uuid, $2, $3, $4, $5, $6::text::jsonb, 'running', to_timestamp($7::float8 / 1000))")
+        .execute(Tuple.of(runId, trigger, target, mode, dryRun, options.encode(), startedAtMs))
+        .mapEmpty();
+  }
+
+  /** Records the outcome, the per-table results and the compact event log, in one transaction. */
+  public Future<Void> finished(RunSummary summary, List<JsonObject> events) {
+    return db.pool().withTransaction(conn -> conn.preparedQuery("UPDATE ferry.runs SET status = $2, message = $3,"
+            + " finished_at = to_timestamp($4::float8 / 1000), rows_written = $5, summary = $6::text::jsonb WHERE id = $1::uuid")
+        .execute(Tuple.from(List.of(summary.runId(), summary.status().name().toLowerCase(), summary.message(),
+            summary.startedAtEpochMs() + summary.durationMs(), summary.rowsWritten(), ProgressBus.toJson(summary))))
+        .compose(v -> summary.tables().isEmpty() ? Future.succeededFuture() : conn.preparedQuery(
+                "INSERT INTO ferry.run_tables VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)")
+            .executeBatch(summary.tables().stream().map(t -> tableRow(summary.runId(), t)).toList()))
+        .compose(v -> {
+          List<Tuple> rows = new ArrayList<>();
+          for (int i = 0; i < events.size(); i++) {
+            rows.add(Tuple.of(summary.runId(), i, events.get(i).getLong("at", summary.startedAtEpochMs()),
+                events.get(i).encode()));
+          }
+          return rows.isEmpty() ? Future.succeededFuture() : conn.preparedQuery(
+              "INSERT INTO ferry.run_events VALUES ($1::uuid, $2, to_timestamp($3::float8 / 1000), $4::text::jsonb)")
+              .executeBatch(rows);
+        })
+        .mapEmpty());
+  }
+
+  private static Tuple tableRow(String runId, TableResult t) {
+    return Tuple.from(List.<Object>of(runId, t.table(), t.outcome().name().toLowerCase(), String.valueOf(t.path()),
+        t.sourceRows(), t.targetRowsBefore(), t.inserted(), t.updated(), t.deleted(), t.linked(), t.attempts(),
+        t.durationMs(), t.message() == null ? "" : t.message()));
+  }
+
+  /** Newest first. */
+  public Future<JsonObject> page(int limit, int offset) {
+    return db.pool().preparedQuery("SELECT " + COLUMNS + ", count(*) OVER () FROM ferry.runs"
+            + " ORDER BY started_at DESC, id LIMIT $1 OFFSET $2")
+        .execute(Tuple.of(limit, offset))
+        .compose(rows -> {
+          JsonArray items = new JsonArray();
+          long total = 0;
+          for (Row r : rows) {
+            items.add(run(r));
+            total = r.getLong(11);
+          }
+          if (items.isEmpty() && offset > 0) {
+            return db.pool().query("SELECT count(*) FROM ferry.runs").execute()
+                .map(c -> page(items, c.iterator().next().getLong(0), limit, offset));
+          }
+          return Future.succeededFuture(page(items, total, limit, offset));
+        });
+  }
+
+  private static JsonObject page(JsonArray items, long total, int limit, int offset) {
+    return new JsonObject().put("items", items).put("total", total).put("limit", limit).put("offset", offset);
+  }
+
+  /** One run with its summary and event log, or null when there is no such run. */
+  public Future<JsonObject> get(String runId) {
+    return db.pool().preparedQuery("SELECT " + COLUMNS + ", summary::text FROM ferry.runs WHERE id = $1::uuid")
+        .execute(Tuple.of(runId))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture(null);
+          }
+          Row r = rows.iterator().next();
+          JsonObject run = run(r);
+          String summary = r.getString(11);
+          if (summary != null) {
+            run.put("summary", new JsonObject(summary));
+          }
+          return db.pool().preparedQuery("SELECT event::text FROM ferry.run_events WHERE run_id = $1::uuid ORDER BY seq")
+              .execute(Tuple.of(runId))
+              .map(events -> {
+                JsonArray log = new JsonArray();
+                events.forEach(e -> log.add(new JsonObject(e.getString(0))));
+                return run.put("events", log);
+              });
+        });
+  }
+
+  private static JsonObject run(Row r) {
+    Long finished = r.getLong(9);
+    return new JsonObject()
+        .put("id", r.getString(0))
+        .put("trigger", r.getString(1))
+        .put("target", r.getString(2))
+        .put("mode", r.getString(3))
+        .put("dryRun", r.getBoolean(4))
+        .put("options", new JsonObject(r.getString(5)))
+        .put("status", r.getString(6))
+        .put("message", r.getString(7))
+        .put("startedAt", Instant.ofEpochMilli(r.getLong(8)).toString())
+        .put("finishedAt", finished == null ? null : Instant.ofEpochMilli(finished).toString())
+        .put("rowsWritten", r.getLong(10));
+  }
+
+  public Future<Void> close() {
+    return db.close();
+  }
+}

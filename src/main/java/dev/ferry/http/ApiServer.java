@@ -1,0 +1,373 @@
+package dev.ferry.http;
+
+import dev.ferry.catalog.CatalogReader;
+import dev.ferry.config.ApiSettings;
+import dev.ferry.config.ConfigException;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.db.Database;
+import dev.ferry.db.Secrets;
+import dev.ferry.db.Side;
+import dev.ferry.history.RunHistory;
+import dev.ferry.metrics.RunMetrics;
+import dev.ferry.notify.Notifier;
+import dev.ferry.plan.Planner;
+import dev.ferry.plan.SafetyRules;
+import dev.ferry.plan.SyncOptions;
+import dev.ferry.progress.ProgressBus;
+import dev.ferry.runs.RunConflict;
+import dev.ferry.runs.RunManager;
+import dev.ferry.status.StatusCheck;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP side of Ferry: REST API, webhooks, the events WebSocket, health, metrics and the dashboard. It triggers
+ * runs through the {@link RunManager} and only listens to the engine's progress events.
+ */
+public final class ApiServer extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+  static final int MAX_BODY_BYTES = 64 * 1024;
+
+  private final FerryConfig config;
+  private final ApiSettings api;
+  private final PrometheusMeterRegistry registry;
+  private final long heartbeatMs;
+  private Database source;
+  private Database target;
+  private RunManager runs;
+  private RunHistory history;
+  private EventsSocket events;
+  private Notifier notifier;
+  private RunMetrics metrics;
+  private WebhookCheck webhooks;
+  private HttpServer server;
+
+  /** @param registry where /metrics scrapes from (Vert.x's own meters included when it was built with it); may be null */
+  public ApiServer(FerryConfig config, PrometheusMeterRegistry registry, long heartbeatMs) {
+    this.config = config;
+    this.api = config.api();
+    this.registry = registry;
+    this.heartbeatMs = heartbeatMs;
+  }
+
+  public ApiServer(FerryConfig config, PrometheusMeterRegistry registry) {
+    this(config, registry, 15_000);
+  }
+
+  @Override
+  public Future<?> start() {
+    if (api.token() == null) {
+      return Future.failedFuture(new ConfigException("api.token", "the server needs an API token: set FERRY_API_TOKEN"
+          + " (or api.token in conf/ferry.yaml) to a random string of at least " + ApiSettings.MIN_TOKEN_LENGTH
+          + " characters, e.g. `export FERRY_API_TOKEN=$(openssl rand -hex 24)`"));
+    }
+    source = Database.open(vertx, Side.SOURCE, config.requireSource(), 2, config.connectTimeoutSeconds(), false);
+    target = Database.open(vertx, Side.TARGET, config.requireTarget(), 2, config.connectTimeoutSeconds(), false);
+    webhooks = new WebhookCheck(System::currentTimeMillis);
+    return RunHistory.open(vertx, api.control() != null ? api.control() : config.requireTarget(), config.connectTimeoutSeconds())
+        .recover(err -> Future.failedFuture(new IllegalStateException("cannot prepare the run history (the ferry"
+            + " schema) in the " + (api.control() != null ? "control" : "target") + " database: " + err.getMessage(), err)))
+        .compose(h -> {
+          history = h;
+          runs = new RunManager(vertx, config, h);
+          events = new EventsSocket(vertx, runs, heartbeatMs);
+          notifier = new Notifier(vertx, api);
+          if (registry != null) {
+            metrics = new RunMetrics(vertx, registry, () -> runs.active().size());
+          }
+          server = vertx.createHttpServer(new HttpServerOptions()
+              .setPort(api.port())
+              .setIdleTimeout(120)
+              .setMaxWebSocketFrameSize(16 * 1024)
+              .setMaxWebSocketMessageSize(64 * 1024)
+              .setCompressionSupported(true));
+          return server.requestHandler(router()).listen();
+        })
+        .onSuccess(s -> LOG.info("Ferry is listening on port {} (dashboard at /, API at /api/v1)", s.actualPort()));
+  }
+
+  /** The port actually bound (differs from the configured one when that was 0). */
+  public int port() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> drained = runs == null ? Future.succeededFuture() : runs.shutdown();
+    return drained
+        .eventually(() -> server == null ? Future.succeededFuture() : server.close())
+        .eventually(() -> events == null ? Future.succeededFuture() : events.close())
+        .eventually(() -> notifier == null ? Future.succeededFuture() : notifier.close())
+        .eventually(() -> metrics == null ? Future.succeededFuture() : metrics.close())
+        .eventually(() -> Future.join(source.close(), target.close(),
+            history == null ? Future.succeededFuture() : history.close()));
+  }
+
+  private Router router() {
+    Router router = Router.router(vertx);
+    router.route().handler(rc -> {
+      rc.response().putHeader("X-Content-Type-Options", "nosniff").putHeader("Cache-Control", "no-store");
+      rc.next();
+    });
+    router.get("/health").handler(rc -> json(rc, 200, new JsonObject().put("status", "up")));
+    router.get("/ready").handler(this::ready);
+    if (registry != null) {
+      router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+    }
+    router.get("/api/v1/openapi.yaml").handler(rc -> rc.response().putHeader("content-type", "application/yaml")
+        .sendFile("ferry/openapi.yaml"));
+    router.post("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    router.post("/api/v1/webhooks/:name").handler(this::webhook);
+    router.route("/api/v1/*").handler(new BearerAuth(api));
+    router.get("/api/v1/status").handler(this::status);
+    router.post("/api/v1/syncs").handler(this::startSync);
+    router.get("/api/v1/syncs").handler(this::listSyncs);
+    router.get("/api/v1/syncs/:id").handler(this::getSync);
+    router.post("/api/v1/syncs/:id/cancel").handler(this::cancelSync);
+    router.get("/api/v1/events").handler(rc -> events.handle(rc));
+    router.route("/api/*").handler(rc -> Problems.send(rc, 404, "Not Found", "no such API endpoint: "
+        + rc.request().method() + " " + SyncRequest.clip(rc.request().path()) + " (see /api/v1/openapi.yaml)"));
+    router.route("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html"));
+    router.route().last().handler(rc -> Problems.send(rc, 404, "Not Found", "nothing here"));
+    router.errorHandler(405, rc -> Problems.send(rc, 405, "Method Not Allowed", "this address does not take "
+        + rc.request().method()));
+    router.errorHandler(413, rc -> Problems.send(rc, 413, "Content Too Large", "request bodies are limited to "
+        + MAX_BODY_BYTES + " bytes"));
+    router.errorHandler(400, rc -> Problems.send(rc, 400, "Bad Request", "the request is malformed"));
+    router.errorHandler(500, rc -> {
+      LOG.error("request {} {} failed: {}", rc.request().method(), rc.request().path(),
+          rc.failure() == null ? "?" : Secrets.scrub(String.valueOf(rc.failure()), config.source(), config.target()));
+      Problems.send(rc, 500, "Internal Server Error", "the server could not complete the request; its log says why");
+    });
+    return router;
+  }
+
+  private void ready(RoutingContext rc) {
+    Future.all(StatusCheck.probe(source), StatusCheck.probe(target)).onComplete(ar -> {
+      JsonObject body = new JsonObject();
+      boolean ok = ar.succeeded();
+      if (ok) {
+        var sp = (dev.ferry.status.Status.Endpoint) ar.result().resultAt(0);
+        var tp = (dev.ferry.status.Status.Endpoint) ar.result().resultAt(1);
+        ok = sp.reachable() && tp.reachable();
+        body.put("source", endpoint(sp)).put("target", endpoint(tp));
+      }
+      json(rc, ok ? 200 : 503, body.put("status", ok ? "ready" : "not ready"));
+    });
+  }
+
+  private static JsonObject endpoint(dev.ferry.status.Status.Endpoint e) {
+    return new JsonObject().put("reachable", e.reachable()).put("error", e.error());
+  }
+
+  private void status(RoutingContext rc) {
+    StatusCheck.check(source, target).onComplete(ar -> {
+      if (ar.failed()) {
+        fail(rc, ar.cause());
+        return;
+      }
+      JsonObject body = ProgressBus.toJsonObject(ar.result());
+      JsonArray active = new JsonArray();
+      runs.active().forEach(r -> active.add(r.snapshot()));
+      json(rc, 200, body.put("activeRuns", active));
+    });
+  }
+
+  private void startSync(RoutingContext rc) {
+    SyncOptions options;
+    try {
+      options = SyncRequest.parse(jsonBody(rc));
+    } catch (BadRequest e) {
+      Problems.send(rc, 400, "Bad Request", e.getMessage());
+      return;
+    }
+    start(rc, options, "api");
+  }
+
+  /** Shared by the API and webhooks: the CLI's safety rules, a table-name check, then the run. */
+  private void start(RoutingContext rc, SyncOptions options, String trigger) {
+    var refusal = SafetyRules.confirmation(options);
+    if (refusal.isPresent()) {
+      Problems.send(rc, 422, "Confirmation Required", refusal.get().replace("--confirm-destructive",
+          "\"confirmDestructive\": true").replace("--dry-run", "\"dryRun\": true"));
+      return;
+    }
+    checkTables(options)
+        .compose(v -> runs.start(options, trigger))
+        .onSuccess(run -> {
+          String location = "/api/v1/syncs/" + run.id();
+          rc.response().putHeader("Location", location);
+          if (options.dryRun()) {
+            // A dry run writes nothing: answer with its plan once it is done.
+            run.finished().onComplete(done -> getRun(rc, run.id(), 200));
+          } else {
+            json(rc, 202, new JsonObject().put("id", run.id()).put("status", "running").put("location", location));
+          }
+        })
+        .onFailure(err -> fail(rc, err));
+  }
+
+  /** Unknown table names are a 400 now rather than a failed run later. */
+  private Future<Void> checkTables(SyncOptions options) {
+    if (options.tables().isEmpty() && options.exclude().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return CatalogReader.read(source.pool()).recover(err -> Future.failedFuture(source.describe(err)))
+        .map(catalog -> {
+          new Planner(config).select(catalog, options, new ArrayList<>());
+          return null;
+        });
+  }
+
+  private void listSyncs(RoutingContext rc) {
+    int limit;
+    int offset;
+    try {
+      limit = intParam(rc, "limit", 20, 1, 100);
+      offset = intParam(rc, "offset", 0, 0, Integer.MAX_VALUE);
+    } catch (BadRequest e) {
+      Problems.send(rc, 400, "Bad Request", e.getMessage());
+      return;
+    }
+    history.page(limit, offset).onSuccess(page -> {
+      // Runs still going carry their live state.
+      page.getJsonArray("items").forEach(o -> {
+        JsonObject item = (JsonObject) o;
+        runs.active(item.getString("id")).ifPresent(r -> item.put("live", r.snapshot()));
+      });
+      json(rc, 200, page);
+    }).onFailure(err -> fail(rc, err));
+  }
+
+  private void getSync(RoutingContext rc) {
+    getRun(rc, rc.pathParam("id"), 200);
+  }
+
+  private void getRun(RoutingContext rc, String id, int status) {
+    if (!isUuid(id)) {
+      Problems.send(rc, 404, "Not Found", "no run with id '" + SyncRequest.clip(id) + "' (run ids are UUIDs)");
+      return;
+    }
+    history.get(id).onSuccess(run -> {
+      if (run == null) {
+        Problems.send(rc, 404, "Not Found", "no run with id " + id);
+        return;
+      }
+      runs.active(id).ifPresent(r -> run.put("live", r.snapshot()));
+      json(rc, status, run);
+    }).onFailure(err -> fail(rc, err));
+  }
+
+  private void cancelSync(RoutingContext rc) {
+    String id = rc.pathParam("id");
+    if (isUuid(id) && runs.cancel(id)) {
+      json(rc, 202, new JsonObject().put("id", id).put("status", "cancelling")
+          .put("detail", "the run stops at its next batch boundary; the table in progress rolls back whole"));
+      return;
+    }
+    if (!isUuid(id)) {
+      Problems.send(rc, 404, "Not Found", "no run with id '" + SyncRequest.clip(id) + "'");
+      return;
+    }
+    history.get(id).onSuccess(run -> {
+      if (run == null) {
+        Problems.send(rc, 404, "Not Found", "no run with id " + id);
+      } else {
+        Problems.send(rc, 409, "Conflict", "run " + id + " is not running (it " + run.getString("status") + ")");
+      }
+    }).onFailure(err -> fail(rc, err));
+  }
+
+  private void webhook(RoutingContext rc) {
+    String name = rc.pathParam("name");
+    ApiSettings.Webhook hook = api.webhooks().get(name);
+    if (hook == null) {
+      Problems.send(rc, 404, "Not Found", "no webhook named '" + SyncRequest.clip(name) + "' is configured (api.webhooks)");
+      return;
+    }
+    var refusal = webhooks.refuse(hook, rc.request().headers(), rc.body().buffer() == null
+        ? io.vertx.core.buffer.Buffer.buffer() : rc.body().buffer());
+    if (refusal.isPresent()) {
+      LOG.warn("webhook {} refused: {}", name, refusal.get());
+      Problems.send(rc, 401, "Unauthorized", refusal.get());
+      return;
+    }
+    SyncOptions options;
+    try {
+      options = SyncRequest.parse(hook.sync());
+    } catch (BadRequest e) {
+      Problems.send(rc, 500, "Internal Server Error", "webhook '" + name + "' is misconfigured: " + e.getMessage());
+      return;
+    }
+    start(rc, options, "webhook:" + name);
+  }
+
+  private static JsonObject jsonBody(RoutingContext rc) {
+    String type = rc.request().getHeader("content-type");
+    var buffer = rc.body().buffer();
+    if (buffer == null || buffer.length() == 0) {
+      return new JsonObject();
+    }
+    if (type == null || !type.toLowerCase().startsWith("application/json")) {
+      throw new BadRequest("send the body as JSON with 'Content-Type: application/json'");
+    }
+    try {
+      Object value = io.vertx.core.json.Json.decodeValue(buffer);
+      if (!(value instanceof JsonObject o)) {
+        throw new BadRequest("the body must be a JSON object");
+      }
+      return o;
+    } catch (DecodeException e) {
+      throw new BadRequest("the body is not valid JSON");
+    }
+  }
+
+  private static int intParam(RoutingContext rc, String name, int dflt, int min, int max) {
+    List<String> values = rc.queryParam(name);
+    if (values.isEmpty()) {
+      return dflt;
+    }
+    String v = values.get(0);
+    if (!v.matches("\\d{1,9}") || Integer.parseInt(v) < min || Integer.parseInt(v) > max) {
+      throw new BadRequest("'" + name + "' must be a whole number between " + min + " and " + max);
+    }
+    return Integer.parseInt(v);
+  }
+
+  private static boolean isUuid(String id) {
+    return id != null && id.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  }
+
+  /** The one place errors become answers: conflicts 409, bad input 400, unreachable databases 503, else 500. */
+  private void fail(RoutingContext rc, Throwable err) {
+    if (err instanceof RunConflict c) {
+      rc.response().putHeader("Location", "/api/v1/syncs/" + c.runningId());
+      Problems.send(rc, 409, "Conflict", c.getMessage());
+    } else if (err instanceof ConfigException || err instanceof BadRequest) {
+      Problems.send(rc, 400, "Bad Request", err.getMessage());
+    } else if (err instanceof dev.ferry.db.DatabaseException) {
+      Problems.send(rc, 503, "Service Unavailable", Secrets.scrub(err.getMessage(), config.source(), config.target()));
+    } else {
+      rc.fail(500, err);
+    }
+  }
+
+  private static void json(RoutingContext rc, int status, JsonObject body) {
+    rc.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
+  }
+}

@@ -1,0 +1,76 @@
+package dev.ferry.http;
+
+import dev.ferry.config.ConfigException;
+import dev.ferry.plan.Mode;
+import dev.ferry.plan.SyncOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** The body of {@code POST /api/v1/syncs} (and a webhook's configured request), checked field by field. */
+final class SyncRequest {
+  private static final Set<String> FIELDS = Set.of("mode", "dryRun", "tables", "exclude", "skipValidation",
+      "skipIndexes", "confirmDestructive", "dropExtraIndexes");
+  private static final int MAX_TABLES = 10_000;
+
+  private SyncRequest() {}
+
+  static SyncOptions parse(JsonObject body) {
+    for (String field : body.fieldNames()) {
+      if (!FIELDS.contains(field)) {
+        throw new BadRequest("unknown field '" + clip(field) + "' (known: " + String.join(", ", FIELDS.stream().sorted().toList()) + ")");
+      }
+    }
+    Mode mode;
+    Object m = body.getValue("mode");
+    if (m == null) {
+      mode = Mode.INCREMENTAL;
+    } else if (!(m instanceof String s)) {
+      throw new BadRequest("'mode' must be a string: incremental, rebuild, force or mirror");
+    } else {
+      try {
+        mode = Mode.parse(s);
+      } catch (ConfigException e) {
+        throw new BadRequest("unknown mode '" + clip(s) + "' (use incremental, rebuild, force or mirror)");
+      }
+    }
+    return new SyncOptions(mode, bool(body, "dryRun"), bool(body, "confirmDestructive"), bool(body, "skipValidation"),
+        bool(body, "skipIndexes"), bool(body, "dropExtraIndexes"), names(body, "tables"), names(body, "exclude"));
+  }
+
+  private static boolean bool(JsonObject body, String field) {
+    Object v = body.getValue(field);
+    if (v == null) {
+      return false;
+    }
+    if (!(v instanceof Boolean b)) {
+      throw new BadRequest("'" + field + "' must be true or false");
+    }
+    return b;
+  }
+
+  private static List<String> names(JsonObject body, String field) {
+    Object v = body.getValue(field);
+    if (v == null) {
+      return List.of();
+    }
+    if (!(v instanceof JsonArray arr) || arr.size() > MAX_TABLES) {
+      throw new BadRequest("'" + field + "' must be a list of table names (table or schema.table)");
+    }
+    List<String> out = new ArrayList<>();
+    for (Object o : arr) {
+      if (!(o instanceof String s) || s.isBlank() || s.length() > 200) {
+        throw new BadRequest("'" + field + "' must hold table names as non-empty strings of at most 200 characters");
+      }
+      out.add(s.trim());
+    }
+    return List.copyOf(out);
+  }
+
+  /** Echoing input back is useful, but never at length. */
+  static String clip(String s) {
+    return s.length() <= 60 ? s : s.substring(0, 60) + "…";
+  }
+}

@@ -1,0 +1,120 @@
+package dev.ferry.runs;
+
+import dev.ferry.plan.SyncOptions;
+import dev.ferry.progress.ProgressEvent;
+import dev.ferry.sync.RunSummary;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A run in progress as its listeners see it: phases so far, each table's latest progress, warnings and a log
+ * tail, folded from the run's progress events. New WebSocket clients get {@link #snapshot()} before live events.
+ */
+public final class LiveRun {
+  private static final int LOG_TAIL = 100;
+
+  final String id;
+  final String trigger;
+  final SyncOptions options;
+  final long startedAtMs;
+  final AtomicBoolean cancel = new AtomicBoolean();
+  final Promise<RunSummary> done = Promise.promise();
+  final String deploymentKey;
+  String deploymentId;
+
+  private final List<JsonObject> phases = new ArrayList<>();
+  private final Map<String, JsonObject> tables = new LinkedHashMap<>();
+  private final List<String> warnings = new ArrayList<>();
+  private final Deque<String> log = new ArrayDeque<>();
+  /** Everything but progress ticks, with timestamps: what the history keeps. */
+  private final List<JsonObject> compact = new ArrayList<>();
+
+  LiveRun(String id, String trigger, SyncOptions options, String deploymentKey) {
+    this.id = id;
+    this.trigger = trigger;
+    this.options = options;
+    this.deploymentKey = deploymentKey;
+    this.startedAtMs = System.currentTimeMillis();
+  }
+
+  public String id() {
+    return id;
+  }
+
+  /** Completes with the summary once the run has ended and its history is written. */
+  public io.vertx.core.Future<RunSummary> finished() {
+    return done.future();
+  }
+
+  synchronized void on(ProgressEvent event, JsonObject json) {
+    long now = System.currentTimeMillis();
+    if (!(event instanceof ProgressEvent.TableProgress) && !(event instanceof ProgressEvent.RunFinished)) {
+      compact.add(json.copy().put("at", now));
+    }
+    if (event instanceof ProgressEvent.PhaseStarted p) {
+      phases.add(new JsonObject().put("phase", p.phase()).put("outcome", "running").put("description", p.description()));
+      line("phase " + p.phase() + " started");
+    } else if (event instanceof ProgressEvent.PhaseFinished p) {
+      phases.stream().filter(x -> x.getString("phase").equals(p.phase())).reduce((a, b) -> b)
+          .ifPresent(x -> x.put("outcome", p.outcome()).put("durationMs", p.durationMs()));
+      line("phase " + p.phase() + " " + p.outcome() + " in " + p.durationMs() + " ms");
+    } else if (event instanceof ProgressEvent.TableStarted t) {
+      tables.put(t.table(), new JsonObject().put("table", t.table()).put("state", "running").put("path", t.path())
+          .put("rowsDone", 0L).put("rowsTotal", t.sourceRows()).put("rowsWritten", 0L).put("rowsPerSecond", 0.0));
+      line(t.table() + ": started (" + t.path() + ")");
+    } else if (event instanceof ProgressEvent.TableProgress t) {
+      tables.computeIfAbsent(t.table(), k -> new JsonObject().put("table", k))
+          .put("state", "running").put("rowsDone", t.rowsDone()).put("rowsTotal", t.rowsTotal())
+          .put("rowsWritten", t.rowsWritten()).put("rowsPerSecond", t.rowsPerSecond());
+    } else if (event instanceof ProgressEvent.TableFinished t) {
+      var r = t.result();
+      tables.computeIfAbsent(r.table(), k -> new JsonObject().put("table", k))
+          .put("state", r.outcome().name().toLowerCase()).put("rowsDone", r.sourceRows())
+          .put("rowsTotal", r.sourceRows()).put("rowsWritten", r.written());
+      line(r.table() + ": " + r.outcome().name().toLowerCase() + ", " + r.written() + " rows written");
+    } else if (event instanceof ProgressEvent.Warning w) {
+      String text = (w.table() == null ? "" : w.table() + ": ") + w.message();
+      warnings.add(text);
+      line("warning: " + text);
+    } else if (event instanceof ProgressEvent.RunStarted r) {
+      line("run started: " + r.mode() + (r.dryRun() ? " (dry run)" : ""));
+    } else if (event instanceof ProgressEvent.RunFinished r) {
+      line("run finished: " + r.summary().status().name().toLowerCase() + ": " + r.summary().message());
+    }
+  }
+
+  private void line(String text) {
+    if (log.size() == LOG_TAIL) {
+      log.removeFirst();
+    }
+    log.addLast(text);
+  }
+
+  synchronized List<JsonObject> compactEvents() {
+    return List.copyOf(compact);
+  }
+
+  public synchronized JsonObject snapshot() {
+    JsonArray t = new JsonArray();
+    tables.values().forEach(x -> t.add(x.copy()));
+    return new JsonObject()
+        .put("id", id)
+        .put("trigger", trigger)
+        .put("mode", options.mode().label())
+        .put("dryRun", options.dryRun())
+        .put("status", cancel.get() ? "cancelling" : "running")
+        .put("startedAt", java.time.Instant.ofEpochMilli(startedAtMs).toString())
+        .put("phases", new JsonArray(phases.stream().map(JsonObject::copy).toList()))
+        .put("tables", t)
+        .put("warnings", new JsonArray(List.copyOf(warnings)))
+        .put("log", new JsonArray(List.copyOf(log)));
+  }
+}

@@ -1,0 +1,16 @@
+package dev.ferry.runs;
+
+/** A run was asked for while another holds the same target: one run per target at a time. */
+public final class RunConflict extends RuntimeException {
+  private final String runningId;
+
+  RunConflict(String runningId, String target) {
+    super("run " + runningId + " is already syncing into " + target + "; wait for it to finish or cancel it"
+        + " (POST /api/v1/syncs/" + runningId + "/cancel)");
+    this.runningId = runningId;
+  }
+
+  public String runningId() {
+    return runningId;
+  }
+}

@@ -1,0 +1,136 @@
+package dev.ferry.runs;
+
+import dev.ferry.config.FerryConfig;
+import dev.ferry.history.RunHistory;
+import dev.ferry.plan.SyncOptions;
+import dev.ferry.progress.ProgressBus;
+import dev.ferry.progress.ProgressEvent;
+import dev.ferry.sync.RunSummary;
+import dev.ferry.sync.SyncVerticle;
+import dev.ferry.sync.Syncs;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts and tracks the server's runs: at most one per target, each on its own {@link SyncVerticle}, recorded in
+ * the {@link RunHistory}. A run's slot is freed only after its last event has been seen and its history written,
+ * so a client that sees run-finished can start the next run at once.
+ */
+public final class RunManager {
+  private static final Logger LOG = LoggerFactory.getLogger(RunManager.class);
+
+  private final Vertx vertx;
+  private final FerryConfig config;
+  private final RunHistory history;
+  /** Target identity → its running run; putIfAbsent is what makes "one run per target" hold under races. */
+  private final ConcurrentHashMap<String, LiveRun> byTarget = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, LiveRun> byId = new ConcurrentHashMap<>();
+  private final MessageConsumer<String> listener;
+
+  public RunManager(Vertx vertx, FerryConfig config, RunHistory history) {
+    this.vertx = vertx;
+    this.config = config;
+    this.history = history;
+    this.listener = vertx.eventBus().consumer(ProgressBus.ADDRESS, msg -> {
+      ProgressEvent event = ProgressBus.fromJson(msg.body());
+      LiveRun run = byId.get(event.runId());
+      if (run != null) {
+        run.on(event, new JsonObject(msg.body()));
+        if (event instanceof ProgressEvent.RunFinished finished) {
+          finish(run, finished.summary());
+        }
+      }
+    });
+  }
+
+  public RunHistory history() {
+    return history;
+  }
+
+  /**
+   * Starts a run, or fails with {@link RunConflict} when the target is busy. The returned run's {@code done}
+   * completes once the run has ended and been recorded.
+   */
+  public Future<LiveRun> start(SyncOptions options, String trigger) {
+    String target = config.requireTarget().redacted();
+    LiveRun run = new LiveRun(Syncs.newRunId(), trigger, options, target);
+    LiveRun holder = byTarget.putIfAbsent(target, run);
+    if (holder != null) {
+      return Future.failedFuture(new RunConflict(holder.id, target));
+    }
+    byId.put(run.id, run);
+    JsonObject recorded = options(options);
+    return history.started(run.id, trigger, target, options.mode().label(), options.dryRun(), recorded, run.startedAtMs)
+        .compose(v -> {
+          SyncVerticle verticle = new SyncVerticle(config, options, run.id, run.cancel);
+          return vertx.deployVerticle(verticle);
+        })
+        .map(deploymentId -> {
+          run.deploymentId = deploymentId;
+          LOG.info("run {} started by {}: {}{}", run.id, trigger, options.mode().label(), options.dryRun() ? " (dry run)" : "");
+          return run;
+        })
+        .onFailure(err -> release(run));
+  }
+
+  private void finish(LiveRun run, RunSummary summary) {
+    history.finished(summary, run.compactEvents())
+        .onFailure(err -> LOG.warn("run {}: could not record its result in the history: {}", run.id, err.getMessage()))
+        .eventually(() -> run.deploymentId == null ? Future.succeededFuture() : vertx.undeploy(run.deploymentId))
+        .onComplete(ar -> {
+          release(run);
+          LOG.info("run {} {}: {}", run.id, summary.status().name().toLowerCase(), summary.message());
+          run.done.tryComplete(summary);
+        });
+  }
+
+  private void release(LiveRun run) {
+    byTarget.remove(run.deploymentKey, run);
+    byId.remove(run.id, run);
+  }
+
+  /** Asks a running run to stop at its next batch boundary; false when no such run is active. */
+  public boolean cancel(String runId) {
+    LiveRun run = byId.get(runId);
+    if (run == null) {
+      return false;
+    }
+    run.cancel.set(true);
+    return true;
+  }
+
+  public Optional<LiveRun> active(String runId) {
+    return Optional.ofNullable(byId.get(runId));
+  }
+
+  public Collection<LiveRun> active() {
+    return byId.values();
+  }
+
+  /** Cancels every run and waits for each to end (SIGTERM: in-flight batches finish, tables roll back whole). */
+  public Future<Void> shutdown() {
+    active().forEach(r -> r.cancel.set(true));
+    return Future.join(active().stream().map(r -> r.done.future()).toList()).mapEmpty()
+        .eventually(listener::unregister).mapEmpty();
+  }
+
+  static JsonObject options(SyncOptions o) {
+    return new JsonObject()
+        .put("mode", o.mode().label())
+        .put("dryRun", o.dryRun())
+        .put("confirmDestructive", o.confirmDestructive())
+        .put("skipValidation", o.skipValidation())
+        .put("skipIndexes", o.skipIndexes())
+        .put("dropExtraIndexes", o.dropExtraIndexes())
+        .put("tables", new JsonArray(o.tables()))
+        .put("exclude", new JsonArray(o.exclude()));
+  }
+}
