@@ -1,0 +1,117 @@
+package dev.ferry.http;
+
+import static dev.ferry.http.ServerFixture.TOKEN;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard in a real browser (Debian's chromium through chromedriver, installed by .ci/run): enter the token,
+ * start a sync, watch live progress reach 100% and the counts match. Leaves target/dashboard.png behind.
+ */
+class DashboardBrowserTest {
+  private static final String CHROMEDRIVER = System.getenv().getOrDefault("CHROMEDRIVER", "/usr/bin/chromedriver");
+  private static final String CHROMIUM = System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
+
+  private ServerFixture f;
+  private ChromeDriver browser;
+  private Path profile;
+
+  @BeforeEach
+  void start() throws IOException {
+    assertTrue(Files.isExecutable(Path.of(CHROMEDRIVER)) && Files.isExecutable(Path.of(CHROMIUM)),
+        "the dashboard test needs chromium and chromedriver (apt-get install chromium chromium-driver; .ci/run does)");
+    f = new ServerFixture(new JsonObject());
+    profile = Files.createTempDirectory("ferry-chromium");
+    ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM).addArguments("--headless", "--no-sandbox",
+        "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--user-data-dir=" + profile);
+    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(Path.of(CHROMEDRIVER).toFile())
+        .usingAnyFreePort().build();
+    browser = new ChromeDriver(service, options);
+    browser.manage().window().setSize(new Dimension(1100, 1600));
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    try {
+      if (browser != null) {
+        browser.quit();
+      }
+    } finally {
+      f.close();
+      try (var files = Files.walk(profile)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private WebDriverWait waitUpTo(int seconds) {
+    return new WebDriverWait(browser, Duration.ofSeconds(seconds));
+  }
+
+  @Test
+  void startsASyncAndShowsLiveProgressUntilTheCountsMatch() throws IOException {
+    browser.get("http://127.0.0.1:" + f.port() + "/");
+    waitUpTo(10).until(d -> d.findElement(By.id("login")).isDisplayed());
+    browser.findElement(By.id("token-input")).sendKeys("not-the-right-token-at-all");
+    browser.findElement(By.id("token-save")).click();
+    waitUpTo(10).until(d -> d.findElement(By.id("token-error")).getText().contains("not valid"));
+    browser.findElement(By.id("token-input")).clear();
+    browser.findElement(By.id("token-input")).sendKeys(TOKEN);
+    browser.findElement(By.id("token-save")).click();
+
+    // Before: the target is empty, so the tables show drift.
+    waitUpTo(15).until(d -> !d.findElements(By.cssSelector("#status-tables tr.drift[data-table='animals']")).isEmpty());
+    waitUpTo(10).until(d -> d.findElement(By.id("connection")).getText().equals("live"));
+
+    browser.findElement(By.id("sync-btn")).click();
+    waitUpTo(60).until(d -> d.findElement(By.id("run-status")).getText().equals("succeeded"));
+    List<WebElement> bars = browser.findElements(By.cssSelector("#live-tables .progress"));
+    assertEquals(4, bars.size(), "one progress bar per table");
+    bars.forEach(b -> assertEquals("100", b.getAttribute("data-percent"), b.getAttribute("data-table")));
+    assertTrue(browser.findElements(By.cssSelector("#phases li.ok")).size() >= 5, "the phase timeline");
+
+    // After: counts match side by side, and the run is in the history.
+    waitUpTo(15).until(d -> d.findElements(By.cssSelector("#status-tables tr.drift")).isEmpty()
+        && !d.findElements(By.cssSelector("#status-tables tr.match[data-table='animals']")).isEmpty());
+    WebElement animals = browser.findElement(By.cssSelector("#status-tables tr[data-table='animals']"));
+    assertEquals(animals.getAttribute("data-source"), animals.getAttribute("data-target"));
+    assertEquals(String.valueOf(f.dbs.count(f.target, "SELECT count(*) FROM animals")), animals.getAttribute("data-target"));
+    waitUpTo(10).until(d -> !d.findElements(By.cssSelector("#history tbody tr")).isEmpty());
+    assertTrue(browser.findElement(By.id("history")).getText().contains("succeeded"));
+
+    Path shot = Path.of("target", "dashboard.png");
+    Files.createDirectories(shot.getParent());
+    Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+
+    // A destructive mode asks for the target's name before anything starts.
+    new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("mode"))).selectByValue("rebuild");
+    browser.findElement(By.id("sync-btn")).click();
+    WebElement ok = browser.findElement(By.id("confirm-ok"));
+    waitUpTo(5).until(d -> d.findElement(By.id("confirm")).isDisplayed());
+    assertTrue(!ok.isEnabled(), "confirm stays disabled until the name is typed");
+    browser.findElement(By.id("confirm-input")).sendKeys("wrong");
+    assertTrue(!ok.isEnabled());
+    assertTrue(browser.getPageSource().contains(f.target.database()));
+    assertTrue(!browser.getPageSource().contains(ServerFixture.PASSWORD), "no password on the page");
+  }
+}

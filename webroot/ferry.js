@@ -1,0 +1,274 @@
+// Ferry's dashboard: plain JavaScript against the REST API and the events WebSocket. No build step.
+(() => {
+  'use strict';
+  const $ = (sel) => document.querySelector(sel);
+  const el = (tag, attrs = {}, ...children) => {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) {
+      if (k === 'class') e.className = v; else if (k.startsWith('data-')) e.setAttribute(k, v); else e[k] = v;
+    }
+    children.flat().forEach((c) => e.append(c instanceof Node ? c : document.createTextNode(c ?? '')));
+    return e;
+  };
+  const fmt = (n) => (n == null ? '—' : Number(n).toLocaleString());
+  const DESTRUCTIVE = ['rebuild', 'force', 'mirror'];
+
+  let token = localStorage.getItem('ferryToken');
+  let targetName = '';
+  let live = null; // the run shown in "Current run"
+  let socket = null;
+
+  async function api(path, options = {}) {
+    const res = await fetch(path, {
+      ...options,
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...(options.headers || {}) },
+    });
+    const body = res.status === 204 ? null : await res.json().catch(() => null);
+    if (!res.ok) {
+      const err = new Error(body?.detail || `HTTP ${res.status}`);
+      err.status = res.status;
+      throw err;
+    }
+    return body;
+  }
+
+  // --- token -----------------------------------------------------------------------------------------------
+  function showLogin(message) {
+    $('#app').hidden = true;
+    $('#forget-token').hidden = true;
+    $('#login').hidden = false;
+    $('#token-error').textContent = message || '';
+  }
+
+  $('#token-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    token = $('#token-input').value.trim();
+    try {
+      await api('/api/v1/status');
+      localStorage.setItem('ferryToken', token);
+      $('#token-input').value = '';
+      start();
+    } catch (err) {
+      showLogin(err.status === 401 ? 'That token is not valid.' : err.message);
+    }
+  });
+
+  $('#forget-token').addEventListener('click', () => {
+    localStorage.removeItem('ferryToken');
+    token = null;
+    if (socket) socket.close();
+    showLogin();
+  });
+
+  // --- status and tables -----------------------------------------------------------------------------------
+  function endpointCard(title, e) {
+    return el('div', { class: 'card' },
+      el('strong', {}, title), ' ',
+      el('span', { class: `pill ${e.reachable ? 'ok' : 'bad'}` }, e.reachable ? 'reachable' : 'unreachable'),
+      el('div', { class: 'muted' }, e.url),
+      e.reachable
+        ? el('div', {}, `PostgreSQL ${e.version} · ${e.roundTripMs.toFixed(1)} ms${e.tls ? ' · TLS' : ''}`)
+        : el('div', { class: 'error' }, e.error));
+  }
+
+  async function loadStatus() {
+    const s = await api('/api/v1/status');
+    targetName = (s.target.url.split('/').pop() || '').split('?')[0];
+    $('#endpoints').replaceChildren(endpointCard('Source', s.source), endpointCard('Target', s.target));
+    $('#recommendation').textContent = s.recommendation || '';
+    const rows = (s.tables || []).map((t) => {
+      const drift = t.source !== t.target;
+      return el('tr', { class: drift ? 'drift' : 'match', 'data-table': t.table, 'data-source': t.source ?? '', 'data-target': t.target ?? '' },
+        el('td', {}, t.table), el('td', { class: 'num' }, fmt(t.source)), el('td', { class: 'num' }, fmt(t.target)),
+        el('td', {}, drift ? (t.target == null ? 'missing on target' : 'differs') : '✓'));
+    });
+    $('#status-tables tbody').replaceChildren(...rows);
+    if (s.migrations) $('#migrations').textContent = JSON.stringify(s.migrations);
+    if (!live && s.activeRuns && s.activeRuns.length) adopt(s.activeRuns[0]);
+  }
+
+  // --- history ---------------------------------------------------------------------------------------------
+  async function loadHistory() {
+    const page = await api('/api/v1/syncs?limit=20');
+    const rows = page.items.map((r) => {
+      const tr = el('tr', { class: 'clickable', 'data-run': r.id },
+        el('td', {}, new Date(r.startedAt).toLocaleString()),
+        el('td', {}, r.mode + (r.dryRun ? ' (dry run)' : '')),
+        el('td', {}, el('span', { class: `pill ${r.status}` }, r.status)),
+        el('td', { class: 'num' }, fmt(r.rowsWritten)),
+        el('td', {}, r.trigger));
+      tr.addEventListener('click', () => showRun(r.id));
+      return tr;
+    });
+    $('#history tbody').replaceChildren(...rows);
+  }
+
+  async function showRun(id) {
+    const run = await api(`/api/v1/syncs/${id}`);
+    const s = run.summary;
+    const lines = [`${run.mode}${run.dryRun ? ' (dry run)' : ''} · ${run.status} · ${run.message || ''}`];
+    if (s) {
+      s.phases.forEach((p) => lines.push(`phase ${p.phase}: ${p.outcome} (${p.durationMs} ms)${p.details.length ? '\n  ' + p.details.join('\n  ') : ''}`));
+      s.tables.forEach((t) => lines.push(`${t.table}: ${t.outcome.toLowerCase()} +${t.inserted} ~${t.updated} -${t.deleted} (${t.durationMs} ms)${t.message ? ' ' + t.message : ''}`));
+      s.warnings.forEach((w) => lines.push(`warning: ${w}`));
+    }
+    const d = $('#history-detail');
+    d.textContent = lines.join('\n');
+    d.hidden = false;
+  }
+
+  // --- live run --------------------------------------------------------------------------------------------
+  function adopt(snapshot) {
+    live = { id: snapshot.id, status: snapshot.status, phases: snapshot.phases, warnings: snapshot.warnings,
+      log: snapshot.log, tables: Object.fromEntries(snapshot.tables.map((t) => [t.table, { ...t }])) };
+    renderLive();
+  }
+
+  function newRun(id) {
+    live = { id, status: 'running', phases: [], warnings: [], log: [], tables: {} };
+    $('#plan').replaceChildren();
+    renderLive();
+  }
+
+  function onEvent(e) {
+    if (e.type === 'snapshot') {
+      if (e.runs.length && (!live || live.id === e.runs[0].id || live.status !== 'running')) adopt(e.runs[0]);
+      return;
+    }
+    if (e.type === 'heartbeat' || !e.runId) return;
+    if (!live || live.id !== e.runId) {
+      if (e.type !== 'run-started') return;
+      newRun(e.runId);
+    }
+    const t = (name) => (live.tables[name] ||= { table: name, rowsDone: 0, rowsTotal: 0, rowsWritten: 0, rowsPerSecond: 0 });
+    switch (e.type) {
+      case 'run-started': live.log.push(`run started: ${e.mode}${e.dryRun ? ' (dry run)' : ''}`); break;
+      case 'phase-started': live.phases.push({ phase: e.phase, outcome: 'running' }); break;
+      case 'phase-finished': {
+        const p = [...live.phases].reverse().find((x) => x.phase === e.phase);
+        if (p) { p.outcome = e.outcome; p.durationMs = e.durationMs; }
+        live.log.push(`phase ${e.phase}: ${e.outcome} (${e.durationMs} ms)`);
+        break;
+      }
+      case 'table-started': Object.assign(t(e.table), { state: 'running', rowsTotal: e.sourceRows, path: e.path }); break;
+      case 'table-progress': Object.assign(t(e.table), { state: 'running', rowsDone: e.rowsDone, rowsTotal: e.rowsTotal,
+        rowsWritten: e.rowsWritten, rowsPerSecond: e.rowsPerSecond }); break;
+      case 'table-finished': {
+        const r = e.result;
+        Object.assign(t(r.table), { state: r.outcome.toLowerCase(), rowsDone: r.sourceRows, rowsTotal: r.sourceRows,
+          rowsWritten: r.inserted + r.updated + r.deleted + r.linked });
+        live.log.push(`${r.table}: ${r.outcome.toLowerCase()}, +${r.inserted} ~${r.updated} -${r.deleted}`);
+        break;
+      }
+      case 'warning': live.warnings.push((e.table ? `${e.table}: ` : '') + e.message); break;
+      case 'run-finished':
+        live.status = e.summary.status.toLowerCase();
+        live.log.push(`run ${live.status}: ${e.summary.message}`);
+        if (e.summary.dryRun) showPlan(e.summary);
+        loadStatus().catch(() => {});
+        loadHistory().catch(() => {});
+        break;
+      default: break;
+    }
+    renderLive();
+  }
+
+  function progressBar(t) {
+    const total = t.rowsTotal || 0;
+    const finished = t.state && t.state !== 'running';
+    const pct = finished ? 100 : total ? Math.min(100, Math.floor((100 * t.rowsDone) / total)) : 0;
+    const rate = t.rowsPerSecond || 0;
+    const eta = !finished && rate > 0 && total > t.rowsDone ? `ETA ${Math.ceil((total - t.rowsDone) / rate)} s` : '';
+    return el('div', { class: `progress${finished ? ' done' : ''}`, 'data-table': t.table, 'data-percent': String(pct) },
+      el('div', { class: 'meta' },
+        el('span', {}, el('strong', {}, t.table), ` ${t.state || 'waiting'}`),
+        el('span', {}, `${fmt(t.rowsDone)} / ${fmt(total)} rows · ${pct}%${rate ? ` · ${fmt(Math.round(rate))} rows/s` : ''} ${eta}`)),
+      el('div', { class: 'bar' }, el('div', { style: `width:${pct}%` })));
+  }
+
+  function renderLive() {
+    if (!live) return;
+    const pill = $('#run-status');
+    pill.textContent = live.status;
+    pill.className = `pill ${live.status}`;
+    pill.dataset.run = live.id;
+    $('#phases').replaceChildren(...live.phases.map((p) => el('li', { class: p.outcome }, p.phase)));
+    $('#live-tables').replaceChildren(...Object.values(live.tables).map(progressBar));
+    $('#warnings').replaceChildren(...live.warnings.map((w) => el('div', { class: 'warning' }, `⚠ ${w}`)));
+    $('#log').textContent = live.log.slice(-100).join('\n');
+    const running = live.status === 'running' || live.status === 'cancelling';
+    $('#sync-btn').disabled = running;
+    $('#dryrun-btn').disabled = running;
+  }
+
+  function showPlan(summary) {
+    const rows = summary.tables.map((t) => el('tr', {},
+      el('td', {}, t.table), el('td', {}, t.path || ''), el('td', { class: 'num' }, fmt(t.inserted)),
+      el('td', { class: 'num' }, fmt(t.updated)), el('td', { class: 'num' }, fmt(t.deleted))));
+    const table = el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, 'table'), el('th', {}, 'how'),
+      el('th', { class: 'num' }, 'insert'), el('th', { class: 'num' }, 'update'), el('th', { class: 'num' }, 'delete'))),
+    el('tbody', {}, rows));
+    const ddl = summary.ddl.length ? el('pre', {}, summary.ddl.join(';\n') + ';') : '';
+    $('#plan').replaceChildren(el('h3', {}, `Plan: ${summary.message}`), table, ddl);
+  }
+
+  // --- triggering ------------------------------------------------------------------------------------------
+  async function trigger(dryRun, confirmDestructive) {
+    $('#sync-error').textContent = '';
+    const mode = $('#mode').value;
+    try {
+      const res = await api('/api/v1/syncs', { method: 'POST', body: JSON.stringify({ mode, dryRun, confirmDestructive }) });
+      if (!dryRun && (!live || live.id !== res.id)) newRun(res.id);
+      if (dryRun) { adoptFinished(res); }
+    } catch (err) {
+      $('#sync-error').textContent = err.message;
+    }
+  }
+
+  function adoptFinished(run) {
+    if (run.summary) showPlan(run.summary);
+    loadHistory().catch(() => {});
+  }
+
+  $('#dryrun-btn').addEventListener('click', () => trigger(true, false));
+  $('#sync-btn').addEventListener('click', () => {
+    const mode = $('#mode').value;
+    if (!DESTRUCTIVE.includes(mode)) { trigger(false, false); return; }
+    const dialog = $('#confirm');
+    $('#confirm-mode').textContent = `Mode ${mode}`;
+    $('#confirm-name').textContent = targetName;
+    $('#confirm-input').value = '';
+    $('#confirm-ok').disabled = true;
+    dialog.showModal();
+    dialog.onclose = () => { if (dialog.returnValue === 'ok') trigger(false, true); };
+  });
+  $('#confirm-input').addEventListener('input', (e) => { $('#confirm-ok').disabled = e.target.value !== targetName; });
+
+  // --- events socket ---------------------------------------------------------------------------------------
+  function connect(delay = 500) {
+    const proto = location.protocol === 'https:' ? 'wss' : 'ws';
+    socket = new WebSocket(`${proto}://${location.host}/api/v1/events?access_token=${encodeURIComponent(token)}`);
+    socket.onopen = () => { $('#connection').textContent = 'live'; $('#connection').className = 'pill ok'; delay = 500; };
+    socket.onmessage = (m) => onEvent(JSON.parse(m.data));
+    socket.onclose = () => {
+      $('#connection').textContent = 'offline';
+      $('#connection').className = 'pill bad';
+      if (token) setTimeout(() => connect(Math.min(delay * 2, 10000)), delay);
+    };
+  }
+
+  async function start() {
+    $('#login').hidden = true;
+    $('#app').hidden = false;
+    $('#forget-token').hidden = false;
+    try {
+      await Promise.all([loadStatus(), loadHistory()]);
+    } catch (err) {
+      if (err.status === 401) { localStorage.removeItem('ferryToken'); showLogin('That token is no longer valid.'); return; }
+      $('#recommendation').textContent = err.message;
+    }
+    connect();
+  }
+
+  if (token) start(); else showLogin();
+})();
