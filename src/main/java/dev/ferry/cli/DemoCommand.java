@@ -3,12 +3,17 @@ package dev.ferry.cli;
 import dev.ferry.config.ConfigException;
 import dev.ferry.config.DatabaseUrl;
 import dev.ferry.demo.DemoDatabases;
+import dev.ferry.http.ApiServer;
+import dev.ferry.metrics.MetricsVertx;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.ferry.plan.SyncOptions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.Map;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,6 +29,12 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--scale", defaultValue = "0.02",
       description = "Data size: 1 is 150 organizations and 300,000 animals (default: ${DEFAULT-VALUE}).")
   double scale;
+
+  @Option(names = "--port", defaultValue = "8080", description = "Port of the server the demo starts (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--no-serve", description = "Exit after the sync instead of starting the server and dashboard.")
+  boolean noServe;
 
   /** The demo's table settings: organizations matched by config_id, and seed 001's rebuild thresholds. */
   static JsonObject tables() {
@@ -53,7 +64,14 @@ final class DemoCommand implements Callable<Integer> {
     overrides.put("source", source.toLibpqUrl());
     overrides.put("target", target.toLibpqUrl());
     overrides.put("tables", tables());
-    return Cli.run(System.out, System.err, null, overrides, (vertx, config) -> {
+    overrides.put("api.port", port);
+    String envToken = System.getenv("FERRY_API_TOKEN");
+    String token = envToken != null && !envToken.isBlank() ? null : randomToken();
+    if (token != null) {
+      overrides.put("api.token", token);
+    }
+    PrometheusMeterRegistry registry = MetricsVertx.registry();
+    return Cli.run(System.err, null, overrides, () -> MetricsVertx.create(registry), (vertx, config) -> {
       System.out.printf("Creating %s and %s on %s (scale %s)…%n", DemoDatabases.SOURCE, DemoDatabases.TARGET,
           serverUrl.redacted(), scale);
       long start = System.nanoTime();
@@ -72,7 +90,22 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("  java -jar target/ferry.jar sync " + flags + "   # a second run writes 0 rows");
             System.out.println("  psql -d " + DemoDatabases.SOURCE + " -c \"UPDATE animals SET status = 'adopted' WHERE id % 50 = 0\"");
             System.out.println("  java -jar target/ferry.jar sync --dry-run " + flags);
+          })
+          .compose(code -> {
+            if (noServe) {
+              return Future.succeededFuture(code);
+            }
+            System.out.println("\nStarting the server. Dashboard: http://localhost:" + port + "/  access token: "
+                + (token != null ? token : "$FERRY_API_TOKEN (from your environment)") + "   (Ctrl-C stops it)");
+            return ServeCommand.serve(vertx, config, new ApiServer(config, registry), "ferry demo");
           });
     });
+  }
+
+  /** A token for this demo session only, printed once. */
+  private static String randomToken() {
+    byte[] bytes = new byte[18];
+    new SecureRandom().nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
   }
 }

@@ -1,6 +1,5 @@
 package dev.ferry.http;
 
-import dev.ferry.progress.ProgressBus;
 import dev.ferry.runs.LiveRun;
 import dev.ferry.runs.RunManager;
 import io.vertx.core.Future;
@@ -44,7 +43,7 @@ final class EventsSocket {
   EventsSocket(Vertx vertx, RunManager runs, long heartbeatMs) {
     this.vertx = vertx;
     this.runs = runs;
-    this.listener = vertx.eventBus().consumer(ProgressBus.ADDRESS, msg -> broadcast(msg.body()));
+    this.listener = vertx.eventBus().<String>consumer(RunManager.EVENTS, msg -> broadcast(msg.body()));
     this.heartbeatTimer = vertx.setPeriodic(heartbeatMs, id -> {
       String beat = new JsonObject().put("type", "heartbeat").put("at", System.currentTimeMillis()).encode();
       clients.forEach(c -> {

@@ -26,6 +26,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class RunManager {
   private static final Logger LOG = LoggerFactory.getLogger(RunManager.class);
+  /**
+   * The server's runs' events, relayed in order once the manager has seen them; run-finished only after the
+   * history holds the result, so a listener that reacts to it by reading the history finds the final state.
+   */
+  public static final String EVENTS = "ferry.runs.events";
 
   private final Vertx vertx;
   private final FerryConfig config;
@@ -45,7 +50,9 @@ public final class RunManager {
       if (run != null) {
         run.on(event, new JsonObject(msg.body()));
         if (event instanceof ProgressEvent.RunFinished finished) {
-          finish(run, finished.summary());
+          finish(run, finished.summary()).onComplete(ar -> vertx.eventBus().publish(EVENTS, msg.body()));
+        } else {
+          vertx.eventBus().publish(EVENTS, msg.body());
         }
       }
     });
@@ -81,15 +88,16 @@ public final class RunManager {
         .onFailure(err -> release(run));
   }
 
-  private void finish(LiveRun run, RunSummary summary) {
-    history.finished(summary, run.compactEvents())
+  private Future<Void> finish(LiveRun run, RunSummary summary) {
+    return history.finished(summary, run.compactEvents())
         .onFailure(err -> LOG.warn("run {}: could not record its result in the history: {}", run.id, err.getMessage()))
         .eventually(() -> run.deploymentId == null ? Future.succeededFuture() : vertx.undeploy(run.deploymentId))
         .onComplete(ar -> {
           release(run);
           LOG.info("run {} {}: {}", run.id, summary.status().name().toLowerCase(), summary.message());
           run.done.tryComplete(summary);
-        });
+        })
+        .mapEmpty();
   }
 
   private void release(LiveRun run) {

@@ -88,7 +88,9 @@ class DashboardBrowserTest {
     List<WebElement> bars = browser.findElements(By.cssSelector("#live-tables .progress"));
     assertEquals(4, bars.size(), "one progress bar per table");
     bars.forEach(b -> assertEquals("100", b.getAttribute("data-percent"), b.getAttribute("data-table")));
-    assertTrue(browser.findElements(By.cssSelector("#phases li.ok")).size() >= 5, "the phase timeline");
+    assertTrue(browser.findElements(By.cssSelector("#phases li.ok")).size() >= 5,
+        () -> "the phase timeline: " + browser.findElement(By.id("phases")).getAttribute("outerHTML")
+            + "\nlog: " + browser.findElement(By.id("log")).getAttribute("textContent"));
 
     // After: counts match side by side, and the run is in the history.
     waitUpTo(15).until(d -> d.findElements(By.cssSelector("#status-tables tr.drift")).isEmpty()

@@ -106,8 +106,12 @@ final class ServerFixture implements AutoCloseable {
     Events events = new Events();
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port())
         .setURI("/api/v1/events?access_token=" + TOKEN + (query == null ? "" : "&" + query));
-    events.socket = await(ws.connect(options));
-    events.socket.textMessageHandler(t -> events.messages.add(new JsonObject(t)));
+    // The handler is set on the socket's event loop as it connects: the snapshot comes right after the upgrade.
+    events.socket = await(ws.connect(options).andThen(ar -> {
+      if (ar.succeeded()) {
+        ar.result().textMessageHandler(t -> events.messages.add(new JsonObject(t)));
+      }
+    }));
     return events;
   }
 
