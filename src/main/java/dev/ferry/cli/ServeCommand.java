@@ -45,7 +45,7 @@ final class ServeCommand implements Callable<Integer> {
       System.out.printf("%s: listening on http://localhost:%d/ (API /api/v1, events /api/v1/events, metrics /metrics)%n",
           who, server.port());
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        vertx.undeploy(id).onComplete(ar -> {
+        server.drain().eventually(() -> vertx.undeploy(id)).onComplete(ar -> {
           stopped.tryComplete(ExitCode.OK);
           drained.countDown();
         });

@@ -99,6 +99,12 @@ public final class RunHistory {
         t.durationMs(), t.message() == null ? "" : t.message()));
   }
 
+  /** Best effort: a run whose verticle never started is not left "running". */
+  public void failedToStart(String runId, String message) {
+    db.pool().preparedQuery("UPDATE ferry.runs SET status = 'failed', finished_at = now(), message = $2"
+        + " WHERE id = $1::uuid AND status = 'running'").execute(Tuple.of(runId, "could not start: " + message));
+  }
+
   /** Newest first. */
   public Future<JsonObject> page(int limit, int offset) {
     return db.pool().preparedQuery("SELECT " + COLUMNS + ", count(*) OVER () FROM ferry.runs"

@@ -16,6 +16,7 @@ import dev.ferry.plan.SyncOptions;
 import dev.ferry.progress.ProgressBus;
 import dev.ferry.runs.RunConflict;
 import dev.ferry.runs.RunManager;
+import dev.ferry.status.Status;
 import dev.ferry.status.StatusCheck;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -42,6 +43,7 @@ import org.slf4j.LoggerFactory;
 public final class ApiServer extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
   static final int MAX_BODY_BYTES = 64 * 1024;
+  static final long DRY_RUN_WAIT_MS = 30_000;
 
   private final FerryConfig config;
   private final ApiSettings api;
@@ -56,6 +58,8 @@ public final class ApiServer extends VerticleBase {
   private RunMetrics metrics;
   private WebhookCheck webhooks;
   private HttpServer server;
+  private Future<JsonObject> readiness;
+  private long readinessAt;
 
   /** @param registry where /metrics scrapes from (Vert.x's own meters included when it was built with it); may be null */
   public ApiServer(FerryConfig config, PrometheusMeterRegistry registry, long heartbeatMs) {
@@ -79,6 +83,13 @@ public final class ApiServer extends VerticleBase {
     source = Database.open(vertx, Side.SOURCE, config.requireSource(), 2, config.connectTimeoutSeconds(), false);
     target = Database.open(vertx, Side.TARGET, config.requireTarget(), 2, config.connectTimeoutSeconds(), false);
     webhooks = new WebhookCheck(System::currentTimeMillis);
+    for (ApiSettings.Webhook hook : api.webhooks().values()) {
+      try {
+        SyncRequest.parse(hook.sync());
+      } catch (BadRequest e) {
+        return Future.failedFuture(new ConfigException("api.webhooks." + hook.name() + ".sync", e.getMessage()));
+      }
+    }
     return RunHistory.open(vertx, api.control() != null ? api.control() : config.requireTarget(), config.connectTimeoutSeconds())
         .recover(err -> Future.failedFuture(new IllegalStateException("cannot prepare the run history (the ferry"
             + " schema) in the " + (api.control() != null ? "control" : "target") + " database: " + err.getMessage(), err)))
@@ -106,11 +117,21 @@ public final class ApiServer extends VerticleBase {
     return server.actualPort();
   }
 
+  /**
+   * Graceful shutdown, before undeploying: stop taking requests, then cancel running syncs at their next batch
+   * boundary and wait for them (their history written). Safe to call from any thread.
+   */
+  public Future<Void> drain() {
+    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    context.runOnContext(v -> (server == null ? Future.<Void>succeededFuture() : server.close())
+        .eventually(() -> runs == null ? Future.succeededFuture() : runs.shutdown())
+        .onComplete(ar -> done.complete()));
+    return done.future();
+  }
+
   @Override
   public Future<?> stop() {
-    Future<Void> drained = runs == null ? Future.succeededFuture() : runs.shutdown();
-    return drained
-        .eventually(() -> server == null ? Future.succeededFuture() : server.close())
+    return drain()
         .eventually(() -> events == null ? Future.succeededFuture() : events.close())
         .eventually(() -> notifier == null ? Future.succeededFuture() : notifier.close())
         .eventually(() -> metrics == null ? Future.succeededFuture() : metrics.close())
@@ -121,7 +142,9 @@ public final class ApiServer extends VerticleBase {
   private Router router() {
     Router router = Router.router(vertx);
     router.route().handler(rc -> {
-      rc.response().putHeader("X-Content-Type-Options", "nosniff").putHeader("Cache-Control", "no-store");
+      rc.response().putHeader("X-Content-Type-Options", "nosniff").putHeader("Cache-Control", "no-store")
+          .putHeader("X-Frame-Options", "DENY")
+          .putHeader("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'");
       rc.next();
     });
     router.get("/health").handler(rc -> json(rc, 200, new JsonObject().put("status", "up")));
@@ -157,22 +180,21 @@ public final class ApiServer extends VerticleBase {
     return router;
   }
 
+  /** Reachability only (no URLs or errors: it needs no token), probed at most every 2 s. */
   private void ready(RoutingContext rc) {
-    Future.all(StatusCheck.probe(source), StatusCheck.probe(target)).onComplete(ar -> {
-      JsonObject body = new JsonObject();
-      boolean ok = ar.succeeded();
-      if (ok) {
-        var sp = (dev.ferry.status.Status.Endpoint) ar.result().resultAt(0);
-        var tp = (dev.ferry.status.Status.Endpoint) ar.result().resultAt(1);
-        ok = sp.reachable() && tp.reachable();
-        body.put("source", endpoint(sp)).put("target", endpoint(tp));
-      }
+    long now = System.currentTimeMillis();
+    if (readiness == null || now - readinessAt > 2000) {
+      readinessAt = now;
+      Future<Status.Endpoint> s = StatusCheck.probe(source);
+      Future<Status.Endpoint> t = StatusCheck.probe(target);
+      readiness = Future.all(s, t).map(v -> new JsonObject()
+          .put("source", s.result().reachable()).put("target", t.result().reachable()));
+    }
+    readiness.onComplete(ar -> {
+      JsonObject body = ar.succeeded() ? ar.result().copy() : new JsonObject().put("source", false).put("target", false);
+      boolean ok = body.getBoolean("source") && body.getBoolean("target");
       json(rc, ok ? 200 : 503, body.put("status", ok ? "ready" : "not ready"));
     });
-  }
-
-  private static JsonObject endpoint(dev.ferry.status.Status.Endpoint e) {
-    return new JsonObject().put("reachable", e.reachable()).put("error", e.error());
   }
 
   private void status(RoutingContext rc) {
@@ -196,13 +218,14 @@ public final class ApiServer extends VerticleBase {
       Problems.send(rc, 400, "Bad Request", e.getMessage());
       return;
     }
-    start(rc, options, "api");
+    start(rc, options, "api", () -> {});
   }
 
   /** Shared by the API and webhooks: the CLI's safety rules, a table-name check, then the run. */
-  private void start(RoutingContext rc, SyncOptions options, String trigger) {
+  private void start(RoutingContext rc, SyncOptions options, String trigger, Runnable onFailure) {
     var refusal = SafetyRules.confirmation(options);
     if (refusal.isPresent()) {
+      onFailure.run();
       Problems.send(rc, 422, "Confirmation Required", refusal.get().replace("--confirm-destructive",
           "\"confirmDestructive\": true").replace("--dry-run", "\"dryRun\": true"));
       return;
@@ -213,13 +236,25 @@ public final class ApiServer extends VerticleBase {
           String location = "/api/v1/syncs/" + run.id();
           rc.response().putHeader("Location", location);
           if (options.dryRun()) {
-            // A dry run writes nothing: answer with its plan once it is done.
-            run.finished().onComplete(done -> getRun(rc, run.id(), 200));
+            // A dry run writes nothing: answer with its plan when it is done within 30 s, else like any run.
+            long timer = vertx.setTimer(DRY_RUN_WAIT_MS, id -> accepted(rc, run.id(), location));
+            run.finished().onComplete(done -> {
+              if (vertx.cancelTimer(timer)) {
+                getRun(rc, run.id(), 200);
+              }
+            });
           } else {
-            json(rc, 202, new JsonObject().put("id", run.id()).put("status", "running").put("location", location));
+            accepted(rc, run.id(), location);
           }
         })
-        .onFailure(err -> fail(rc, err));
+        .onFailure(err -> {
+          onFailure.run();
+          fail(rc, err);
+        });
+  }
+
+  private static void accepted(RoutingContext rc, String id, String location) {
+    json(rc, 202, new JsonObject().put("id", id).put("status", "running").put("location", location));
   }
 
   /** Unknown table names are a 400 now rather than a failed run later. */
@@ -307,14 +342,8 @@ public final class ApiServer extends VerticleBase {
       Problems.send(rc, 401, "Unauthorized", refusal.get());
       return;
     }
-    SyncOptions options;
-    try {
-      options = SyncRequest.parse(hook.sync());
-    } catch (BadRequest e) {
-      Problems.send(rc, 500, "Internal Server Error", "webhook '" + name + "' is misconfigured: " + e.getMessage());
-      return;
-    }
-    start(rc, options, "webhook:" + name);
+    // Checked at start-up, so this parses; a delivery that could not start a run may be retried by its sender.
+    start(rc, SyncRequest.parse(hook.sync()), "webhook:" + name, () -> webhooks.forget(hook, rc.request().headers()));
   }
 
   private static JsonObject jsonBody(RoutingContext rc) {
@@ -360,6 +389,8 @@ public final class ApiServer extends VerticleBase {
       Problems.send(rc, 409, "Conflict", c.getMessage());
     } else if (err instanceof ConfigException || err instanceof BadRequest) {
       Problems.send(rc, 400, "Bad Request", err.getMessage());
+    } else if (err instanceof dev.ferry.runs.ServerStopping) {
+      Problems.send(rc, 503, "Service Unavailable", err.getMessage());
     } else if (err instanceof dev.ferry.db.DatabaseException) {
       Problems.send(rc, 503, "Service Unavailable", Secrets.scrub(err.getMessage(), config.source(), config.target()));
     } else {

@@ -45,10 +45,7 @@ final class WebhookCheck {
             Hmac.sha256Hex(hook.secret(), body.getBytes()).getBytes(StandardCharsets.US_ASCII))) {
       return Optional.of("signature does not match (HMAC-SHA256 of the raw body with the hook's secret)");
     }
-    String delivery = headers.get("X-Ferry-Delivery");
-    if (delivery == null) {
-      delivery = headers.get("X-GitHub-Delivery");
-    }
+    String delivery = deliveryId(headers);
     if (delivery == null || delivery.isBlank() || delivery.length() > 200) {
       return Optional.of("missing delivery id: send a unique X-Ferry-Delivery with each delivery");
     }
@@ -72,6 +69,19 @@ final class WebhookCheck {
     }
     seen.put(key, now);
     return Optional.empty();
+  }
+
+  /** A delivery that did not start a run (busy target, say) may come again with the same id. */
+  synchronized void forget(ApiSettings.Webhook hook, MultiMap headers) {
+    String delivery = deliveryId(headers);
+    if (delivery != null) {
+      seen.remove(hook.name() + "/" + delivery);
+    }
+  }
+
+  private static String deliveryId(MultiMap headers) {
+    String delivery = headers.get("X-Ferry-Delivery");
+    return delivery != null ? delivery : headers.get("X-GitHub-Delivery");
   }
 
   private void forgetOld(long now) {

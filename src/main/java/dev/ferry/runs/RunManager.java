@@ -39,6 +39,7 @@ public final class RunManager {
   private final ConcurrentHashMap<String, LiveRun> byTarget = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, LiveRun> byId = new ConcurrentHashMap<>();
   private final MessageConsumer<String> listener;
+  private volatile boolean stopping;
 
   public RunManager(Vertx vertx, FerryConfig config, RunHistory history) {
     this.vertx = vertx;
@@ -67,6 +68,9 @@ public final class RunManager {
    * completes once the run has ended and been recorded.
    */
   public Future<LiveRun> start(SyncOptions options, String trigger) {
+    if (stopping) {
+      return Future.failedFuture(new ServerStopping());
+    }
     String target = config.requireTarget().redacted();
     LiveRun run = new LiveRun(Syncs.newRunId(), trigger, options, target);
     LiveRun holder = byTarget.putIfAbsent(target, run);
@@ -85,12 +89,15 @@ public final class RunManager {
           LOG.info("run {} started by {}: {}{}", run.id, trigger, options.mode().label(), options.dryRun() ? " (dry run)" : "");
           return run;
         })
-        .onFailure(err -> release(run));
+        .onFailure(err -> {
+          release(run);
+          run.done.tryFail(err);
+          history.failedToStart(run.id, err.getMessage());
+        });
   }
 
   private Future<Void> finish(LiveRun run, RunSummary summary) {
-    return history.finished(summary, run.compactEvents())
-        .onFailure(err -> LOG.warn("run {}: could not record its result in the history: {}", run.id, err.getMessage()))
+    return record(summary, run, 1)
         .eventually(() -> run.deploymentId == null ? Future.succeededFuture() : vertx.undeploy(run.deploymentId))
         .onComplete(ar -> {
           release(run);
@@ -98,6 +105,20 @@ public final class RunManager {
           run.done.tryComplete(summary);
         })
         .mapEmpty();
+  }
+
+  /** The history often lives on the target, which may be why the run failed: retry a few times, 1 s apart and more. */
+  private Future<Void> record(RunSummary summary, LiveRun run, int attempt) {
+    return history.finished(summary, run.compactEvents()).recover(err -> {
+      if (attempt >= 5) {
+        LOG.error("run {}: could not record its result in the history after {} tries: {}", run.id, attempt, err.getMessage());
+        return Future.succeededFuture();
+      }
+      LOG.warn("run {}: recording its result failed ({}), retrying", run.id, err.getMessage());
+      io.vertx.core.Promise<Void> later = io.vertx.core.Promise.promise();
+      vertx.setTimer(1000L << (attempt - 1), id -> later.complete());
+      return later.future().compose(v -> record(summary, run, attempt + 1));
+    });
   }
 
   private void release(LiveRun run) {
@@ -125,6 +146,7 @@ public final class RunManager {
 
   /** Cancels every run and waits for each to end (SIGTERM: in-flight batches finish, tables roll back whole). */
   public Future<Void> shutdown() {
+    stopping = true;
     active().forEach(r -> r.cancel.set(true));
     return Future.join(active().stream().map(r -> r.done.future()).toList()).mapEmpty()
         .eventually(listener::unregister).mapEmpty();

@@ -37,6 +37,13 @@ public final class SyncVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
+  /** Undeploying a running sync (its parent stopping, say) cancels it and waits for the batch boundary. */
+  @Override
+  public Future<?> stop() {
+    cancel.set(true);
+    return result.future().otherwiseEmpty();
+  }
+
   public Future<RunSummary> result() {
     return result.future();
   }

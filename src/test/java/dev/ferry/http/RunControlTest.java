@@ -72,6 +72,19 @@ class RunControlTest {
   }
 
   @Test
+  void stoppingTheServerCancelsARunningSyncAtABatchBoundaryAndRecordsIt() {
+    String id = f.post("/api/v1/syncs", TOKEN, "{}").bodyAsJsonObject().getString("id");
+    ServerFixture.Events events = f.events("run=" + id);
+    events.await(m -> m.getString("type").equals("table-progress") && "big".equals(m.getString("table")));
+    f.stop(); // what SIGTERM does: stop listening, cancel, wait for the run and its history, then undeploy
+    long copied = f.dbs.count(f.target, "SELECT count(*) FROM big");
+    assertTrue(copied == 0 || copied == 50_000, "the table in progress rolled back whole: " + copied);
+    f.start();
+    JsonObject run = f.get("/api/v1/syncs/" + id, TOKEN).bodyAsJsonObject();
+    assertEquals("cancelled", run.getString("status"), run::encodePrettily);
+  }
+
+  @Test
   void historySurvivesARestartAndARunCutOffByACrashShowsAsInterrupted() {
     String id = f.post("/api/v1/syncs", TOKEN, "{\"tables\":[\"organizations\"]}").bodyAsJsonObject().getString("id");
     assertEquals("succeeded", f.awaitRun(id).getString("status"));
