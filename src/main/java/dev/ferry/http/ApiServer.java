@@ -91,7 +91,7 @@ public final class ApiServer extends VerticleBase {
       }
     }
     return RunHistory.open(vertx, api.control() != null ? api.control() : config.requireTarget(), config.connectTimeoutSeconds())
-        .recover(err -> Future.failedFuture(new IllegalStateException("cannot prepare the run history (the ferry"
+        .recover(err -> Future.failedFuture(new dev.ferry.db.DatabaseException("cannot prepare the run history (the ferry"
             + " schema) in the " + (api.control() != null ? "control" : "target") + " database: " + err.getMessage(), err)))
         .compose(h -> {
           history = h;
@@ -109,7 +109,8 @@ public final class ApiServer extends VerticleBase {
               .setCompressionSupported(true));
           return server.requestHandler(router()).listen();
         })
-        .onSuccess(s -> LOG.info("Ferry is listening on port {} (dashboard at /, API at /api/v1)", s.actualPort()));
+        .onSuccess(s -> LOG.info("Ferry is listening on port {} (dashboard at /, API at /api/v1)", s.actualPort()))
+        .onFailure(err -> Future.join(source.close(), target.close()));
   }
 
   /** The port actually bound (differs from the configured one when that was 0). */

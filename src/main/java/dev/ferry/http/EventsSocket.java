@@ -111,10 +111,6 @@ final class EventsSocket {
     c.ws.writeTextMessage(text);
   }
 
-  int clientCount() {
-    return clients.size();
-  }
-
   Future<Void> close() {
     vertx.cancelTimer(heartbeatTimer);
     clients.forEach(c -> c.ws.close((short) 1001, "server stopping"));

@@ -27,7 +27,7 @@ public final class LiveRun {
   final long startedAtMs;
   final AtomicBoolean cancel = new AtomicBoolean();
   final Promise<RunSummary> done = Promise.promise();
-  final String deploymentKey;
+  final String target;
   String deploymentId;
 
   private final List<JsonObject> phases = new ArrayList<>();
@@ -37,11 +37,11 @@ public final class LiveRun {
   /** Everything but progress ticks, with timestamps: what the history keeps. */
   private final List<JsonObject> compact = new ArrayList<>();
 
-  LiveRun(String id, String trigger, SyncOptions options, String deploymentKey) {
+  LiveRun(String id, String trigger, SyncOptions options, String target) {
     this.id = id;
     this.trigger = trigger;
     this.options = options;
-    this.deploymentKey = deploymentKey;
+    this.target = target;
     this.startedAtMs = System.currentTimeMillis();
   }
 

@@ -122,7 +122,7 @@ public final class RunManager {
   }
 
   private void release(LiveRun run) {
-    byTarget.remove(run.deploymentKey, run);
+    byTarget.remove(run.target, run);
     byId.remove(run.id, run);
   }
 
