@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code java -jar ferry.jar <command>}. */
 @Command(name = "ferry", mixinStandardHelpOptions = true, version = "ferry 0.1.0",
     description = "Ships a local PostgreSQL database's data to production, safely and in plain sight.",
-    subcommands = {TestConnectionCommand.class, StatusCommand.class, SyncCommand.class, ServeCommand.class, DemoCommand.class,
+    subcommands = {TestConnectionCommand.class, StatusCommand.class, SyncCommand.class, DiffCommand.class,
+        ServeCommand.class, DemoCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:failed or partly failed (connection, table, validation)",
@@ -17,7 +18,7 @@ public final class FerryCli implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a command (test-connection, status, sync, serve, demo)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a command (test-connection, status, sync, diff, serve, demo)");
   }
 
   public static void main(String[] args) {

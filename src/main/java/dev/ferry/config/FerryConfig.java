@@ -22,7 +22,8 @@ public record FerryConfig(
     List<String> include,
     List<String> exclude,
     Map<String, TableSettings> tables,
-    ApiSettings api) {
+    ApiSettings api,
+    List<String> migrationLocations) {
 
   public DatabaseUrl requireSource() {
     if (source == null) {
@@ -67,7 +68,27 @@ public record FerryConfig(
         strings(json, "include"),
         strings(json, "exclude"),
         tables(json),
-        ApiSettings.fromJson(object(json, "api"), origins));
+        ApiSettings.fromJson(object(json, "api"), origins),
+        locations(object(json, "migrations")));
+  }
+
+  /** Flyway locations: {@code filesystem:dir} or {@code classpath:dir}; a bare folder means filesystem. */
+  private static List<String> locations(JsonObject migrations) {
+    List<String> raw = strings(migrations, "locations");
+    if (raw.isEmpty()) {
+      return List.of("filesystem:sql/migrations");
+    }
+    List<String> out = new ArrayList<>();
+    for (String l : raw) {
+      if (l.startsWith("classpath:") || l.startsWith("filesystem:")) {
+        out.add(l);
+      } else if (l.matches("[a-z]+:.*") && !l.matches("[A-Za-z]:\\\\.*")) {
+        throw new ConfigException("migrations.locations", "'" + l + "': use filesystem:<folder> or classpath:<folder>");
+      } else {
+        out.add("filesystem:" + l);
+      }
+    }
+    return List.copyOf(out);
   }
 
   private static DatabaseUrl url(JsonObject json, String key, Map<String, String> origins) {

@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ferry.config.DatabaseUrl;
 import dev.ferry.testing.TestDatabases;
 import io.vertx.core.Vertx;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,36 +16,28 @@ class CliTest {
   private static final String SECRET = "Sup3r-S3cret-Pa55";
   private Vertx vertx;
   private TestDatabases dbs;
-  private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
-  private PrintStream oldOut;
-  private PrintStream oldErr;
+  private CliHarness cli;
 
   @BeforeEach
   void setUp() {
     vertx = Vertx.vertx();
     dbs = new TestDatabases(vertx);
-    oldOut = System.out;
-    oldErr = System.err;
-    PrintStream both = new PrintStream(captured, true, StandardCharsets.UTF_8);
-    System.setOut(both);
-    System.setErr(both);
+    cli = new CliHarness();
   }
 
   @AfterEach
   void tearDown() {
-    System.setOut(oldOut);
-    System.setErr(oldErr);
+    cli.close();
     dbs.close();
     TestDatabases.await(vertx.close());
   }
 
   private int ferry(String... args) {
-    captured.reset();
-    return FerryCli.commandLine().execute(args);
+    return cli.ferry(args);
   }
 
   private String output() {
-    return captured.toString(StandardCharsets.UTF_8);
+    return cli.output();
   }
 
   @Test

@@ -1,0 +1,94 @@
+package dev.ferry.cli;
+
+import dev.ferry.config.FerryConfig;
+import dev.ferry.progress.ProgressBus;
+import dev.ferry.schema.Change;
+import dev.ferry.schema.Drift;
+import dev.ferry.schema.MigrationFiles;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "diff", mixinStandardHelpOptions = true,
+    description = "Schema drift between source and target: schemas, extensions, enums, domains, sequences, tables,"
+        + " columns, constraints, indexes, views. --sql prints DDL that brings the target in line.")
+final class DiffCommand implements Callable<Integer> {
+  @Mixin
+  ConnectionOptions connection;
+
+  @Option(names = "--sql", description = "Print the DDL (creates before uses, drops last) instead of the report.")
+  boolean sql;
+
+  @Option(names = "--unsafe", description = "Include destructive statements (drops, rewriting type changes) uncommented.")
+  boolean unsafe;
+
+  @Option(names = "--write-migration", paramLabel = "NAME",
+      description = "Write the DDL as the next versioned migration (V<n>__NAME.sql) in the migrations folder.")
+  String migrationName;
+
+  @Option(names = "--locations", split = ",", paramLabel = "LOCATION",
+      description = "Migration locations (Flyway syntax, e.g. filesystem:sql/migrations); default from configuration.")
+  List<String> locations;
+
+  @Option(names = "--exit-code", description = "Exit with 1 when the schemas differ (for CI and pre-commit hooks).")
+  boolean exitCode;
+
+  @Option(names = "--json", description = "Print the differences as JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    var overrides = connection.overrides();
+    overrides.put("migrations.locations", locations == null ? null : String.join(",", locations));
+    return Cli.run(System.out, System.err, connection.config, overrides, this::diff);
+  }
+
+  private Future<Integer> diff(Vertx vertx, FerryConfig config) {
+    return Drift.compare(vertx, config).compose(changes -> {
+      String header = "ferry diff: DDL that makes " + config.requireTarget().redacted() + " match "
+          + config.requireSource().redacted();
+      if (migrationName != null) {
+        if (changes.isEmpty()) {
+          System.out.println("No differences: no migration written.");
+          return Future.succeededFuture(ExitCode.OK);
+        }
+        return vertx.executeBlocking(() -> MigrationFiles.writeNext(config.migrationLocations(), migrationName,
+            Drift.script(changes, unsafe, header))).map(path -> {
+              System.out.println("Wrote " + path + " (" + changes.size() + " changes). Review it, then `ferry migrate`.");
+              return ExitCode.OK;
+            });
+      }
+      if (json) {
+        System.out.println(ProgressBus.toJson(changes));
+      } else if (sql) {
+        System.out.print(Drift.script(changes, unsafe, header));
+      } else {
+        report(changes);
+      }
+      return Future.succeededFuture(exitCode && !changes.isEmpty() ? ExitCode.FAILED : ExitCode.OK);
+    });
+  }
+
+  private static void report(List<Change> changes) {
+    if (changes.isEmpty()) {
+      System.out.println("✓ The schemas match.");
+      return;
+    }
+    long destructive = changes.stream().filter(Change::destructive).count();
+    System.out.printf("Schema drift (target compared with source): %d difference%s, %d destructive to fix%n%n",
+        changes.size(), changes.size() == 1 ? "" : "s", destructive);
+    int width = Math.min(48, changes.stream().mapToInt(c -> c.object().length()).max().orElse(10));
+    for (Change c : changes) {
+      String mark = c.manual() ? "!" : c.step().name().startsWith("DROP_") ? "-"
+          : c.description().contains("only on the source") || c.description().contains("of a new table") ? "+" : "~";
+      System.out.printf("  %s %-" + width + "s  %s%s%n", mark, c.object(), c.description(),
+          c.destructive() ? "  [destructive]" : "");
+    }
+    System.out.println("\n`ferry diff --sql` prints the DDL; `--write-migration NAME` saves it as the next migration.");
+  }
+}

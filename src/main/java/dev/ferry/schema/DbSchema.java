@@ -1,0 +1,44 @@
+package dev.ferry.schema;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything {@code ferry diff} compares, read from one database's catalog. Names are quoted and schema-qualified
+ * ({@code public.animals}, {@code "My Schema"."Odd Table"}), so they can go into DDL as they are.
+ */
+public record DbSchema(
+    Set<String> schemas,
+    Map<String, String> extensions,
+    Map<String, List<String>> enums,
+    Map<String, Domain> domains,
+    Map<String, Sequence> sequences,
+    Map<String, Table> tables,
+    Map<String, View> views) {
+
+  /** @param partitionOf the parent when this is a partition; {@code bound} its FOR VALUES clause */
+  public record Table(String name, String partitionBy, String partitionOf, String bound, Map<String, Column> columns,
+      Map<String, Constraint> constraints, Map<String, Index> indexes) {}
+
+  /** @param identity "" none, "a" ALWAYS, "d" BY DEFAULT; {@code generated} the expression of a stored generated column */
+  public record Column(String name, String type, boolean notNull, String defaultExpr, String identity, String generated) {}
+
+  /** @param type p, u, c, x or f, as pg_constraint.contype */
+  public record Constraint(String name, String type, String definition) {
+    boolean foreignKey() {
+      return "f".equals(type);
+    }
+  }
+
+  public record Index(String name, String definition) {}
+
+  /** @param ownedBy {@code table.column} of a serial column, or null */
+  public record Sequence(String name, String type, long increment, long min, long max, long cache, boolean cycle,
+      String ownedBy) {}
+
+  public record Domain(String name, String baseType, boolean notNull, String defaultExpr, List<String> checks) {}
+
+  /** @param order creation order on its server (views that use views come later) */
+  public record View(String name, boolean materialized, String definition, long order) {}
+}

@@ -1,0 +1,322 @@
+package dev.ferry.schema;
+
+import dev.ferry.schema.Change.Step;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * What it takes to make the target's schema equal the source's, as ordered {@link Change}s. Objects match by
+ * name; a changed constraint, index or view is dropped and re-created, a changed column altered in place.
+ */
+public final class SchemaDiff {
+  private static final Pattern VARCHAR = Pattern.compile("character varying\\((\\d+)\\)");
+
+  private final List<Change> changes = new ArrayList<>();
+
+  private SchemaDiff() {}
+
+  public static List<Change> compare(DbSchema source, DbSchema target) {
+    SchemaDiff d = new SchemaDiff();
+    d.schemas(source, target);
+    d.extensions(source, target);
+    d.enums(source, target);
+    d.domains(source, target);
+    d.sequences(source, target);
+    d.tables(source, target);
+    d.views(source, target);
+    List<Change> out = new ArrayList<>(d.changes);
+    out.sort(Comparator.comparing(Change::step));
+    return out;
+  }
+
+  private void add(Step step, String object, String description, String sql, boolean destructive) {
+    changes.add(new Change(step, object, description, sql, destructive));
+  }
+
+  private void schemas(DbSchema s, DbSchema t) {
+    s.schemas().stream().filter(n -> !t.schemas().contains(n))
+        .forEach(n -> add(Step.SCHEMA, n, "schema only on the source", "CREATE SCHEMA " + n, false));
+    t.schemas().stream().filter(n -> !s.schemas().contains(n))
+        .forEach(n -> add(Step.DROP_SCHEMA, n, "schema only on the target", "DROP SCHEMA " + n, true));
+  }
+
+  private void extensions(DbSchema s, DbSchema t) {
+    s.extensions().forEach((name, schema) -> {
+      if (!t.extensions().containsKey(name)) {
+        add(Step.EXTENSION, name, "extension only on the source",
+            "CREATE EXTENSION IF NOT EXISTS " + quote(name) + " SCHEMA " + schema, false);
+      }
+    });
+    t.extensions().keySet().stream().filter(n -> !s.extensions().containsKey(n))
+        .forEach(n -> add(Step.DROP_EXTENSION, n, "extension only on the target", "DROP EXTENSION " + quote(n), true));
+  }
+
+  private void enums(DbSchema s, DbSchema t) {
+    s.enums().forEach((name, labels) -> {
+      List<String> have = t.enums().get(name);
+      if (have == null) {
+        add(Step.TYPE, name, "enum type only on the source", "CREATE TYPE " + name + " AS ENUM ("
+            + labels.stream().map(SchemaDiff::literal).collect(Collectors.joining(", ")) + ")", false);
+        return;
+      }
+      // In source order, each after its predecessor (added just before if it was missing too).
+      for (int i = 0; i < labels.size(); i++) {
+        if (!have.contains(labels.get(i))) {
+          String where = i > 0 ? " AFTER " + literal(labels.get(i - 1))
+              : labels.stream().filter(have::contains).findFirst().map(l -> " BEFORE " + literal(l)).orElse("");
+          add(Step.TYPE, name, "enum value " + literal(labels.get(i)) + " only on the source",
+              "ALTER TYPE " + name + " ADD VALUE IF NOT EXISTS " + literal(labels.get(i)) + where, false);
+        }
+      }
+      List<String> extra = have.stream().filter(l -> !labels.contains(l)).toList();
+      if (!extra.isEmpty()) {
+        add(Step.DROP_TYPE, name, "enum values only on the target: " + extra
+            + " (PostgreSQL cannot drop enum values: re-create the type by hand)", null, true);
+      }
+    });
+    t.enums().keySet().stream().filter(n -> !s.enums().containsKey(n))
+        .forEach(n -> add(Step.DROP_TYPE, n, "enum type only on the target", "DROP TYPE " + n, true));
+  }
+
+  private void domains(DbSchema s, DbSchema t) {
+    s.domains().forEach((name, d) -> {
+      DbSchema.Domain have = t.domains().get(name);
+      if (have == null) {
+        add(Step.DOMAIN, name, "domain only on the source", "CREATE DOMAIN " + name + " AS " + d.baseType()
+            + (d.defaultExpr() != null ? " DEFAULT " + d.defaultExpr() : "") + (d.notNull() ? " NOT NULL" : "")
+            + d.checks().stream().map(c -> " " + c).collect(Collectors.joining()), false);
+      } else if (!have.equals(d)) {
+        add(Step.DROP_DOMAIN, name, "domain differs (" + describe(have) + " on the target, " + describe(d)
+            + " on the source): change it by hand, dropping a domain drops its columns", null, true);
+      }
+    });
+    t.domains().keySet().stream().filter(n -> !s.domains().containsKey(n))
+        .forEach(n -> add(Step.DROP_DOMAIN, n, "domain only on the target", "DROP DOMAIN " + n, true));
+  }
+
+  private static String describe(DbSchema.Domain d) {
+    return d.baseType() + (d.notNull() ? " NOT NULL" : "") + (d.defaultExpr() != null ? " DEFAULT " + d.defaultExpr() : "")
+        + (d.checks().isEmpty() ? "" : " " + String.join(" ", d.checks()));
+  }
+
+  private void sequences(DbSchema s, DbSchema t) {
+    s.sequences().forEach((name, q) -> {
+      DbSchema.Sequence have = t.sequences().get(name);
+      if (have == null) {
+        add(Step.SEQUENCE, name, "sequence only on the source", "CREATE SEQUENCE " + name + " AS " + q.type()
+            + " INCREMENT BY " + q.increment() + " MINVALUE " + q.min() + " MAXVALUE " + q.max() + " CACHE " + q.cache()
+            + (q.cycle() ? " CYCLE" : " NO CYCLE"), false);
+        if (q.ownedBy() != null) {
+          add(Step.SEQUENCE_OWNER, name, "owned by " + q.ownedBy(), "ALTER SEQUENCE " + name + " OWNED BY " + q.ownedBy(), false);
+        }
+      } else if (!sameSettings(q, have)) {
+        add(Step.SEQUENCE, name, "sequence settings differ", "ALTER SEQUENCE " + name + " AS " + q.type()
+            + " INCREMENT BY " + q.increment() + " MINVALUE " + q.min() + " MAXVALUE " + q.max() + " CACHE " + q.cache()
+            + (q.cycle() ? " CYCLE" : " NO CYCLE"), false);
+      }
+    });
+    t.sequences().keySet().stream().filter(n -> !s.sequences().containsKey(n))
+        .forEach(n -> add(Step.DROP_SEQUENCE, n, "sequence only on the target", "DROP SEQUENCE " + n, true));
+  }
+
+  private static boolean sameSettings(DbSchema.Sequence a, DbSchema.Sequence b) {
+    return a.type().equals(b.type()) && a.increment() == b.increment() && a.min() == b.min() && a.max() == b.max()
+        && a.cache() == b.cache() && a.cycle() == b.cycle();
+  }
+
+  private void tables(DbSchema s, DbSchema t) {
+    // Partitioned parents before their partitions.
+    List<DbSchema.Table> ordered = new ArrayList<>(s.tables().values());
+    ordered.sort(Comparator.comparing(x -> x.partitionOf() != null));
+    ordered.forEach(table -> {
+      String name = table.name();
+      DbSchema.Table have = t.tables().get(name);
+      if (have == null) {
+        add(Step.TABLE, name, "table only on the source", createTable(table), false);
+        constraintsAndIndexes(table, null);
+      } else {
+        columns(table, have);
+        constraintsAndIndexes(table, have);
+      }
+    });
+    t.tables().forEach((name, table) -> {
+      if (!s.tables().containsKey(name)) {
+        add(Step.DROP_TABLE, name, "table only on the target", "DROP TABLE " + name, true);
+        // Its foreign keys go first: other tables' keys into it would block the drop.
+        table.constraints().values().stream().filter(DbSchema.Constraint::foreignKey).forEach(k ->
+            add(Step.DROP_FOREIGN_KEY, name + "." + k.name(), "foreign key of a table only on the target",
+                "ALTER TABLE " + name + " DROP CONSTRAINT " + k.name(), true));
+      }
+    });
+  }
+
+  /** Columns inline; constraints and indexes follow in their own steps (foreign keys after every table exists). */
+  private static String createTable(DbSchema.Table t) {
+    if (t.partitionOf() != null) {
+      return "CREATE TABLE " + t.name() + " PARTITION OF " + t.partitionOf() + " " + t.bound();
+    }
+    return "CREATE TABLE " + t.name() + " (\n  "
+        + t.columns().values().stream().map(SchemaDiff::columnSql).collect(Collectors.joining(",\n  "))
+        + "\n)" + (t.partitionBy() != null ? " PARTITION BY " + t.partitionBy() : "");
+  }
+
+  private static String columnSql(DbSchema.Column c) {
+    StringBuilder sb = new StringBuilder(c.name()).append(' ').append(c.type());
+    if (c.generated() != null) {
+      sb.append(" GENERATED ALWAYS AS (").append(c.generated()).append(") STORED");
+    } else if ("a".equals(c.identity()) || "d".equals(c.identity())) {
+      sb.append(" GENERATED ").append("a".equals(c.identity()) ? "ALWAYS" : "BY DEFAULT").append(" AS IDENTITY");
+    } else if (c.defaultExpr() != null) {
+      sb.append(" DEFAULT ").append(c.defaultExpr());
+    }
+    if (c.notNull()) {
+      sb.append(" NOT NULL");
+    }
+    return sb.toString();
+  }
+
+  private void columns(DbSchema.Table src, DbSchema.Table tgt) {
+    String t = src.name();
+    for (DbSchema.Column c : src.columns().values()) {
+      DbSchema.Column have = tgt.columns().get(c.name());
+      String object = t + "." + c.name();
+      if (have == null) {
+        boolean rewrites = c.notNull() && c.defaultExpr() == null && c.generated() == null && c.identity().isEmpty();
+        add(Step.COLUMN, object, "column only on the source" + (rewrites ? " (NOT NULL without a default: fails"
+            + " if the table has rows)" : ""), "ALTER TABLE " + t + " ADD COLUMN " + columnSql(c), false);
+        continue;
+      }
+      if (!Objects.equals(c.generated(), have.generated()) || !c.identity().equals(have.identity())) {
+        add(Step.COLUMN, object, "identity or generation differs (" + kind(have) + " on the target, " + kind(c)
+            + " on the source): change it by hand", null, true);
+        continue;
+      }
+      if (!c.type().equals(have.type())) {
+        boolean safe = widens(have.type(), c.type());
+        add(Step.COLUMN, object, "type " + have.type() + " on the target, " + c.type() + " on the source"
+                + (safe ? "" : " (rewrites the table, and values may not convert)"),
+            "ALTER TABLE " + t + " ALTER COLUMN " + c.name() + " TYPE " + c.type() + (safe ? "" : " USING " + c.name()
+                + "::" + c.type()), !safe);
+      }
+      if (!Objects.equals(c.defaultExpr(), have.defaultExpr()) && c.generated() == null) {
+        add(Step.COLUMN, object, "default " + orNone(have.defaultExpr()) + " on the target, " + orNone(c.defaultExpr())
+                + " on the source", "ALTER TABLE " + t + " ALTER COLUMN " + c.name()
+                + (c.defaultExpr() == null ? " DROP DEFAULT" : " SET DEFAULT " + c.defaultExpr()), false);
+      }
+      if (c.notNull() != have.notNull()) {
+        add(Step.COLUMN, object, c.notNull() ? "NOT NULL on the source only (fails while the target has NULLs; scans the"
+                + " table under an exclusive lock)" : "NOT NULL on the target only",
+            "ALTER TABLE " + t + " ALTER COLUMN " + c.name() + (c.notNull() ? " SET NOT NULL" : " DROP NOT NULL"), false);
+      }
+    }
+    for (DbSchema.Column have : tgt.columns().values()) {
+      if (!src.columns().containsKey(have.name())) {
+        add(Step.DROP_COLUMN, t + "." + have.name(), "column only on the target (its data would be lost)",
+            "ALTER TABLE " + t + " DROP COLUMN " + have.name(), true);
+      }
+    }
+  }
+
+  private static String kind(DbSchema.Column c) {
+    if (c.generated() != null) {
+      return "generated as (" + c.generated() + ")";
+    }
+    return switch (c.identity()) {
+      case "a" -> "identity always";
+      case "d" -> "identity by default";
+      default -> "a plain column";
+    };
+  }
+
+  /** Type changes PostgreSQL makes without rewriting or losing anything. */
+  static boolean widens(String from, String to) {
+    Matcher f = VARCHAR.matcher(from);
+    if (f.matches()) {
+      Matcher t = VARCHAR.matcher(to);
+      return to.equals("text") || to.equals("character varying")
+          || (t.matches() && Integer.parseInt(t.group(1)) >= Integer.parseInt(f.group(1)));
+    }
+    return from.equals("character varying") && to.equals("text");
+  }
+
+  private void constraintsAndIndexes(DbSchema.Table src, DbSchema.Table tgt) {
+    String t = src.name();
+    Map<String, DbSchema.Constraint> have = tgt == null ? Map.of() : tgt.constraints();
+    for (DbSchema.Constraint k : src.constraints().values()) {
+      DbSchema.Constraint h = have.get(k.name());
+      Step step = k.foreignKey() ? Step.FOREIGN_KEY : Step.CONSTRAINT;
+      String object = t + "." + k.name();
+      String addSql = "ALTER TABLE " + t + " ADD CONSTRAINT " + k.name() + " " + k.definition();
+      if (h == null) {
+        add(step, object, tgt == null ? "constraint of a new table" : "constraint only on the source", addSql, false);
+      } else if (!h.definition().equals(k.definition())) {
+        add(step, object, "constraint differs: " + h.definition() + " on the target, " + k.definition() + " on the source",
+            "ALTER TABLE " + t + " DROP CONSTRAINT " + k.name(), false);
+        add(step, object, "re-created as on the source", addSql, false);
+      }
+    }
+    for (DbSchema.Constraint h : have.values()) {
+      if (!src.constraints().containsKey(h.name())) {
+        add(h.foreignKey() ? Step.DROP_FOREIGN_KEY : Step.DROP_CONSTRAINT, t + "." + h.name(),
+            "constraint only on the target: " + h.definition(), "ALTER TABLE " + t + " DROP CONSTRAINT " + h.name(), true);
+      }
+    }
+    Map<String, DbSchema.Index> haveIdx = tgt == null ? Map.of() : tgt.indexes();
+    for (DbSchema.Index i : src.indexes().values()) {
+      DbSchema.Index h = haveIdx.get(i.name());
+      if (h == null) {
+        add(Step.INDEX, i.name(), tgt == null ? "index of a new table" : "index only on the source", i.definition(), false);
+      } else if (!h.definition().equals(i.definition())) {
+        add(Step.INDEX, i.name(), "index differs: " + h.definition() + " on the target", "DROP INDEX " + i.name(), false);
+        add(Step.INDEX, i.name(), "re-created as on the source", i.definition(), false);
+      }
+    }
+    for (DbSchema.Index h : haveIdx.values()) {
+      if (!src.indexes().containsKey(h.name())) {
+        add(Step.DROP_INDEX, h.name(), "index only on the target", "DROP INDEX " + h.name(), true);
+      }
+    }
+  }
+
+  private void views(DbSchema s, DbSchema t) {
+    s.views().values().stream().sorted(Comparator.comparingLong(DbSchema.View::order)).forEach(v -> {
+      DbSchema.View have = t.views().get(v.name());
+      String create = "CREATE " + (v.materialized() ? "MATERIALIZED " : "") + "VIEW " + v.name() + " AS\n"
+          + stripSemicolon(v.definition());
+      if (have == null) {
+        add(Step.VIEW, v.name(), "view only on the source", create, false);
+      } else if (!have.definition().equals(v.definition()) || have.materialized() != v.materialized()) {
+        add(Step.VIEW, v.name(), "view definition differs", "DROP " + (have.materialized() ? "MATERIALIZED " : "")
+            + "VIEW " + v.name(), false);
+        add(Step.VIEW, v.name(), "re-created as on the source", create, false);
+      }
+    });
+    t.views().values().stream().filter(v -> !s.views().containsKey(v.name()))
+        .sorted(Comparator.comparingLong(DbSchema.View::order).reversed())
+        .forEach(v -> add(Step.DROP_VIEW, v.name(), "view only on the target",
+            "DROP " + (v.materialized() ? "MATERIALIZED " : "") + "VIEW " + v.name(), true));
+  }
+
+  private static String stripSemicolon(String sql) {
+    String s = sql.strip();
+    return s.endsWith(";") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  private static String orNone(String s) {
+    return s == null ? "none" : s;
+  }
+
+  static String literal(String s) {
+    return "'" + s.replace("'", "''") + "'";
+  }
+
+  static String quote(String ident) {
+    return ident.matches("[a-z_][a-z0-9_]*") ? ident : "\"" + ident.replace("\"", "\"\"") + "\"";
+  }
+}

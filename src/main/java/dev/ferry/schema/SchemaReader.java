@@ -1,0 +1,154 @@
+package dev.ferry.schema;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Reads a {@link DbSchema} in one round of queries. Run it on a session whose search_path is pg_catalog (an engine
+ * session): every name the catalog prints is then schema-qualified, identically on both servers. Ferry's own
+ * schemas, objects of extensions and Flyway's history table are left out.
+ */
+public final class SchemaReader {
+  static final String USER_NAMESPACE = """
+      n.nspname NOT LIKE 'pg\\_%' AND n.nspname NOT IN ('information_schema', 'ferry', 'ferry_backup')""";
+  private static final String NOT_EXTENSION = """
+      NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = %s AND d.deptype = 'e')""";
+  private static final String QNAME = "quote_ident(n.nspname) || '.' || quote_ident(%s)";
+
+  private static final String SCHEMAS = "SELECT quote_ident(n.nspname) FROM pg_namespace n WHERE " + USER_NAMESPACE
+      + " AND " + NOT_EXTENSION.formatted("n.oid");
+
+  private static final String EXTENSIONS = """
+      SELECT e.extname, quote_ident(n.nspname) FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+      WHERE e.extname <> 'plpgsql'""";
+
+  private static final String ENUMS = ("SELECT " + QNAME.formatted("t.typname") + """
+      , array_agg(e.enumlabel::text ORDER BY e.enumsortorder)::text[]
+      FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_enum e ON e.enumtypid = t.oid
+      WHERE %s AND %s GROUP BY 1""").formatted(USER_NAMESPACE, NOT_EXTENSION.formatted("t.oid"));
+
+  private static final String DOMAINS = ("SELECT " + QNAME.formatted("t.typname") + """
+      , format_type(t.typbasetype, t.typtypmod), t.typnotnull, t.typdefault,
+        ARRAY(SELECT pg_get_constraintdef(c.oid) FROM pg_constraint c WHERE c.contypid = t.oid ORDER BY 1)::text[]
+      FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+      WHERE t.typtype = 'd' AND %s AND %s""").formatted(USER_NAMESPACE, NOT_EXTENSION.formatted("t.oid"));
+
+  /** Identity columns' sequences (deptype i) belong to their column and are not compared on their own. */
+  private static final String SEQUENCES = ("SELECT " + QNAME.formatted("c.relname") + """
+      , format_type(s.seqtypid, NULL), s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
+        (SELECT quote_ident(rn.nspname) || '.' || quote_ident(rc.relname) || '.' || quote_ident(a.attname)
+         FROM pg_depend d JOIN pg_class rc ON rc.oid = d.refobjid JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+         JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+         WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'a' LIMIT 1)
+      FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE %s AND %s
+        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                        AND d.deptype = 'i')""").formatted(USER_NAMESPACE, NOT_EXTENSION.formatted("c.oid"));
+
+  private static final String USER_TABLE = """
+      c.relkind IN ('r', 'p') AND %s AND %s AND c.relname <> 'flyway_schema_history'"""
+      .formatted(USER_NAMESPACE, NOT_EXTENSION.formatted("c.oid"));
+
+  private static final String TABLES = ("SELECT c.oid::int8, " + QNAME.formatted("c.relname") + """
+      , CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
+        (SELECT quote_ident(pn.nspname) || '.' || quote_ident(pc.relname) FROM pg_inherits i
+         JOIN pg_class pc ON pc.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+         WHERE c.relispartition AND i.inhrelid = c.oid),
+        CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE %s ORDER BY c.oid""").formatted(USER_TABLE);
+
+  private static final String COLUMNS = """
+      SELECT c.oid::int8, quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), a.attnotnull,
+             CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END, a.attidentity::text,
+             CASE WHEN a.attgenerated <> '' THEN pg_get_expr(d.adbin, d.adrelid) END,
+             a.attislocal
+      FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+      WHERE %s AND a.attnum > 0 AND NOT a.attisdropped
+      ORDER BY c.oid, a.attnum""".formatted(USER_TABLE);
+
+  /** Constraints declared on the table itself (not inherited by a partition from its parent). */
+  private static final String CONSTRAINTS = """
+      SELECT c.oid::int8, quote_ident(k.conname), k.contype::text, pg_get_constraintdef(k.oid)
+      FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE %s AND k.contype IN ('p', 'u', 'c', 'x', 'f') AND k.conislocal AND k.conparentid = 0
+      ORDER BY c.oid, k.conname""".formatted(USER_TABLE);
+
+  /** Indexes that no constraint owns and that are not a partition's share of a parent's index. */
+  private static final String INDEXES = ("SELECT c.oid::int8, " + QNAME.formatted("ic.relname") + """
+      , pg_get_indexdef(i.indexrelid)
+      FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+      JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE %s AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid)
+        AND NOT EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid)
+      ORDER BY c.oid, ic.relname""").formatted(USER_TABLE);
+
+  private static final String VIEWS = ("SELECT " + QNAME.formatted("c.relname") + """
+      , c.relkind = 'm', pg_get_viewdef(c.oid, true), c.oid::int8
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind IN ('v', 'm') AND %s AND %s ORDER BY c.oid""").formatted(USER_NAMESPACE,
+      NOT_EXTENSION.formatted("c.oid"));
+
+  private SchemaReader() {}
+
+  public static Future<DbSchema> read(SqlClient db) {
+    var schemas = db.query(SCHEMAS).execute();
+    var extensions = db.query(EXTENSIONS).execute();
+    var enums = db.query(ENUMS).execute();
+    var domains = db.query(DOMAINS).execute();
+    var sequences = db.query(SEQUENCES).execute();
+    var tables = db.query(TABLES).execute();
+    var columns = db.query(COLUMNS).execute();
+    var constraints = db.query(CONSTRAINTS).execute();
+    var indexes = db.query(INDEXES).execute();
+    var views = db.query(VIEWS).execute();
+    return Future.all(List.of(schemas, extensions, enums, domains, sequences, tables, columns, constraints, indexes, views))
+        .map(v -> {
+          Map<Long, String> byOid = new LinkedHashMap<>();
+          Map<String, DbSchema.Table> t = new TreeMap<>();
+          for (Row r : tables.result()) {
+            byOid.put(r.getLong(0), r.getString(1));
+            t.put(r.getString(1), new DbSchema.Table(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
+                new LinkedHashMap<>(), new TreeMap<>(), new TreeMap<>()));
+          }
+          for (Row r : columns.result()) {
+            // A partition's columns come from its parent: comparing the parent is enough.
+            DbSchema.Table table = t.get(byOid.get(r.getLong(0)));
+            if (table.partitionOf() == null || r.getBoolean(7)) {
+              table.columns().put(r.getString(1), new DbSchema.Column(r.getString(1), r.getString(2), r.getBoolean(3),
+                  r.getString(4), r.getString(5), r.getString(6)));
+            }
+          }
+          for (Row r : constraints.result()) {
+            t.get(byOid.get(r.getLong(0))).constraints().put(r.getString(1),
+                new DbSchema.Constraint(r.getString(1), r.getString(2), r.getString(3)));
+          }
+          for (Row r : indexes.result()) {
+            t.get(byOid.get(r.getLong(0))).indexes().put(r.getString(1), new DbSchema.Index(r.getString(1), r.getString(2)));
+          }
+          TreeSet<String> s = new TreeSet<>();
+          schemas.result().forEach(r -> s.add(r.getString(0)));
+          Map<String, String> ext = new TreeMap<>();
+          extensions.result().forEach(r -> ext.put(r.getString(0), r.getString(1)));
+          Map<String, List<String>> en = new TreeMap<>();
+          enums.result().forEach(r -> en.put(r.getString(0), Arrays.asList(r.getArrayOfStrings(1))));
+          Map<String, DbSchema.Domain> dom = new TreeMap<>();
+          domains.result().forEach(r -> dom.put(r.getString(0), new DbSchema.Domain(r.getString(0), r.getString(1),
+              r.getBoolean(2), r.getString(3), Arrays.asList(r.getArrayOfStrings(4)))));
+          Map<String, DbSchema.Sequence> seq = new TreeMap<>();
+          sequences.result().forEach(r -> seq.put(r.getString(0), new DbSchema.Sequence(r.getString(0), r.getString(1),
+              r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5), r.getBoolean(6), r.getString(7))));
+          Map<String, DbSchema.View> vw = new TreeMap<>();
+          views.result().forEach(r -> vw.put(r.getString(0), new DbSchema.View(r.getString(0), r.getBoolean(1),
+              r.getString(2), r.getLong(3))));
+          return new DbSchema(s, ext, en, dom, seq, t, vw);
+        });
+  }
+}

@@ -1,0 +1,114 @@
+package dev.ferry.cli;
+
+import static dev.ferry.testing.TestDatabases.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.config.DatabaseUrl;
+import dev.ferry.schema.Change;
+import dev.ferry.schema.Drift;
+import dev.ferry.testing.TestConfig;
+import dev.ferry.testing.TestDatabases;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * `ferry diff` on two schemas that drifted apart in every way it knows: extensions, enums, domains, partitions,
+ * column types, defaults, nullability, constraints, partial and expression indexes, views, target-only objects.
+ */
+class DiffCommandTest {
+  private Vertx vertx;
+  private TestDatabases dbs;
+  private CliHarness cli;
+  private DatabaseUrl source;
+  private DatabaseUrl target;
+
+  @BeforeEach
+  void setUp() {
+    vertx = Vertx.vertx();
+    dbs = new TestDatabases(vertx);
+    cli = new CliHarness();
+    source = dbs.create("diff_src");
+    target = dbs.create("diff_tgt");
+    dbs.runScript(source, "drift/source.sql");
+    dbs.runScript(target, "drift/target.sql");
+  }
+
+  @AfterEach
+  void tearDown() {
+    cli.close();
+    dbs.close();
+    await(vertx.close());
+  }
+
+  private String[] args(String... extra) {
+    String[] base = {"diff", "--source", source.toLibpqUrl(), "--target", target.toLibpqUrl()};
+    String[] out = new String[base.length + extra.length];
+    System.arraycopy(base, 0, out, 0, base.length);
+    System.arraycopy(extra, 0, out, base.length, extra.length);
+    return out;
+  }
+
+  private List<Change> changes() {
+    return await(Drift.compare(vertx, TestConfig.of(source, target)));
+  }
+
+  @Test
+  void driftIsReportedThenReconciledByTheGeneratedSql() {
+    assertEquals(ExitCode.FAILED, cli.ferry(args("--exit-code")), cli.output());
+    String report = cli.output();
+    for (String expected : List.of("+ pg_trgm", "enum value 'new' only on the source", "+ app.email", "+ app.events ",
+        "+ app.events_2026", "type character varying(100) on the target, character varying(200)", "+ app.dogs_active",
+        "+ app.dogs_name_trgm", "dogs_weight_check", "+ app.active_names", "- app.orgs.phone", "- legacy.stuff",
+        "- legacy ", "[destructive]")) {
+      assertTrue(report.contains(expected), () -> "missing '" + expected + "' in\n" + report);
+    }
+
+    // Without --unsafe the drops are only comments: applying the script keeps the target's extra column.
+    assertEquals(ExitCode.OK, cli.ferry(args("--sql")), cli.output());
+    String safe = cli.output();
+    assertTrue(safe.contains("-- DESTRUCTIVE (column only on the target (its data would be lost)): ALTER TABLE app.orgs DROP COLUMN phone;"), safe);
+    assertTrue(safe.indexOf("CREATE TABLE app.events ") < safe.indexOf("CREATE TABLE app.events_2026"), "parents first");
+    assertTrue(safe.indexOf("CREATE VIEW app.active_dogs") < safe.indexOf("CREATE VIEW app.active_names"), "views in order");
+    assertTrue(safe.indexOf("ADD CONSTRAINT orgs_name_key") < safe.indexOf("ADD CONSTRAINT dogs_org_id_fkey"), "keys before FKs");
+
+    // Applied statement by statement, as psql would, in the order given: the target then matches.
+    for (Change c : changes()) {
+      if (!c.manual()) {
+        dbs.execute(target, c.sql());
+      }
+    }
+    assertEquals(ExitCode.OK, cli.ferry(args("--exit-code")), cli.output());
+    assertTrue(cli.output().contains("The schemas match"), cli.output());
+  }
+
+  @Test
+  void writeMigrationSavesTheNextVersionedFile(@TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("V1__init.sql"), "-- init");
+    Files.writeString(dir.resolve("V7_1__later.sql"), "-- later");
+    assertEquals(ExitCode.OK, cli.ferry(args("--write-migration", "Sync app schema!", "--locations", "filesystem:" + dir)),
+        cli.output());
+    Path written = dir.resolve("V8__sync_app_schema.sql");
+    assertTrue(Files.exists(written), cli.output());
+    String sql = Files.readString(written);
+    assertTrue(sql.contains("CREATE TABLE app.events"));
+    assertTrue(sql.contains("-- DESTRUCTIVE"), "destructive statements stay commented in a written migration");
+    assertFalse(sql.contains("password"));
+  }
+
+  @Test
+  void identicalSchemasHaveNoDifferences() {
+    dbs.execute(target, "DROP SCHEMA app CASCADE; DROP SCHEMA legacy CASCADE;");
+    dbs.runScript(target, "drift/source.sql");
+    assertEquals(List.of(), changes());
+    assertEquals(ExitCode.OK, cli.ferry(args("--exit-code")), cli.output());
+  }
+}
