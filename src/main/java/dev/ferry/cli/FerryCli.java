@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ferry", mixinStandardHelpOptions = true, version = "ferry 0.1.0",
     description = "Ships a local PostgreSQL database's data to production, safely and in plain sight.",
     subcommands = {TestConnectionCommand.class, StatusCommand.class, SyncCommand.class, DiffCommand.class,
+        MigrateCommand.class, MigrationsCommand.class,
         ServeCommand.class, DemoCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
@@ -18,7 +19,7 @@ public final class FerryCli implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a command (test-connection, status, sync, diff, serve, demo)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a command (test-connection, status, sync, diff, migrate, migrations, serve, demo)");
   }
 
   public static void main(String[] args) {

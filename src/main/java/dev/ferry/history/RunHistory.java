@@ -45,7 +45,8 @@ public final class RunHistory {
         .onFailure(err -> db.close());
   }
 
-  private static int migrate(DatabaseUrl url) {
+  /** Creates or upgrades the ferry control schema on {@code url}; blocking (a worker thread's job). */
+  public static int migrate(DatabaseUrl url) {
     var configuration = Flyway.configure()
         .dataSource(url.jdbcUrl(), url.jdbcProperties().getProperty("user"), url.jdbcProperties().getProperty("password"))
         .schemas(SCHEMA)

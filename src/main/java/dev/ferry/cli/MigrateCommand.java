@@ -1,0 +1,123 @@
+package dev.ferry.cli;
+
+import dev.ferry.config.ConfigException;
+import dev.ferry.config.DatabaseUrl;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.migrate.MigrationLint;
+import dev.ferry.migrate.Migrations;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "migrate", mixinStandardHelpOptions = true,
+    description = "Apply pending versioned migrations (Flyway) to the target, or the source with --on source."
+        + " Lints them first: refuses destructive statements without --confirm-destructive.")
+final class MigrateCommand implements Callable<Integer> {
+  @Mixin
+  ConnectionOptions connection;
+
+  @Option(names = "--on", defaultValue = "target", paramLabel = "SIDE", description = "target (default) or source.")
+  String on;
+
+  @Option(names = "--locations", split = ",", paramLabel = "LOCATION",
+      description = "Migration locations (filesystem:dir or classpath:dir); default: migrations.locations.")
+  List<String> locations;
+
+  @Option(names = "--dry-run", description = "List pending migrations with their SQL and lint findings, validate"
+      + " checksums; run nothing.")
+  boolean dryRun;
+
+  @Option(names = "--confirm-destructive", description = "Allow migrations that drop, truncate or delete.")
+  boolean confirmDestructive;
+
+  @Option(names = "--undo", paramLabel = "VERSION", description = "Run the paired U<version>__*.sql undo scripts,"
+      + " newest first, down to and including VERSION.")
+  String undo;
+
+  @Option(names = "--baseline", arity = "0..1", fallbackValue = "1", paramLabel = "VERSION",
+      description = "Adopt an existing database: record VERSION (default 1) as applied without running it.")
+  String baseline;
+
+  @Option(names = "--repair", description = "Fix Flyway's history: remove failed entries, realign checksums.")
+  boolean repair;
+
+  @Override
+  public Integer call() {
+    var overrides = connection.overrides();
+    overrides.put("migrations.locations", locations == null ? null : String.join(",", locations));
+    return Cli.run(System.out, System.err, connection.config, overrides, this::migrate);
+  }
+
+  private Future<Integer> migrate(Vertx vertx, FerryConfig config) {
+    DatabaseUrl url = switch (on) {
+      case "target" -> config.requireTarget();
+      case "source" -> config.requireSource();
+      default -> throw new ConfigException("--on", "must be target or source (got '" + on + "')");
+    };
+    Migrations m = new Migrations(url, config.migrationLocations());
+    System.out.println("Migrations " + config.migrationLocations() + " on the " + on + " " + url.redacted());
+    return vertx.executeBlocking(() -> {
+      if (undo != null) {
+        return done(m.undo(undo, System.out::println), "undone");
+      }
+      if (baseline != null) {
+        System.out.println(m.baseline(baseline, System.out::println));
+        return ExitCode.OK;
+      }
+      if (repair) {
+        List<String> repaired = m.repair(System.out::println);
+        System.out.println(repaired.isEmpty() ? "Nothing to repair." : String.join("\n", repaired));
+        return ExitCode.OK;
+      }
+      return apply(m);
+    });
+  }
+
+  private int apply(Migrations m) {
+    List<String> invalid = m.validate();
+    List<Migrations.Pending> pending = m.pending();
+    for (Migrations.Pending p : pending) {
+      System.out.printf("%n  V%s  %s  (%s)%n", p.version(), p.description(), p.script());
+      if (dryRun) {
+        p.sql().lines().forEach(l -> System.out.println("      " + l));
+      }
+      for (MigrationLint.Finding f : p.findings()) {
+        System.out.println("    " + (f.destructive() ? "⛔ destructive: " : "⚠ ") + f.statement() + "\n        " + f.problem());
+      }
+    }
+    if (!invalid.isEmpty()) {
+      System.out.println("\n✗ applied migrations do not match their files:");
+      invalid.forEach(i -> System.out.println("  " + i));
+      System.out.println("Restore the files, or run `ferry migrate --repair` if the change was intended.");
+      return ExitCode.FAILED;
+    }
+    if (pending.isEmpty()) {
+      System.out.println("✓ Up to date: no pending migrations.");
+      return ExitCode.OK;
+    }
+    boolean destructive = pending.stream().anyMatch(p -> p.findings().stream().anyMatch(MigrationLint.Finding::destructive));
+    if (dryRun) {
+      System.out.println("\nDry run: " + pending.size() + " pending, checksums of applied migrations valid; nothing was run."
+          + (destructive ? " A real run needs --confirm-destructive." : ""));
+      return ExitCode.OK;
+    }
+    if (destructive && !confirmDestructive) {
+      System.out.println("\n⛔ refused: a pending migration drops or deletes data (marked above). Check it with"
+          + " --dry-run, then add --confirm-destructive.");
+      return ExitCode.REFUSED;
+    }
+    return done(m.migrate(System.out::println), "applied");
+  }
+
+  private static int done(List<String> versions, String verb) {
+    System.out.println();
+    versions.forEach(v -> System.out.println("  ✓ " + verb + " " + v));
+    System.out.println(versions.isEmpty() ? "Nothing " + verb + " (another run got there first)." : versions.size()
+        + " migration" + (versions.size() == 1 ? "" : "s") + " " + verb + ".");
+    return ExitCode.OK;
+  }
+}

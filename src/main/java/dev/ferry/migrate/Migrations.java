@@ -1,0 +1,288 @@
+package dev.ferry.migrate;
+
+import dev.ferry.config.ConfigException;
+import dev.ferry.config.DatabaseUrl;
+import dev.ferry.history.RunHistory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.output.ValidateResult;
+import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
+
+/**
+ * Flyway on one database, with what Ferry adds: a dry run for everyone (pending SQL, lint, checksum validation),
+ * undo scripts ({@code U<version>__…sql}), a lock so that concurrent {@code ferry migrate} calls run one at a time,
+ * and a log in the database's ferry schema. Every method blocks: call them from a worker thread.
+ */
+public final class Migrations {
+  /** pg_advisory_lock key shared by every Ferry migrate/undo/baseline/repair on a database. */
+  private static final long LOCK_KEY = 0x4665727279L; // "Ferry"
+
+  private final DatabaseUrl url;
+  private final List<String> locations;
+
+  public Migrations(DatabaseUrl url, List<String> locations) {
+    this.url = url;
+    this.locations = locations;
+  }
+
+  /** A pending migration and what Ferry thinks of it. */
+  public record Pending(String version, String description, String script, String sql, List<MigrationLint.Finding> findings) {}
+
+  /** One row of the side-by-side listing. */
+  public record Entry(String version, String description, String type, String state, Integer checksum,
+      String installedOn) {}
+
+  private Flyway flyway() {
+    checkNames();
+    var cfg = Flyway.configure()
+        .dataSource(url.jdbcUrl(), url.jdbcProperties().getProperty("user"), url.jdbcProperties().getProperty("password"))
+        .locations(locations.toArray(String[]::new))
+        .mixed(true) // lets CREATE INDEX CONCURRENTLY run (outside a transaction) in a migration of its own
+        .cleanDisabled(true)
+        .validateMigrationNaming(false) // Flyway's check rejects U (undo) files; checkNames() does it instead
+        .connectRetries(0);
+    // A session-level lock: the default transactional lock holds an idle transaction that CONCURRENTLY waits on.
+    cfg.getPluginRegister().getPlugin(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
+    return cfg.load();
+  }
+
+  public List<Entry> info() {
+    List<Entry> out = new ArrayList<>();
+    for (MigrationInfo m : flyway().info().all()) {
+      out.add(new Entry(m.getVersion() == null ? "(repeatable)" : m.getVersion().getVersion(), m.getDescription(),
+          String.valueOf(m.getType()), state(m.getState()), m.getChecksum(),
+          m.getInstalledOn() == null ? null : m.getInstalledOn().toInstant().toString()));
+    }
+    return out;
+  }
+
+  private static String state(MigrationState s) {
+    return s.getDisplayName().toLowerCase();
+  }
+
+  public List<Pending> pending() {
+    List<Pending> out = new ArrayList<>();
+    for (MigrationInfo m : flyway().info().pending()) {
+      String sql = read(m);
+      out.add(new Pending(m.getVersion() == null ? "(repeatable)" : m.getVersion().getVersion(), m.getDescription(),
+          m.getScript(), sql, MigrationLint.check(sql)));
+    }
+    return out;
+  }
+
+  /** Checksums and names of applied migrations against the files; pending ones are not an error here. */
+  public List<String> validate() {
+    var cfg = Flyway.configure().configuration(flyway().getConfiguration()).ignoreMigrationPatterns("*:pending");
+    ValidateResult r = cfg.load().validateWithResult();
+    return r.validationSuccessful ? List.of() : r.invalidMigrations.stream()
+        .map(e -> (e.version == null ? e.filepath : "version " + e.version) + ": " + e.errorDetails.errorMessage).toList();
+  }
+
+  /** Applies pending migrations; returns the versions applied. */
+  public List<String> migrate(Consumer<String> waiting) {
+    return locked(waiting, () -> {
+      var result = flyway().migrate();
+      List<String> applied = result.migrations.stream().map(m -> m.version + " " + m.description).toList();
+      for (var m : result.migrations) {
+        log("migrate", m.version, m.description, m.filepath, m.executionTime + " ms");
+      }
+      return applied;
+    });
+  }
+
+  public String baseline(String version, Consumer<String> waiting) {
+    return locked(waiting, () -> {
+      var cfg = Flyway.configure().configuration(flyway().getConfiguration()).baselineVersion(version)
+          .baselineDescription("ferry baseline");
+      var r = cfg.load().baseline();
+      log("baseline", version, "ferry baseline", null, r.successfullyBaselined ? "baselined" : "not baselined");
+      return r.successfullyBaselined ? "baselined at version " + version
+          : "not baselined: the database already has a migration history";
+    });
+  }
+
+  public List<String> repair(Consumer<String> waiting) {
+    return locked(waiting, () -> {
+      var r = flyway().repair();
+      List<String> done = new ArrayList<>();
+      r.migrationsRemoved.forEach(m -> done.add("removed failed entry " + m.version + " " + m.description));
+      r.migrationsAligned.forEach(m -> done.add("realigned checksum of " + m.version + " " + m.description));
+      r.migrationsDeleted.forEach(m -> done.add("marked missing " + m.version + " " + m.description + " as deleted"));
+      log("repair", null, null, null, done.isEmpty() ? "nothing to repair" : String.join("; ", done));
+      return done;
+    });
+  }
+
+  /**
+   * Undoes every applied versioned migration from the newest down to {@code version}, each with its paired
+   * {@code U<version>__…sql} in one transaction that also removes its row from Flyway's history. All undo
+   * scripts must exist before anything runs.
+   */
+  public List<String> undo(String version, Consumer<String> waiting) {
+    MigrationVersion target = MigrationVersion.fromVersion(version);
+    return locked(waiting, () -> {
+      List<MigrationInfo> applied = Arrays.stream(flyway().info().applied())
+          .filter(m -> m.getVersion() != null && m.getState().isApplied() && m.getType() != null
+              && !m.getType().isBaseline() && m.getVersion().compareTo(target) >= 0)
+          .sorted(Comparator.comparing(MigrationInfo::getVersion).reversed())
+          .toList();
+      if (applied.stream().noneMatch(m -> m.getVersion().equals(target))) {
+        throw new ConfigException("--undo", "version " + version + " is not applied on " + url.redacted());
+      }
+      List<Path> scripts = new ArrayList<>();
+      for (MigrationInfo m : applied) {
+        scripts.add(undoScript(m.getVersion()).orElseThrow(() -> new ConfigException("--undo", "no undo script U"
+            + m.getVersion().getVersion() + "__*.sql for version " + m.getVersion().getVersion() + " in " + locations
+            + "; nothing was undone")));
+      }
+      List<String> done = new ArrayList<>();
+      try (Connection c = connect()) {
+        for (int i = 0; i < applied.size(); i++) {
+          MigrationInfo m = applied.get(i);
+          c.setAutoCommit(false);
+          try (Statement st = c.createStatement();
+               PreparedStatement del = c.prepareStatement("DELETE FROM flyway_schema_history WHERE version = ?")) {
+            st.execute(Files.readString(scripts.get(i)));
+            del.setString(1, m.getVersion().getVersion());
+            del.executeUpdate();
+            c.commit();
+          } catch (SQLException | IOException e) {
+            c.rollback();
+            throw new IllegalStateException("undo of version " + m.getVersion().getVersion() + " failed and was rolled"
+                + " back (" + done.size() + " undone before it): " + e.getMessage(), e);
+          }
+          done.add(m.getVersion().getVersion() + " " + m.getDescription());
+          log("undo", m.getVersion().getVersion(), m.getDescription(), scripts.get(i).getFileName().toString(), null);
+        }
+      }
+      return done;
+    });
+  }
+
+  private Optional<Path> undoScript(MigrationVersion version) {
+    for (Path dir : folders()) {
+      try (Stream<Path> files = Files.list(dir)) {
+        Optional<Path> found = files.filter(p -> {
+          String name = p.getFileName().toString();
+          int sep = name.indexOf("__");
+          return name.startsWith("U") && name.endsWith(".sql") && sep > 1
+              && MigrationVersion.fromVersion(name.substring(1, sep).replace('_', '.')).equals(version);
+        }).findFirst();
+        if (found.isPresent()) {
+          return found;
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A misnamed file would be skipped without a word: refuse instead. */
+  private void checkNames() {
+    for (Path dir : folders()) {
+      try (Stream<Path> files = Files.list(dir)) {
+        List<String> bad = files.map(p -> p.getFileName().toString())
+            .filter(n -> n.endsWith(".sql") && !n.matches("([VU]\\d+([._]\\d+)*|R)__.+\\.sql")).sorted().toList();
+        if (!bad.isEmpty()) {
+          throw new ConfigException("migrations.locations", "cannot tell what these files in " + dir + " are: " + bad
+              + " (name them V<version>__<description>.sql, U<version>__<description>.sql for undo, or R__<description>.sql)");
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  private List<Path> folders() {
+    return locations.stream().filter(l -> l.startsWith("filesystem:"))
+        .map(l -> Path.of(l.substring("filesystem:".length()))).filter(Files::isDirectory).toList();
+  }
+
+  private String read(MigrationInfo m) {
+    try {
+      String physical = m.getPhysicalLocation();
+      if (physical != null && !physical.isEmpty() && Files.isReadable(Path.of(physical))) {
+        return Files.readString(Path.of(physical));
+      }
+      for (String l : locations) {
+        if (l.startsWith("classpath:")) {
+          String resource = l.substring("classpath:".length()).replaceAll("^/|/$", "") + "/" + m.getScript();
+          try (InputStream in = Migrations.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in != null) {
+              return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+          }
+        }
+      }
+      return "";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Connection connect() throws SQLException {
+    return DriverManager.getConnection(url.jdbcUrl(), url.jdbcProperties());
+  }
+
+  /**
+   * Runs {@code work} holding Ferry's migrate lock on this database, so that a second {@code ferry migrate}
+   * waits for the first (and then finds nothing left to do) instead of racing it.
+   */
+  private <T> T locked(Consumer<String> waiting, Callable<T> work) {
+    try (Connection lock = connect(); Statement st = lock.createStatement()) {
+      var rs = st.executeQuery("SELECT pg_try_advisory_lock(" + LOCK_KEY + ")");
+      rs.next();
+      if (!rs.getBoolean(1)) {
+        waiting.accept("another ferry migrate is running on " + url.redacted() + "; waiting for it to finish");
+        st.execute("SET lock_timeout = '15min'");
+        st.execute("SELECT pg_advisory_lock(" + LOCK_KEY + ")");
+      }
+      RunHistory.migrate(url); // the ferry schema, for ferry.migration_log
+      try {
+        return work.call();
+      } finally {
+        st.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
+      }
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  private void log(String action, String version, String description, String script, String detail) {
+    try (Connection c = connect(); PreparedStatement st = c.prepareStatement(
+        "INSERT INTO ferry.migration_log (action, version, description, script, detail) VALUES (?, ?, ?, ?, ?)")) {
+      st.setString(1, action);
+      st.setString(2, version);
+      st.setString(3, description);
+      st.setString(4, script);
+      st.setString(5, detail);
+      st.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not record the " + action + " in ferry.migration_log: " + e.getMessage(), e);
+    }
+  }
+}
