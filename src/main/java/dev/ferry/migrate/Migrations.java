@@ -37,6 +37,7 @@ import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 public final class Migrations {
   /** pg_advisory_lock key shared by every Ferry migrate/undo/baseline/repair on a database. */
   private static final long LOCK_KEY = 0x4665727279L; // "Ferry"
+  private static final java.time.Duration LOCK_WAIT = java.time.Duration.ofMinutes(15);
 
   private final DatabaseUrl url;
   private final List<String> locations;
@@ -252,12 +253,20 @@ public final class Migrations {
    */
   private <T> T locked(Consumer<String> waiting, Callable<T> work) {
     try (Connection lock = connect(); Statement st = lock.createStatement()) {
-      var rs = st.executeQuery("SELECT pg_try_advisory_lock(" + LOCK_KEY + ")");
-      rs.next();
-      if (!rs.getBoolean(1)) {
-        waiting.accept("another ferry migrate is running on " + url.redacted() + "; waiting for it to finish");
-        st.execute("SET lock_timeout = '15min'");
-        st.execute("SELECT pg_advisory_lock(" + LOCK_KEY + ")");
+      // Polled, not waited for in pg_advisory_lock: a session blocked in a statement is an open transaction, and
+      // the other side's CREATE INDEX CONCURRENTLY would wait for it forever.
+      long deadline = System.nanoTime() + LOCK_WAIT.toNanos();
+      boolean told = false;
+      while (!tryLock(st)) {
+        if (!told) {
+          waiting.accept("another ferry migrate is running on " + url.redacted() + "; waiting for it to finish");
+          told = true;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("another ferry migrate held the lock on " + url.redacted() + " for more than "
+              + LOCK_WAIT.toMinutes() + " minutes; nothing was run");
+        }
+        Thread.sleep(500);
       }
       RunHistory.migrate(url); // the ferry schema, for ferry.migration_log
       try {
@@ -269,6 +278,13 @@ public final class Migrations {
       throw e;
     } catch (Exception e) {
       throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  private static boolean tryLock(Statement st) throws SQLException {
+    try (var rs = st.executeQuery("SELECT pg_try_advisory_lock(" + LOCK_KEY + ")")) {
+      rs.next();
+      return rs.getBoolean(1);
     }
   }
 
