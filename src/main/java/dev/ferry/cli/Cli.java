@@ -38,6 +38,10 @@ final class Cli {
         err.println("ferry: configuration error: " + ce.getMessage());
         return ExitCode.USAGE;
       }
+      if (cause instanceof org.flywaydb.core.api.FlywayException fe) {
+        err.println("ferry: migrations: " + dev.ferry.config.DatabaseUrl.scrub(fe.getMessage()));
+        return ExitCode.FAILED;
+      }
       if (cause instanceof DatabaseException de) {
         err.println("ferry: " + de.getMessage());
         return ExitCode.FAILED;

@@ -73,11 +73,35 @@ final class MigrateCommand implements Callable<Integer> {
         System.out.println(repaired.isEmpty() ? "Nothing to repair." : String.join("\n", repaired));
         return ExitCode.OK;
       }
-      return apply(m);
-    });
+      return check(m);
+    }).compose(code -> code != null ? Future.succeededFuture(code)
+        : backUpDestroyedTables(vertx, config, url)
+            .compose(v -> vertx.executeBlocking(() -> done(m.migrate(System.out::println), "applied"))));
   }
 
-  private int apply(Migrations m) {
+  /** Tables named by confirmed destructive statements, snapshot before the migration runs (when they exist). */
+  private final List<String> destroyed = new java.util.ArrayList<>();
+
+  private Future<Void> backUpDestroyedTables(Vertx vertx, FerryConfig config, DatabaseUrl url) {
+    if (destroyed.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    var db = dev.ferry.db.Database.open(vertx, "source".equals(on) ? dev.ferry.db.Side.SOURCE : dev.ferry.db.Side.TARGET,
+        url, 2, config.connectTimeoutSeconds(), false);
+    return new dev.ferry.backup.Backups(vertx, db, config.backup())
+        .takeExisting(destroyed.stream().map(t -> dev.ferry.catalog.TableName.parse(t, "migration")).toList(),
+            "before destructive migration")
+        .map(info -> {
+          System.out.println("Backed up first: backup #" + info.id() + ", " + info.rows() + " rows of "
+              + info.rowsByTable().keySet().stream().map(dev.ferry.catalog.TableName::display).toList()
+              + " (`ferry restore " + info.id() + "` puts them back)");
+          return (Void) null;
+        })
+        .eventually(db::close);
+  }
+
+  /** Prints the plan; an exit code when it ends here, null when the migrations should run. */
+  private Integer check(Migrations m) {
     List<String> invalid = m.validate();
     List<Migrations.Pending> pending = m.pending();
     for (Migrations.Pending p : pending) {
@@ -110,7 +134,9 @@ final class MigrateCommand implements Callable<Integer> {
           + " --dry-run, then add --confirm-destructive.");
       return ExitCode.REFUSED;
     }
-    return done(m.migrate(System.out::println), "applied");
+    pending.forEach(p -> p.findings().stream().filter(f -> f.destructive() && f.table() != null)
+        .forEach(f -> destroyed.add(f.table())));
+    return null;
   }
 
   private static int done(List<String> versions, String verb) {

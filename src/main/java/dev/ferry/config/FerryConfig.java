@@ -23,7 +23,8 @@ public record FerryConfig(
     List<String> exclude,
     Map<String, TableSettings> tables,
     ApiSettings api,
-    List<String> migrationLocations) {
+    List<String> migrationLocations,
+    BackupSettings backup) {
 
   public DatabaseUrl requireSource() {
     if (source == null) {
@@ -69,7 +70,8 @@ public record FerryConfig(
         strings(json, "exclude"),
         tables(json),
         ApiSettings.fromJson(object(json, "api"), origins),
-        locations(object(json, "migrations")));
+        locations(object(json, "migrations")),
+        BackupSettings.fromJson(object(json, "backup")));
   }
 
   /** Flyway locations: {@code filesystem:dir} or {@code classpath:dir}; a bare folder means filesystem. */

@@ -9,8 +9,15 @@ import java.util.regex.Pattern;
  * make {@code ferry migrate} refuse without --confirm-destructive; the others are warnings.
  */
 public final class MigrationLint {
-  /** One finding: the statement (abridged), why it matters, and whether it destroys data. */
-  public record Finding(String statement, String problem, boolean destructive) {}
+  /**
+   * One finding: the statement (abridged), why it matters, whether it destroys data, and the table it names
+   * (as written, possibly schema-qualified), when there is one.
+   */
+  public record Finding(String statement, String problem, boolean destructive, String table) {}
+
+  private static final Pattern TABLE = Pattern.compile("^(?:DROP\\s+TABLE\\s+(?:IF\\s+EXISTS\\s+)?|ALTER\\s+TABLE\\s+"
+      + "(?:IF\\s+EXISTS\\s+)?(?:ONLY\\s+)?|TRUNCATE\\s+(?:TABLE\\s+)?(?:ONLY\\s+)?|DELETE\\s+FROM\\s+(?:ONLY\\s+)?"
+      + "|UPDATE\\s+(?:ONLY\\s+)?)([^\\s(;,]+)", Pattern.CASE_INSENSITIVE);
 
   private record Rule(Pattern pattern, String problem, boolean destructive) {}
 
@@ -43,7 +50,9 @@ public final class MigrationLint {
       String flat = statement.replaceAll("\\s+", " ").trim();
       for (Rule r : RULES) {
         if (r.pattern.matcher(flat).find()) {
-          out.add(new Finding(flat.length() > 120 ? flat.substring(0, 117) + "…" : flat, r.problem, r.destructive));
+          var table = TABLE.matcher(flat);
+          out.add(new Finding(flat.length() > 120 ? flat.substring(0, 117) + "…" : flat, r.problem, r.destructive,
+              table.find() ? table.group(1).replace("\"", "") : null));
         }
       }
     }

@@ -84,12 +84,29 @@ public final class Migrations {
 
   public List<Pending> pending() {
     List<Pending> out = new ArrayList<>();
+    if (needsBaseline()) {
+      throw new org.flywaydb.core.api.FlywayException(url.redacted() + " has tables but no migration history: adopt it"
+          + " with `ferry migrate --baseline <version it is at>` (migrations up to that version are then taken as"
+          + " applied), then migrate");
+    }
     for (MigrationInfo m : flyway().info().pending()) {
       String sql = read(m);
       out.add(new Pending(m.getVersion() == null ? "(repeatable)" : m.getVersion().getVersion(), m.getDescription(),
           m.getScript(), sql, MigrationLint.check(sql)));
     }
     return out;
+  }
+
+  /** Flyway refuses to migrate a non-empty schema without history; say so before it does, and how to fix it. */
+  private boolean needsBaseline() {
+    try (Connection c = connect(); Statement st = c.createStatement();
+         var rs = st.executeQuery("SELECT to_regclass('flyway_schema_history') IS NULL AND EXISTS (SELECT 1 FROM pg_class k"
+             + " JOIN pg_namespace n ON n.oid = k.relnamespace WHERE n.nspname = current_schema() AND k.relkind IN ('r', 'p'))")) {
+      rs.next();
+      return rs.getBoolean(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
   }
 
   /** Checksums and names of applied migrations against the files; pending ones are not an error here. */

@@ -2,6 +2,7 @@ package dev.ferry.sync;
 
 import dev.ferry.catalog.IndexInfo;
 import dev.ferry.db.Secrets;
+import dev.ferry.db.Sequences;
 import dev.ferry.plan.KeyKind;
 import dev.ferry.plan.Mode;
 import dev.ferry.plan.SafetyRules;
@@ -210,10 +211,16 @@ final class DataPhase {
           t.deleted = keys.size();
           return Future.succeededFuture();
         }
-        return retried(plan, t, () -> {
+        if (keys.isEmpty()) {
+          return Future.succeededFuture();
+        }
+        // Each deleted row is kept in a backup copy by the same statement that deletes it (unless the whole
+        // table was backed up before the run).
+        Future<String> copy = ctx.fullBackup ? Future.succeededFuture(null) : ctx.backups.deletedRowsCopy(ctx.runId, plan.target());
+        return copy.compose(c -> retried(plan, t, () -> {
           t.deleted = 0;
-          return TargetTransaction.run(ctx, conn -> copier.deleteKeys(conn, keys));
-        });
+          return TargetTransaction.run(ctx, conn -> copier.deleteKeys(conn, keys, c));
+        }).compose(done -> c == null ? Future.succeededFuture() : ctx.backups.counted(c)));
       }), System.nanoTime()));
     }
     return chain;
@@ -262,7 +269,7 @@ final class DataPhase {
           if (!p.deferred().isEmpty()) {
             chain = chain.compose(v -> new TableCopier(ctx, p).copyLinks(conn));
           }
-          chain = chain.compose(v -> Sequences.advance(conn, p).map(moved -> noteMoves(p, moved)));
+          chain = chain.compose(v -> Sequences.advance(conn, p.target()).map(moved -> noteMoves(p, moved)));
         }
         return chain;
       });
@@ -301,7 +308,7 @@ final class DataPhase {
     if (ctx.options.dryRun() || ctx.tally(plan.name()).inserted == 0) {
       return Future.succeededFuture();
     }
-    return Sequences.advance(ctx.target.pool(), plan).map(moved -> noteMoves(plan, moved));
+    return Sequences.advance(ctx.target.pool(), plan.target()).map(moved -> noteMoves(plan, moved));
   }
 
   private Void noteMoves(TablePlan plan, List<String> moved) {

@@ -1,5 +1,6 @@
 package dev.ferry.sync;
 
+import dev.ferry.backup.Backups;
 import dev.ferry.catalog.TableName;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.db.Database;
@@ -32,6 +33,9 @@ final class RunContext {
   final Map<TableName, TableTally> tallies = new LinkedHashMap<>();
   Map<TableName, TablePlan> plans = Map.of();
   SourceSnapshot snapshot;
+  /** Snapshots before destructive steps; {@code fullBackup} once the run backed up every selected table. */
+  final Backups backups;
+  boolean fullBackup;
   /** Set from outside (API cancel, SIGTERM); checked at every batch and table boundary. */
   final AtomicBoolean cancelled;
 
@@ -46,6 +50,7 @@ final class RunContext {
     this.target = target;
     this.batchSize = config.batchSize();
     this.cancelled = cancelled;
+    this.backups = new Backups(vertx, target, config.backup());
   }
 
   void warn(TableName table, String message) {

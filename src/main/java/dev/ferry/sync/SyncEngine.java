@@ -115,6 +115,7 @@ public final class SyncEngine {
           .compose(this::plan)
           .compose(v -> SourceSnapshot.open(ctx.source).map(s -> ctx.snapshot = s))
           .compose(v -> countAndGuard())
+          .compose(v -> backup())
           .compose(v -> ctx.options.skipIndexes() ? skipped("indexes", "--skip-indexes")
               : phase("indexes", "create indexes the target lacks", this::syncIndexes, Function.identity()).mapEmpty())
           .compose(v -> unlessCancelled())
@@ -123,6 +124,26 @@ public final class SyncEngine {
           .compose(v -> ctx.options.skipValidation() || ctx.options.dryRun()
               ? skipped("validation", ctx.options.dryRun() ? "dry run: nothing was written" : "--skip-validation")
               : validate());
+    }
+
+    /**
+     * Rebuild and force replace data wholesale: every selected table is snapshot first (backup.beforeSync:
+     * destructive, the default; always does it for every run). Mirror's deletes back up the rows they delete.
+     */
+    private Future<Void> backup() {
+      String policy = config.backup().beforeSync();
+      boolean wanted = policy.equals("always") || (policy.equals("destructive") && ctx.options.mode().alwaysDestructive());
+      if (ctx.options.dryRun() || !wanted) {
+        return Future.succeededFuture();
+      }
+      return phase("backup", "snapshot the target tables this run may replace", () -> ctx.backups.take(
+              plans.stream().map(p -> p.target().name()).toList(), "before " + ctx.options.mode().label() + " sync",
+              ctx.runId),
+          info -> {
+            ctx.fullBackup = true;
+            return List.of("backup #" + info.id() + ": " + info.rows() + " rows of " + info.rowsByTable().size()
+                + " tables (`ferry rollback " + ctx.runId + "` puts them back)");
+          }).mapEmpty();
     }
 
     /** Between phases: a cancelled run stops here (each table already committed or rolled back whole). */

@@ -119,11 +119,14 @@ final class TableCopier {
   }
 
   /** Deletes the given target keys, in batches, on a connection inside the caller's transaction. */
-  Future<Void> deleteKeys(SqlConnection target, List<String[]> keys) {
+  /** @param backupCopy where deleted rows are moved (same statement), or null */
+  Future<Void> deleteKeys(SqlConnection target, List<String[]> keys, String backupCopy) {
     Future<Void> chain = Future.succeededFuture();
+    String statement = backupCopy == null ? sql.deleteByKeys()
+        : "WITH gone AS (" + sql.deleteByKeys() + " RETURNING t.*) INSERT INTO " + backupCopy + " SELECT * FROM gone";
     for (int from = 0; from < keys.size(); from += ctx.batchSize) {
       List<String[]> slice = keys.subList(from, Math.min(keys.size(), from + ctx.batchSize));
-      chain = chain.compose(v -> target.preparedQuery(sql.deleteByKeys()).execute(columnsOf(slice, plan.key()))
+      chain = chain.compose(v -> target.preparedQuery(statement).execute(columnsOf(slice, plan.key()))
           .map(rs -> {
             tally.deleted += rs.rowCount();
             return null;

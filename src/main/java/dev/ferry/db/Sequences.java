@@ -1,7 +1,7 @@
-package dev.ferry.sync;
+package dev.ferry.db;
 
 import dev.ferry.catalog.Column;
-import dev.ferry.plan.TablePlan;
+import dev.ferry.catalog.TableInfo;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -10,20 +10,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** After a table is written, its target sequences move up to at least max(column): never backwards. */
-final class Sequences {
+public final class Sequences {
   private Sequences() {}
 
   /** Returns a line per sequence that moved. */
-  static Future<List<String>> advance(SqlClient target, TablePlan plan) {
+  public static Future<List<String>> advance(SqlClient target, TableInfo table) {
     List<String> moved = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
-    for (Column c : plan.columns()) {
-      String sequence = plan.target().sequences().get(c.name());
+    for (Column c : table.columns()) {
+      String sequence = table.sequences().get(c.name());
       if (sequence == null) {
         continue;
       }
       // The sequence name is regclass text from the target's catalog: already quoted by the server.
-      String state = "SELECT (SELECT max(" + c.sql() + ")::bigint FROM " + plan.target().fromSql() + ") AS m,"
+      String state = "SELECT (SELECT max(" + c.sql() + ")::bigint FROM " + table.fromSql() + ") AS m,"
           + " last_value, is_called FROM " + sequence;
       chain = chain.compose(v -> target.query(state).execute().compose(rs -> {
         Row r = rs.iterator().next();

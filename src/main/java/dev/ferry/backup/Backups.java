@@ -1,0 +1,278 @@
+package dev.ferry.backup;
+
+import dev.ferry.catalog.Catalog;
+import dev.ferry.catalog.CatalogReader;
+import dev.ferry.catalog.Column;
+import dev.ferry.catalog.TableInfo;
+import dev.ferry.catalog.TableName;
+import dev.ferry.config.BackupSettings;
+import dev.ferry.config.ConfigException;
+import dev.ferry.db.Database;
+import dev.ferry.history.RunHistory;
+import dev.ferry.plan.TableOrder;
+import dev.ferry.db.Sequences;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Snapshots of whole tables, taken on the target itself: {@code CREATE TABLE ferry_backup.b<id>_<n> AS SELECT *}
+ * for every table, in one REPEATABLE READ transaction (one consistent moment), recorded in {@code ferry.backups}.
+ * A restore puts the rows back in one transaction (children emptied first, parents filled first), after taking a
+ * backup of what it replaces.
+ */
+public final class Backups {
+  /** What one backup holds. */
+  public record Info(long id, Instant createdAt, String reason, String runId, Instant restoredAt, String kind,
+      Map<TableName, Long> rowsByTable) {
+    public boolean deletedRows() {
+      return DELETED_ROWS.equals(kind);
+    }
+
+    public long rows() {
+      return rowsByTable.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  static final String DELETED_ROWS = "deleted rows";
+
+  private final Vertx vertx;
+  /** The backup collecting a mirror run's deleted rows, created at its first delete. */
+  private Future<Long> deletedRowsBackup;
+  private int copies;
+  private final Database target;
+  private final BackupSettings settings;
+
+  public Backups(Vertx vertx, Database target, BackupSettings settings) {
+    this.vertx = vertx;
+    this.target = target;
+    this.settings = settings;
+  }
+
+  /** The ferry and ferry_backup schemas (Flyway, on a worker thread). */
+  private Future<Void> ready() {
+    return vertx.<Integer>executeBlocking(() -> RunHistory.migrate(target.url())).mapEmpty();
+  }
+
+  /** Backs up {@code tables} (all user tables when empty); then old backups beyond the retention go. */
+  public Future<Info> take(List<TableName> tables, String reason, String runId) {
+    return take(tables, reason, runId, false);
+  }
+
+  /** As {@link #take}, skipping named tables that do not exist (a migration may be about to create them). */
+  public Future<Info> takeExisting(List<TableName> tables, String reason) {
+    return take(tables, reason, null, true);
+  }
+
+  private Future<Info> take(List<TableName> tables, String reason, String runId, boolean lenient) {
+    return ready().compose(v -> CatalogReader.read(target.pool())).compose(catalog -> {
+      List<TableInfo> chosen = select(catalog, tables, lenient);
+      return target.pool().withTransaction(conn -> conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute()
+          .compose(x -> conn.preparedQuery("INSERT INTO ferry.backups (reason, run_id) VALUES ($1, $2::uuid) RETURNING id")
+              .execute(Tuple.of(reason, runId)))
+          .compose(rs -> copyAll(conn, rs.iterator().next().getLong(0), chosen)));
+    }).compose(id -> prune().compose(n -> get(id)));
+  }
+
+  /**
+   * An empty copy of {@code table} in the run's deleted-rows backup: the run's deletes then move each row there
+   * in the same statement ({@code WITH gone AS (DELETE … RETURNING *) INSERT INTO copy SELECT * FROM gone}).
+   */
+  public Future<String> deletedRowsCopy(String runId, TableInfo table) {
+    if (deletedRowsBackup == null) {
+      deletedRowsBackup = ready().compose(v -> target.pool().preparedQuery("INSERT INTO ferry.backups (reason, run_id, kind)"
+          + " VALUES ($1, $2::uuid, $3) RETURNING id").execute(Tuple.of("rows deleted by mirror run", runId, DELETED_ROWS))
+          .map(rs -> rs.iterator().next().getLong(0)));
+    }
+    return deletedRowsBackup.compose(id -> {
+      String copy = "ferry_backup.b" + id + "_" + (++copies);
+      return target.pool().query("CREATE TABLE " + copy + " AS SELECT * FROM " + table.fromSql() + " WITH NO DATA").execute()
+          .compose(v -> target.pool().preparedQuery("INSERT INTO ferry.backup_tables VALUES ($1, $2, $3, $4, 0)")
+              .execute(Tuple.of(id, table.name().schema(), table.name().name(), copy)))
+          .map(copy);
+    });
+  }
+
+  /** Records how many rows a deleted-rows copy ended up with (after its transaction committed). */
+  public Future<Void> counted(String copy) {
+    return target.pool().query("UPDATE ferry.backup_tables SET rows = (SELECT count(*) FROM " + copy + ")"
+        + " WHERE copy_name = '" + copy + "'").execute().mapEmpty();
+  }
+
+  private static List<TableInfo> select(Catalog catalog, List<TableName> tables, boolean lenient) {
+    if (tables.isEmpty()) {
+      return new ArrayList<>(catalog.tables().values());
+    }
+    List<TableInfo> out = new ArrayList<>();
+    for (TableName pattern : tables) {
+      List<TableInfo> found = catalog.tables().values().stream().filter(t -> pattern.matches(t.name())).toList();
+      if (found.isEmpty() && !lenient) {
+        throw new ConfigException("--tables", "no table " + pattern.display() + " on the target");
+      }
+      found.stream().filter(t -> !out.contains(t)).forEach(out::add);
+    }
+    return out;
+  }
+
+  private Future<Long> copyAll(SqlConnection conn, long id, List<TableInfo> tables) {
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = 0; i < tables.size(); i++) {
+      TableInfo t = tables.get(i);
+      String copy = "ferry_backup.b" + id + "_" + (i + 1);
+      chain = chain.compose(v -> conn.query("CREATE TABLE " + copy + " AS SELECT * FROM " + t.fromSql()).execute()
+          .compose(rs -> conn.preparedQuery("INSERT INTO ferry.backup_tables VALUES ($1, $2, $3, $4, $5)")
+              .execute(Tuple.of(id, t.name().schema(), t.name().name(), copy, (long) rs.rowCount())))
+          .mapEmpty());
+    }
+    return chain.map(id);
+  }
+
+  public Future<List<Info>> list() {
+    return ready().compose(v -> target.pool().query("""
+        SELECT b.id, b.created_at::text, b.reason, b.run_id::text, b.restored_at::text, b.kind,
+               coalesce(array_agg(t.schema_name ORDER BY t.schema_name, t.table_name) FILTER (WHERE t.table_name IS NOT NULL), '{}'),
+               coalesce(array_agg(t.table_name ORDER BY t.schema_name, t.table_name) FILTER (WHERE t.table_name IS NOT NULL), '{}'),
+               coalesce(array_agg(t.rows ORDER BY t.schema_name, t.table_name) FILTER (WHERE t.table_name IS NOT NULL), '{}')
+        FROM ferry.backups b LEFT JOIN ferry.backup_tables t ON t.backup_id = b.id
+        GROUP BY b.id ORDER BY b.id DESC""").execute())
+        .map(rows -> {
+          List<Info> out = new ArrayList<>();
+          rows.forEach(r -> out.add(info(r)));
+          return out;
+        });
+  }
+
+  public Future<Info> get(long id) {
+    return list().map(all -> all.stream().filter(b -> b.id() == id).findFirst()
+        .orElseThrow(() -> new ConfigException("backup", "no backup #" + id + " on the target (`ferry backups` lists them)")));
+  }
+
+  /** The newest backup taken for a sync run, if it took one. */
+  public Future<Info> forRun(String runId) {
+    return list().map(all -> all.stream().filter(b -> runId.equals(b.runId())).findFirst()
+        .orElseThrow(() -> new ConfigException("run", "run " + runId + " took no backup: Ferry backs up before rebuild and"
+            + " force runs (set backup.beforeSync: always to be able to roll back any run)")));
+  }
+
+  private static Info info(Row r) {
+    Map<TableName, Long> tables = new LinkedHashMap<>();
+    String[] schemas = r.getArrayOfStrings(6);
+    String[] names = r.getArrayOfStrings(7);
+    Long[] rows = r.getArrayOfLongs(8);
+    for (int i = 0; i < names.length; i++) {
+      tables.put(new TableName(schemas[i], names[i]), rows[i]);
+    }
+    return new Info(r.getLong(0), ts(r.getString(1)), r.getString(2), r.getString(3), ts(r.getString(4)),
+        r.getString(5), tables);
+  }
+
+  private static Instant ts(String pg) {
+    return pg == null ? null : java.time.OffsetDateTime.parse(pg.replace(' ', 'T'),
+        java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME.withResolverStyle(java.time.format.ResolverStyle.LENIENT))
+        .toInstant();
+  }
+
+  /**
+   * Puts backup {@code id} back: the current contents of its tables are backed up first, then, in one transaction,
+   * each table is emptied (children first) and refilled from the copy (parents first); sequences move up.
+   */
+  public Future<Info> restore(long id) {
+    return get(id).compose(backup -> {
+      List<TableName> names = List.copyOf(backup.rowsByTable().keySet());
+      return take(names, "before restoring backup #" + id, null)
+          .compose(safety -> CatalogReader.read(target.pool()))
+          .compose(catalog -> replace(backup, catalog, names))
+          .compose(v -> target.pool().preparedQuery("UPDATE ferry.backups SET restored_at = now() WHERE id = $1")
+              .execute(Tuple.of(id)))
+          .compose(v -> get(id));
+    });
+  }
+
+  /** Whole-table backups replace the tables' rows; a deleted-rows backup only adds its rows back. */
+  private Future<Void> replace(Info backup, Catalog catalog, List<TableName> names) {
+    long id = backup.id();
+    List<TableInfo> tables = new ArrayList<>();
+    for (TableName n : names) {
+      tables.add(catalog.table(n).orElseThrow(() -> new ConfigException("backup", "table " + n.display()
+          + " no longer exists on the target; re-create it before restoring")));
+    }
+    List<List<TableName>> levels = TableOrder.of(tables).levels();
+    List<TableName> parentsFirst = levels.stream().flatMap(List::stream).toList();
+    List<TableName> childrenFirst = new ArrayList<>(parentsFirst);
+    Collections.reverse(childrenFirst);
+    return target.pool().withTransaction(conn -> conn.query("SET CONSTRAINTS ALL DEFERRED").execute()
+        .compose(v -> conn.preparedQuery("SELECT schema_name, table_name, copy_name FROM ferry.backup_tables"
+            + " WHERE backup_id = $1").execute(Tuple.of(id)))
+        .compose(rows -> {
+          Map<TableName, String> copies = new LinkedHashMap<>();
+          rows.forEach(r -> copies.put(new TableName(r.getString(0), r.getString(1)), r.getString(2)));
+          Future<Void> chain = Future.succeededFuture();
+          for (TableName t : backup.deletedRows() ? List.<TableName>of() : childrenFirst) {
+            chain = chain.compose(v -> conn.query("DELETE FROM " + catalog.table(t).get().fromSql()).execute().mapEmpty());
+          }
+          for (TableName t : parentsFirst) {
+            TableInfo info = catalog.table(t).get();
+            String copy = copies.get(t);
+            chain = chain.compose(v -> copyColumns(conn, copy).compose(cols -> {
+              String list = info.writableColumns().stream().map(Column::name).filter(cols::contains)
+                  .map(TableName::quote).collect(Collectors.joining(", "));
+              return conn.query("INSERT INTO " + t.sql() + " (" + list + ") OVERRIDING SYSTEM VALUE SELECT " + list
+                  + " FROM " + copy + (backup.deletedRows() ? " ON CONFLICT DO NOTHING" : "")).execute();
+            })).compose(v -> Sequences.advance(conn, info)).mapEmpty();
+          }
+          return chain;
+        }));
+  }
+
+  private static Future<Set<String>> copyColumns(SqlConnection conn, String copy) {
+    return conn.preparedQuery("SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0"
+        + " AND NOT attisdropped").execute(Tuple.of(copy))
+        .map(rs -> {
+          Set<String> cols = new java.util.HashSet<>();
+          rs.forEach(r -> cols.add(r.getString(0)));
+          return cols;
+        });
+  }
+
+  /** Keeps the newest {@code keep} backups younger than {@code maxAgeDays}; returns how many went. */
+  public Future<Integer> prune() {
+    return target.pool().preparedQuery("""
+        SELECT id FROM ferry.backups WHERE id NOT IN (SELECT id FROM ferry.backups ORDER BY id DESC LIMIT $1)
+           OR created_at < now() - make_interval(days => $2)""")
+        .execute(Tuple.of(settings.keep(), settings.maxAgeDays()))
+        .compose(rows -> {
+          Future<Void> chain = Future.succeededFuture();
+          int n = 0;
+          for (Row r : rows) {
+            long id = r.getLong(0);
+            n++;
+            chain = chain.compose(v -> drop(id));
+          }
+          int dropped = n;
+          return chain.map(dropped);
+        });
+  }
+
+  private Future<Void> drop(long id) {
+    return target.pool().withTransaction(conn -> conn.preparedQuery(
+            "SELECT copy_name FROM ferry.backup_tables WHERE backup_id = $1").execute(Tuple.of(id))
+        .compose(rows -> {
+          Future<Void> chain = Future.succeededFuture();
+          for (Row r : rows) {
+            chain = chain.compose(v -> conn.query("DROP TABLE IF EXISTS " + r.getString(0)).execute().mapEmpty());
+          }
+          return chain;
+        })
+        .compose(v -> conn.preparedQuery("DELETE FROM ferry.backups WHERE id = $1").execute(Tuple.of(id)).mapEmpty()));
+  }
+}

@@ -1,0 +1,140 @@
+package dev.ferry.cli;
+
+import dev.ferry.backup.Backups;
+import dev.ferry.catalog.TableName;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.db.Database;
+import dev.ferry.db.Side;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code backup}, {@code backups}, {@code restore} and {@code rollback}: the target's snapshots. */
+final class BackupCommands {
+  private BackupCommands() {}
+
+  /** Opens the target, runs {@code work} with its backups, closes it. */
+  static Future<Integer> withBackups(Vertx vertx, FerryConfig config, Function<Backups, Future<Integer>> work) {
+    Database target = Database.open(vertx, Side.TARGET, config.requireTarget(), 2, config.connectTimeoutSeconds(), false);
+    return work.apply(new Backups(vertx, target, config.backup()))
+        .recover(err -> Future.failedFuture(err instanceof dev.ferry.config.ConfigException ? err : target.describe(err)))
+        .eventually(target::close);
+  }
+
+  static void print(Backups.Info b) {
+    System.out.printf("  #%-4d %s  %-40s %,10d rows in %d tables%s%n", b.id(), b.createdAt(), b.reason(), b.rows(),
+        b.rowsByTable().size(), b.restoredAt() == null ? "" : "  (restored " + b.restoredAt() + ")");
+  }
+
+  @Command(name = "backup", mixinStandardHelpOptions = true,
+      description = "Snapshot target tables now (all of them, or --tables), on the target itself (schema ferry_backup).")
+  static final class Take implements Callable<Integer> {
+    @Mixin
+    ConnectionOptions connection;
+
+    @Option(names = "--tables", split = ",", paramLabel = "TABLE", description = "Only these tables.")
+    List<String> tables = new ArrayList<>();
+
+    @Option(names = "--reason", defaultValue = "on demand", description = "Recorded with the backup.")
+    String reason;
+
+    @Override
+    public Integer call() {
+      return Cli.run(System.out, System.err, connection.config, connection.overrides(), (vertx, config) ->
+          withBackups(vertx, config, b -> b.take(tables.stream().map(t -> TableName.parse(t, "--tables")).toList(),
+              reason, null).map(info -> {
+                System.out.println("✓ backup taken:");
+                print(info);
+                return ExitCode.OK;
+              })));
+    }
+  }
+
+  @Command(name = "backups", mixinStandardHelpOptions = true, description = "List the target's backups, newest first.")
+  static final class ListAll implements Callable<Integer> {
+    @Mixin
+    ConnectionOptions connection;
+
+    @Override
+    public Integer call() {
+      return Cli.run(System.out, System.err, connection.config, connection.overrides(), (vertx, config) ->
+          withBackups(vertx, config, b -> b.list().map(all -> {
+            if (all.isEmpty()) {
+              System.out.println("No backups yet (`ferry backup` takes one).");
+            }
+            all.forEach(BackupCommands::print);
+            System.out.println("Retention: the newest " + config.backup().keep() + ", none older than "
+                + config.backup().maxAgeDays() + " days (backup.keep, backup.maxAgeDays).");
+            return ExitCode.OK;
+          })));
+    }
+  }
+
+  /** Shared by restore and rollback: preview, or confirm and restore. */
+  abstract static class Restoring implements Callable<Integer> {
+    @Mixin
+    ConnectionOptions connection;
+
+    @Option(names = "--dry-run", description = "Show what would be replaced; change nothing.")
+    boolean dryRun;
+
+    @Option(names = "--confirm-destructive", description = "Replace the tables' current contents (they are backed up first).")
+    boolean confirm;
+
+    abstract Future<Backups.Info> find(Backups backups);
+
+    @Override
+    public Integer call() {
+      return Cli.run(System.out, System.err, connection.config, connection.overrides(), (vertx, config) ->
+          withBackups(vertx, config, b -> find(b).compose(info -> {
+            System.out.println("Backup to restore:");
+            print(info);
+            info.rowsByTable().forEach((t, rows) -> System.out.printf("    %-30s %,d rows%n", t.display(), rows));
+            if (dryRun || !confirm) {
+              System.out.println(dryRun ? "Dry run: nothing was changed."
+                  : "⛔ refused: restoring replaces these tables' current rows. Add --confirm-destructive (their current"
+                      + " contents are backed up first), or --dry-run to preview.");
+              return Future.succeededFuture(dryRun ? ExitCode.OK : ExitCode.REFUSED);
+            }
+            return b.restore(info.id()).map(done -> {
+              System.out.println("✓ restored backup #" + done.id() + "; what it replaced is in the newest backup.");
+              return ExitCode.OK;
+            });
+          })));
+    }
+  }
+
+  @Command(name = "restore", mixinStandardHelpOptions = true,
+      description = "Put a backup's rows back into its tables, in one transaction (current contents backed up first).")
+  static final class Restore extends Restoring {
+    @Parameters(index = "0", paramLabel = "BACKUP-ID")
+    long id;
+
+    @Override
+    Future<Backups.Info> find(Backups backups) {
+      return backups.get(id);
+    }
+  }
+
+  @Command(name = "rollback", mixinStandardHelpOptions = true,
+      description = "Undo a sync run's changes to the tables it touched, from the backup taken before it.")
+  static final class Rollback extends Restoring {
+    @Parameters(index = "0", paramLabel = "RUN-ID")
+    String runId;
+
+    @Override
+    Future<Backups.Info> find(Backups backups) {
+      if (!runId.matches("[0-9a-fA-F-]{36}")) {
+        return Future.failedFuture(new dev.ferry.config.ConfigException("RUN-ID", "'" + runId + "' is not a run id"));
+      }
+      return backups.forRun(runId);
+    }
+  }
+}
