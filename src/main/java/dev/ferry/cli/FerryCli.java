@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     description = "Ships a local PostgreSQL database's data to production, safely and in plain sight.",
     subcommands = {TestConnectionCommand.class, StatusCommand.class, SyncCommand.class, DiffCommand.class,
         MigrateCommand.class, MigrationsCommand.class, BackupCommands.Take.class, BackupCommands.ListAll.class,
-        BackupCommands.Restore.class, BackupCommands.Rollback.class,
+        BackupCommands.Restore.class, BackupCommands.Rollback.class, ValidateCommand.class, SetupCommand.class,
         ServeCommand.class, DemoCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",

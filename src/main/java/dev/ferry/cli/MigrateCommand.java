@@ -52,7 +52,7 @@ final class MigrateCommand implements Callable<Integer> {
     return Cli.run(System.out, System.err, connection.config, overrides, this::migrate);
   }
 
-  private Future<Integer> migrate(Vertx vertx, FerryConfig config) {
+  Future<Integer> migrate(Vertx vertx, FerryConfig config) {
     DatabaseUrl url = switch (on) {
       case "target" -> config.requireTarget();
       case "source" -> config.requireSource();

@@ -37,7 +37,7 @@ final class StatusCommand implements Callable<Integer> {
     });
   }
 
-  private static void print(Status status) {
+  static void print(Status status) {
     TestConnectionCommand.print("source", status.source());
     TestConnectionCommand.print("target", status.target());
     if (!status.tables().isEmpty()) {
@@ -49,7 +49,20 @@ final class StatusCommand implements Callable<Integer> {
             t.target() == null ? "—" : String.format("%,d", t.target()));
       }
     }
+    Status.Schema schema = status.schema();
+    if (schema != null) {
+      System.out.printf("%n  migrations     source %s, target %s%n", version(schema.sourceMigration()),
+          version(schema.targetMigration()));
+      System.out.println("  schema drift   " + (schema.differences() == 0 ? "none"
+          : schema.differences() + " differences (" + schema.destructive() + " destructive to fix); `ferry diff` shows them"));
+      schema.sample().forEach(s -> System.out.println("                   " + s));
+      System.out.println("  last backup    " + (schema.lastBackup() == null ? "none" : schema.lastBackup()));
+    }
     System.out.println();
     System.out.println((status.inSync() ? "✓ " : "⚠ ") + status.recommendation());
+  }
+
+  private static String version(String v) {
+    return v == null ? "no history" : "at V" + v;
   }
 }

@@ -80,8 +80,8 @@ public final class ApiServer extends VerticleBase {
           + " (or api.token in conf/ferry.yaml) to a random string of at least " + ApiSettings.MIN_TOKEN_LENGTH
           + " characters, e.g. `export FERRY_API_TOKEN=$(openssl rand -hex 24)`"));
     }
-    source = Database.open(vertx, Side.SOURCE, config.requireSource(), 2, config.connectTimeoutSeconds(), false);
-    target = Database.open(vertx, Side.TARGET, config.requireTarget(), 2, config.connectTimeoutSeconds(), false);
+    source = Database.open(vertx, Side.SOURCE, config.requireSource(), 2, config.connectTimeoutSeconds(), true);
+    target = Database.open(vertx, Side.TARGET, config.requireTarget(), 2, config.connectTimeoutSeconds(), true);
     webhooks = new WebhookCheck(System::currentTimeMillis);
     for (ApiSettings.Webhook hook : api.webhooks().values()) {
       try {

@@ -217,6 +217,23 @@ public final class Migrations {
     return Optional.empty();
   }
 
+  /** False when the locations hold no migration at all (every filesystem folder missing or without .sql files). */
+  public boolean hasAny() {
+    if (locations.stream().anyMatch(l -> l.startsWith("classpath:"))) {
+      return true;
+    }
+    for (Path dir : folders()) {
+      try (Stream<Path> files = Files.list(dir)) {
+        if (files.anyMatch(p -> p.getFileName().toString().endsWith(".sql"))) {
+          return true;
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return false;
+  }
+
   /** A misnamed file would be skipped without a word: refuse instead. */
   private void checkNames() {
     for (Path dir : folders()) {

@@ -3,7 +3,15 @@ package dev.ferry.status;
 import java.util.List;
 
 /** Both databases side by side: reachability, then per-table row counts, then what to do about it. */
-public record Status(Endpoint source, Endpoint target, List<TableCounts> tables, String recommendation, boolean inSync) {
+public record Status(Endpoint source, Endpoint target, List<TableCounts> tables, String recommendation, boolean inSync,
+    Schema schema) {
+
+  /**
+   * Migration versions (Flyway's latest applied, null without history), schema drift (the first few differences
+   * of {@code ferry diff}) and the target's newest backup.
+   */
+  public record Schema(String sourceMigration, String targetMigration, int differences, int destructive,
+      List<String> sample, String lastBackup) {}
 
   /** One database: its redacted URL and either its server facts or why it could not be reached. */
   public record Endpoint(String url, boolean reachable, String version, boolean tls, double roundTripMs, String error) {}

@@ -6,6 +6,10 @@ import dev.ferry.catalog.TableInfo;
 import dev.ferry.catalog.TableName;
 import dev.ferry.db.Database;
 import dev.ferry.db.ServerInfo;
+import dev.ferry.schema.Change;
+import dev.ferry.schema.DbSchema;
+import dev.ferry.schema.SchemaDiff;
+import dev.ferry.schema.SchemaReader;
 import dev.ferry.sync.TableSql;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -30,12 +34,14 @@ public final class StatusCheck {
     return Future.join(s, t).transform(x -> {
       if (!s.result().reachable() || !t.result().reachable()) {
         return Future.succeededFuture(new Status(s.result(), t.result(), List.of(),
-            "fix the connection first (see the error above), then run `ferry test-connection`", false));
+            "fix the connection first (see the error above), then run `ferry test-connection`", false, null));
       }
       Future<Catalog> sc = CatalogReader.read(source.pool());
       Future<Catalog> tc = CatalogReader.read(target.pool());
+      Future<Status.Schema> schema = schema(source, target);
       return Future.all(sc, tc).compose(v -> counts(source, target, sc.result(), tc.result()))
-          .map(tables -> new Status(s.result(), t.result(), tables, recommend(tables), tables.stream().allMatch(Status.TableCounts::matches)));
+          .compose(tables -> schema.map(sch -> new Status(s.result(), t.result(), tables, recommend(tables),
+              tables.stream().allMatch(Status.TableCounts::matches), sch)));
     });
   }
 
@@ -49,6 +55,35 @@ public final class StatusCheck {
       rows.add(Future.all(a, b).map(v -> new Status.TableCounts(n.display(), a.result(), b.result())));
     }
     return Future.all(rows).map(v -> rows.stream().map(Future::result).toList());
+  }
+
+  /** Needs engine sessions on both sides (names then print identically; see SchemaReader). */
+  private static Future<Status.Schema> schema(Database source, Database target) {
+    Future<DbSchema> s = SchemaReader.read(source.pool());
+    Future<DbSchema> t = SchemaReader.read(target.pool());
+    Future<String> sv = migration(source);
+    Future<String> tv = migration(target);
+    Future<String> backup = ifExists(target, "ferry.backups", "SELECT '#' || id || ' at ' || created_at::timestamp(0)"
+        + " || ' (' || reason || ')' FROM ferry.backups ORDER BY id DESC LIMIT 1");
+    return Future.all(List.of(s, t, sv, tv, backup)).map(v -> {
+      List<Change> changes = SchemaDiff.compare(s.result(), t.result());
+      return new Status.Schema(sv.result(), tv.result(), changes.size(),
+          (int) changes.stream().filter(Change::destructive).count(),
+          changes.stream().limit(5).map(c -> c.object() + ": " + c.description()).toList(), backup.result());
+    });
+  }
+
+  /** Flyway's newest applied version, read from its history table (null when there is none). */
+  private static Future<String> migration(Database db) {
+    return ifExists(db, "public.flyway_schema_history", "SELECT version FROM public.flyway_schema_history"
+        + " WHERE success AND version IS NOT NULL ORDER BY installed_rank DESC LIMIT 1");
+  }
+
+  /** The first column of {@code sql}'s first row, or null when {@code table} (or the row) does not exist. */
+  private static Future<String> ifExists(Database db, String table, String sql) {
+    return db.pool().query("SELECT to_regclass('" + table + "') IS NOT NULL").execute()
+        .compose(rs -> !rs.iterator().next().getBoolean(0) ? Future.succeededFuture(null)
+            : db.pool().query(sql).execute().map(r -> r.size() == 0 ? null : r.iterator().next().getString(0)));
   }
 
   private static Future<Long> count(Database db, TableInfo table) {

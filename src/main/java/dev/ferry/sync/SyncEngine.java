@@ -46,6 +46,13 @@ public final class SyncEngine {
     this.bus = bus;
   }
 
+  /** Ends a validate-only run after its validation phase (the data phases are skipped). */
+  private static final class ValidatedOnly extends RuntimeException {
+    ValidatedOnly() {
+      super(null, null, false, false);
+    }
+  }
+
   /** Thrown when a safety rule or the schema check stops the run before it writes anything. */
   static final class Refused extends RuntimeException {
     Refused(String message) {
@@ -63,13 +70,25 @@ public final class SyncEngine {
 
   /** As {@link #run(String, SyncOptions)}; setting {@code cancel} stops the run at the next batch boundary. */
   public Future<RunSummary> run(String runId, SyncOptions options, AtomicBoolean cancel) {
+    return run(runId, options, cancel, false);
+  }
+
+  /**
+   * Only the checks: schema, counts, then the validation phase (counts, content digests, orphans) on the
+   * selected tables; nothing is written. {@code ferry validate} and {@code ferry setup} use it.
+   */
+  public Future<RunSummary> validateOnly(String runId, SyncOptions options) {
+    return run(runId, options.withDryRun(true), new AtomicBoolean(), true);
+  }
+
+  private Future<RunSummary> run(String runId, SyncOptions options, AtomicBoolean cancel, boolean validateOnly) {
     long startedAt = System.currentTimeMillis();
     Database source = Database.open(vertx, Side.SOURCE, config.requireSource(), config.poolSize() + 2,
         config.connectTimeoutSeconds(), true);
     Database target = Database.open(vertx, Side.TARGET, config.requireTarget(), config.poolSize() + 2,
         config.connectTimeoutSeconds(), true);
     RunContext ctx = new RunContext(runId, vertx, config, options, bus, source, target, cancel);
-    Run run = new Run(ctx, startedAt);
+    Run run = new Run(ctx, startedAt, validateOnly);
     bus.publish(new ProgressEvent.RunStarted(runId, options.mode().label(), options.dryRun(),
         source.url().redacted(), target.url().redacted()));
     if (options.mode() == Mode.FORCE && !options.dryRun()) {
@@ -99,10 +118,12 @@ public final class SyncEngine {
     private List<TablePlan> plans = List.of();
     private List<RunSummary.ValidationResult> validation = List.of();
     private final DataPhase data;
+    private final boolean validateOnly;
 
-    Run(RunContext ctx, long startedAt) {
+    Run(RunContext ctx, long startedAt, boolean validateOnly) {
       this.ctx = ctx;
       this.startedAt = startedAt;
+      this.validateOnly = validateOnly;
       this.data = new DataPhase(ctx);
     }
 
@@ -115,7 +136,7 @@ public final class SyncEngine {
           .compose(this::plan)
           .compose(v -> SourceSnapshot.open(ctx.source).map(s -> ctx.snapshot = s))
           .compose(v -> countAndGuard())
-          .compose(v -> backup())
+          .compose(v -> validateOnly ? validate().compose(x -> Future.<Void>failedFuture(new ValidatedOnly())) : backup())
           .compose(v -> ctx.options.skipIndexes() ? skipped("indexes", "--skip-indexes")
               : phase("indexes", "create indexes the target lacks", this::syncIndexes, Function.identity()).mapEmpty())
           .compose(v -> unlessCancelled())
@@ -123,7 +144,8 @@ public final class SyncEngine {
           .compose(v -> unlessCancelled())
           .compose(v -> ctx.options.skipValidation() || ctx.options.dryRun()
               ? skipped("validation", ctx.options.dryRun() ? "dry run: nothing was written" : "--skip-validation")
-              : validate());
+              : validate())
+          .recover(err -> err instanceof ValidatedOnly ? Future.succeededFuture() : Future.failedFuture(err));
     }
 
     /**
@@ -362,8 +384,8 @@ public final class SyncEngine {
       } else {
         status = RunStatus.SUCCEEDED;
         long written = tables.stream().mapToLong(TableResult::written).sum();
-        message = (ctx.options.dryRun() ? "dry run: would write " : "wrote ") + written + " rows in "
-            + tables.size() + " tables";
+        message = validateOnly ? tables.size() + " tables: counts, content digests and foreign keys match"
+            : (ctx.options.dryRun() ? "dry run: would write " : "wrote ") + written + " rows in " + tables.size() + " tables";
       }
       return new RunSummary(ctx.runId, ctx.options.mode().label(), ctx.options.dryRun(), status, message, startedAt,
           System.currentTimeMillis() - startedAt, List.copyOf(phases), tables, List.copyOf(ddl), validation,

@@ -17,6 +17,7 @@ public final class SyncVerticle extends VerticleBase {
   private final SyncOptions options;
   private final String runId;
   private final AtomicBoolean cancel;
+  private final boolean validateOnly;
   private final Promise<RunSummary> result = Promise.promise();
 
   public SyncVerticle(FerryConfig config, SyncOptions options, String runId) {
@@ -25,15 +26,26 @@ public final class SyncVerticle extends VerticleBase {
 
   /** {@code cancel}: set it (from any thread) to stop the run at the next batch boundary. */
   public SyncVerticle(FerryConfig config, SyncOptions options, String runId, AtomicBoolean cancel) {
+    this(config, options, runId, cancel, false);
+  }
+
+  private SyncVerticle(FerryConfig config, SyncOptions options, String runId, AtomicBoolean cancel, boolean validateOnly) {
     this.config = config;
     this.options = options;
     this.runId = runId;
     this.cancel = cancel;
+    this.validateOnly = validateOnly;
+  }
+
+  /** A run that only validates (see {@link SyncEngine#validateOnly}). */
+  public static SyncVerticle validating(FerryConfig config, SyncOptions options, String runId) {
+    return new SyncVerticle(config, options, runId, new AtomicBoolean(), true);
   }
 
   @Override
   public Future<?> start() {
-    new SyncEngine(vertx, config, new ProgressBus(vertx)).run(runId, options, cancel).onComplete(result);
+    SyncEngine engine = new SyncEngine(vertx, config, new ProgressBus(vertx));
+    (validateOnly ? engine.validateOnly(runId, options) : engine.run(runId, options, cancel)).onComplete(result);
     return Future.succeededFuture();
   }
 

@@ -11,7 +11,15 @@ public final class Syncs {
   private Syncs() {}
 
   public static Future<RunSummary> runOnce(Vertx vertx, FerryConfig config, SyncOptions options) {
-    SyncVerticle verticle = new SyncVerticle(config, options, newRunId());
+    return once(vertx, new SyncVerticle(config, options, newRunId()));
+  }
+
+  /** Counts, content digests and orphans of the selected tables, compared; nothing is written. */
+  public static Future<RunSummary> validateOnce(Vertx vertx, FerryConfig config, SyncOptions options) {
+    return once(vertx, SyncVerticle.validating(config, options, newRunId()));
+  }
+
+  private static Future<RunSummary> once(Vertx vertx, SyncVerticle verticle) {
     return vertx.deployVerticle(verticle).compose(id -> verticle.result()
         .eventually(() -> vertx.undeploy(id)));
   }

@@ -105,7 +105,8 @@ public final class TestDatabases implements AutoCloseable {
             c.oid::regclass), false, true, '')))[1]::text) AS t
           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
           WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-            AND n.nspname NOT LIKE 'pg\\_%' AND n.nspname NOT IN ('ferry', 'ferry_backup') AND NOT c.relispartition) s""";
+            AND n.nspname NOT LIKE 'pg\\_%' AND n.nspname NOT IN ('ferry', 'ferry_backup') AND c.relname <> 'flyway_schema_history'
+            AND NOT c.relispartition) s""";
     return text(db, sql);
   }
 
