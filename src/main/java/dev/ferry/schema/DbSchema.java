@@ -18,8 +18,13 @@ public record DbSchema(
     Map<String, View> views) {
 
   /** @param partitionOf the parent when this is a partition; {@code bound} its FOR VALUES clause */
-  public record Table(String name, String partitionBy, String partitionOf, String bound, Map<String, Column> columns,
+  public record Table(String schemaName, String tableName, String name, String partitionBy, String partitionOf, String bound, Map<String, Column> columns,
       Map<String, Constraint> constraints, Map<String, Index> indexes) {}
+
+  /** The table with these unquoted names, if any. */
+  public java.util.Optional<Table> table(String schema, String name) {
+    return tables.values().stream().filter(t -> t.schemaName().equals(schema) && t.tableName().equals(name)).findFirst();
+  }
 
   /** @param identity "" none, "a" ALWAYS, "d" BY DEFAULT; {@code generated} the expression of a stored generated column */
   public record Column(String name, String type, boolean notNull, String defaultExpr, String identity, String generated) {}

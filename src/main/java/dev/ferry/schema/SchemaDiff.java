@@ -141,7 +141,7 @@ public final class SchemaDiff {
         add(Step.TABLE, name, "table only on the source", createTable(table), false);
         constraintsAndIndexes(table, null);
       } else {
-        columns(table, have);
+        columnChanges(table, have);
         constraintsAndIndexes(table, have);
       }
     });
@@ -181,7 +181,14 @@ public final class SchemaDiff {
     return sb.toString();
   }
 
-  private void columns(DbSchema.Table src, DbSchema.Table tgt) {
+  /** One table's column differences: what the sync engine's schema phase checks. */
+  public static List<Change> columns(DbSchema.Table source, DbSchema.Table target) {
+    SchemaDiff d = new SchemaDiff();
+    d.columnChanges(source, target);
+    return d.changes;
+  }
+
+  private void columnChanges(DbSchema.Table src, DbSchema.Table tgt) {
     String t = src.name();
     for (DbSchema.Column c : src.columns().values()) {
       DbSchema.Column have = tgt.columns().get(c.name());

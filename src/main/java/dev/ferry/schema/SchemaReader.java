@@ -61,7 +61,7 @@ public final class SchemaReader {
         (SELECT quote_ident(pn.nspname) || '.' || quote_ident(pc.relname) FROM pg_inherits i
          JOIN pg_class pc ON pc.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = pc.relnamespace
          WHERE c.relispartition AND i.inhrelid = c.oid),
-        CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END
+        CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END, n.nspname, c.relname
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE %s ORDER BY c.oid""").formatted(USER_TABLE);
 
   private static final String COLUMNS = """
@@ -115,7 +115,8 @@ public final class SchemaReader {
           Map<String, DbSchema.Table> t = new TreeMap<>();
           for (Row r : tables.result()) {
             byOid.put(r.getLong(0), r.getString(1));
-            t.put(r.getString(1), new DbSchema.Table(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
+            t.put(r.getString(1), new DbSchema.Table(r.getString(5), r.getString(6), r.getString(1), r.getString(2),
+                r.getString(3), r.getString(4),
                 new LinkedHashMap<>(), new TreeMap<>(), new TreeMap<>()));
           }
           for (Row r : columns.result()) {

@@ -19,6 +19,8 @@ import dev.ferry.plan.TableOrder;
 import dev.ferry.plan.TablePlan;
 import dev.ferry.progress.ProgressBus;
 import dev.ferry.progress.ProgressEvent;
+import dev.ferry.schema.DbSchema;
+import dev.ferry.schema.SchemaReader;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -130,9 +132,12 @@ public final class SyncEngine {
     Future<Void> execute() {
       Future<Catalog> sourceCatalog = CatalogReader.read(ctx.source.pool()).recover(e -> Future.failedFuture(ctx.source.describe(e)));
       Future<Catalog> targetCatalog = CatalogReader.read(ctx.target.pool()).recover(e -> Future.failedFuture(ctx.target.describe(e)));
-      return Future.all(sourceCatalog, targetCatalog)
+      Future<DbSchema> sourceSchema = SchemaReader.read(ctx.source.pool()).recover(e -> Future.failedFuture(ctx.source.describe(e)));
+      Future<DbSchema> targetSchema = SchemaReader.read(ctx.target.pool()).recover(e -> Future.failedFuture(ctx.target.describe(e)));
+      return Future.all(sourceCatalog, targetCatalog, sourceSchema, targetSchema)
           .compose(v -> phase("schema", "compare columns, types, nullability and defaults",
-              () -> checkSchema(sourceCatalog.result(), targetCatalog.result()), Function.identity()))
+              () -> checkSchema(sourceCatalog.result(), targetCatalog.result(), sourceSchema.result(), targetSchema.result()),
+              Function.identity()))
           .compose(this::plan)
           .compose(v -> SourceSnapshot.open(ctx.source).map(s -> ctx.snapshot = s))
           .compose(v -> countAndGuard())
@@ -184,9 +189,9 @@ public final class SyncEngine {
           })), Function.identity()).mapEmpty();
     }
 
-    private Future<List<String>> checkSchema(Catalog source, Catalog target) {
+    private Future<List<String>> checkSchema(Catalog source, Catalog target, DbSchema sourceSchema, DbSchema targetSchema) {
       List<TableInfo> selected = new Planner(config).select(source, ctx.options, ctx.warnings);
-      SchemaCheck.Report report = SchemaCheck.compare(selected, target);
+      SchemaCheck.Report report = SchemaCheck.compare(selected, sourceSchema, targetSchema);
       List<String> lines = report.lines();
       if (!report.missing().isEmpty()) {
         return Future.failedFuture(new Refused(String.join("; ", lines)));
