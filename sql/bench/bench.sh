@@ -6,7 +6,7 @@
 #
 #   --scale N            data size; 1 = 150 organizations, 300,000 animals (~0.5 GB). Fractions work. Default 1.
 #   --reference          load the shared reference dataset (dataset.sql, schema.sql, mutate.sql in the reference
-#                        dir) instead of Ferry's own generator (sql/demo/schema.sql + data.sql, sql/bench/mutate.sql)
+#                        dir) instead of Ferry's own generator (sql/demo/migrations/V1__rescue_dog_schema.sql + data.sql, sql/bench/mutate.sql)
 #   --reference-dir DIR  the shared benchmark folder (default: ../shared/bench next to the project root)
 #   --resync-mode MODE   ferry --mode for the re-sync after the day of changes (default mirror: the day deletes
 #                        rows, and incremental never deletes, so its validation would fail on the row counts)

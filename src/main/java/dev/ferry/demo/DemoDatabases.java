@@ -1,6 +1,7 @@
 package dev.ferry.demo;
 
 import dev.ferry.config.DatabaseUrl;
+import dev.ferry.migrate.Migrations;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Creates the demo's two databases on a local server: the rescue-dog schema of the seeds on both, generated data
@@ -22,17 +24,24 @@ public final class DemoDatabases {
 
   private DemoDatabases() {}
 
+  /** The demo's own migrations (Flyway), applied to both databases, so `ferry migrations` has something to show. */
+  public static final String MIGRATIONS = "classpath:sql/demo/migrations";
+
   public static Future<Void> create(Vertx vertx, DatabaseUrl server, double scale) {
     DatabaseUrl source = server.withDatabase(SOURCE);
     DatabaseUrl target = server.withDatabase(TARGET);
-    String schema = resource("sql/demo/schema.sql");
     return exec(vertx, server, "DROP DATABASE IF EXISTS " + SOURCE + " WITH (FORCE)")
         .compose(v -> exec(vertx, server, "DROP DATABASE IF EXISTS " + TARGET + " WITH (FORCE)"))
         .compose(v -> exec(vertx, server, "CREATE DATABASE " + SOURCE))
         .compose(v -> exec(vertx, server, "CREATE DATABASE " + TARGET))
-        .compose(v -> exec(vertx, source, schema))
+        .compose(v -> migrate(vertx, source))
         .compose(v -> exec(vertx, source, "SET ferry.scale = '" + scale + "';\n" + resource("sql/demo/data.sql")))
-        .compose(v -> exec(vertx, target, schema + ";\nALTER SEQUENCE organizations_id_seq RESTART WITH 1001;"));
+        .compose(v -> migrate(vertx, target))
+        .compose(v -> exec(vertx, target, "ALTER SEQUENCE organizations_id_seq RESTART WITH 1001"));
+  }
+
+  private static Future<Void> migrate(Vertx vertx, DatabaseUrl db) {
+    return vertx.executeBlocking(() -> new Migrations(db, List.of(MIGRATIONS)).migrate(message -> { })).mapEmpty();
   }
 
   private static Future<Void> exec(Vertx vertx, DatabaseUrl db, String sql) {

@@ -45,7 +45,7 @@ final class ServerFixture implements AutoCloseable {
   ApiServer server;
 
   ServerFixture(JsonObject extraApi) {
-    String schema = TestDatabases.read("sql/demo/schema.sql");
+    String schema = TestDatabases.read("sql/demo/migrations/V1__rescue_dog_schema.sql");
     dbs.execute(source, schema);
     dbs.execute(source, "SET ferry.scale = '0.01';\n" + TestDatabases.read("sql/demo/data.sql"));
     dbs.execute(target, schema + ";\nALTER SEQUENCE organizations_id_seq RESTART WITH 1001;");

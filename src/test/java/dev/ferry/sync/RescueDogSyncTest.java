@@ -35,7 +35,7 @@ class RescueDogSyncTest {
     dbs = new TestDatabases(vertx);
     source = dbs.create("dogs_src");
     target = dbs.create("dogs_tgt");
-    String schema = TestDatabases.read("sql/demo/schema.sql");
+    String schema = TestDatabases.read("sql/demo/migrations/V1__rescue_dog_schema.sql");
     dbs.execute(source, schema);
     dbs.execute(source, "SET ferry.scale = '0.01';\n" + TestDatabases.read("sql/demo/data.sql"));
     dbs.execute(target, schema + ";\nALTER SEQUENCE organizations_id_seq RESTART WITH 1001;");
@@ -172,6 +172,22 @@ class RescueDogSyncTest {
     RunSummary forced = sync(mode(Mode.FORCE).withConfirm(true));
     assertEquals(RunStatus.SUCCEEDED, forced.status(), () -> describe(forced));
     assertTrue(forced.warnings().stream().anyMatch(w -> w.contains("FORCE")));
+  }
+
+  @Test
+  void differingColumnsRefuseTheRunWithTheDiffReportAndForceSyncsTheSharedColumns() {
+    dbs.execute(target, "ALTER TABLE animals ALTER COLUMN name TYPE varchar(300); ALTER TABLE animals ADD COLUMN extra int;");
+    RunSummary refused = sync(SyncOptions.defaults());
+    assertEquals(RunStatus.REFUSED, refused.status(), () -> describe(refused));
+    assertTrue(refused.message().contains("animals: column name: type character varying(300) on the target, text on the"
+        + " source"), refused.message());
+    assertTrue(refused.message().contains("animals: column extra: column only on the target"), refused.message());
+    assertEquals(0, dbs.count(target, "SELECT count(*) FROM animals"), "nothing was written");
+
+    RunSummary forced = sync(mode(Mode.FORCE).withConfirm(true));
+    assertEquals(RunStatus.SUCCEEDED, forced.status(), () -> describe(forced));
+    assertTrue(forced.warnings().stream().anyMatch(w -> w.contains("schema (ignored in force mode): animals: column extra")));
+    assertEquals(orgCount() > 0, dbs.count(target, "SELECT count(*) FROM animals") > 0);
   }
 
   @Test
