@@ -83,7 +83,18 @@
         el('td', {}, drift ? (t.target == null ? 'missing on target' : 'differs') : '✓'));
     });
     $('#status-tables tbody').replaceChildren(...rows);
-    if (s.migrations) $('#migrations').textContent = JSON.stringify(s.migrations);
+    if (s.schema) {
+      const v = (x) => (x ? `at V${x}` : 'no migration history');
+      const sch = s.schema;
+      $('#migrations').replaceChildren(
+        el('div', {}, `Migrations: source ${v(sch.sourceMigration)}, target ${v(sch.targetMigration)}`
+          + (sch.sourceMigration !== sch.targetMigration ? ' (run `ferry migrate`)' : '')),
+        el('div', { class: sch.differences ? 'warning' : '' }, sch.differences
+          ? `Schema drift: ${sch.differences} differences (${sch.destructive} destructive); \`ferry diff\` lists them`
+          : 'Schema drift: none'),
+        ...sch.sample.map((x) => el('div', { class: 'muted' }, x)),
+        el('div', { class: 'muted' }, `Last backup: ${sch.lastBackup || 'none'}`));
+    }
     if (!live && s.activeRuns && s.activeRuns.length) adopt(s.activeRuns[0]);
   }
 
