@@ -18,6 +18,7 @@ import java.util.List;
     @JsonSubTypes.Type(value = ProgressEvent.TableStarted.class, name = "table-started"),
     @JsonSubTypes.Type(value = ProgressEvent.TableProgress.class, name = "table-progress"),
     @JsonSubTypes.Type(value = ProgressEvent.TableFinished.class, name = "table-finished"),
+    @JsonSubTypes.Type(value = ProgressEvent.TableCompared.class, name = "table-compared"),
     @JsonSubTypes.Type(value = ProgressEvent.Warning.class, name = "warning"),
     @JsonSubTypes.Type(value = ProgressEvent.RunFinished.class, name = "run-finished")})
 public sealed interface ProgressEvent {
@@ -39,6 +40,13 @@ public sealed interface ProgressEvent {
       double rowsPerSecond, List<Double> batchMillis) implements ProgressEvent {}
 
   record TableFinished(String runId, TableResult result) implements ProgressEvent {}
+
+  /**
+   * A differential comparison's findings: key ranges compared on both servers, how many differed, rows whose
+   * hashes were then compared one by one, and what that found (rows to copy, rows only on the target).
+   */
+  record TableCompared(String runId, String table, int ranges, int rangesDiffering, long rowsCompared, long rowsToCopy,
+      long rowsOnlyOnTarget) implements ProgressEvent {}
 
   record Warning(String runId, String table, String message) implements ProgressEvent {}
 

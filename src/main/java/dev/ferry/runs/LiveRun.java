@@ -80,6 +80,9 @@ public final class LiveRun {
           .put("state", r.outcome().name().toLowerCase()).put("rowsDone", r.sourceRows())
           .put("rowsTotal", r.sourceRows()).put("rowsWritten", r.written());
       line(r.table() + ": " + r.outcome().name().toLowerCase() + ", " + r.written() + " rows written");
+    } else if (event instanceof ProgressEvent.TableCompared c) {
+      line(c.table() + ": " + c.rangesDiffering() + " of " + c.ranges() + " key ranges differ; " + c.rowsToCopy()
+          + " rows to copy, " + c.rowsOnlyOnTarget() + " only on the target");
     } else if (event instanceof ProgressEvent.Warning w) {
       String text = (w.table() == null ? "" : w.table() + ": ") + w.message();
       warnings.add(text);

@@ -74,8 +74,17 @@ final class DataPhase {
     // which compares every row with the target, takes over.
     boolean[] empty = {t.targetRows == 0};
     List<IndexInfo> later = empty[0] ? deferredIndexes(plan) : List.of();
-    t.path = (empty[0] ? "insert into empty table" + indexNote(later) : "upsert by " + describeKey(plan))
-        + (plan.mapped().isEmpty() ? "" : "; " + String.join(", ", plan.mapped().keySet()) + " rewritten through id maps");
+    Optional<String> notDifferential = empty[0] ? Optional.of("target empty") : RangeDiff.unsuitable(ctx, plan, t);
+    String mapped = plan.mapped().isEmpty() ? "" : "; " + String.join(", ", plan.mapped().keySet()) + " rewritten through id maps";
+    if (notDifferential.isEmpty()) {
+      t.path = "differential: compare key ranges on both servers, copy only the rows that differ (by "
+          + describeKey(plan) + ")" + mapped;
+      started(plan, t);
+      return differential(plan, t, copier);
+    }
+    t.path = (empty[0] ? "insert into empty table" + indexNote(later)
+        : "upsert by " + describeKey(plan) + ", every row compared on the target (" + notDifferential.get() + ")")
+        + mapped;
     started(plan, t);
     return retried(plan, t, () -> {
       t.resetCounts();
@@ -90,6 +99,25 @@ final class DataPhase {
             t.resetCounts();
             return TargetTransaction.run(ctx, conn -> copier.copyRows(conn, false));
           });
+    }).compose(v -> advanceSequences(plan));
+  }
+
+  /**
+   * The differential path: {@link RangeDiff} names the rows that differ, only those are read from the source and
+   * upserted; the rows only on the target are left for mirror's deletes. The comparison's digests serve validation.
+   */
+  private Future<Void> differential(TablePlan plan, TableTally t, TableCopier copier) {
+    return retried(plan, t, () -> {
+      t.resetCounts();
+      return new RangeDiff(ctx, plan).compare().compose(diff -> {
+        t.streamed = diff.sourceDigest();
+        t.targetBefore = diff.targetDigest();
+        t.missingOnSource = diff.missing();
+        t.path += " — " + diff.differing() + " of " + diff.ranges() + " ranges differed, " + diff.changed().size()
+            + " rows to copy";
+        return diff.changed().isEmpty() ? Future.succeededFuture()
+            : TargetTransaction.run(ctx, conn -> copier.copyKeys(conn, diff.changed()));
+      });
     }).compose(v -> advanceSequences(plan));
   }
 
@@ -136,7 +164,7 @@ final class DataPhase {
         return TargetTransaction.run(ctx, conn -> loadEmpty(conn, plan, copier, later));
       }).compose(v -> advanceSequences(plan));
     }
-    TableSql sql = new TableSql(plan, ctx.plans);
+    TableSql sql = ctx.sql(plan);
     return Digests.of(ctx, plan).map(Digests::same).compose(same -> {
       if (same) {
         t.path = "unchanged: no key, contents identical";
@@ -198,7 +226,9 @@ final class DataPhase {
         continue;
       }
       TableCopier copier = new TableCopier(ctx, plan);
-      chain = chain.compose(v -> settle(t, copier.findMissingOnSource().compose(keys -> {
+      Supplier<Future<List<String[]>>> missing = () -> t.missingOnSource != null
+          ? Future.succeededFuture(t.missingOnSource) : copier.findMissingOnSource();
+      chain = chain.compose(v -> settle(t, missing.get().compose(keys -> {
         Optional<String> refusal = SafetyRules.mirrorDeletes(plan, keys.size(), t.targetRows,
             ctx.config.mirrorMaxDeleteShare(), ctx.options.confirmDestructive());
         if (refusal.isPresent()) {
@@ -252,7 +282,7 @@ final class DataPhase {
         Future<Void> chain = Future.succeededFuture();
         for (int i = plans.size() - 1; i >= 0; i--) {
           TablePlan p = plans.get(i);
-          chain = chain.compose(v -> conn.query(new TableSql(p, ctx.plans).deleteAll()).execute()
+          chain = chain.compose(v -> conn.query(ctx.sql(p).deleteAll()).execute()
               .map(rs -> {
                 ctx.tally(p.name()).deleted = rs.rowCount();
                 return null;

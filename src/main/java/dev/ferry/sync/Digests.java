@@ -11,13 +11,17 @@ import io.vertx.sqlclient.Row;
 record Digests(long sourceRows, String source, long targetRows, String target) {
 
   static Future<Digests> of(RunContext ctx, TablePlan plan) {
-    TableSql sql = new TableSql(plan, ctx.plans);
+    TableSql sql = ctx.sql(plan);
     TableTally tally = ctx.tally(plan.name());
     StreamDigest streamed = tally == null ? null : tally.streamed;
     Future<Digests> src = streamed != null && streamed.rows() == tally.sourceRows
         ? Future.succeededFuture(new Digests(streamed.rows(), streamed.value(), 0, null))
         : ctx.snapshot.read(c -> c.query(sql.digest(true)).execute()).map(rs -> read(rs.iterator().next()));
-    Future<Digests> tgt = ctx.target.pool().query(sql.digest(false)).execute().map(rs -> read(rs.iterator().next()));
+    StreamDigest before = tally == null ? null : tally.targetBefore;
+    boolean unwritten = tally != null && tally.inserted + tally.updated + tally.deleted + tally.linked == 0;
+    Future<Digests> tgt = before != null && unwritten
+        ? Future.succeededFuture(new Digests(before.rows(), before.value(), 0, null))
+        : ctx.target.pool().query(sql.digest(false)).execute().map(rs -> read(rs.iterator().next()));
     return Future.all(src, tgt).map(v -> new Digests(src.result().sourceRows(), src.result().source(),
         tgt.result().sourceRows(), tgt.result().source()));
   }

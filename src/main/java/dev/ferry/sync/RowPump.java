@@ -54,7 +54,14 @@ final class RowPump {
       flush();
       finishIfIdle();
     });
-    stream.handler(this::onRow);
+    stream.handler(row -> {
+      try {
+        onRow(row);
+      } catch (RuntimeException e) {
+        // A failing handler must end the pump, not leave the run waiting on a stream nobody reads.
+        fail(e);
+      }
+    });
     return done.future();
   }
 
@@ -88,7 +95,13 @@ final class RowPump {
     if (inFlight >= maxInFlight && !ended) {
       stream.pause();
     }
-    sink.apply(full).onComplete(ar -> {
+    Future<Void> written;
+    try {
+      written = sink.apply(full);
+    } catch (RuntimeException e) {
+      written = Future.failedFuture(e);
+    }
+    written.onComplete(ar -> {
       inFlight--;
       if (ar.failed()) {
         fail(ar.cause());

@@ -36,6 +36,8 @@ final class RunContext {
   /** Snapshots before destructive steps; {@code fullBackup} once the run backed up every selected table. */
   final Backups backups;
   boolean fullBackup;
+  /** Both servers are PostgreSQL 14+: rows hash with hash_record_extended (see TableSql#rowHash). */
+  boolean fastHash;
   /** Set from outside (API cancel, SIGTERM); checked at every batch and table boundary. */
   final AtomicBoolean cancelled;
 
@@ -56,6 +58,10 @@ final class RunContext {
   void warn(TableName table, String message) {
     warnings.add(table == null ? message : table.display() + ": " + message);
     bus.publish(new ProgressEvent.Warning(runId, table == null ? null : table.display(), message));
+  }
+
+  TableSql sql(TablePlan plan) {
+    return new TableSql(plan, plans, fastHash);
   }
 
   TableTally tally(TableName table) {

@@ -4,26 +4,36 @@ import java.math.BigInteger;
 import java.util.List;
 
 /**
- * A table's source digest summed while its rows stream past: each row carries its md5 (computed by the source
- * server, see {@link TableSql#selectSourceWithDigest()}), and the sum of their first 60 bits equals what
- * {@link TableSql#digest} returns for the same rows.
+ * A table's source digest summed while its rows stream past: each row carries its hash (computed by the source
+ * server, see {@link TableSql#selectSourceWithDigest()}), and their exact sum equals what {@link TableSql#digest}
+ * returns for the same rows.
  */
 final class StreamDigest {
-  private static final long CARRY = 1L << 62;
-  private long high;
-  private long low;
+  private BigInteger sum = BigInteger.ZERO;
   private long rows;
 
-  /** Adds the md5 in column {@code column} of each row. */
+  /** A digest already summed elsewhere (by the server, per key range). */
+  static StreamDigest of(long rows, BigInteger sum) {
+    StreamDigest d = new StreamDigest();
+    d.rows = rows;
+    d.sum = sum;
+    return d;
+  }
+
+  /** Adds the hash in column {@code column} of each row. */
   void addAll(List<String[]> batch, int column) {
+    long partial = 0;
     for (String[] row : batch) {
-      low += Long.parseLong(row[column], 0, 15, 16);
-      if (low >= CARRY) { // each slice is below 2^60, so this never overflows
-        low -= CARRY;
-        high++;
+      long h = Long.parseLong(row[column]);
+      try {
+        partial = Math.addExact(partial, h);
+      } catch (ArithmeticException overflow) {
+        sum = sum.add(BigInteger.valueOf(partial));
+        partial = h;
       }
       rows++;
     }
+    sum = sum.add(BigInteger.valueOf(partial));
   }
 
   long rows() {
@@ -31,6 +41,6 @@ final class StreamDigest {
   }
 
   String value() {
-    return BigInteger.valueOf(high).shiftLeft(62).add(BigInteger.valueOf(low)).toString();
+    return sum.toString();
   }
 }

@@ -134,7 +134,9 @@ public final class SyncEngine {
       Future<Catalog> targetCatalog = CatalogReader.read(ctx.target.pool()).recover(e -> Future.failedFuture(ctx.target.describe(e)));
       Future<DbSchema> sourceSchema = SchemaReader.read(ctx.source.pool()).recover(e -> Future.failedFuture(ctx.source.describe(e)));
       Future<DbSchema> targetSchema = SchemaReader.read(ctx.target.pool()).recover(e -> Future.failedFuture(ctx.target.describe(e)));
-      return Future.all(sourceCatalog, targetCatalog, sourceSchema, targetSchema)
+      Future<Boolean> fastHash = Future.all(modern(ctx.source), modern(ctx.target))
+          .map(v -> ctx.fastHash = v.<Boolean>resultAt(0) && v.<Boolean>resultAt(1));
+      return Future.all(List.of(sourceCatalog, targetCatalog, sourceSchema, targetSchema, fastHash))
           .compose(v -> phase("schema", "compare columns, types, nullability and defaults",
               () -> checkSchema(sourceCatalog.result(), targetCatalog.result(), sourceSchema.result(), targetSchema.result()),
               Function.identity()))
@@ -171,6 +173,12 @@ public final class SyncEngine {
             return List.of("backup #" + info.id() + ": " + info.rows() + " rows of " + info.rowsByTable().size()
                 + " tables (`ferry rollback " + ctx.runId + "` puts them back)");
           }).mapEmpty();
+    }
+
+    /** PostgreSQL 14+, which has hash_record_extended. */
+    private Future<Boolean> modern(Database db) {
+      return db.pool().query("SELECT current_setting('server_version_num')::int >= 140000").execute()
+          .map(rs -> rs.iterator().next().getBoolean(0));
     }
 
     /** Between phases: a cancelled run stops here (each table already committed or rolled back whole). */

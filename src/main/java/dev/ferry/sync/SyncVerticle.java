@@ -53,7 +53,10 @@ public final class SyncVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     cancel.set(true);
-    return result.future().otherwiseEmpty();
+    // Bounded: a batch boundary comes within seconds; never hold the undeploy (or the JVM's exit) forever.
+    io.vertx.core.Promise<Void> gaveUp = io.vertx.core.Promise.promise();
+    long timer = vertx.setTimer(60_000, id -> gaveUp.tryComplete());
+    return Future.any(result.future().otherwiseEmpty(), gaveUp.future()).onComplete(ar -> vertx.cancelTimer(timer));
   }
 
   public Future<RunSummary> result() {

@@ -22,6 +22,8 @@ final class TableCopier {
   private final IdMap[] rowMaps;
   private final IdMap[] linkMaps;
   private long rowsDone;
+  /** What the progress bar counts towards: the table's rows, or the rows a differential pass copies. */
+  private long progressTotal = -1;
   private long lastProgress;
   /** Batch round trips since the last progress event (for the latency histogram); reset at each event. */
   private List<Double> batchMillis = new ArrayList<>();
@@ -30,7 +32,7 @@ final class TableCopier {
   TableCopier(RunContext ctx, TablePlan plan) {
     this.ctx = ctx;
     this.plan = plan;
-    this.sql = new TableSql(plan, ctx.plans);
+    this.sql = ctx.sql(plan);
     this.tally = ctx.tally(plan.name());
     this.rowMaps = mapsFor(plan.columns());
     List<Column> linkLayout = new ArrayList<>(plan.keyColumns());
@@ -73,6 +75,42 @@ final class TableCopier {
           tally.streamed = digest;
           return null;
         });
+  }
+
+  /**
+   * The differential path's write: the source rows of the given keys, read by key from the snapshot, through the
+   * same compare-and-upsert as {@link #copyRows}.
+   */
+  Future<Void> copyKeys(SqlConnection target, List<String[]> keys) {
+    String statement = ctx.options.dryRun() ? sql.upsertPreview() : sql.upsert();
+    String select = sql.selectSourceByKeys();
+    int width = plan.columns().size();
+    rowsDone = 0;
+    progressTotal = keys.size();
+    return ctx.snapshot.read(src -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (int from = 0; from < keys.size(); from += ctx.batchSize) {
+        List<String[]> slice = keys.subList(from, Math.min(keys.size(), from + ctx.batchSize));
+        chain = chain.compose(v -> {
+          if (ctx.cancelled.get()) {
+            return Future.failedFuture(new RowPump.CancelledException());
+          }
+          return src.preparedQuery(select).execute(columnsOf(slice, plan.key())).compose(rs -> {
+            List<String[]> rows = new ArrayList<>(rs.size());
+            for (Row r : rs) {
+              String[] values = new String[width];
+              for (int i = 0; i < width; i++) {
+                values[i] = r.getString(i);
+              }
+              rows.add(values);
+            }
+            return rows.isEmpty() ? Future.succeededFuture()
+                : writeBatch(target, statement, rows, width, rowMaps, false);
+          });
+        });
+      }
+      return chain;
+    });
   }
 
   /** Pass 2: cycle and self-reference columns, now that every row they point at exists. */
@@ -224,7 +262,8 @@ final class TableCopier {
   void publishProgress(long done) {
     double seconds = Math.max(1e-3, (System.nanoTime() - startedAt) / 1e9);
     ctx.bus.publish(new ProgressEvent.TableProgress(ctx.runId, plan.name().display(), "rows", done,
-        tally.sourceRows, tally.inserted + tally.updated + tally.linked, done / seconds, batchMillis));
+        progressTotal >= 0 ? progressTotal : tally.sourceRows, tally.inserted + tally.updated + tally.linked,
+        done / seconds, batchMillis));
     batchMillis = new ArrayList<>();
   }
 

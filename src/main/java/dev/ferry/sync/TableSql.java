@@ -19,10 +19,16 @@ import java.util.stream.IntStream;
 public final class TableSql {
   private final TablePlan plan;
   private final Map<TableName, TablePlan> plans;
+  private final boolean fastHash;
 
-  public TableSql(TablePlan plan, Map<TableName, TablePlan> plans) {
+  /**
+   * @param fastHash both servers have {@code hash_record_extended} (PostgreSQL 14+): rows are hashed from their
+   *                 values' binary form (see {@link #rowHash}), not from their text
+   */
+  public TableSql(TablePlan plan, Map<TableName, TablePlan> plans, boolean fastHash) {
     this.plan = plan;
     this.plans = plans;
+    this.fastHash = fastHash;
   }
 
   // ---- reading the source
@@ -33,30 +39,13 @@ public final class TableSql {
   }
 
   /**
-   * {@link #selectSource()} plus, as a last column, the md5 that {@link #digest} sums for the row: the source's
-   * digest comes with the rows the copy reads anyway, instead of from a second pass over the table. The text of
-   * each column is computed once (the OFFSET 0 keeps the inner query from being merged into the outer one).
+   * {@link #selectSource()} plus, as a last column, the row hash that {@link #digest} sums: the source's digest
+   * comes with the rows the copy reads anyway, instead of from a second pass over the table.
    */
   public String selectSourceWithDigest() {
-    List<Column> cols = plan.columns();
-    List<String> inner = new ArrayList<>();
-    for (int i = 0; i < cols.size(); i++) {
-      inner.add("t." + cols.get(i).sql() + "::text AS v" + (i + 1));
-    }
     DigestRow row = digestRow(true);
-    List<String> outer = new ArrayList<>();
-    for (int i = 0; i < row.values().size(); i++) {
-      // Positions past the written columns (deferred ones) and remapped keys are extra inner columns.
-      if (i < cols.size() && row.values().get(i).equals("t." + cols.get(i).sql() + "::text")) {
-        outer.add("v" + (i + 1));
-      } else {
-        inner.add(row.values().get(i) + " AS d" + (i + 1));
-        outer.add("d" + (i + 1));
-      }
-    }
-    return "SELECT " + joinIndexed(cols.size(), i -> "v" + i) + ", md5(ROW(" + String.join(", ", outer) + ")::text)"
-        + " FROM (SELECT " + String.join(", ", inner) + " FROM " + plan.source().fromSql() + " t"
-        + String.join("", row.joins()) + " OFFSET 0) v";
+    return "SELECT " + texts("t.", plan.columns()) + ", " + rowHash(row) + "::text FROM " + plan.source().fromSql() + " t"
+        + String.join("", row.joins());
   }
 
   /** Key and deferred (cycle) columns, for the second pass. */
@@ -80,6 +69,70 @@ public final class TableSql {
 
   public static String count(String fromSql) {
     return "SELECT count(*) FROM " + fromSql;
+  }
+
+  // ---- differential comparison (RangeDiff)
+
+  /** Integer keys are cut into ranges by arithmetic; others by boundaries taken from the source. */
+  public boolean integerRanges() {
+    return switch (plan.keyColumns().get(0).type()) {
+      case "smallint", "integer", "bigint" -> true;
+      default -> false;
+    };
+  }
+
+  /**
+   * Which range a row falls in. Integer keys: ({@code key} − {@code $1}) / {@code $2}, no boundaries needed.
+   * Others: {@code width_bucket} over the boundaries {@code $1}, the key compared as text in the "C" collation
+   * when it is collatable, so that both servers sort and bucket it alike whatever their own collations.
+   */
+  private String range() {
+    Column k = plan.keyColumns().get(0);
+    if (integerRanges()) {
+      return "((t." + k.sql() + "::bigint - $1::bigint) / $2::bigint)";
+    }
+    return k.collatable() ? "width_bucket(t." + k.sql() + "::text COLLATE \"C\", $1::text[])"
+        : "width_bucket(t." + k.sql() + ", $1::text[]::" + k.type() + "[])";
+  }
+
+  private String rangeExpr() {
+    Column k = plan.keyColumns().get(0);
+    return k.collatable() ? "t." + k.sql() + "::text COLLATE \"C\"" : "t." + k.sql();
+  }
+
+  /** Smallest and largest value of an integer range column. */
+  public String rangeExtent() {
+    Column k = plan.keyColumns().get(0);
+    return "SELECT min(t." + k.sql() + ")::bigint, max(t." + k.sql() + ")::bigint FROM " + plan.source().fromSql() + " t";
+  }
+
+  /** Every {@code $1}-th value of the range column on the source, in order: the boundaries between ranges. */
+  public String rangeBoundaries() {
+    return "SELECT b::text FROM (SELECT " + rangeExpr() + " AS b, row_number() OVER (ORDER BY " + rangeExpr()
+        + ") AS rn FROM " + plan.source().fromSql() + " t) s WHERE rn % $1 = 0 GROUP BY b ORDER BY b";
+  }
+
+  /** Per range: row count and the exact sum of the rows' hashes. */
+  public String rangeDigests(boolean sourceSide) {
+    DigestRow row = digestRow(sourceSide);
+    return "SELECT " + range() + " AS r, count(*), sum(" + rowHash(row)
+        + ")::text FROM " + (sourceSide ? plan.source() : plan.target()).fromSql() + " t" + String.join("", row.joins())
+        + " GROUP BY 1";
+  }
+
+  /** Key (as text) and hash of every row in the given ranges (the last parameter). */
+  public String rangeRows(boolean sourceSide) {
+    DigestRow row = digestRow(sourceSide);
+    return "SELECT " + texts("t.", plan.keyColumns()) + ", " + rowHash(row) + "::text FROM "
+        + (sourceSide ? plan.source() : plan.target()).fromSql() + " t" + String.join("", row.joins())
+        + " WHERE " + range() + " = ANY($" + (integerRanges() ? 3 : 2) + "::bigint[])";
+  }
+
+  /** Whole source rows (as {@link #selectSource()}) for a batch of keys. */
+  public String selectSourceByKeys() {
+    int k = plan.key();
+    return "SELECT " + texts("t.", plan.columns()) + " FROM " + plan.source().fromSql() + " t JOIN unnest(" + arrays(k)
+        + ") AS u(" + params(k) + ") ON " + joinOn("t", plan.keyColumns());
   }
 
   // ---- writing the target
@@ -153,24 +206,48 @@ public final class TableSql {
   // ---- validation
 
   /**
-   * Row count and an order-independent digest (sum of 60-bit slices of each row's md5). Foreign keys into
-   * natural-key tables are digested as the referenced row's natural key, so remapped ids compare equal.
+   * Row count and an order-independent digest: the exact sum of every row's {@link #rowHash}. Foreign keys into
+   * natural-key tables are hashed as the referenced row's natural key, so remapped ids compare equal.
    */
   public String digest(boolean sourceSide) {
     DigestRow row = digestRow(sourceSide);
-    return "SELECT count(*) AS n, coalesce(sum(" + DIGEST_SLICE.formatted("md5(ROW(" + String.join(", ", row.values())
-        + ")::text)") + "), 0)::text AS digest FROM " + (sourceSide ? plan.source() : plan.target()).fromSql() + " t"
-        + String.join("", row.joins());
+    return "SELECT count(*) AS n, coalesce(sum(" + rowHash(row) + "), 0)::text AS digest FROM "
+        + (sourceSide ? plan.source() : plan.target()).fromSql() + " t" + String.join("", row.joins());
   }
 
-  /** The 60-bit slice of a row's md5 that digests sum; {@link StreamDigest} takes the same slice. */
-  private static final String DIGEST_SLICE = "('x' || left(%s, 15))::bit(60)::bigint";
+  /**
+   * A row's 64-bit hash, the same on both servers for equal rows. With PostgreSQL 14+ on both sides it is
+   * {@code hash_record_extended} over the values themselves, which skips rendering them as text (five times
+   * faster on jsonb-heavy rows); values whose hash equality is not text equality (enums hash their OIDs, numeric
+   * ignores display scale, json and arrays, extension types) are hashed as text. Otherwise: 60 bits of the md5
+   * of the row's text.
+   */
+  private String rowHash(DigestRow row) {
+    String values = String.join(", ", fastHash ? row.values() : row.texts());
+    return fastHash ? "hash_record_extended(ROW(" + values + "), 0)"
+        : "('x' || left(md5(ROW(" + values + ")::text), 15))::bit(60)::bigint";
+  }
 
-  /** What a row's digest is made of: each column's text, remapped keys as their parent's natural key. */
-  private record DigestRow(List<String> values, List<String> joins) {}
+  /** Types whose hash function agrees with their text: equal hashes input, equal text output. */
+  static boolean hashesLikeText(String type) {
+    return switch (type) {
+      case "smallint", "integer", "bigint", "boolean", "text", "uuid", "bytea", "date", "jsonb",
+          "timestamp without time zone", "timestamp with time zone", "time without time zone",
+          "character varying", "character" -> true;
+      default -> type.startsWith("character varying(") || type.startsWith("character(")
+          || (type.startsWith("numeric(") && !type.contains("[")); // a typmod fixes the scale
+    };
+  }
+
+  /**
+   * What a row's hash is made of: each column (its text unless it hashes like its text), remapped keys as their
+   * parent's natural key. {@code texts} are the same values all as text, for the md5 fallback.
+   */
+  private record DigestRow(List<String> values, List<String> texts, List<String> joins) {}
 
   private DigestRow digestRow(boolean sourceSide) {
     List<String> values = new ArrayList<>();
+    List<String> texts = new ArrayList<>();
     List<String> joins = new ArrayList<>();
     List<Column> all = new ArrayList<>(plan.columns());
     all.addAll(plan.deferred());
@@ -178,15 +255,17 @@ public final class TableSql {
       TableName parent = plan.mapped().get(c.name());
       TablePlan parentPlan = parent == null ? null : plans.get(parent);
       if (parentPlan == null) {
-        values.add("t." + c.sql() + "::text");
+        texts.add("t." + c.sql() + "::text");
+        values.add(hashesLikeText(c.type()) ? "t." + c.sql() : "t." + c.sql() + "::text");
         continue;
       }
       String alias = "m" + joins.size();
       joins.add(" LEFT JOIN " + (sourceSide ? parentPlan.source() : parentPlan.target()).fromSql() + " " + alias
           + " ON " + alias + "." + TableName.quote(parentPlan.idColumn()) + " = t." + c.sql());
-      values.add(rowText(alias, parentPlan.keyColumns()) + "::text");
+      texts.add(rowText(alias, parentPlan.keyColumns()) + "::text");
+      values.add(texts.get(texts.size() - 1));
     }
-    return new DigestRow(values, joins);
+    return new DigestRow(values, texts, joins);
   }
 
   public static String orphans(ForeignKey fk, String childFrom) {

@@ -18,6 +18,10 @@ final class TableTally {
   String message;
   /** The source digest summed during the last completed copy of every row; null if there was none. */
   StreamDigest streamed;
+  /** The target's digest as the differential comparison found it: still valid if nothing was written since. */
+  StreamDigest targetBefore;
+  /** Target keys the differential comparison found missing on the source (mirror deletes them); null otherwise. */
+  java.util.List<String[]> missingOnSource;
 
   TableTally(TablePlan plan, long sourceRows, long targetRows) {
     this.plan = plan;
