@@ -215,7 +215,7 @@ if [ "$REFERENCE" = true ]; then
   SCHEMA="$REF_DIR/schema.sql"
   psql -X -q -v ON_ERROR_STOP=1 -d "$SRC" -v scale="$SCALE" -f "$REF_DIR/dataset.sql" >/dev/null
 else
-  SCHEMA="$HERE/../demo/schema.sql"
+  SCHEMA="$HERE/../demo/migrations/V1__rescue_dog_schema.sql"
   psql -X -q -v ON_ERROR_STOP=1 -d "$SRC" -f "$SCHEMA" >/dev/null
   # -c and -f run in order in one session, so data.sql sees the setting.
   psql -X -q -v ON_ERROR_STOP=1 -d "$SRC" -c "SET ferry.scale='$SCALE'" -f "$HERE/../demo/data.sql" >/dev/null
