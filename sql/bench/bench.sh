@@ -11,6 +11,8 @@
 #   --resync-mode MODE   ferry --mode for the re-sync after the day of changes (default mirror: the day deletes
 #                        rows, and incremental never deletes, so its validation would fail on the row counts)
 #   --keep               keep the three databases afterwards (to inspect them)
+#   --delay-ms N         also time both full loads with the targets behind a TCP proxy on 127.0.0.1 that delays
+#                        each direction by N ms (10 = a 20 ms round trip; sql/bench/delay_proxy.py, needs python3)
 #
 # FERRY_BENCH_SERVER (default postgresql://postgres@127.0.0.1:5432/postgres) is any database on the server;
 # ferry_bench_src, ferry_bench_copy and ferry_bench_ferry are (re)created there and dropped at the end.
@@ -25,7 +27,8 @@ KEEP=false
 RESYNC_MODE=mirror
 REF_DIR="$ROOT/../shared/bench"
 
-usage() { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+DELAY_MS=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --scale)         SCALE=${2:?--scale needs a value}; shift 2 ;;
@@ -36,6 +39,7 @@ while [ $# -gt 0 ]; do
     --resync-mode)   RESYNC_MODE=${2:?--resync-mode needs a value}; shift 2 ;;
     --resync-mode=*) RESYNC_MODE=${1#*=}; shift ;;
     --keep)          KEEP=true; shift ;;
+    --delay-ms)      DELAY_MS=${2:?--delay-ms needs a value}; shift 2 ;;
     -h|--help)       usage; exit 0 ;;
     *)               echo "bench.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
   esac
@@ -252,6 +256,26 @@ log "ferry re-sync after mutate (--mode $RESYNC_MODE)"
 run_ferry "ferry re-sync after mutate" --mode "$RESYNC_MODE"
 log "COPY re-sync (truncate + full copy)"
 run_copy "COPY re-sync (truncate)" --truncate
+
+# The same two full loads with the targets "far away": every round trip through the proxy takes 2 x DELAY_MS more.
+if [ "$DELAY_MS" != 0 ]; then
+  PROXY_PORT=$((20000 + RANDOM % 20000))
+  PG_HOST=$(printf '%s' "$SERVER" | sed -E 's#^[a-z]+://([^@/]*@)?([^:/?]+).*#\2#')
+  PG_PORT=$(printf '%s' "$SERVER" | sed -nE 's#^[a-z]+://([^@/]*@)?[^:/?]+:([0-9]+).*#\2#p'); PG_PORT=${PG_PORT:-5432}
+  python3 "$HERE/delay_proxy.py" "$PROXY_PORT" "$PG_HOST" "$PG_PORT" "$DELAY_MS" & PROXY_PID=$!
+  trap 'kill $PROXY_PID 2>/dev/null || true' EXIT
+  sleep 1
+  via_proxy() { printf '%s' "$1" | sed -E "s#(://([^@/]*@)?)[^/?]+#\1127.0.0.1:$PROXY_PORT#"; }
+  RTT=$((2 * DELAY_MS))
+  psql_server -c "DROP DATABASE ferry_bench_ferry WITH (FORCE)" -c "CREATE DATABASE ferry_bench_ferry"
+  psql -X -q -v ON_ERROR_STOP=1 -d "$FERRY_TGT" -f "$SCHEMA" >/dev/null
+  COPY_TGT=$(via_proxy "$COPY_TGT"); FERRY_TGT=$(via_proxy "$FERRY_TGT")
+  log "COPY full load, ${RTT} ms round trip"
+  run_copy "COPY full load, ${RTT} ms RTT" --truncate
+  log "ferry full load, ${RTT} ms round trip"
+  run_ferry "ferry full load, ${RTT} ms RTT"
+  kill $PROXY_PID 2>/dev/null || true
+fi
 TOTAL_S=$(calc "$(now) - $STARTED")
 
 # The results table: seconds, and the ratio to the COPY full load measured in this same run.
@@ -264,6 +288,11 @@ for r in "${RESULTS[@]}"; do
   printf '%-30s %9.2f %9.2f %13s %9s\n' "$name" "$secs" "$(calc "$secs / $BASE")" \
     "$(printf "%'d" "$rows" 2>/dev/null || echo "$rows")" "$wal"
 done
+if [ "$DELAY_MS" != 0 ]; then
+  FAR_COPY=$(printf '%s\n' "${RESULTS[@]}" | grep "^COPY full load, " | cut -d'|' -f2)
+  FAR_FERRY=$(printf '%s\n' "${RESULTS[@]}" | grep "^ferry full load, " | cut -d'|' -f2)
+  echo "behind the proxy: ferry full load = $(printf '%.2f' "$(calc "$FAR_FERRY / $FAR_COPY")") x the COPY pipe through the same proxy"
+fi
 echo
 echo "mutation:  $MUTATIONS  ($MUTATE_LABEL, seed 1)"
 echo "data:      $([ "$REFERENCE" = true ] && echo "reference dataset.sql" || echo "sql/demo/data.sql"), scale $SCALE, source loaded in $(printf '%.1f' "$LOAD_S") s"

@@ -7,7 +7,6 @@ CREATE TABLE ferry.backups (
   created_at  timestamptz NOT NULL DEFAULT now(),
   reason      text        NOT NULL,
   run_id      uuid,                               -- the sync run it was taken for, if any
-  kind        text        NOT NULL DEFAULT 'tables', -- tables: whole tables; deleted rows: what a mirror run deleted
   restored_at timestamptz
 );
 
@@ -17,5 +16,6 @@ CREATE TABLE ferry.backup_tables (
   table_name text   NOT NULL,
   copy_name  text   NOT NULL,                     -- ferry_backup.<copy>
   rows       bigint NOT NULL,
+  kind       text   NOT NULL DEFAULT 'table',     -- table: its whole contents; deleted rows: what a mirror run deleted
   PRIMARY KEY (backup_id, schema_name, table_name)
 );

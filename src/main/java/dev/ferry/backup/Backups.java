@@ -33,11 +33,9 @@ import java.util.stream.Collectors;
  */
 public final class Backups {
   /** What one backup holds. */
-  public record Info(long id, Instant createdAt, String reason, String runId, Instant restoredAt, String kind,
-      Map<TableName, Long> rowsByTable) {
-    public boolean deletedRows() {
-      return DELETED_ROWS.equals(kind);
-    }
+  /** @param deletedRowsOnly tables of which only the rows a mirror run deleted were kept (restored by adding them back) */
+  public record Info(long id, Instant createdAt, String reason, String runId, Instant restoredAt,
+      Map<TableName, Long> rowsByTable, java.util.Set<TableName> deletedRowsOnly) {
 
     public long rows() {
       return rowsByTable.values().stream().mapToLong(Long::longValue).sum();
@@ -48,7 +46,7 @@ public final class Backups {
 
   private final Vertx vertx;
   /** The backup collecting a mirror run's deleted rows, created at its first delete. */
-  private Future<Long> deletedRowsBackup;
+  private Future<Long> runBackup;
   private int copies;
   private final Database target;
   private final BackupSettings settings;
@@ -66,39 +64,43 @@ public final class Backups {
 
   /** Backs up {@code tables} (all user tables when empty); then old backups beyond the retention go. */
   public Future<Info> take(List<TableName> tables, String reason, String runId) {
-    return take(tables, reason, runId, false);
+    return take(tables, reason, runId, false).compose(id -> prune().compose(n -> get(id)));
   }
 
   /** As {@link #take}, skipping named tables that do not exist (a migration may be about to create them). */
   public Future<Info> takeExisting(List<TableName> tables, String reason) {
-    return take(tables, reason, null, true);
+    return take(tables, reason, null, true).compose(id -> prune().compose(n -> get(id)));
   }
 
-  private Future<Info> take(List<TableName> tables, String reason, String runId, boolean lenient) {
+  /** Takes the backup; returns its id. Pruning is the caller's: a restore must not prune what it restores. */
+  private Future<Long> take(List<TableName> tables, String reason, String runId, boolean lenient) {
     return ready().compose(v -> CatalogReader.read(target.pool())).compose(catalog -> {
       List<TableInfo> chosen = select(catalog, tables, lenient);
       return target.pool().withTransaction(conn -> conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute()
           .compose(x -> conn.preparedQuery("INSERT INTO ferry.backups (reason, run_id) VALUES ($1, $2::uuid) RETURNING id")
               .execute(Tuple.of(reason, runId)))
           .compose(rs -> copyAll(conn, rs.iterator().next().getLong(0), chosen)));
-    }).compose(id -> prune().compose(n -> get(id)));
+    });
   }
 
   /**
-   * An empty copy of {@code table} in the run's deleted-rows backup: the run's deletes then move each row there
-   * in the same statement ({@code WITH gone AS (DELETE … RETURNING *) INSERT INTO copy SELECT * FROM gone}).
+   * An empty copy of {@code table} in the run's backup: the run's deletes then move each row there in the same
+   * statement ({@code WITH gone AS (DELETE … RETURNING *) INSERT INTO copy SELECT * FROM gone}).
+   *
+   * @param wholeTable the delete empties the table (a keyless table replaced): restoring replaces it again;
+   *                   otherwise the copy holds only deleted rows, which a restore adds back
    */
-  public Future<String> deletedRowsCopy(String runId, TableInfo table) {
-    if (deletedRowsBackup == null) {
-      deletedRowsBackup = ready().compose(v -> target.pool().preparedQuery("INSERT INTO ferry.backups (reason, run_id, kind)"
-          + " VALUES ($1, $2::uuid, $3) RETURNING id").execute(Tuple.of("rows deleted by mirror run", runId, DELETED_ROWS))
+  public Future<String> runCopy(String runId, TableInfo table, boolean wholeTable) {
+    if (runBackup == null) {
+      runBackup = ready().compose(v -> target.pool().preparedQuery("INSERT INTO ferry.backups (reason, run_id)"
+          + " VALUES ($1, $2::uuid) RETURNING id").execute(Tuple.of("rows deleted by mirror run", runId))
           .map(rs -> rs.iterator().next().getLong(0)));
     }
-    return deletedRowsBackup.compose(id -> {
+    return runBackup.compose(id -> {
       String copy = "ferry_backup.b" + id + "_" + (++copies);
       return target.pool().query("CREATE TABLE " + copy + " AS SELECT * FROM " + table.fromSql() + " WITH NO DATA").execute()
-          .compose(v -> target.pool().preparedQuery("INSERT INTO ferry.backup_tables VALUES ($1, $2, $3, $4, 0)")
-              .execute(Tuple.of(id, table.name().schema(), table.name().name(), copy)))
+          .compose(v -> target.pool().preparedQuery("INSERT INTO ferry.backup_tables VALUES ($1, $2, $3, $4, 0, $5)")
+              .execute(Tuple.of(id, table.name().schema(), table.name().name(), copy, wholeTable ? "table" : DELETED_ROWS)))
           .map(copy);
     });
   }
@@ -130,7 +132,7 @@ public final class Backups {
       TableInfo t = tables.get(i);
       String copy = "ferry_backup.b" + id + "_" + (i + 1);
       chain = chain.compose(v -> conn.query("CREATE TABLE " + copy + " AS SELECT * FROM " + t.fromSql()).execute()
-          .compose(rs -> conn.preparedQuery("INSERT INTO ferry.backup_tables VALUES ($1, $2, $3, $4, $5)")
+          .compose(rs -> conn.preparedQuery("INSERT INTO ferry.backup_tables VALUES ($1, $2, $3, $4, $5, 'table')")
               .execute(Tuple.of(id, t.name().schema(), t.name().name(), copy, (long) rs.rowCount())))
           .mapEmpty());
     }
@@ -139,7 +141,8 @@ public final class Backups {
 
   public Future<List<Info>> list() {
     return ready().compose(v -> target.pool().query("""
-        SELECT b.id, b.created_at::text, b.reason, b.run_id::text, b.restored_at::text, b.kind,
+        SELECT b.id, b.created_at::text, b.reason, b.run_id::text, b.restored_at::text,
+               coalesce(array_agg(t.kind ORDER BY t.schema_name, t.table_name) FILTER (WHERE t.table_name IS NOT NULL), '{}'),
                coalesce(array_agg(t.schema_name ORDER BY t.schema_name, t.table_name) FILTER (WHERE t.table_name IS NOT NULL), '{}'),
                coalesce(array_agg(t.table_name ORDER BY t.schema_name, t.table_name) FILTER (WHERE t.table_name IS NOT NULL), '{}'),
                coalesce(array_agg(t.rows ORDER BY t.schema_name, t.table_name) FILTER (WHERE t.table_name IS NOT NULL), '{}')
@@ -166,14 +169,20 @@ public final class Backups {
 
   private static Info info(Row r) {
     Map<TableName, Long> tables = new LinkedHashMap<>();
+    java.util.Set<TableName> deletedRowsOnly = new java.util.HashSet<>();
+    String[] kinds = r.getArrayOfStrings(5);
     String[] schemas = r.getArrayOfStrings(6);
     String[] names = r.getArrayOfStrings(7);
     Long[] rows = r.getArrayOfLongs(8);
     for (int i = 0; i < names.length; i++) {
-      tables.put(new TableName(schemas[i], names[i]), rows[i]);
+      TableName t = new TableName(schemas[i], names[i]);
+      tables.put(t, rows[i]);
+      if (DELETED_ROWS.equals(kinds[i])) {
+        deletedRowsOnly.add(t);
+      }
     }
-    return new Info(r.getLong(0), ts(r.getString(1)), r.getString(2), r.getString(3), ts(r.getString(4)),
-        r.getString(5), tables);
+    return new Info(r.getLong(0), ts(r.getString(1)), r.getString(2), r.getString(3), ts(r.getString(4)), tables,
+        deletedRowsOnly);
   }
 
   private static Instant ts(String pg) {
@@ -189,13 +198,36 @@ public final class Backups {
   public Future<Info> restore(long id) {
     return get(id).compose(backup -> {
       List<TableName> names = List.copyOf(backup.rowsByTable().keySet());
-      return take(names, "before restoring backup #" + id, null)
+      return refuseCascades(names)
+          .compose(v -> take(names, "before restoring backup #" + id, null, false))
           .compose(safety -> CatalogReader.read(target.pool()))
           .compose(catalog -> replace(backup, catalog, names))
           .compose(v -> target.pool().preparedQuery("UPDATE ferry.backups SET restored_at = now() WHERE id = $1")
               .execute(Tuple.of(id)))
-          .compose(v -> get(id));
+          .compose(v -> get(id))
+          .compose(info -> prune().map(info));
     });
+  }
+
+  /**
+   * Emptying a table to refill it would cascade into tables outside the backup (ON DELETE CASCADE / SET NULL /
+   * SET DEFAULT), changing rows nothing puts back: refuse, naming them.
+   */
+  private Future<Void> refuseCascades(List<TableName> names) {
+    String[] tables = names.stream().map(TableName::sql).toArray(String[]::new);
+    return target.pool().preparedQuery("SELECT DISTINCT conrelid::regclass::text FROM pg_constraint WHERE contype = 'f'"
+            + " AND confdeltype IN ('c', 'n', 'd') AND confrelid = ANY($1::text[]::regclass[]) AND conrelid <> ALL($1::text[]::regclass[])")
+        .execute(Tuple.of((Object) tables))
+        .compose(rs -> {
+          if (rs.size() == 0) {
+            return Future.succeededFuture();
+          }
+          List<String> outside = new ArrayList<>();
+          rs.forEach(r -> outside.add(r.getString(0)));
+          return Future.failedFuture(new ConfigException("restore", "emptying these tables would cascade into " + outside
+              + " (ON DELETE CASCADE / SET NULL), which this backup does not hold; take a backup that includes them"
+              + " (`ferry backup --tables …`) or restore by hand"));
+        });
   }
 
   /** Whole-table backups replace the tables' rows; a deleted-rows backup only adds its rows back. */
@@ -217,7 +249,7 @@ public final class Backups {
           Map<TableName, String> copies = new LinkedHashMap<>();
           rows.forEach(r -> copies.put(new TableName(r.getString(0), r.getString(1)), r.getString(2)));
           Future<Void> chain = Future.succeededFuture();
-          for (TableName t : backup.deletedRows() ? List.<TableName>of() : childrenFirst) {
+          for (TableName t : childrenFirst.stream().filter(x -> !backup.deletedRowsOnly().contains(x)).toList()) {
             chain = chain.compose(v -> conn.query("DELETE FROM " + catalog.table(t).get().fromSql()).execute().mapEmpty());
           }
           for (TableName t : parentsFirst) {
@@ -227,7 +259,7 @@ public final class Backups {
               String list = info.writableColumns().stream().map(Column::name).filter(cols::contains)
                   .map(TableName::quote).collect(Collectors.joining(", "));
               return conn.query("INSERT INTO " + t.sql() + " (" + list + ") OVERRIDING SYSTEM VALUE SELECT " + list
-                  + " FROM " + copy + (backup.deletedRows() ? " ON CONFLICT DO NOTHING" : "")).execute();
+                  + " FROM " + copy + (backup.deletedRowsOnly().contains(t) ? " ON CONFLICT DO NOTHING" : "")).execute();
             })).compose(v -> Sequences.advance(conn, info)).mapEmpty();
           }
           return chain;

@@ -62,7 +62,7 @@ final class MigrateCommand implements Callable<Integer> {
     System.out.println("Migrations " + config.migrationLocations() + " on the " + on + " " + url.redacted());
     return vertx.executeBlocking(() -> {
       if (undo != null) {
-        return done(m.undo(undo, System.out::println), "undone");
+        return checkUndo(m);
       }
       if (baseline != null) {
         System.out.println(m.baseline(baseline, System.out::println));
@@ -76,7 +76,40 @@ final class MigrateCommand implements Callable<Integer> {
       return check(m);
     }).compose(code -> code != null ? Future.succeededFuture(code)
         : backUpDestroyedTables(vertx, config, url)
-            .compose(v -> vertx.executeBlocking(() -> done(m.migrate(System.out::println), "applied"))));
+            .compose(v -> vertx.executeBlocking(() -> undoPlan != null
+                ? done(m.undo(undoPlan, System.out::println), "undone")
+                : done(m.migrate(System.out::println), "applied"))));
+  }
+
+  private List<Migrations.Undo> undoPlan;
+
+  /** Undo scripts get the same lint, confirmation and backup as migrations: they usually drop things. */
+  private Integer checkUndo(Migrations m) {
+    undoPlan = m.undoPlan(undo);
+    boolean destructive = false;
+    for (Migrations.Undo u : undoPlan) {
+      System.out.printf("%n  undo V%s  %s  (%s)%n", u.version(), u.description(), u.script().getFileName());
+      if (dryRun) {
+        u.sql().lines().forEach(l -> System.out.println("      " + l));
+      }
+      for (MigrationLint.Finding f : MigrationLint.check(u.sql())) {
+        System.out.println("    " + (f.destructive() ? "⛔ destructive: " : "⚠ ") + f.statement() + "\n        " + f.problem());
+        if (f.destructive()) {
+          destructive = true;
+          destroyed.addAll(f.tables());
+        }
+      }
+    }
+    if (dryRun) {
+      System.out.println("\nDry run: " + undoPlan.size() + " undo script(s) would run; nothing was run.");
+      return ExitCode.OK;
+    }
+    if (destructive && !confirmDestructive) {
+      System.out.println("\n⛔ refused: an undo script drops or deletes data (marked above). Add --confirm-destructive"
+          + " (the tables it names are backed up first).");
+      return ExitCode.REFUSED;
+    }
+    return null;
   }
 
   /** Tables named by confirmed destructive statements, snapshot before the migration runs (when they exist). */
@@ -134,8 +167,8 @@ final class MigrateCommand implements Callable<Integer> {
           + " --dry-run, then add --confirm-destructive.");
       return ExitCode.REFUSED;
     }
-    pending.forEach(p -> p.findings().stream().filter(f -> f.destructive() && f.table() != null)
-        .forEach(f -> destroyed.add(f.table())));
+    pending.forEach(p -> p.findings().stream().filter(MigrationLint.Finding::destructive)
+        .forEach(f -> destroyed.addAll(f.tables())));
     return null;
   }
 

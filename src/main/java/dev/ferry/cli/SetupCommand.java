@@ -79,14 +79,17 @@ final class SetupCommand implements Callable<Integer> {
   }
 
   private Future<Integer> migrate(Vertx vertx, FerryConfig config) {
-    if (!new Migrations(config.requireTarget(), config.migrationLocations()).hasAny()) {
-      return skip("no migrations in " + config.migrationLocations());
-    }
-    MigrateCommand migrate = new MigrateCommand();
-    migrate.on = "target";
-    migrate.dryRun = dryRun;
-    migrate.confirmDestructive = confirmDestructive;
-    return migrate.migrate(vertx, config);
+    return vertx.executeBlocking(() -> new Migrations(config.requireTarget(), config.migrationLocations()).hasAny())
+        .compose(any -> {
+          if (!any) {
+            return skip("no migrations in " + config.migrationLocations());
+          }
+          MigrateCommand migrate = new MigrateCommand();
+          migrate.on = "target";
+          migrate.dryRun = dryRun;
+          migrate.confirmDestructive = confirmDestructive;
+          return migrate.migrate(vertx, config);
+        });
   }
 
   private static Future<Integer> status(Vertx vertx, FerryConfig config) {

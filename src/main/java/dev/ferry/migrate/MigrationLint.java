@@ -10,14 +10,14 @@ import java.util.regex.Pattern;
  */
 public final class MigrationLint {
   /**
-   * One finding: the statement (abridged), why it matters, whether it destroys data, and the table it names
-   * (as written, possibly schema-qualified), when there is one.
+   * One finding: the statement (abridged), why it matters, whether it destroys data, and the tables it names
+   * (schema-qualified where written so; unquoted names folded to lower case as PostgreSQL does).
    */
-  public record Finding(String statement, String problem, boolean destructive, String table) {}
+  public record Finding(String statement, String problem, boolean destructive, List<String> tables) {}
 
   private static final Pattern TABLE = Pattern.compile("^(?:DROP\\s+TABLE\\s+(?:IF\\s+EXISTS\\s+)?|ALTER\\s+TABLE\\s+"
       + "(?:IF\\s+EXISTS\\s+)?(?:ONLY\\s+)?|TRUNCATE\\s+(?:TABLE\\s+)?(?:ONLY\\s+)?|DELETE\\s+FROM\\s+(?:ONLY\\s+)?"
-      + "|UPDATE\\s+(?:ONLY\\s+)?)([^\\s(;,]+)", Pattern.CASE_INSENSITIVE);
+      + "|UPDATE\\s+(?:ONLY\\s+)?)(.+)", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
   private record Rule(Pattern pattern, String problem, boolean destructive) {}
 
@@ -52,8 +52,26 @@ public final class MigrationLint {
         if (r.pattern.matcher(flat).find()) {
           var table = TABLE.matcher(flat);
           out.add(new Finding(flat.length() > 120 ? flat.substring(0, 117) + "…" : flat, r.problem, r.destructive,
-              table.find() ? table.group(1).replace("\"", "") : null));
+              table.find() ? tables(table.group(1), flat.regionMatches(true, 0, "ALTER", 0, 5)
+                  || flat.regionMatches(true, 0, "UPDATE", 0, 6)) : List.of()));
         }
+      }
+    }
+    return out;
+  }
+
+  /** The names a statement lists after its keyword: one for ALTER TABLE and UPDATE, a list for DROP and TRUNCATE. */
+  private static List<String> tables(String rest, boolean one) {
+    List<String> out = new ArrayList<>();
+    for (String part : rest.split(",")) {
+      String name = part.trim().split("\\s+")[0];
+      if (name.isEmpty() || name.equalsIgnoreCase("CASCADE") || name.equalsIgnoreCase("RESTRICT")) {
+        break;
+      }
+      out.add(java.util.Arrays.stream(name.split("\\.")).map(p -> p.startsWith("\"") ? p.replace("\"", "")
+          : p.toLowerCase(java.util.Locale.ROOT)).collect(java.util.stream.Collectors.joining(".")));
+      if (one || part.trim().split("\\s+").length > 1) {
+        break;
       }
     }
     return out;

@@ -152,46 +152,62 @@ public final class Migrations {
     });
   }
 
+  /** One undo to run: the version it takes back and its paired script. */
+  public record Undo(String version, String description, Path script, String sql) {}
+
   /**
-   * Undoes every applied versioned migration from the newest down to {@code version}, each with its paired
-   * {@code U<version>__…sql} in one transaction that also removes its row from Flyway's history. All undo
-   * scripts must exist before anything runs.
+   * The undos {@code --undo version} would run, newest first, down to and including {@code version}; every
+   * paired {@code U<version>__…sql} must exist. Runs nothing.
    */
-  public List<String> undo(String version, Consumer<String> waiting) {
+  public List<Undo> undoPlan(String version) {
     MigrationVersion target = MigrationVersion.fromVersion(version);
+    List<MigrationInfo> applied = Arrays.stream(flyway().info().applied())
+        .filter(m -> m.getVersion() != null && m.getState().isApplied() && m.getType() != null
+            && !m.getType().isBaseline() && m.getVersion().compareTo(target) >= 0)
+        .sorted(Comparator.comparing(MigrationInfo::getVersion).reversed())
+        .toList();
+    if (applied.stream().noneMatch(m -> m.getVersion().equals(target))) {
+      throw new ConfigException("--undo", "version " + version + " is not applied on " + url.redacted());
+    }
+    List<Undo> out = new ArrayList<>();
+    for (MigrationInfo m : applied) {
+      Path script = undoScript(m.getVersion()).orElseThrow(() -> new ConfigException("--undo", "no undo script U"
+          + m.getVersion().getVersion() + "__*.sql for version " + m.getVersion().getVersion() + " in " + locations
+          + "; nothing was undone"));
+      try {
+        out.add(new Undo(m.getVersion().getVersion(), m.getDescription(), script, Files.readString(script)));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Runs the planned undos in order, each in one transaction that also removes its version from Flyway's
+   * history, under the migrate lock; stops at the first that fails (it rolls back).
+   */
+  public List<String> undo(List<Undo> plan, Consumer<String> waiting) {
     return locked(waiting, () -> {
-      List<MigrationInfo> applied = Arrays.stream(flyway().info().applied())
-          .filter(m -> m.getVersion() != null && m.getState().isApplied() && m.getType() != null
-              && !m.getType().isBaseline() && m.getVersion().compareTo(target) >= 0)
-          .sorted(Comparator.comparing(MigrationInfo::getVersion).reversed())
-          .toList();
-      if (applied.stream().noneMatch(m -> m.getVersion().equals(target))) {
-        throw new ConfigException("--undo", "version " + version + " is not applied on " + url.redacted());
-      }
-      List<Path> scripts = new ArrayList<>();
-      for (MigrationInfo m : applied) {
-        scripts.add(undoScript(m.getVersion()).orElseThrow(() -> new ConfigException("--undo", "no undo script U"
-            + m.getVersion().getVersion() + "__*.sql for version " + m.getVersion().getVersion() + " in " + locations
-            + "; nothing was undone")));
-      }
       List<String> done = new ArrayList<>();
       try (Connection c = connect()) {
-        for (int i = 0; i < applied.size(); i++) {
-          MigrationInfo m = applied.get(i);
-          c.setAutoCommit(false);
+        c.setAutoCommit(false);
+        for (Undo u : plan) {
           try (Statement st = c.createStatement();
                PreparedStatement del = c.prepareStatement("DELETE FROM flyway_schema_history WHERE version = ?")) {
-            st.execute(Files.readString(scripts.get(i)));
-            del.setString(1, m.getVersion().getVersion());
-            del.executeUpdate();
+            st.execute(u.sql());
+            del.setString(1, u.version());
+            if (del.executeUpdate() == 0) {
+              throw new SQLException("version " + u.version() + " is no longer applied (another undo got there first)");
+            }
             c.commit();
-          } catch (SQLException | IOException e) {
+          } catch (SQLException e) {
             c.rollback();
-            throw new IllegalStateException("undo of version " + m.getVersion().getVersion() + " failed and was rolled"
-                + " back (" + done.size() + " undone before it): " + e.getMessage(), e);
+            throw new IllegalStateException("undo of version " + u.version() + " failed and was rolled back ("
+                + done.size() + " undone before it): " + e.getMessage(), e);
           }
-          done.add(m.getVersion().getVersion() + " " + m.getDescription());
-          log("undo", m.getVersion().getVersion(), m.getDescription(), scripts.get(i).getFileName().toString(), null);
+          done.add(u.version() + " " + u.description());
+          log("undo", u.version(), u.description(), u.script().getFileName().toString(), null);
         }
       }
       return done;

@@ -121,8 +121,18 @@ public final class SchemaDiff {
             + (q.cycle() ? " CYCLE" : " NO CYCLE"), false);
       }
     });
-    t.sequences().keySet().stream().filter(n -> !s.sequences().containsKey(n))
-        .forEach(n -> add(Step.DROP_SEQUENCE, n, "sequence only on the target", "DROP SEQUENCE " + n, true));
+    t.sequences().values().stream().filter(q -> !s.sequences().containsKey(q.name()) && !ownerDropped(q, s))
+        .forEach(q -> add(Step.DROP_SEQUENCE, q.name(), "sequence only on the target", "DROP SEQUENCE " + q.name(), true));
+  }
+
+  /** A serial's sequence goes with the table or column that owns it: dropping it again would fail. */
+  private static boolean ownerDropped(DbSchema.Sequence q, DbSchema source) {
+    if (q.ownedBy() == null) {
+      return false;
+    }
+    int dot = q.ownedBy().lastIndexOf('.');
+    DbSchema.Table owner = source.tables().get(q.ownedBy().substring(0, dot));
+    return owner == null || !owner.columns().containsKey(q.ownedBy().substring(dot + 1));
   }
 
   private static boolean sameSettings(DbSchema.Sequence a, DbSchema.Sequence b) {

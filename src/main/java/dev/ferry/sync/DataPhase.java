@@ -187,14 +187,19 @@ final class DataPhase {
         t.inserted = t.sourceRows;
         return Future.succeededFuture();
       }
-      return retried(plan, t, () -> {
+      // Mirror replaces it without a backup of the run: its old contents move into one as they are deleted.
+      Future<String> copy = ctx.fullBackup ? Future.succeededFuture(null) : ctx.backups.runCopy(ctx.runId, plan.target(), true);
+      return copy.compose(c -> retried(plan, t, () -> {
         t.resetCounts();
-        return TargetTransaction.run(ctx, conn -> conn.query(sql.deleteAll()).execute()
+        String delete = c == null ? sql.deleteAll()
+            : "WITH gone AS (" + sql.deleteAll() + " RETURNING *) INSERT INTO " + c + " SELECT * FROM gone";
+        return TargetTransaction.run(ctx, conn -> conn.query(delete).execute()
             .compose(rs -> {
               t.deleted = rs.rowCount();
               return copier.copyRows(conn, true);
             }));
-      }).compose(v -> advanceSequences(plan));
+      }).compose(done -> c == null ? Future.succeededFuture() : ctx.backups.counted(c)))
+          .compose(v -> advanceSequences(plan));
     });
   }
 
@@ -227,7 +232,7 @@ final class DataPhase {
       }
       TableCopier copier = new TableCopier(ctx, plan);
       Supplier<Future<List<String[]>>> missing = () -> t.missingOnSource != null
-          ? Future.succeededFuture(t.missingOnSource) : copier.findMissingOnSource();
+          ? copier.stillMissing(t.missingOnSource) : copier.findMissingOnSource();
       chain = chain.compose(v -> settle(t, missing.get().compose(keys -> {
         Optional<String> refusal = SafetyRules.mirrorDeletes(plan, keys.size(), t.targetRows,
             ctx.config.mirrorMaxDeleteShare(), ctx.options.confirmDestructive());
@@ -246,7 +251,7 @@ final class DataPhase {
         }
         // Each deleted row is kept in a backup copy by the same statement that deletes it (unless the whole
         // table was backed up before the run).
-        Future<String> copy = ctx.fullBackup ? Future.succeededFuture(null) : ctx.backups.deletedRowsCopy(ctx.runId, plan.target());
+        Future<String> copy = ctx.fullBackup ? Future.succeededFuture(null) : ctx.backups.runCopy(ctx.runId, plan.target(), false);
         return copy.compose(c -> retried(plan, t, () -> {
           t.deleted = 0;
           return TargetTransaction.run(ctx, conn -> copier.deleteKeys(conn, keys, c));

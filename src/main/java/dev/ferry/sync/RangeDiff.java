@@ -75,11 +75,13 @@ final class RangeDiff {
     if (sql.integerRanges()) {
       return src.query(sql.rangeExtent()).execute().map(rs -> {
         Row r = rs.iterator().next();
-        long min = r.getLong(0) == null ? 0 : r.getLong(0);
-        long max = r.getLong(1) == null ? 0 : r.getLong(1);
+        BigInteger min = BigInteger.valueOf(r.getLong(0) == null ? 0 : r.getLong(0));
+        BigInteger max = BigInteger.valueOf(r.getLong(1) == null ? 0 : r.getLong(1));
         long rows = Math.max(1, ctx.tally(plan.name()).sourceRows);
-        long width = Math.max(1, (long) ((double) (max - min + 1) * rowsPerRange / rows));
-        return List.<Object>of(min, width);
+        // BigInteger: keys spread over the whole bigint range would overflow a long here.
+        BigInteger width = max.subtract(min).add(BigInteger.ONE).multiply(BigInteger.valueOf(rowsPerRange))
+            .divide(BigInteger.valueOf(rows)).max(BigInteger.ONE).min(BigInteger.valueOf(Long.MAX_VALUE));
+        return List.<Object>of(width.longValue());
       });
     }
     return src.preparedQuery(sql.rangeBoundaries()).execute(Tuple.of(rowsPerRange)).map(rs -> {

@@ -156,6 +156,26 @@ final class TableCopier {
         .map(n -> missing);
   }
 
+  /**
+   * Of the target keys the differential comparison found only on the target, those the source snapshot really
+   * lacks: a key that matches under the column's own equality (citext, numeric scale) is not deleted.
+   */
+  Future<List<String[]>> stillMissing(List<String[]> candidates) {
+    List<String[]> missing = new ArrayList<>();
+    String check = sql.missingOnSource();
+    return ctx.snapshot.read(src -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (int from = 0; from < candidates.size(); from += ctx.batchSize) {
+        List<String[]> slice = candidates.subList(from, Math.min(candidates.size(), from + ctx.batchSize));
+        chain = chain.compose(v -> src.preparedQuery(check).execute(columnsOf(slice, plan.key())).map(rs -> {
+          rs.forEach(r -> missing.add(slice.get(r.getLong(0).intValue() - 1)));
+          return null;
+        }));
+      }
+      return chain;
+    }).map(v -> missing);
+  }
+
   /** Deletes the given target keys, in batches, on a connection inside the caller's transaction. */
   /** @param backupCopy where deleted rows are moved (same statement), or null */
   Future<Void> deleteKeys(SqlConnection target, List<String[]> keys, String backupCopy) {

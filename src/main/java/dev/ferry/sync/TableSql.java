@@ -82,14 +82,14 @@ public final class TableSql {
   }
 
   /**
-   * Which range a row falls in. Integer keys: ({@code key} − {@code $1}) / {@code $2}, no boundaries needed.
+   * Which range a row falls in. Integer keys: {@code key / $1} (a width; never overflows), no boundaries needed.
    * Others: {@code width_bucket} over the boundaries {@code $1}, the key compared as text in the "C" collation
    * when it is collatable, so that both servers sort and bucket it alike whatever their own collations.
    */
   private String range() {
     Column k = plan.keyColumns().get(0);
     if (integerRanges()) {
-      return "((t." + k.sql() + "::bigint - $1::bigint) / $2::bigint)";
+      return "(t." + k.sql() + "::bigint / $1::bigint)";
     }
     return k.collatable() ? "width_bucket(t." + k.sql() + "::text COLLATE \"C\", $1::text[])"
         : "width_bucket(t." + k.sql() + ", $1::text[]::" + k.type() + "[])";
@@ -125,7 +125,7 @@ public final class TableSql {
     DigestRow row = digestRow(sourceSide);
     return "SELECT " + texts("t.", plan.keyColumns()) + ", " + rowHash(row) + "::text FROM "
         + (sourceSide ? plan.source() : plan.target()).fromSql() + " t" + String.join("", row.joins())
-        + " WHERE " + range() + " = ANY($" + (integerRanges() ? 3 : 2) + "::bigint[])";
+        + " WHERE " + range() + " = ANY($2::bigint[])";
   }
 
   /** Whole source rows (as {@link #selectSource()}) for a batch of keys. */
@@ -224,7 +224,9 @@ public final class TableSql {
    */
   private String rowHash(DigestRow row) {
     String values = String.join(", ", fastHash ? row.values() : row.texts());
-    return fastHash ? "hash_record_extended(ROW(" + values + "), 0)"
+    // hash_record_extended combines columns linearly (31·h + c): summed over a range, values swapped between two
+    // rows would cancel out. Hashing its result again scrambles it.
+    return fastHash ? "hashint8extended(hash_record_extended(ROW(" + values + "), 0), 0)"
         : "('x' || left(md5(ROW(" + values + ")::text), 15))::bit(60)::bigint";
   }
 
@@ -234,8 +236,8 @@ public final class TableSql {
       case "smallint", "integer", "bigint", "boolean", "text", "uuid", "bytea", "date", "jsonb",
           "timestamp without time zone", "timestamp with time zone", "time without time zone",
           "character varying", "character" -> true;
-      default -> type.startsWith("character varying(") || type.startsWith("character(")
-          || (type.startsWith("numeric(") && !type.contains("[")); // a typmod fixes the scale
+      default -> !type.endsWith("]") && (type.startsWith("character varying(") || type.startsWith("character(")
+          || type.startsWith("numeric(")); // a typmod fixes the scale; arrays hash without their bounds
     };
   }
 

@@ -146,7 +146,9 @@ class MigrateCommandTest {
         "a missing undo script undoes nothing");
 
     write("U3__pet_owner.sql", "ALTER TABLE pets DROP COLUMN owner;");
-    assertEquals(ExitCode.OK, ferry("migrate", "--undo", "2"), cli.output());
+    assertEquals(ExitCode.REFUSED, ferry("migrate", "--undo", "2"), cli.output());
+    assertTrue(cli.output().contains("destructive: ALTER TABLE pets DROP COLUMN owner"), "undo scripts are linted too");
+    assertEquals(ExitCode.OK, ferry("migrate", "--undo", "2", "--confirm-destructive"), cli.output());
     assertTrue(cli.output().indexOf("undone 3") < cli.output().indexOf("undone 2"), "newest first: " + cli.output());
     DbSchema now = schema(target);
     assertEquals(afterV1.tables().get("public.pets"), now.tables().get("public.pets"), "the schema after V1 again");

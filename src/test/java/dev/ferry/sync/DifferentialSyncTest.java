@@ -116,6 +116,7 @@ class DifferentialSyncTest {
         UPDATE int_items SET tags[2] = 'Y' WHERE id = 31;                         -- one array element
         UPDATE int_items SET parent_id = 49 WHERE id = 32;                        -- a remapped foreign key
         UPDATE int_items SET price = 1.50 WHERE id = 33;                          -- display scale only
+        UPDATE int_items SET n = CASE id WHEN 40 THEN 41 ELSE 40 END WHERE id IN (40, 41);  -- values swapped
         UPDATE text_items SET v = 'changed' WHERE code = 'k100';
         INSERT INTO text_items VALUES ('o''brien-ü', 'new');
         DELETE FROM text_items WHERE code = 'k2000';
@@ -126,7 +127,7 @@ class DifferentialSyncTest {
     RunSummary run = sync(SyncOptions.defaults().withMode(Mode.MIRROR));
     assertEquals(RunStatus.SUCCEEDED, run.status(), () -> describe(run));
     TableResult ints = table(run, "int_items");
-    assertEquals(List.of(2L, 9L, 2L), List.of(ints.inserted(), ints.updated(), ints.deleted()), ints::toString);
+    assertEquals(List.of(2L, 11L, 2L), List.of(ints.inserted(), ints.updated(), ints.deleted()), ints::toString);
     for (String t : List.of("text_items", "composite_items")) {
       TableResult r = table(run, t);
       assertEquals(List.of(1L, 1L, 1L), List.of(r.inserted(), r.updated(), r.deleted()), r::toString);
