@@ -60,19 +60,29 @@ public final class MigrationLint {
     return out;
   }
 
+  private static final String IDENT = "(?:\"(?:[^\"]|\"\")*\"|[A-Za-z_][A-Za-z0-9_$]*)";
+  private static final Pattern NAME = Pattern.compile("\\s*(" + IDENT + "(?:\\s*\\.\\s*" + IDENT + ")*)\\s*(,?)");
+  private static final Pattern PART = Pattern.compile(IDENT);
+
   /** The names a statement lists after its keyword: one for ALTER TABLE and UPDATE, a list for DROP and TRUNCATE. */
   private static List<String> tables(String rest, boolean one) {
     List<String> out = new ArrayList<>();
-    for (String part : rest.split(",")) {
-      String name = part.trim().split("\\s+")[0];
-      if (name.isEmpty() || name.equalsIgnoreCase("CASCADE") || name.equalsIgnoreCase("RESTRICT")) {
+    var m = NAME.matcher(rest);
+    int at = 0;
+    while (m.find(at) && m.start() == at) {
+      List<String> parts = new ArrayList<>();
+      var p = PART.matcher(m.group(1));
+      while (p.find()) {
+        String part = p.group();
+        // Quoted names keep their case; unquoted ones fold to lower case, as PostgreSQL folds them.
+        parts.add(part.startsWith("\"") ? part.substring(1, part.length() - 1).replace("\"\"", "\"")
+            : part.toLowerCase(java.util.Locale.ROOT));
+      }
+      out.add(String.join(".", parts));
+      if (one || m.group(2).isEmpty()) {
         break;
       }
-      out.add(java.util.Arrays.stream(name.split("\\.")).map(p -> p.startsWith("\"") ? p.replace("\"", "")
-          : p.toLowerCase(java.util.Locale.ROOT)).collect(java.util.stream.Collectors.joining(".")));
-      if (one || part.trim().split("\\s+").length > 1) {
-        break;
-      }
+      at = m.end();
     }
     return out;
   }

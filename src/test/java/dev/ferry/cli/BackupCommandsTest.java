@@ -127,6 +127,17 @@ class BackupCommandsTest {
   }
 
   @Test
+  void aRestoreThatWouldCascadeIntoTablesOutsideTheBackupIsRefused() {
+    dbs.execute(target, "CREATE TABLE adoptions (id int PRIMARY KEY, animal_id bigint REFERENCES animals ON DELETE CASCADE);"
+        + " INSERT INTO adoptions SELECT id, id FROM animals LIMIT 5");
+    assertEquals(ExitCode.OK, ferry("backup", "--tables", "animals"), cli.output());
+    long id = Long.parseLong(cli.output().replaceAll("(?s).*#(\\d+).*", "$1"));
+    assertEquals(ExitCode.USAGE, ferry("restore", Long.toString(id), "--confirm-destructive"), cli.output());
+    assertTrue(cli.output().contains("would cascade into [adoptions]"), cli.output());
+    assertEquals(5, dbs.count(target, "SELECT count(*) FROM adoptions"), "nothing was deleted");
+  }
+
+  @Test
   void aConfirmedDestructiveMigrationBacksUpTheTablesItTouches() throws IOException {
     Path migrations = Files.createDirectories(dir.resolve("migrations"));
     Files.writeString(migrations.resolve("V1__drop_status.sql"), "ALTER TABLE scrape_logs DROP COLUMN status;");
