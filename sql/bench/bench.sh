@@ -116,6 +116,7 @@ drop_dbs() {
 cleanup() {
   local rc=$?
   if [ -n "$WATCH_PID" ]; then kill "$WATCH_PID" 2>/dev/null || true; fi
+  if [ -n "${PROXY_PID:-}" ]; then kill "$PROXY_PID" 2>/dev/null || true; fi
   if [ "$KEEP" = true ]; then
     log "kept databases: ${DBS[*]}"
   else
@@ -262,8 +263,7 @@ if [ "$DELAY_MS" != 0 ]; then
   PROXY_PORT=$((20000 + RANDOM % 20000))
   PG_HOST=$(printf '%s' "$SERVER" | sed -E 's#^[a-z]+://([^@/]*@)?([^:/?]+).*#\2#')
   PG_PORT=$(printf '%s' "$SERVER" | sed -nE 's#^[a-z]+://([^@/]*@)?[^:/?]+:([0-9]+).*#\2#p'); PG_PORT=${PG_PORT:-5432}
-  python3 "$HERE/delay_proxy.py" "$PROXY_PORT" "$PG_HOST" "$PG_PORT" "$DELAY_MS" & PROXY_PID=$!
-  trap 'kill $PROXY_PID 2>/dev/null || true' EXIT
+  python3 "$HERE/delay_proxy.py" "$PROXY_PORT" "$PG_HOST" "$PG_PORT" "$DELAY_MS" & PROXY_PID=$!  # cleanup() stops it
   sleep 1
   via_proxy() { printf '%s' "$1" | sed -E "s#(://([^@/]*@)?)[^/?]+#\1127.0.0.1:$PROXY_PORT#"; }
   RTT=$((2 * DELAY_MS))
