@@ -31,9 +31,8 @@ final class DiffCommand implements Callable<Integer> {
       description = "Write the DDL as the next versioned migration (V<n>__NAME.sql) in the migrations folder.")
   String migrationName;
 
-  @Option(names = "--locations", split = ",", paramLabel = "LOCATION",
-      description = "Migration locations (Flyway syntax, e.g. filesystem:sql/migrations); default from configuration.")
-  List<String> locations;
+  @Mixin
+  MigrationLocations locations;
 
   @Option(names = "--exit-code", description = "Exit with 1 when the schemas differ (for CI and pre-commit hooks).")
   boolean exitCode;
@@ -43,9 +42,7 @@ final class DiffCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    var overrides = connection.overrides();
-    overrides.put("migrations.locations", locations == null ? null : String.join(",", locations));
-    return Cli.run(System.out, System.err, connection.config, overrides, this::diff);
+    return Cli.run(System.out, System.err, connection.config, locations.addTo(connection.overrides()), this::diff);
   }
 
   private Future<Integer> diff(Vertx vertx, FerryConfig config) {

@@ -23,9 +23,8 @@ final class MigrateCommand implements Callable<Integer> {
   @Option(names = "--on", defaultValue = "target", paramLabel = "SIDE", description = "target (default) or source.")
   String on;
 
-  @Option(names = "--locations", split = ",", paramLabel = "LOCATION",
-      description = "Migration locations (filesystem:dir or classpath:dir); default: migrations.locations.")
-  List<String> locations;
+  @Mixin
+  MigrationLocations locations;
 
   @Option(names = "--dry-run", description = "List pending migrations with their SQL and lint findings, validate"
       + " checksums; run nothing.")
@@ -47,9 +46,7 @@ final class MigrateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    var overrides = connection.overrides();
-    overrides.put("migrations.locations", locations == null ? null : String.join(",", locations));
-    return Cli.run(System.out, System.err, connection.config, overrides, this::migrate);
+    return Cli.run(System.out, System.err, connection.config, locations.addTo(connection.overrides()), this::migrate);
   }
 
   Future<Integer> migrate(Vertx vertx, FerryConfig config) {

@@ -18,14 +18,12 @@ final class MigrationsCommand implements Callable<Integer> {
   @Mixin
   ConnectionOptions connection;
 
-  @Option(names = "--locations", split = ",", paramLabel = "LOCATION", description = "Migration locations.")
-  List<String> locations;
+  @Mixin
+  MigrationLocations locations;
 
   @Override
   public Integer call() {
-    var overrides = connection.overrides();
-    overrides.put("migrations.locations", locations == null ? null : String.join(",", locations));
-    return Cli.run(System.out, System.err, connection.config, overrides, this::list);
+    return Cli.run(System.out, System.err, connection.config, locations.addTo(connection.overrides()), this::list);
   }
 
   private Future<Integer> list(Vertx vertx, FerryConfig config) {

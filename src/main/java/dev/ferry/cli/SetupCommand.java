@@ -28,14 +28,12 @@ final class SetupCommand implements Callable<Integer> {
   @Option(names = "--confirm-destructive", description = "Allow destructive migrations.")
   boolean confirmDestructive;
 
-  @Option(names = "--locations", split = ",", paramLabel = "LOCATION", description = "Migration locations.")
-  List<String> locations;
+  @Mixin
+  MigrationLocations locations;
 
   @Override
   public Integer call() {
-    var overrides = connection.overrides();
-    overrides.put("migrations.locations", locations == null ? null : String.join(",", locations));
-    return Cli.run(System.out, System.err, connection.config, overrides, this::setup);
+    return Cli.run(System.out, System.err, connection.config, locations.addTo(connection.overrides()), this::setup);
   }
 
   private record Step(String name, Supplier<Future<Integer>> work) {}
