@@ -15,10 +15,14 @@ public final class Drift {
   public static Future<List<Change>> compare(Vertx vertx, FerryConfig config) {
     Database source = Database.open(vertx, Side.SOURCE, config.requireSource(), 1, config.connectTimeoutSeconds(), true);
     Database target = Database.open(vertx, Side.TARGET, config.requireTarget(), 1, config.connectTimeoutSeconds(), true);
+    return compare(source, target).eventually(() -> Future.join(source.close(), target.close()));
+  }
+
+  /** On open databases; their sessions must be engine sessions (search_path pg_catalog, see SchemaReader). */
+  public static Future<List<Change>> compare(Database source, Database target) {
     Future<DbSchema> s = SchemaReader.read(source.pool()).recover(e -> Future.failedFuture(source.describe(e)));
     Future<DbSchema> t = SchemaReader.read(target.pool()).recover(e -> Future.failedFuture(target.describe(e)));
-    return Future.all(s, t).map(v -> SchemaDiff.compare(s.result(), t.result()))
-        .eventually(() -> Future.join(source.close(), target.close()));
+    return Future.all(s, t).map(v -> SchemaDiff.compare(s.result(), t.result()));
   }
 
   /**

@@ -7,9 +7,7 @@ import dev.ferry.catalog.TableName;
 import dev.ferry.db.Database;
 import dev.ferry.db.ServerInfo;
 import dev.ferry.schema.Change;
-import dev.ferry.schema.DbSchema;
-import dev.ferry.schema.SchemaDiff;
-import dev.ferry.schema.SchemaReader;
+import dev.ferry.schema.Drift;
 import dev.ferry.sync.TableSql;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -59,14 +57,13 @@ public final class StatusCheck {
 
   /** Needs engine sessions on both sides (names then print identically; see SchemaReader). */
   private static Future<Status.Schema> schema(Database source, Database target) {
-    Future<DbSchema> s = SchemaReader.read(source.pool());
-    Future<DbSchema> t = SchemaReader.read(target.pool());
+    Future<List<Change>> drift = Drift.compare(source, target);
     Future<String> sv = migration(source);
     Future<String> tv = migration(target);
     Future<String> backup = ifExists(target, "ferry.backups", "SELECT '#' || id || ' at ' || created_at::timestamp(0)"
         + " || ' (' || reason || ')' FROM ferry.backups ORDER BY id DESC LIMIT 1");
-    return Future.all(List.of(s, t, sv, tv, backup)).map(v -> {
-      List<Change> changes = SchemaDiff.compare(s.result(), t.result());
+    return Future.all(List.of(drift, sv, tv, backup)).map(v -> {
+      List<Change> changes = drift.result();
       return new Status.Schema(sv.result(), tv.result(), changes.size(),
           (int) changes.stream().filter(Change::destructive).count(),
           changes.stream().limit(5).map(c -> c.object() + ": " + c.description()).toList(), backup.result());

@@ -44,10 +44,7 @@ class BackupCommandsTest {
     cli = new CliHarness();
     source = dbs.create("bk_src");
     target = dbs.create("bk_tgt");
-    String schema = TestDatabases.read("sql/demo/migrations/V1__rescue_dog_schema.sql");
-    dbs.execute(source, schema);
-    dbs.execute(source, "SET ferry.scale = '0.01';\n" + TestDatabases.read("sql/demo/data.sql"));
-    dbs.execute(target, schema + ";\nALTER SEQUENCE organizations_id_seq RESTART WITH 1001;");
+    dbs.loadRescueDogs(source, target);
     assertEquals(RunStatus.SUCCEEDED, sync(SyncOptions.defaults()).status());
   }
 

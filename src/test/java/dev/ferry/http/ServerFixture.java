@@ -45,10 +45,7 @@ final class ServerFixture implements AutoCloseable {
   ApiServer server;
 
   ServerFixture(JsonObject extraApi) {
-    String schema = TestDatabases.read("sql/demo/migrations/V1__rescue_dog_schema.sql");
-    dbs.execute(source, schema);
-    dbs.execute(source, "SET ferry.scale = '0.01';\n" + TestDatabases.read("sql/demo/data.sql"));
-    dbs.execute(target, schema + ";\nALTER SEQUENCE organizations_id_seq RESTART WITH 1001;");
+    dbs.loadRescueDogs(source, target);
     api = new JsonObject().put("port", 0).put("token", TOKEN).put("readToken", READ_TOKEN).mergeIn(extraApi);
     start();
   }

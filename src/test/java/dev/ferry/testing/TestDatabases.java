@@ -70,6 +70,17 @@ public final class TestDatabases implements AutoCloseable {
     }
   }
 
+  /**
+   * The demo's rescue-dog schema on both, generated data (scale 0.01) on the source, and a target whose
+   * organization ids start at 1001, so they differ from the source's.
+   */
+  public void loadRescueDogs(DatabaseUrl source, DatabaseUrl target) {
+    String schema = read("sql/demo/migrations/V1__rescue_dog_schema.sql");
+    execute(source, schema);
+    execute(source, "SET ferry.scale = '0.01';\n" + read("sql/demo/data.sql"));
+    execute(target, schema + ";\nALTER SEQUENCE organizations_id_seq RESTART WITH 1001;");
+  }
+
   public long count(DatabaseUrl db, String sql) {
     return execute(db, sql).iterator().next().getLong(0);
   }
