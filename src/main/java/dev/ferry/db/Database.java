@@ -13,6 +13,7 @@ import io.vertx.sqlclient.SqlConnection;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 
 /**
  * One side of a sync: a connection pool plus the URL it came from. Connections taken from the pool are pipelined,
@@ -22,11 +23,14 @@ public final class Database {
   private final Side side;
   private final DatabaseUrl url;
   private final Pool pool;
+  /** Builds a pool with this database's options and the given size (see {@link #ownConnection()}). */
+  private final IntFunction<Pool> pools;
 
-  private Database(Side side, DatabaseUrl url, Pool pool) {
+  private Database(Side side, DatabaseUrl url, IntFunction<Pool> pools, int poolSize) {
     this.side = side;
     this.url = url;
-    this.pool = pool;
+    this.pools = pools;
+    this.pool = pools.apply(poolSize);
   }
 
   /**
@@ -40,14 +44,13 @@ public final class Database {
       options.addProperty("search_path", "pg_catalog");
     }
     int timeout = url.connectTimeoutSeconds() != null ? url.connectTimeoutSeconds() : connectTimeoutSeconds;
-    Pool pool = PgBuilder.pool()
-        .with(new PoolOptions().setName("ferry-" + side.label()).setMaxSize(poolSize).setConnectionTimeout(timeout + 5)
+    return new Database(side, url, size -> PgBuilder.pool()
+        .with(new PoolOptions().setName("ferry-" + side.label()).setMaxSize(size).setConnectionTimeout(timeout + 5)
             .setConnectionTimeoutUnit(TimeUnit.SECONDS))
         .with(new NetClientOptions().setConnectTimeout(timeout * 1000))
         .connectingTo(options)
         .using(vertx)
-        .build();
-    return new Database(side, url, pool);
+        .build(), poolSize);
   }
 
   public Side side() {
@@ -65,6 +68,23 @@ public final class Database {
   /** A dedicated connection (the caller closes it), with connection errors made readable. */
   public Future<SqlConnection> connect() {
     return pool.getConnection().recover(err -> Future.failedFuture(describe(err)));
+  }
+
+  /**
+   * A connection on a pool of its own, for work that may have to be abandoned mid-statement (see
+   * {@code StallGuard}): a pooled connection would go back to its pool, stalled statements and all.
+   */
+  public Future<OwnConnection> ownConnection() {
+    Pool own = pools.apply(1);
+    return own.getConnection().map(c -> new OwnConnection(own, c))
+        .recover(err -> own.close().transform(x -> Future.failedFuture(describe(err))));
+  }
+
+  /** See {@link #ownConnection()}; closing it closes its pool, so the connection is never used again. */
+  public record OwnConnection(Pool pool, SqlConnection conn) {
+    public Future<Void> close() {
+      return pool.close();
+    }
   }
 
   public Future<Void> close() {

@@ -19,6 +19,7 @@ import java.util.List;
     @JsonSubTypes.Type(value = ProgressEvent.TableProgress.class, name = "table-progress"),
     @JsonSubTypes.Type(value = ProgressEvent.TableFinished.class, name = "table-finished"),
     @JsonSubTypes.Type(value = ProgressEvent.TableCompared.class, name = "table-compared"),
+    @JsonSubTypes.Type(value = ProgressEvent.TableCheckpoint.class, name = "table-checkpoint"),
     @JsonSubTypes.Type(value = ProgressEvent.Warning.class, name = "warning"),
     @JsonSubTypes.Type(value = ProgressEvent.RunFinished.class, name = "run-finished")})
 public sealed interface ProgressEvent {
@@ -47,6 +48,9 @@ public sealed interface ProgressEvent {
    */
   record TableCompared(String runId, String table, int ranges, int rangesDiffering, long rowsCompared, long rowsToCopy,
       long rowsOnlyOnTarget) implements ProgressEvent {}
+
+  /** A large table's copy committed its first {@code rowsCommitted} rows (in key order): a retry resumes after them. */
+  record TableCheckpoint(String runId, String table, long rowsCommitted) implements ProgressEvent {}
 
   record Warning(String runId, String table, String message) implements ProgressEvent {}
 

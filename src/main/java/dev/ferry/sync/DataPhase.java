@@ -73,7 +73,10 @@ final class DataPhase {
     // indexes built after the load. Should rows appear meanwhile, that attempt rolls back and the upsert,
     // which compares every row with the target, takes over.
     boolean[] empty = {t.targetRows == 0};
-    List<IndexInfo> later = empty[0] ? deferredIndexes(plan) : List.of();
+    Checkpoint cp = checkpointed(plan, t) ? new Checkpoint() : null;
+    t.checkpoint = cp;
+    // A checkpointed load commits as it goes, so it cannot drop indexes to rebuild them at the end.
+    List<IndexInfo> later = empty[0] && cp == null ? deferredIndexes(plan) : List.of();
     Optional<String> notDifferential = empty[0] ? Optional.of("target empty") : RangeDiff.unsuitable(ctx, plan, t);
     String mapped = plan.mapped().isEmpty() ? "" : "; " + String.join(", ", plan.mapped().keySet()) + " rewritten through id maps";
     if (notDifferential.isEmpty()) {
@@ -84,22 +87,40 @@ final class DataPhase {
     }
     t.path = (empty[0] ? "insert into empty table" + indexNote(later)
         : "upsert by " + describeKey(plan) + ", every row compared on the target (" + notDifferential.get() + ")")
-        + mapped;
+        + mapped + (cp == null ? "" : "; read in key order, committed every " + ctx.config.checkpointRows()
+        + " rows so that a retry resumes after the last commit");
     started(plan, t);
     return retried(plan, t, () -> {
-      t.resetCounts();
-      return TargetTransaction.run(ctx, conn -> empty[0] ? loadEmpty(conn, plan, copier, later)
-          : copier.copyRows(conn, false)).recover(err -> {
-            if (!empty[0] || !(isUniqueViolation(err) || err instanceof IndexDeferral.NotEmpty
-                || isLockTimeout(err))) {
-              return Future.failedFuture(err);
-            }
-            empty[0] = false;
-            ctx.warn(plan.name(), message(err) + "; comparing row by row instead");
-            t.resetCounts();
-            return TargetTransaction.run(ctx, conn -> copier.copyRows(conn, false));
-          });
+      if (cp != null && cp.started()) {
+        ctx.warn(plan.name(), "resuming after the checkpoint at row " + cp.rows + ": the rows before it stay committed");
+      } else {
+        t.resetCounts();
+      }
+      return TargetTransaction.run(ctx, conn -> copy(conn, plan, copier, empty[0], later, cp)).recover(err -> {
+        if (!empty[0] || (cp != null && cp.started()) || !(isUniqueViolation(err) || err instanceof IndexDeferral.NotEmpty
+            || isLockTimeout(err))) {
+          return Future.failedFuture(err);
+        }
+        empty[0] = false;
+        ctx.warn(plan.name(), message(err) + "; comparing row by row instead");
+        t.resetCounts();
+        return TargetTransaction.run(ctx, conn -> copy(conn, plan, copier, false, List.of(), cp));
+      });
     }).compose(v -> advanceSequences(plan));
+  }
+
+  private Future<Void> copy(SqlConnection conn, TablePlan plan, TableCopier copier, boolean empty,
+      List<IndexInfo> later, Checkpoint cp) {
+    if (cp != null) {
+      return copier.copyRowsCheckpointed(conn, empty, cp);
+    }
+    return empty ? loadEmpty(conn, plan, copier, later) : copier.copyRows(conn, false);
+  }
+
+  /** Tables above sync.checkpointRows commit in chunks; smaller ones (and dry runs) stay one transaction. */
+  private boolean checkpointed(TablePlan plan, TableTally t) {
+    return !ctx.options.dryRun() && t.sourceRows > ctx.config.checkpointRows()
+        && plan.keyColumns().stream().allMatch(c -> c.notNull());
   }
 
   /**
@@ -367,8 +388,8 @@ final class DataPhase {
       if (ar.failed()) {
         t.outcome = ar.cause() instanceof RowPump.CancelledException ? TableResult.Outcome.SKIPPED
             : TableResult.Outcome.FAILED;
-        t.message = message(ar.cause());
-        t.resetCounts();
+        t.message = message(ar.cause()) + t.committedNote();
+        t.resetToCommitted();
       }
       return Future.succeededFuture();
     });

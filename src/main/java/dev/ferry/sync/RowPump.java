@@ -5,6 +5,7 @@ import io.vertx.core.Promise;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowStream;
 import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -42,8 +43,14 @@ final class RowPump {
   /** Runs {@code sql} on {@code conn}; the future holds the number of rows read. */
   static Future<Long> run(SqlConnection conn, String sql, int batchSize, int maxInFlight,
       Function<List<String[]>, Future<Void>> sink, BooleanSupplier cancelled) {
+    return run(conn, sql, Tuple.tuple(), batchSize, maxInFlight, sink, cancelled);
+  }
+
+  /** As above, with parameters for {@code sql}. */
+  static Future<Long> run(SqlConnection conn, String sql, Tuple params, int batchSize, int maxInFlight,
+      Function<List<String[]>, Future<Void>> sink, BooleanSupplier cancelled) {
     RowPump pump = new RowPump(batchSize, maxInFlight, sink, cancelled);
-    return conn.prepare(sql).compose(ps -> pump.start(ps.createStream(batchSize)).eventually(ps::close));
+    return conn.prepare(sql).compose(ps -> pump.start(ps.createStream(batchSize, params)).eventually(ps::close));
   }
 
   private Future<Long> start(RowStream<Row> rowStream) {

@@ -20,6 +20,10 @@ final class StreamDigest {
     return d;
   }
 
+  StreamDigest copy() {
+    return of(rows, sum);
+  }
+
   /** Adds the hash in column {@code column} of each row. */
   void addAll(List<String[]> batch, int column) {
     long partial = 0;

@@ -78,6 +78,66 @@ final class TableCopier {
   }
 
   /**
+   * {@link #copyRows} for a large table: the source is read in key order and the target commits every
+   * {@code sync.checkpointRows} rows, recording in {@code cp} the last key committed. Called again with the same
+   * checkpoint (the next attempt, same source snapshot), it reads on from that key. Rows after a checkpoint are
+   * upserted, never plainly inserted: a COMMIT whose answer was lost may have committed more than recorded.
+   */
+  Future<Void> copyRowsCheckpointed(SqlConnection target, boolean targetEmpty, Checkpoint cp) {
+    String statement = targetEmpty && !cp.started() ? sql.insert() : sql.upsert();
+    boolean validate = !ctx.options.skipValidation();
+    StreamDigest digest = !validate ? null : cp.digest == null ? new StreamDigest() : cp.digest.copy();
+    int width = plan.columns().size();
+    int k = plan.key();
+    long[] sinceCommit = {0};
+    long[] sent = {cp.rows};
+    rowsDone = cp.rows;
+    tally.inserted = cp.inserted;
+    tally.updated = cp.updated;
+    tally.streamed = null;
+    Tuple after = Tuple.tuple();
+    if (cp.started()) {
+      for (String v : cp.afterKey) {
+        after.addString(v);
+      }
+    }
+    String select = sql.selectSourceInKeyOrder(validate, cp.started());
+    return ctx.snapshot.read(src -> RowPump.run(src, select, after, ctx.batchSize, ctx.config.pipeline(), batch -> {
+      if (digest != null) {
+        digest.addAll(batch, width);
+      }
+      String[] lastKey = java.util.Arrays.copyOf(batch.get(batch.size() - 1), k); // before ids are rewritten
+      Future<Void> written = writeBatch(target, statement, batch, width, rowMaps, false);
+      sent[0] += batch.size();
+      sinceCommit[0] += batch.size();
+      if (sinceCommit[0] < ctx.config.checkpointRows()) {
+        return written;
+      }
+      sinceCommit[0] = 0;
+      long rows = sent[0];
+      StreamDigest upTo = digest == null ? null : digest.copy();
+      // Queued right behind this batch on the same connection: the COMMIT covers exactly the rows sent so far.
+      Future<Void> committed = guarded(target.query("COMMIT").execute())
+          .compose(v -> target.query("BEGIN").execute()).mapEmpty();
+      return written.compose(v -> committed).onSuccess(v -> {
+        cp.afterKey = lastKey;
+        cp.rows = rows;
+        cp.inserted = tally.inserted;
+        cp.updated = tally.updated;
+        cp.digest = upTo;
+        ctx.bus.publish(new ProgressEvent.TableCheckpoint(ctx.runId, plan.name().display(), rows));
+      });
+    }, ctx.cancelled::get)).map(rows -> {
+      tally.streamed = digest;
+      return null;
+    });
+  }
+
+  private <T> Future<T> guarded(Future<T> work) {
+    return StallGuard.within(ctx.vertx, ctx.config.stallTimeoutSeconds(), work);
+  }
+
+  /**
    * The differential path's write: the source rows of the given keys, read by key from the snapshot, through the
    * same compare-and-upsert as {@link #copyRows}.
    */
@@ -205,7 +265,7 @@ final class TableCopier {
       return progress(batch.size(), 0);
     }
     long sent = System.nanoTime();
-    return target.preparedQuery(statement).execute(columnsOf(batch, width)).compose(rs -> {
+    return guarded(target.preparedQuery(statement).execute(columnsOf(batch, width))).compose(rs -> {
       batchMillis.add((System.nanoTime() - sent) / 1e6);
       long written;
       if (links) {

@@ -48,6 +48,21 @@ public final class TableSql {
         + String.join("", row.joins());
   }
 
+  /**
+   * {@link #selectSource()} (with the digest column unless {@code digest} is false) in key order, after the key
+   * given as the first {@code key} parameters if {@code resume}: the read of a checkpointed copy, which can start
+   * again right after the last committed key. Only for keys without NULLs (a NULL would never compare greater).
+   */
+  public String selectSourceInKeyOrder(boolean digest, boolean resume) {
+    List<Column> keys = plan.keyColumns();
+    String select = digest ? selectSourceWithDigest()
+        : "SELECT " + texts("t.", plan.columns()) + " FROM " + plan.source().fromSql() + " t";
+    String after = !resume ? "" : " WHERE (" + keys.stream().map(c -> "t." + c.sql()).collect(Collectors.joining(", "))
+        + ") > (" + IntStream.range(0, keys.size()).mapToObj(i -> "$" + (i + 1) + "::text::" + keys.get(i).type())
+        .collect(Collectors.joining(", ")) + ")";
+    return select + after + " ORDER BY " + keys.stream().map(c -> "t." + c.sql()).collect(Collectors.joining(", "));
+  }
+
   /** Key and deferred (cycle) columns, for the second pass. */
   public String selectSourceLinks() {
     List<Column> cols = new ArrayList<>(plan.keyColumns());

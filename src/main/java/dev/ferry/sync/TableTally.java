@@ -23,6 +23,9 @@ final class TableTally {
   /** Target keys the differential comparison found missing on the source (mirror deletes them); null otherwise. */
   java.util.List<String[]> missingOnSource;
 
+  /** A checkpointed copy's progress (what stays committed should the table fail); null for one-transaction tables. */
+  Checkpoint checkpoint;
+
   TableTally(TablePlan plan, long sourceRows, long targetRows) {
     this.plan = plan;
     this.sourceRows = sourceRows;
@@ -38,6 +41,20 @@ final class TableTally {
     updated = 0;
     deleted = 0;
     linked = 0;
+  }
+
+  /** After a failure: the counts of what stays committed (a checkpointed copy's committed part), else none. */
+  void resetToCommitted() {
+    resetCounts();
+    if (checkpoint != null && checkpoint.started()) {
+      inserted = checkpoint.inserted;
+      updated = checkpoint.updated;
+    }
+  }
+
+  String committedNote() {
+    return checkpoint != null && checkpoint.started()
+        ? "; the first " + checkpoint.rows + " rows (in key order) were committed and stay" : "";
   }
 
   TableResult result() {

@@ -2,22 +2,47 @@ package dev.ferry.sync;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
 import java.util.function.Function;
 
 /**
- * One transaction on its own target connection: committed when the work succeeds, rolled back otherwise.
+ * One transaction on a target connection of its own: committed when the work succeeds, rolled back otherwise.
  * A dry run's transaction is READ ONLY and always rolled back, so the server itself guarantees it wrote nothing.
+ * The connection is never reused, so one abandoned after a stall (see {@link StallGuard}) cannot hang anyone.
  */
 final class TargetTransaction {
   private TargetTransaction() {}
 
   static <T> Future<T> run(RunContext ctx, Function<SqlConnection, Future<T>> work) {
     boolean dry = ctx.options.dryRun();
-    return ctx.target.connect().compose(conn -> conn.query(dry ? "BEGIN READ ONLY" : "BEGIN").execute()
-        .compose(v -> work.apply(conn))
-        .compose(
-            result -> conn.query(dry ? "ROLLBACK" : "COMMIT").execute().map(result),
-            err -> conn.query("ROLLBACK").execute().transform(x -> Future.<T>failedFuture(err)))
-        .eventually(conn::close));
+    int stall = ctx.config.stallTimeoutSeconds();
+    return ctx.target.ownConnection().compose(own -> {
+      SqlConnection conn = own.conn();
+      int[] pid = {0};
+      return conn.query("SELECT pg_backend_pid()").execute()
+          .compose(rs -> {
+            pid[0] = rs.iterator().next().getInteger(0);
+            return conn.query(dry ? "BEGIN READ ONLY" : "BEGIN").execute();
+          })
+          .compose(v -> work.apply(conn))
+          .compose(
+              result -> StallGuard.within(ctx.vertx, stall, conn.query(dry ? "ROLLBACK" : "COMMIT").execute()).map(result),
+              err -> StallGuard.within(ctx.vertx, stall, conn.query("ROLLBACK").execute())
+                  .transform(x -> endLost(ctx, pid[0], err)))
+          .onComplete(ar -> own.close()); // not awaited: on a stalled connection it would never finish
+    });
+  }
+
+  /**
+   * After a lost connection (cut or stalled), the server may not notice for hours and its session keeps the
+   * transaction's locks, which the retry would wait on: that session is ended over another connection first.
+   */
+  private static <T> Future<T> endLost(RunContext ctx, int pid, Throwable err) {
+    if (!Retry.isTransient(err) || pid == 0) {
+      return Future.failedFuture(err);
+    }
+    return StallGuard.within(ctx.vertx, ctx.config.stallTimeoutSeconds(),
+            ctx.target.pool().preparedQuery("SELECT pg_terminate_backend($1)").execute(Tuple.of(pid)))
+        .transform(x -> Future.failedFuture(err));
   }
 }
