@@ -226,6 +226,8 @@ public final class DatabaseUrl {
   public String database() { return database; }
   public String user() { return user; }
   public SslMode sslMode() { return sslMode; }
+  /** The CA certificate file that server certificates are checked against, or null. */
+  public String sslRootCert() { return sslRootCert; }
   public Integer connectTimeoutSeconds() { return connectTimeoutSeconds; }
   public boolean hasPassword() { return password != null; }
 
