@@ -55,7 +55,8 @@ final class MigrateCommand implements Callable<Integer> {
       case "source" -> config.requireSource();
       default -> throw new ConfigException("--on", "must be target or source (got '" + on + "')");
     };
-    Migrations m = new Migrations(url, config.migrationLocations());
+    Migrations m = new Migrations("source".equals(on) ? dev.ferry.db.Side.SOURCE : dev.ferry.db.Side.TARGET, url,
+        config.migrationLocations());
     System.out.println("Migrations " + config.migrationLocations() + " on the " + on + " " + url.redacted());
     return vertx.executeBlocking(() -> {
       if (undo != null) {

@@ -1,6 +1,7 @@
 package dev.ferry.cli;
 
 import dev.ferry.config.FerryConfig;
+import dev.ferry.db.Side;
 import dev.ferry.migrate.Migrations;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -28,9 +29,9 @@ final class MigrationsCommand implements Callable<Integer> {
 
   private Future<Integer> list(Vertx vertx, FerryConfig config) {
     Future<List<Migrations.Entry>> source = vertx.executeBlocking(
-        () -> new Migrations(config.requireSource(), config.migrationLocations()).info(), false);
+        () -> new Migrations(Side.SOURCE, config.requireSource(), config.migrationLocations()).info(), false);
     Future<List<Migrations.Entry>> target = vertx.executeBlocking(
-        () -> new Migrations(config.requireTarget(), config.migrationLocations()).info(), false);
+        () -> new Migrations(Side.TARGET, config.requireTarget(), config.migrationLocations()).info(), false);
     return Future.all(source, target).map(v -> {
       Map<String, Migrations.Entry[]> rows = new LinkedHashMap<>();
       source.result().forEach(e -> rows.computeIfAbsent(e.version() + " " + e.description(), k -> new Migrations.Entry[2])[0] = e);

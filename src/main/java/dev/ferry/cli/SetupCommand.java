@@ -77,7 +77,7 @@ final class SetupCommand implements Callable<Integer> {
   }
 
   private Future<Integer> migrate(Vertx vertx, FerryConfig config) {
-    return vertx.executeBlocking(() -> new Migrations(config.requireTarget(), config.migrationLocations()).hasAny())
+    return vertx.executeBlocking(() -> new Migrations(Side.TARGET, config.requireTarget(), config.migrationLocations()).hasAny())
         .compose(any -> {
           if (!any) {
             return skip("no migrations in " + config.migrationLocations());

@@ -226,6 +226,8 @@ public final class DatabaseUrl {
   public String database() { return database; }
   public String user() { return user; }
   public SslMode sslMode() { return sslMode; }
+  /** The CA certificate file that server certificates are checked against, or null. */
+  public String sslRootCert() { return sslRootCert; }
   public Integer connectTimeoutSeconds() { return connectTimeoutSeconds; }
   public boolean hasPassword() { return password != null; }
 
@@ -251,7 +253,7 @@ public final class DatabaseUrl {
   public String jdbcUrl() {
     StringBuilder sb = new StringBuilder("jdbc:postgresql://")
         .append(host.contains(":") ? "[" + host + "]" : host).append(':').append(port).append('/').append(encode(database))
-        .append("?sslmode=").append(sslMode.libpqName()).append("&ApplicationName=ferry");
+        .append("?sslmode=").append(jdbcSslMode().libpqName()).append("&ApplicationName=ferry");
     if (sslRootCert != null) {
       sb.append("&sslrootcert=").append(encode(sslRootCert));
     } else if (sslMode == SslMode.REQUIRE || sslMode == SslMode.PREFER) {
@@ -261,6 +263,14 @@ public final class DatabaseUrl {
       sb.append("&connectTimeout=").append(connectTimeoutSeconds);
     }
     return sb.toString();
+  }
+
+  /**
+   * libpq (and {@link #connectOptions()}) check the CA under sslmode=require when a root certificate is given;
+   * pgjdbc would not, so it is asked for verify-ca.
+   */
+  private SslMode jdbcSslMode() {
+    return sslMode == SslMode.REQUIRE && sslRootCert != null ? SslMode.VERIFY_CA : sslMode;
   }
 
   public java.util.Properties jdbcProperties() {

@@ -6,12 +6,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlConnection;
-import java.net.ConnectException;
-import java.net.UnknownHostException;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 
@@ -25,12 +23,15 @@ public final class Database {
   private final Pool pool;
   /** Builds a pool with this database's options and the given size (see {@link #ownConnection()}). */
   private final IntFunction<Pool> pools;
+  private final Optional<RememberingTrustManager> certificateCheck;
 
-  private Database(Side side, DatabaseUrl url, IntFunction<Pool> pools, int poolSize) {
+  private Database(Side side, DatabaseUrl url, IntFunction<Pool> pools, int poolSize,
+      Optional<RememberingTrustManager> certificateCheck) {
     this.side = side;
     this.url = url;
     this.pools = pools;
     this.pool = pools.apply(poolSize);
+    this.certificateCheck = certificateCheck;
   }
 
   /**
@@ -43,6 +44,7 @@ public final class Database {
     if (engineSession) {
       options.addProperty("search_path", "pg_catalog");
     }
+    Optional<RememberingTrustManager> certificateCheck = RememberingTrustManager.install(vertx, options);
     int timeout = url.connectTimeoutSeconds() != null ? url.connectTimeoutSeconds() : connectTimeoutSeconds;
     return new Database(side, url, size -> PgBuilder.pool()
         .with(new PoolOptions().setName("ferry-" + side.label()).setMaxSize(size).setConnectionTimeout(timeout + 5)
@@ -50,7 +52,7 @@ public final class Database {
         .with(new NetClientOptions().setConnectTimeout(timeout * 1000))
         .connectingTo(options)
         .using(vertx)
-        .build(), poolSize);
+        .build(), poolSize, certificateCheck);
   }
 
   public Side side() {
@@ -96,42 +98,7 @@ public final class Database {
     if (err instanceof DatabaseException de) {
       return de;
     }
-    String where = side.label() + " database " + url.redacted();
-    String message;
-    Throwable root = rootCause(err);
-    if (root instanceof PgException pg) {
-      message = switch (pg.getSqlState() == null ? "" : pg.getSqlState()) {
-        case "28P01", "28000" -> "authentication failed for user '" + url.user() + "' on the " + where
-            + " (check the user and password in the URL)";
-        case "3D000" -> "database '" + url.database() + "' does not exist on the " + where;
-        case "53300" -> "the " + where + " has too many connections (" + pg.getErrorMessage() + ")";
-        case "57P03" -> "the " + where + " is starting up or shutting down";
-        default -> "the " + where + " said: " + pg.getErrorMessage() + " (SQLSTATE " + pg.getSqlState() + ")";
-      };
-    } else if (root instanceof UnknownHostException) {
-      message = "unknown host '" + url.host() + "' for the " + where;
-    } else if (root instanceof ConnectException) {
-      message = "cannot connect to the " + where + ": " + scrub(root.getMessage())
-          + " (is the server running and reachable?)";
-    } else if (root != null && root.getClass().getName().contains("Timeout")) {
-      message = "timed out connecting to the " + where;
-    } else if (root instanceof javax.net.ssl.SSLException || (root != null && root.getClass().getName().contains("SSL"))) {
-      message = "TLS failed with the " + where + ": " + scrub(root.getMessage());
-    } else {
-      message = "cannot use the " + where + ": " + scrub(root == null ? String.valueOf(err) : String.valueOf(root.getMessage()));
-    }
-    return new DatabaseException(message, err);
-  }
-
-  private String scrub(String text) {
-    return Secrets.scrub(text, url);
-  }
-
-  private static Throwable rootCause(Throwable t) {
-    Throwable cur = t;
-    while (cur != null && cur.getCause() != null && cur.getCause() != cur && !(cur instanceof PgException)) {
-      cur = cur.getCause();
-    }
-    return cur;
+    return new DatabaseException(ConnectionErrors.describe(side.label() + " database", url, err,
+        certificateCheck.flatMap(RememberingTrustManager::lastRejection)), err);
   }
 }

@@ -2,6 +2,9 @@ package dev.ferry.migrate;
 
 import dev.ferry.config.ConfigException;
 import dev.ferry.config.DatabaseUrl;
+import dev.ferry.db.ConnectionErrors;
+import dev.ferry.db.DatabaseException;
+import dev.ferry.db.Side;
 import dev.ferry.history.RunHistory;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,8 +44,16 @@ public final class Migrations {
 
   private final DatabaseUrl url;
   private final List<String> locations;
+  /** How errors name the database: "target database", or just "database" when the side is not known. */
+  private final String what;
+  private boolean reachable;
 
   public Migrations(DatabaseUrl url, List<String> locations) {
+    this(null, url, locations);
+  }
+
+  public Migrations(Side side, DatabaseUrl url, List<String> locations) {
+    this.what = side == null ? "database" : side.label() + " database";
     this.url = url;
     this.locations = locations;
   }
@@ -56,6 +67,7 @@ public final class Migrations {
 
   private Flyway flyway() {
     checkNames();
+    checkReachable();
     var cfg = Flyway.configure()
         .dataSource(url.jdbcUrl(), url.jdbcProperties().getProperty("user"), url.jdbcProperties().getProperty("password"))
         .locations(locations.toArray(String[]::new))
@@ -293,8 +305,27 @@ public final class Migrations {
     }
   }
 
-  private Connection connect() throws SQLException {
-    return DriverManager.getConnection(url.jdbcUrl(), url.jdbcProperties());
+  /** A JDBC connection; failing to get one is a {@link DatabaseException} that says why, in one line. */
+  private Connection connect() {
+    try {
+      return DriverManager.getConnection(url.jdbcUrl(), url.jdbcProperties());
+    } catch (SQLException e) {
+      throw new DatabaseException(ConnectionErrors.describe(what, url, e, Optional.empty()), e);
+    }
+  }
+
+  /**
+   * Connects once before Flyway does: Flyway reports a connection failure (a TLS one too) as a many-line dump of
+   * the driver's error, where {@link #connect()} says what is wrong.
+   */
+  private void checkReachable() {
+    if (!reachable) {
+      try (Connection c = connect()) {
+        reachable = true;
+      } catch (SQLException closing) {
+        reachable = true; // it connected, which is all this checks
+      }
+    }
   }
 
   /**
