@@ -6,11 +6,14 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -54,7 +57,20 @@ final class EventsSocket {
   }
 
   void handle(RoutingContext rc) {
-    String run = rc.queryParam("run").isEmpty() ? null : rc.queryParam("run").get(0);
+    String run;
+    try {
+      List<String> runs = rc.queryParam("run");
+      run = runs.isEmpty() ? null : runs.get(0);
+    } catch (HttpException e) {
+      Problems.send(rc, 400, "Bad Request", "the query string is not valid percent-encoding");
+      return;
+    }
+    // Checked here so the answer is a problem: Vert.x would refuse these itself, in plain text.
+    if (!isWebSocketUpgrade(rc.request())) {
+      Problems.send(rc, 400, "Bad Request", "this address takes WebSocket upgrades only (Upgrade: websocket,"
+          + " Connection: Upgrade, Sec-WebSocket-Key, Sec-WebSocket-Version: 13)");
+      return;
+    }
     rc.request().toWebSocket().onSuccess(ws -> {
       ws.setWriteQueueMaxSize(MAX_QUEUED_BYTES);
       Client client = new Client(ws, run);
@@ -64,6 +80,14 @@ final class EventsSocket {
       ws.textMessageHandler(text -> subscribe(client, text));
       send(client, snapshot(run).encode());
     }).onFailure(err -> Problems.send(rc, 400, "Bad Request", "this address takes WebSocket upgrades only"));
+  }
+
+  private static boolean isWebSocketUpgrade(HttpServerRequest request) {
+    String connection = request.getHeader("Connection");
+    return "websocket".equalsIgnoreCase(request.getHeader("Upgrade"))
+        && connection != null && connection.toLowerCase().contains("upgrade")
+        && request.getHeader("Sec-WebSocket-Key") != null
+        && "13".equals(request.getHeader("Sec-WebSocket-Version"));
   }
 
   private JsonObject snapshot(String run) {
