@@ -4,6 +4,7 @@ import dev.ferry.catalog.CatalogReader;
 import dev.ferry.config.ApiSettings;
 import dev.ferry.config.ConfigException;
 import dev.ferry.config.FerryConfig;
+import dev.ferry.config.ServerLimits;
 import dev.ferry.db.Database;
 import dev.ferry.db.Secrets;
 import dev.ferry.db.Side;
@@ -43,7 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ApiServer extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
-  static final int MAX_BODY_BYTES = 64 * 1024;
   static final long DRY_RUN_WAIT_MS = 30_000;
 
   private final FerryConfig config;
@@ -58,6 +58,7 @@ public final class ApiServer extends VerticleBase {
   private Notifier notifier;
   private RunMetrics metrics;
   private WebhookCheck webhooks;
+  private ConnectionLimit connections;
   private HttpServer server;
   private Future<JsonObject> readiness;
   private long readinessAt;
@@ -101,16 +102,28 @@ public final class ApiServer extends VerticleBase {
           if (registry != null) {
             metrics = new RunMetrics(vertx, registry, () -> runs.active().size());
           }
-          events = new EventsSocket(vertx, runs, heartbeatMs);
+          ServerLimits limits = api.limits();
+          events = new EventsSocket(vertx, runs, heartbeatMs, limits);
+          connections = new ConnectionLimit(vertx, limits.maxConnections());
           server = vertx.createHttpServer(new HttpServerOptions()
               .setPort(api.port())
               .setIdleTimeout(120)
-              // HTTP/1.1 only: the dashboard and API need no more, and h2c's own error answers are not problems.
+              // HTTP/1.1 only: one HTTP/2 connection could carry any number of streams past the connection cap, and
+              // h2c's own error answers are not problems.
               .setHttp2ClearTextEnabled(false)
-              .setMaxWebSocketFrameSize(16 * 1024)
-              .setMaxWebSocketMessageSize(64 * 1024)
+              .setMaxWebSocketFrameSize(limits.webSocketFrameBytes())
+              .setMaxWebSocketMessageSize(limits.webSocketMessageBytes())
               .setCompressionSupported(true));
-          return server.requestHandler(router()).invalidRequestHandler(ApiServer::undecodable).listen();
+          Router router = router();
+          return server
+              .connectionHandler(connections)
+              .requestHandler(req -> {
+                if (!connections.refuses(req)) {
+                  router.handle(req);
+                }
+              })
+              .invalidRequestHandler(ApiServer::undecodable)
+              .listen();
         })
         .onSuccess(s -> LOG.info("Ferry is listening on port {} (dashboard at /, API at /api/v1)", s.actualPort()))
         .onFailure(err -> Future.join(source.close(), target.close()));
@@ -119,6 +132,14 @@ public final class ApiServer extends VerticleBase {
   /** The port actually bound (differs from the configured one when that was 0). */
   public int port() {
     return server.actualPort();
+  }
+
+  EventsSocket events() {
+    return events;
+  }
+
+  ConnectionLimit connections() {
+    return connections;
   }
 
   /**
@@ -179,7 +200,7 @@ public final class ApiServer extends VerticleBase {
     }
     router.get("/api/v1/openapi.yaml").handler(rc -> rc.response().putHeader("content-type", "application/yaml")
         .sendFile("ferry/openapi.yaml"));
-    router.post("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    router.post("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(api.limits().maxBodyBytes()));
     router.post("/api/v1/webhooks/:name").handler(this::webhook);
     router.route("/api/v1/*").handler(new BearerAuth(api));
     router.get("/api/v1/status").handler(this::status);
@@ -211,7 +232,8 @@ public final class ApiServer extends VerticleBase {
       status = http.getStatusCode();
     }
     if (status == 413) {
-      Problems.send(rc, 413, "Content Too Large", "request bodies are limited to " + MAX_BODY_BYTES + " bytes");
+      Problems.send(rc, 413, "Content Too Large", "request bodies are limited to " + api.limits().maxBodyBytes() + " bytes"
+          + " (api.limits.maxBodyBytes)");
     } else if (status >= 400 && status < 500) {
       Problems.send(rc, status, io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase(),
           status == 416 ? "the requested range is not in the file" : "the request cannot be served as sent");

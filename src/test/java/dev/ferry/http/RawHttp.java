@@ -92,6 +92,26 @@ final class RawHttp {
     return responses;
   }
 
+  /** Exactly one response from a stream kept open (keep-alive): reads no further than its end. */
+  static Response readOne(InputStream in) throws IOException {
+    ByteArrayOutputStream seen = new ByteArrayOutputStream();
+    while (true) {
+      Parsed p = parse(seen.toByteArray(), 0, false);
+      if (p != null) {
+        return p.response;
+      }
+      int c = in.read();
+      if (c < 0) {
+        Parsed last = parse(seen.toByteArray(), 0, true);
+        if (last == null) {
+          throw new IOException("closed before a response: " + seen);
+        }
+        return last.response;
+      }
+      seen.write(c);
+    }
+  }
+
   private record Parsed(Response response, int end) {}
 
   /** The response starting at {@code from}, or null when more bytes are needed (or it is not HTTP/1). */
