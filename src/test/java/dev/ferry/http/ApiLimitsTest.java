@@ -202,7 +202,7 @@ class ApiLimitsTest {
     }
     waitFor(() -> limit.open() == 0, "every connection released");
     assertEquals(200, f.get("/health", null).statusCode());
-    System.out.printf("ApiLimitsTest: %d connections admitted, %d refused with 503 (%d more sent nothing and were"
+    System.out.printf("ApiLimitsTest: %d connections admitted, %d refused with 503 (%d more sent nothing and was"
         + " closed), then served again after 3 closed%n", MAX_CONNECTIONS, extra, 1);
   }
 
