@@ -15,9 +15,10 @@ import java.util.Map;
  * @param token     allows everything; required by {@code ferry serve}
  * @param readToken optional, allows GET only
  * @param control   the database holding the {@code ferry} control schema; null means the target
+ * @param limits    what one client may make the server hold ({@code api.limits})
  */
 public record ApiSettings(int port, String token, String readToken, DatabaseUrl control,
-    Map<String, Webhook> webhooks, List<Notification> notifications, long notifyRetryBaseMs) {
+    Map<String, Webhook> webhooks, List<Notification> notifications, long notifyRetryBaseMs, ServerLimits limits) {
 
   public static final int MIN_TOKEN_LENGTH = 16;
 
@@ -61,7 +62,7 @@ public record ApiSettings(int port, String token, String readToken, DatabaseUrl 
       throw new ConfigException("api.notifyRetryBaseMs", "must be between 0 and 600000");
     }
     return new ApiSettings(port, token, readToken, controlUrl, webhooks(api.getValue("webhooks")),
-        notifications(api.getValue("notify")), retryBase);
+        notifications(api.getValue("notify")), retryBase, ServerLimits.fromJson(api.getValue("limits")));
   }
 
   private static int port(Object value) {

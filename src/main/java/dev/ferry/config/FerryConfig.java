@@ -120,7 +120,7 @@ public record FerryConfig(
     return o;
   }
 
-  private static int intIn(JsonObject parent, String key, String field, int dflt, int min, int max) {
+  static int intIn(JsonObject parent, String key, String field, int dflt, int min, int max) {
     Object value = parent.getValue(field);
     if (value == null) {
       return dflt;

@@ -4,6 +4,7 @@ import dev.ferry.catalog.CatalogReader;
 import dev.ferry.config.ApiSettings;
 import dev.ferry.config.ConfigException;
 import dev.ferry.config.FerryConfig;
+import dev.ferry.config.ServerLimits;
 import dev.ferry.db.Database;
 import dev.ferry.db.Secrets;
 import dev.ferry.db.Side;
@@ -23,6 +24,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -42,7 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ApiServer extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
-  static final int MAX_BODY_BYTES = 64 * 1024;
   static final long DRY_RUN_WAIT_MS = 30_000;
 
   private final FerryConfig config;
@@ -57,6 +58,7 @@ public final class ApiServer extends VerticleBase {
   private Notifier notifier;
   private RunMetrics metrics;
   private WebhookCheck webhooks;
+  private ConnectionLimit connections;
   private HttpServer server;
   private Future<JsonObject> readiness;
   private long readinessAt;
@@ -96,18 +98,32 @@ public final class ApiServer extends VerticleBase {
         .compose(h -> {
           history = h;
           runs = new RunManager(vertx, config, h);
-          events = new EventsSocket(vertx, runs, heartbeatMs);
           notifier = new Notifier(vertx, api);
           if (registry != null) {
             metrics = new RunMetrics(vertx, registry, () -> runs.active().size());
           }
+          ServerLimits limits = api.limits();
+          events = new EventsSocket(vertx, runs, heartbeatMs, limits);
+          connections = new ConnectionLimit(vertx, limits.maxConnections());
           server = vertx.createHttpServer(new HttpServerOptions()
               .setPort(api.port())
               .setIdleTimeout(120)
-              .setMaxWebSocketFrameSize(16 * 1024)
-              .setMaxWebSocketMessageSize(64 * 1024)
+              // HTTP/1.1 only: one HTTP/2 connection could carry any number of streams past the connection cap, and
+              // h2c's own error answers are not problems.
+              .setHttp2ClearTextEnabled(false)
+              .setMaxWebSocketFrameSize(limits.webSocketFrameBytes())
+              .setMaxWebSocketMessageSize(limits.webSocketMessageBytes())
               .setCompressionSupported(true));
-          return server.requestHandler(router()).listen();
+          Router router = router();
+          return server
+              .connectionHandler(connections)
+              .requestHandler(req -> {
+                if (!connections.refuses(req)) {
+                  router.handle(req);
+                }
+              })
+              .invalidRequestHandler(ApiServer::undecodable)
+              .listen();
         })
         .onSuccess(s -> LOG.info("Ferry is listening on port {} (dashboard at /, API at /api/v1)", s.actualPort()))
         .onFailure(err -> Future.join(source.close(), target.close()));
@@ -116,6 +132,35 @@ public final class ApiServer extends VerticleBase {
   /** The port actually bound (differs from the configured one when that was 0). */
   public int port() {
     return server.actualPort();
+  }
+
+  EventsSocket events() {
+    return events;
+  }
+
+  ConnectionLimit connections() {
+    return connections;
+  }
+
+  /**
+   * A request the HTTP decoder could not read (a line or headers too long, a malformed start line or header):
+   * Vert.x's own answer is an empty body; this one says what was wrong, as a problem. The connection cannot be
+   * trusted to be in step any more, so it is closed, and the client is told so.
+   */
+  private static void undecodable(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    int status = 400;
+    String detail = "the request could not be read as HTTP/1.1";
+    if (cause instanceof io.netty.handler.codec.TooLongFrameException) {
+      boolean line = cause instanceof io.netty.handler.codec.http.TooLongHttpLineException;
+      status = line ? 414 : 431;
+      detail = line ? "the request line is longer than the server takes (4096 bytes)"
+          : "the request headers are larger than the server takes (8192 bytes)";
+    }
+    request.response().putHeader("Connection", "close");
+    Problems.send(request.response(), null, status, status == 414 ? "URI Too Long" : status == 431
+        ? "Request Header Fields Too Large" : "Bad Request", detail);
+    request.connection().close();
   }
 
   /**
@@ -155,7 +200,7 @@ public final class ApiServer extends VerticleBase {
     }
     router.get("/api/v1/openapi.yaml").handler(rc -> rc.response().putHeader("content-type", "application/yaml")
         .sendFile("ferry/openapi.yaml"));
-    router.post("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    router.post("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(api.limits().maxBodyBytes()));
     router.post("/api/v1/webhooks/:name").handler(this::webhook);
     router.route("/api/v1/*").handler(new BearerAuth(api));
     router.get("/api/v1/status").handler(this::status);
@@ -170,15 +215,57 @@ public final class ApiServer extends VerticleBase {
     router.route().last().handler(rc -> Problems.send(rc, 404, "Not Found", "nothing here"));
     router.errorHandler(405, rc -> Problems.send(rc, 405, "Method Not Allowed", "this address does not take "
         + rc.request().method()));
-    router.errorHandler(413, rc -> Problems.send(rc, 413, "Content Too Large", "request bodies are limited to "
-        + MAX_BODY_BYTES + " bytes"));
+    router.route().failureHandler(this::failed);
     router.errorHandler(400, rc -> Problems.send(rc, 400, "Bad Request", "the request is malformed"));
-    router.errorHandler(500, rc -> {
-      LOG.error("request {} {} failed: {}", rc.request().method(), rc.request().path(),
-          rc.failure() == null ? "?" : Secrets.scrub(String.valueOf(rc.failure()), config.source(), config.target()));
-      Problems.send(rc, 500, "Internal Server Error", "the server could not complete the request; its log says why");
-    });
+    router.errorHandler(500, this::failed);
     return router;
+  }
+
+  /**
+   * Every rc.fail(...) ends here (ours, the body handler's, the static files'): a problem with the status the
+   * failure carries; anything unexpected is a 500 whose cause goes to the log, never to the client.
+   */
+  private void failed(RoutingContext rc) {
+    int status = rc.statusCode();
+    Throwable err = rc.failure();
+    if (status == -1 && err instanceof io.vertx.ext.web.handler.HttpException http) {
+      status = http.getStatusCode();
+    }
+    if (status == 413) {
+      Problems.send(rc, 413, "Content Too Large", "request bodies are limited to " + api.limits().maxBodyBytes() + " bytes"
+          + " (api.limits.maxBodyBytes)");
+    } else if (status >= 400 && status < 500) {
+      Problems.send(rc, status, io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase(),
+          status == 416 ? "the requested range is not in the file" : "the request cannot be served as sent");
+    } else if (status > 0 && status < 400 && err != null) {
+      // The body handler fails with 200 when reading the body broke (malformed chunked framing, a reset).
+      LOG.debug("request {} {}: the body could not be read: {}", rc.request().method(), rc.request().path(), err.toString());
+      Problems.send(rc, 400, "Bad Request", "the request body could not be read");
+    } else {
+      LOG.error("request {} {} failed: {}", rc.request().method(), rc.request().path(), err == null ? "?" : scrub(err.toString()));
+      Problems.send(rc, 500, "Internal Server Error", "the server could not complete the request; its log says why");
+    }
+  }
+
+  /** Error texts may quote the request (a URI with ?access_token=…): no token, secret or password reaches the log. */
+  private String scrub(String text) {
+    String out = Secrets.scrub(text, config.source(), config.target(), api.control());
+    out = out.replaceAll("(?i)(access_token=)[^&\\s'\"]*", "$1***");
+    for (String secret : secrets()) {
+      out = out.replace(secret, "***");
+    }
+    return out;
+  }
+
+  private List<String> secrets() {
+    List<String> out = new ArrayList<>();
+    out.add(api.token());
+    if (api.readToken() != null) {
+      out.add(api.readToken());
+    }
+    api.webhooks().values().forEach(h -> out.add(h.secret()));
+    api.notifications().stream().filter(n -> n.secret() != null).forEach(n -> out.add(n.secret()));
+    return out;
   }
 
   /** Reachability only (no URLs or errors: it needs no token), probed at most every 2 s. */
@@ -350,10 +437,20 @@ public final class ApiServer extends VerticleBase {
   private static JsonObject jsonBody(RoutingContext rc) {
     String type = rc.request().getHeader("content-type");
     var buffer = rc.body().buffer();
+    // The content type is checked before the body is found empty: the body handler consumes a form or multipart
+    // body into form attributes, and the empty buffer it leaves must not read as "no body, run with the defaults".
+    boolean json = type != null && isJson(type);
+    if (type != null && !type.isBlank() && !json) {
+      throw new BadRequest("send the body as JSON with 'Content-Type: application/json'");
+    }
     if (buffer == null || buffer.length() == 0) {
+      if (json) {
+        // Announced as JSON, but nothing came (a lost Content-Length, say): not "run with the defaults".
+        throw new BadRequest("the body is empty but announced as JSON: send {} for the defaults");
+      }
       return new JsonObject();
     }
-    if (type == null || !type.toLowerCase().startsWith("application/json")) {
+    if (!json) {
       throw new BadRequest("send the body as JSON with 'Content-Type: application/json'");
     }
     try {
@@ -365,6 +462,12 @@ public final class ApiServer extends VerticleBase {
     } catch (DecodeException e) {
       throw new BadRequest("the body is not valid JSON");
     }
+  }
+
+  /** application/json or a +json type, parameters allowed; not application/jsonx. */
+  private static boolean isJson(String contentType) {
+    String media = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+    return media.equals("application/json") || media.endsWith("+json");
   }
 
   private static int intParam(RoutingContext rc, String name, int dflt, int min, int max) {

@@ -22,7 +22,15 @@ final class BearerAuth implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext rc) {
-    String presented = presented(rc);
+    String presented;
+    try {
+      presented = presented(rc);
+    } catch (IllegalArgumentException e) {
+      // A query string that is not valid percent-encoding; the decoder's message repeats the whole URI, token
+      // included, so it is not echoed.
+      Problems.send(rc, 400, "Bad Request", "the query string is not valid percent-encoding");
+      return;
+    }
     if (presented == null) {
       rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"ferry\"");
       Problems.send(rc, 401, "Unauthorized", "send the API token as 'Authorization: Bearer <token>'"

@@ -1,5 +1,6 @@
 package dev.ferry.http;
 
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -8,11 +9,19 @@ final class Problems {
   private Problems() {}
 
   static void send(RoutingContext rc, int status, String title, String detail) {
-    if (rc.response().ended() || rc.response().headWritten()) {
+    send(rc.response(), rc.request().path(), status, title, detail);
+  }
+
+  /** For answers given outside the router (refused connections, requests the HTTP decoder could not read). */
+  static void send(HttpServerResponse response, String instance, int status, String title, String detail) {
+    if (response.ended() || response.closed() || response.headWritten()) {
       return;
     }
-    rc.response().setStatusCode(status).putHeader("content-type", "application/problem+json")
-        .end(new JsonObject().put("type", "about:blank").put("title", title).put("status", status)
-            .put("detail", detail).put("instance", rc.request().path()).encode());
+    JsonObject body = new JsonObject().put("type", "about:blank").put("title", title).put("status", status)
+        .put("detail", detail);
+    if (instance != null) {
+      body.put("instance", SyncRequest.clip(instance));
+    }
+    response.setStatusCode(status).putHeader("content-type", "application/problem+json").end(body.encode());
   }
 }

@@ -29,6 +29,9 @@ final class SyncRequest {
       mode = Mode.INCREMENTAL;
     } else if (!(m instanceof String s)) {
       throw new BadRequest("'mode' must be a string: incremental, rebuild, force or mirror");
+    } else if (hasControlCharacter(s)) {
+      // trim() would strip a trailing NUL or control character and let "mirror\u0000" pass as mirror.
+      throw new BadRequest("unknown mode '" + printable(s) + "' (use incremental, rebuild, force or mirror)");
     } else {
       try {
         mode = Mode.parse(s);
@@ -64,9 +67,24 @@ final class SyncRequest {
       if (!(o instanceof String s) || s.isBlank() || s.length() > 200) {
         throw new BadRequest("'" + field + "' must hold table names as non-empty strings of at most 200 characters");
       }
+      if (hasControlCharacter(s)) {
+        // Else trim() would turn "animals\u0000" into the real table animals.
+        throw new BadRequest("'" + field + "': '" + printable(s) + "' contains a control character; table names cannot");
+      }
       out.add(s.trim());
     }
     return List.copyOf(out);
+  }
+
+  private static boolean hasControlCharacter(String s) {
+    return s.chars().anyMatch(Character::isISOControl);
+  }
+
+  /** The input with control characters shown as \\uXXXX, clipped: safe to echo in a detail. */
+  private static String printable(String s) {
+    StringBuilder out = new StringBuilder();
+    clip(s).chars().forEach(c -> out.append(Character.isISOControl(c) ? String.format("\\u%04x", c) : String.valueOf((char) c)));
+    return out.toString();
   }
 
   /** Echoing input back is useful, but never at length. */

@@ -58,7 +58,10 @@ final class WebhookCheck {
       } catch (NumberFormatException e) {
         return Optional.of("X-Ferry-Timestamp must be Unix seconds");
       }
-      if (Math.abs(now / 1000 - sent) > MAX_SKEW_SECONDS) {
+      // Compared without subtracting: now - sent overflows for timestamps near Long.MIN_VALUE, and the absolute
+      // value of Long.MIN_VALUE is negative, which would pass for fresh.
+      long nowSeconds = now / 1000;
+      if (sent < nowSeconds - MAX_SKEW_SECONDS || sent > nowSeconds + MAX_SKEW_SECONDS) {
         return Optional.of("stale delivery: X-Ferry-Timestamp is more than " + MAX_SKEW_SECONDS + " s from the server's clock");
       }
     }

@@ -1,14 +1,22 @@
 package dev.ferry.http;
 
+import static dev.ferry.http.ServerFixture.HOOK_SECRET;
 import static dev.ferry.http.ServerFixture.TOKEN;
 import static dev.ferry.testing.TestDatabases.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.notify.Hmac;
 import io.vertx.core.Future;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -17,11 +25,13 @@ import org.junit.jupiter.api.Test;
 
 /** One run per target, cancel, the live snapshot and history across a restart. */
 class RunControlTest {
+  private static final int TRIGGERS = 50;
   private ServerFixture f;
 
   @BeforeEach
   void start() {
-    f = new ServerFixture(new JsonObject());
+    f = new ServerFixture(new JsonObject().put("webhooks", new JsonObject().put("deploy", new JsonObject()
+        .put("secret", HOOK_SECRET).put("sync", new JsonObject().put("mode", "incremental")))));
     // A table whose every batch takes 100 ms on the target: a run long enough to race and cancel.
     String big = "CREATE TABLE big (id int PRIMARY KEY, payload text NOT NULL);";
     f.dbs.execute(f.source, big + "INSERT INTO big SELECT g, md5(g::text) FROM generate_series(1, 50000) g;");
@@ -36,19 +46,38 @@ class RunControlTest {
   }
 
   @Test
-  void concurrentTriggersStartOneRunAndTheRestGet409ThenCancelStopsItCleanly() {
+  void fiftyConcurrentTriggersStartOneRunAndTheRestGet409ThenCancelStopsItCleanly() {
+    // 40 API calls (half of them naming tables, so they wait for a catalog read first) and 10 signed webhook
+    // deliveries, all sent at once on 50 connections; every one of them would run the slow table.
+    WebClient client = WebClient.create(f.vertx, new WebClientOptions().setKeepAlive(false),
+        new PoolOptions().setHttp1MaxSize(TRIGGERS));
     List<Future<HttpResponse<Buffer>>> calls = new ArrayList<>();
-    for (int i = 0; i < 8; i++) {
-      calls.add(f.http.post(f.port(), "127.0.0.1", "/api/v1/syncs").bearerTokenAuthentication(TOKEN)
-          .putHeader("content-type", "application/json").sendBuffer(Buffer.buffer("{}")));
+    long t0 = System.nanoTime();
+    for (int i = 0; i < TRIGGERS; i++) {
+      if (i % 5 == 4) {
+        String body = "{\"delivery\":" + i + "}";
+        calls.add(client.post(f.port(), "127.0.0.1", "/api/v1/webhooks/deploy").putHeader("content-type", "application/json")
+            .putHeader("X-Ferry-Signature-256", Hmac.header(HOOK_SECRET, body.getBytes(StandardCharsets.UTF_8)))
+            .putHeader("X-Ferry-Delivery", "concurrent-" + i).sendBuffer(Buffer.buffer(body)));
+      } else {
+        String body = i % 2 == 0 ? "{}" : "{\"tables\":[\"big\",\"organizations\"]}";
+        calls.add(client.post(f.port(), "127.0.0.1", "/api/v1/syncs").bearerTokenAuthentication(TOKEN)
+            .putHeader("content-type", "application/json").sendBuffer(Buffer.buffer(body)));
+      }
     }
     await(Future.join(calls));
+    long ms = (System.nanoTime() - t0) / 1_000_000;
     List<HttpResponse<Buffer>> accepted = calls.stream().map(Future::result).filter(r -> r.statusCode() == 202).toList();
     List<HttpResponse<Buffer>> conflicts = calls.stream().map(Future::result).filter(r -> r.statusCode() == 409).toList();
+    System.out.printf("RunControlTest: %d concurrent triggers (40 API, 10 webhook) in %d ms: 202×%d, 409×%d%n", TRIGGERS,
+        ms, accepted.size(), conflicts.size());
     assertEquals(1, accepted.size(), "exactly one run starts");
-    assertEquals(7, conflicts.size());
+    assertEquals(TRIGGERS - 1, conflicts.size(), "every other trigger is told the target is busy");
     String id = accepted.get(0).bodyAsJsonObject().getString("id");
     conflicts.forEach(c -> assertTrue(c.bodyAsJsonObject().getString("detail").contains(id), "a 409 names the running run"));
+    assertEquals(1L, f.get("/api/v1/syncs", TOKEN).bodyAsJsonObject().getLong("total"), "one run in the history");
+    assertEquals(1L, f.dbs.count(f.target, "SELECT count(*) FROM ferry.runs"));
+    client.close();
 
     // A client connecting mid-run gets a snapshot of it, then its live events.
     ServerFixture.Events events = f.events("run=" + id);
@@ -72,16 +101,63 @@ class RunControlTest {
   }
 
   @Test
-  void stoppingTheServerCancelsARunningSyncAtABatchBoundaryAndRecordsIt() {
+  void stoppingTheServerCancelsARunningSyncAtABatchBoundaryRecordsItThenClosesEveryConnection() throws Exception {
     String id = f.post("/api/v1/syncs", TOKEN, "{}").bodyAsJsonObject().getString("id");
     ServerFixture.Events events = f.events("run=" + id);
     events.await(m -> m.getString("type").equals("table-progress") && "big".equals(m.getString("table")));
-    f.stop(); // what SIGTERM does: stop listening, cancel, wait for the run and its history, then undeploy
+    int port = f.port();
+    long during = ferryConnections(f.target);
+    assertTrue(during > 0, "the run and the server hold connections to the target: " + during);
+
+    long t0 = System.nanoTime();
+    // What SIGTERM does (ServeCommand): drain, then undeploy. Listening stops first, while the run still runs.
+    Future<Void> drained = f.server.drain();
+    for (int i = 0; i < 200 && accepts(port); i++) {
+      ServerFixture.sleep(10);
+    }
+    assertTrue(!accepts(port), "no longer listening");
+    assertEquals("running", f.dbs.text(f.target, "SELECT status FROM ferry.runs WHERE id = '" + id + "'"),
+        "listening stopped before the run ended");
+    await(drained);
+    f.stop(); // the rest of the shutdown: sockets, notifier, metrics, then the pools
+    long stopMs = (System.nanoTime() - t0) / 1_000_000;
     long copied = f.dbs.count(f.target, "SELECT count(*) FROM big");
     assertTrue(copied == 0 || copied == 50_000, "the table in progress rolled back whole: " + copied);
+    // Recorded before the pools closed: nothing of the server is left to write it afterwards.
+    assertEquals("cancelled", f.dbs.text(f.target, "SELECT status FROM ferry.runs WHERE id = '" + id + "'"));
+    // The pools are closed: the server's sessions end (their backends exit a moment after the client closes).
+    long gone = waitForNoFerryConnections();
+    System.out.printf("RunControlTest: stop took %d ms (run cancelled at a batch boundary and recorded); %d ferry"
+        + " connections to the target during the run, 0 on either database %d ms after the stop%n", stopMs, during, gone);
     f.start();
     JsonObject run = f.get("/api/v1/syncs/" + id, TOKEN).bodyAsJsonObject();
     assertEquals("cancelled", run.getString("status"), run::encodePrettily);
+  }
+
+  private static boolean accepts(int port) {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Sessions the server opened (application_name ferry) on a database, seen from the server's maintenance database. */
+  private long ferryConnections(dev.ferry.config.DatabaseUrl db) {
+    return f.dbs.count(f.dbs.server(), "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'ferry'"
+        + " AND datname = '" + db.database() + "' AND pid <> pg_backend_pid()");
+  }
+
+  private long waitForNoFerryConnections() {
+    long t0 = System.nanoTime();
+    for (int i = 0; i < 100; i++) {
+      if (ferryConnections(f.target) == 0 && ferryConnections(f.source) == 0) {
+        return (System.nanoTime() - t0) / 1_000_000;
+      }
+      ServerFixture.sleep(20);
+    }
+    throw new AssertionError("still open 2 s after the stop: target " + ferryConnections(f.target) + ", source "
+        + ferryConnections(f.source));
   }
 
   @Test
