@@ -175,7 +175,8 @@ public final class ApiServer extends VerticleBase {
     router.errorHandler(400, rc -> Problems.send(rc, 400, "Bad Request", "the request is malformed"));
     router.errorHandler(500, rc -> {
       LOG.error("request {} {} failed: {}", rc.request().method(), rc.request().path(),
-          rc.failure() == null ? "?" : Secrets.scrub(String.valueOf(rc.failure()), config.source(), config.target()));
+          rc.failure() == null ? "?"
+              : Secrets.scrub(String.valueOf(rc.failure()), config.source(), config.target(), api.control()));
       Problems.send(rc, 500, "Internal Server Error", "the server could not complete the request; its log says why");
     });
     return router;
@@ -393,7 +394,8 @@ public final class ApiServer extends VerticleBase {
     } else if (err instanceof dev.ferry.runs.ServerStopping) {
       Problems.send(rc, 503, "Service Unavailable", err.getMessage());
     } else if (err instanceof dev.ferry.db.DatabaseException) {
-      Problems.send(rc, 503, "Service Unavailable", Secrets.scrub(err.getMessage(), config.source(), config.target()));
+      Problems.send(rc, 503, "Service Unavailable",
+          Secrets.scrub(err.getMessage(), config.source(), config.target(), api.control()));
     } else {
       rc.fail(500, err);
     }
