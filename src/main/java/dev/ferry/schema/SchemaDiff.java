@@ -332,7 +332,8 @@ public final class SchemaDiff {
     return "'" + s.replace("'", "''") + "'";
   }
 
+  /** Extension names come unquoted from pg_extension; always quoted, since a plain-looking name may be reserved. */
   static String quote(String ident) {
-    return ident.matches("[a-z_][a-z0-9_]*") ? ident : "\"" + ident.replace("\"", "\"\"") + "\"";
+    return dev.ferry.catalog.TableName.quote(ident);
   }
 }
