@@ -16,7 +16,8 @@ public record TableName(String schema, String name) implements Comparable<TableN
 
   /** What users type and read: "animals", or "billing.invoices" outside public. */
   public String display() {
-    return schema.equals("public") ? name : schema + "." + name;
+    // A pattern typed without a schema (parse) has none.
+    return schema == null || schema.equals("public") ? name : schema + "." + name;
   }
 
   public String qualified() {

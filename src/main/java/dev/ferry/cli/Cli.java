@@ -4,12 +4,14 @@ import dev.ferry.config.ConfigException;
 import dev.ferry.config.ConfigLoader;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.db.DatabaseException;
+import dev.ferry.db.Secrets;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
@@ -28,9 +30,13 @@ final class Cli {
   static int run(PrintStream err, Path configFile, Map<String, Object> overrides, Supplier<Vertx> vertxFactory,
       BiFunction<Vertx, FerryConfig, Future<Integer>> work) {
     Vertx vertx = vertxFactory.get();
+    AtomicReference<FerryConfig> loaded = new AtomicReference<>();
     try {
       return ConfigLoader.load(vertx, configFile, overrides)
-          .compose(config -> work.apply(vertx, config))
+          .compose(config -> {
+            loaded.set(config);
+            return work.apply(vertx, config);
+          })
           .toCompletionStage().toCompletableFuture().join();
     } catch (CompletionException e) {
       Throwable cause = e.getCause();
@@ -39,17 +45,26 @@ final class Cli {
         return ExitCode.USAGE;
       }
       if (cause instanceof org.flywaydb.core.api.FlywayException fe) {
-        err.println("ferry: migrations: " + dev.ferry.config.DatabaseUrl.scrub(fe.getMessage()));
+        err.println("ferry: migrations: " + scrub(fe.getMessage(), loaded.get()));
         return ExitCode.FAILED;
       }
       if (cause instanceof DatabaseException de) {
-        err.println("ferry: " + de.getMessage());
+        err.println("ferry: " + scrub(de.getMessage(), loaded.get()));
         return ExitCode.FAILED;
       }
-      err.println("ferry: " + dev.ferry.config.DatabaseUrl.scrub(String.valueOf(cause)));
+      err.println("ferry: " + scrub(String.valueOf(cause), loaded.get()));
       return ExitCode.FAILED;
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().join();
     }
+  }
+
+  /**
+   * Errors are printed as the libraries worded them: the configured URLs' passwords (also decoded, which no
+   * pattern would recognise) are taken out first.
+   */
+  private static String scrub(String text, FerryConfig config) {
+    return config == null ? Secrets.scrub(text) : Secrets.scrub(text, config.source(), config.target(),
+        config.api().control());
   }
 }

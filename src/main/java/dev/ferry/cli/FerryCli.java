@@ -31,7 +31,8 @@ public final class FerryCli implements Runnable {
     CommandLine cl = new CommandLine(new FerryCli());
     cl.setExitCodeExceptionMapper(e -> ExitCode.USAGE);
     cl.setParameterExceptionHandler((ex, a) -> {
-      cl.getErr().println("ferry: " + ex.getMessage());
+      // picocli quotes the arguments it could not place: a URL given without --source would show its password.
+      cl.getErr().println("ferry: " + dev.ferry.config.DatabaseUrl.scrub(ex.getMessage()));
       ex.getCommandLine().usage(cl.getErr());
       return ExitCode.USAGE;
     });

@@ -51,8 +51,16 @@ public final class DatabaseUrl {
     } else if (url.startsWith("postgres://")) {
       rest = url.substring("postgres://".length());
     } else {
-      throw new ConfigException(key, "a database URL must start with postgresql:// or postgres:// (got '"
-          + scrub(url) + "')");
+      throw new ConfigException(key, "a database URL must start with postgresql:// or postgres:// (got "
+          + schemeOf(url) + ")" + (url.startsWith("jdbc:") ? ": drop the jdbc: prefix and write the user and password"
+          + " before the host (postgresql://user:password@host:5432/db)" : ""));
+    }
+    int authorityEnd = firstOf(rest, "/?");
+    if (authorityEnd >= 0 && rest.lastIndexOf('@', authorityEnd) < 0 && rest.indexOf('@', authorityEnd) >= 0) {
+      // A '/' or '?' in the password ends the host part early; what follows would be misread (and echoed) as a
+      // port or a parameter. Nothing of it is repeated here.
+      throw new ConfigException(key, "the database URL has an '@' after its host part: percent-encode special"
+          + " characters in the user name and password (/ as %2F, ? as %3F, @ as %40, : as %3A, # as %23)");
     }
     String query = "";
     int q = rest.indexOf('?');
@@ -142,9 +150,34 @@ public final class DatabaseUrl {
     return new DatabaseUrl(host, port, database, user, password, ssl, rootCert, timeout);
   }
 
-  /** Removes anything that looks like a password from a string that failed to parse as a URL. */
+  /** Only the scheme of a URL that is not one Ferry reads: anything after it may hold a password. */
+  private static String schemeOf(String url) {
+    int sep = url.indexOf("://");
+    return sep > 0 && url.substring(0, sep).matches("[A-Za-z][A-Za-z0-9+.:-]*") ? "'" + url.substring(0, sep) + "://…'"
+        : "no scheme";
+  }
+
+  private static int firstOf(String s, String chars) {
+    for (int i = 0; i < s.length(); i++) {
+      if (chars.indexOf(s.charAt(i)) >= 0) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Removes anything that looks like a password from text that may quote a URL: {@code user:password@} (with or
+   * without a scheme before it), {@code password=} parameters (JDBC and keyword/value styles) and JSON
+   * {@code "password": "…"} members.
+   */
   public static String scrub(String text) {
-    return text == null ? null : text.replaceAll("(://[^:/@\\s]*):[^@\\s]*@", "$1:***@");
+    return text == null ? null : text
+        .replaceAll("(?i)(password=)[^&;\\s'\"]*", "$1***")
+        .replaceAll("(?i)(\"password\"\\s*:\\s*\")(?:[^\"\\\\]|\\\\.)*", "$1***")
+        .replaceAll("(://[^:/@\\s]*):[^@\\s]*@", "$1:***@")
+        // Without a scheme; a '/' is not taken as part of the password so that a URL hidden above stays whole.
+        .replaceAll("((?:^|[\\s'\"(=])[^:/@\\s'\"]*):[^@\\s/]*@", "$1:***@");
   }
 
   private static String decode(String s, String key, String what) {

@@ -496,7 +496,8 @@ public final class ApiServer extends VerticleBase {
     } else if (err instanceof dev.ferry.runs.ServerStopping) {
       Problems.send(rc, 503, "Service Unavailable", err.getMessage());
     } else if (err instanceof dev.ferry.db.DatabaseException) {
-      Problems.send(rc, 503, "Service Unavailable", Secrets.scrub(err.getMessage(), config.source(), config.target()));
+      Problems.send(rc, 503, "Service Unavailable",
+          Secrets.scrub(err.getMessage(), config.source(), config.target(), api.control()));
     } else {
       rc.fail(500, err);
     }

@@ -48,8 +48,9 @@ public final class MigrationLint {
     List<Finding> out = new ArrayList<>();
     for (String statement : statements(sql)) {
       String flat = statement.replaceAll("\\s+", " ").trim();
+      String keywords = withoutQuotedText(flat);
       for (Rule r : RULES) {
-        if (r.pattern.matcher(flat).find()) {
+        if (r.pattern.matcher(keywords).find()) {
           var table = TABLE.matcher(flat);
           out.add(new Finding(flat.length() > 120 ? flat.substring(0, 117) + "…" : flat, r.problem, r.destructive,
               table.find() ? tables(table.group(1), flat.regionMatches(true, 0, "ALTER", 0, 5)
@@ -58,6 +59,16 @@ public final class MigrationLint {
       }
     }
     return out;
+  }
+
+  private static final Pattern QUOTED = Pattern.compile("\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'");
+
+  /**
+   * The statement with every quoted name and string literal shrunk to {@code "_"} / {@code '_'}: the rules read
+   * keywords only, so a table named {@code "x; DROP TABLE y"} is not a drop, and a quoted name is one token.
+   */
+  static String withoutQuotedText(String statement) {
+    return QUOTED.matcher(statement).replaceAll(m -> m.group().charAt(0) == '"' ? "\"_\"" : "'_'");
   }
 
   private static final String IDENT = "(?:\"(?:[^\"]|\"\")*\"|[A-Za-z_][A-Za-z0-9_$]*)";

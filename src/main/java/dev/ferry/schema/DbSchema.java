@@ -38,9 +38,18 @@ public record DbSchema(
 
   public record Index(String name, String definition) {}
 
-  /** @param ownedBy {@code table.column} of a serial column, or null */
+  /**
+   * @param ownerTable  the table of the serial column owning it (quoted, qualified), or null
+   * @param ownerColumn that column (quoted); apart from the table because a quoted name may hold a dot
+   */
   public record Sequence(String name, String type, long increment, long min, long max, long cache, boolean cycle,
-      String ownedBy) {}
+      String ownerTable, String ownerColumn) {
+
+    /** {@code table.column}, as OWNED BY takes it, or null. */
+    public String ownedBy() {
+      return ownerTable == null ? null : ownerTable + "." + ownerColumn;
+    }
+  }
 
   public record Domain(String name, String baseType, boolean notNull, String defaultExpr, List<String> checks) {}
 

@@ -127,12 +127,11 @@ public final class SchemaDiff {
 
   /** A serial's sequence goes with the table or column that owns it: dropping it again would fail. */
   private static boolean ownerDropped(DbSchema.Sequence q, DbSchema source) {
-    if (q.ownedBy() == null) {
+    if (q.ownerTable() == null) {
       return false;
     }
-    int dot = q.ownedBy().lastIndexOf('.');
-    DbSchema.Table owner = source.tables().get(q.ownedBy().substring(0, dot));
-    return owner == null || !owner.columns().containsKey(q.ownedBy().substring(dot + 1));
+    DbSchema.Table owner = source.tables().get(q.ownerTable());
+    return owner == null || !owner.columns().containsKey(q.ownerColumn());
   }
 
   private static boolean sameSettings(DbSchema.Sequence a, DbSchema.Sequence b) {
@@ -333,7 +332,8 @@ public final class SchemaDiff {
     return "'" + s.replace("'", "''") + "'";
   }
 
+  /** Extension names come unquoted from pg_extension; always quoted, since a plain-looking name may be reserved. */
   static String quote(String ident) {
-    return ident.matches("[a-z_][a-z0-9_]*") ? ident : "\"" + ident.replace("\"", "\"\"") + "\"";
+    return dev.ferry.catalog.TableName.quote(ident);
   }
 }

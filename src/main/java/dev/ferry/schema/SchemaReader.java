@@ -43,11 +43,13 @@ public final class SchemaReader {
   /** Identity columns' sequences (deptype i) belong to their column and are not compared on their own. */
   private static final String SEQUENCES = ("SELECT " + QNAME.formatted("c.relname") + """
       , format_type(s.seqtypid, NULL), s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
-        (SELECT quote_ident(rn.nspname) || '.' || quote_ident(rc.relname) || '.' || quote_ident(a.attname)
-         FROM pg_depend d JOIN pg_class rc ON rc.oid = d.refobjid JOIN pg_namespace rn ON rn.oid = rc.relnamespace
-         JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
-         WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'a' LIMIT 1)
+        o.owner_table, o.owner_column
       FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      LEFT JOIN LATERAL (
+        SELECT quote_ident(rn.nspname) || '.' || quote_ident(rc.relname) AS owner_table, quote_ident(a.attname) AS owner_column
+        FROM pg_depend d JOIN pg_class rc ON rc.oid = d.refobjid JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+        JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+        WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'a' LIMIT 1) o ON true
       WHERE %s AND %s
         AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
                         AND d.deptype = 'i')""").formatted(USER_NAMESPACE, NOT_EXTENSION.formatted("c.oid"));
@@ -145,7 +147,7 @@ public final class SchemaReader {
               r.getBoolean(2), r.getString(3), Arrays.asList(r.getArrayOfStrings(4)))));
           Map<String, DbSchema.Sequence> seq = new TreeMap<>();
           sequences.result().forEach(r -> seq.put(r.getString(0), new DbSchema.Sequence(r.getString(0), r.getString(1),
-              r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5), r.getBoolean(6), r.getString(7))));
+              r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5), r.getBoolean(6), r.getString(7), r.getString(8))));
           Map<String, DbSchema.View> vw = new TreeMap<>();
           views.result().forEach(r -> vw.put(r.getString(0), new DbSchema.View(r.getString(0), r.getBoolean(1),
               r.getString(2), r.getLong(3))));

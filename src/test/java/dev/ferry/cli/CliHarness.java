@@ -4,24 +4,27 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
-/** Runs `ferry …` in-process with stdout and stderr captured together, as a user's terminal would show them. */
-final class CliHarness implements AutoCloseable {
+/**
+ * Runs `ferry …` in-process with stdout and stderr captured together, as a user's terminal would show them. The
+ * server's slf4j-simple log goes to System.err as it is at each line, so it is captured too.
+ */
+public final class CliHarness implements AutoCloseable {
   private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
   private final PrintStream oldOut = System.out;
   private final PrintStream oldErr = System.err;
 
-  CliHarness() {
+  public CliHarness() {
     PrintStream both = new PrintStream(captured, true, StandardCharsets.UTF_8);
     System.setOut(both);
     System.setErr(both);
   }
 
-  int ferry(String... args) {
+  public int ferry(String... args) {
     captured.reset();
     return FerryCli.commandLine().execute(args);
   }
 
-  String output() {
+  public String output() {
     return captured.toString(StandardCharsets.UTF_8);
   }
 

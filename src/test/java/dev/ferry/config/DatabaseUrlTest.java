@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +33,16 @@ class DatabaseUrlTest {
     assertThrows(ConfigException.class, () -> DatabaseUrl.parse("postgresql://h/db?sslmode=sometimes", "--target"));
     assertThrows(ConfigException.class, () -> DatabaseUrl.parse("postgresql://h:99999/db", "--target"));
     assertThrows(ConfigException.class, () -> DatabaseUrl.parse("postgresql://h/db?colour=blue", "--target"));
+    // Mistakes that used to echo part of the password: no scheme, a JDBC URL, an unencoded '/' or '?' in it.
+    for (String bad : List.of("postgres:hunter2@h/db", "jdbc:postgresql://h/db?user=u&password=hunter2",
+        "postgresql://u:hunter2/x@h:5432/db", "postgresql://u:hunter2?x@h:5432/db")) {
+      ConfigException c = assertThrows(ConfigException.class, () -> DatabaseUrl.parse(bad, "--source"));
+      assertFalse(c.getMessage().contains("hunter2"), c.getMessage());
+    }
+    assertEquals("got 'postgres:***@h/db', password=*** and {\"password\": \"***\"}", DatabaseUrl.scrub(
+        "got 'postgres:hunter2@h/db', password=hunter2 and {\"password\": \"hun\\\"ter2\"}"));
+    assertEquals("Unknown option: '--source=postgresql://u:***@h:5432/db'",
+        DatabaseUrl.scrub("Unknown option: '--source=postgresql://u:hunter2@h:5432/db'"));
     ConfigException verify = assertThrows(ConfigException.class,
         () -> DatabaseUrl.parse("postgresql://h/db?sslmode=verify-full&sslrootcert=/nonexistent/ca.pem", "--target"));
     assertTrue(verify.getMessage().contains("sslrootcert"), verify.getMessage());

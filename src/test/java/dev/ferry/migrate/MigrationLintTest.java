@@ -34,6 +34,17 @@ class MigrationLintTest {
   }
 
   @Test
+  void keywordsInsideQuotedNamesAreNames() {
+    List<MigrationLint.Finding> f = MigrationLint.check("""
+        ALTER TABLE "Parent; DROP TABLE y; --" ADD CONSTRAINT "Parent; DROP TABLE y; --_pkey" PRIMARY KEY ("ID");
+        ALTER TABLE "order" ADD CONSTRAINT "order_parent ID_fkey" FOREIGN KEY ("parent ID") REFERENCES "Parent; DROP TABLE y; --"("ID");
+        UPDATE "set where" SET "where" = 'WHERE' WHERE "ID" = 1;""");
+    assertEquals(1, f.size(), () -> f.toString());
+    assertFalse(f.get(0).destructive(), "the foreign key is a warning (no NOT VALID), not a drop");
+    assertEquals(List.of("order"), f.get(0).tables());
+  }
+
+  @Test
   void lockingStatementsAreWarningsNotRefusals() {
     List<MigrationLint.Finding> f = MigrationLint.check("""
         CREATE INDEX pets_name ON pets (name);
