@@ -1,5 +1,13 @@
 package dev.ferry.cli;
 
+import dev.ferry.config.DatabaseUrl;
+import dev.ferry.history.RunHistory;
+import dev.ferry.runs.RunManager;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
 import dev.ferry.config.ConfigException;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.plan.Mode;
@@ -75,18 +83,66 @@ final class SyncCommand implements Callable<Integer> {
     return run(vertx, config, options, json);
   }
 
-  /** Shared with the demo: runs a sync with live progress and prints its summary. */
+  /**
+   * Shared with the demo: runs a sync with live progress and prints its summary. A real run is recorded in the
+   * run history (like the server's, on api.controlDatabase or the target) unless the history cannot be opened.
+   * SIGTERM cancels it at the next batch boundary and waits for it to be recorded as cancelled.
+   */
   static Future<Integer> run(Vertx vertx, FerryConfig config, SyncOptions options, boolean json) {
     ProgressRenderer renderer = new ProgressRenderer(json ? System.err : System.out, !json && ProgressRenderer.terminal());
     var listener = new ProgressBus(vertx).listen(renderer::on);
-    return Syncs.runOnce(vertx, config, options).map(summary -> {
-      if (json) {
-        System.out.println(ProgressBus.toJson(summary));
-      } else {
-        print(summary);
+    String runId = Syncs.newRunId();
+    AtomicBoolean cancel = new AtomicBoolean();
+    CountDownLatch ended = new CountDownLatch(1);
+    Thread onSigterm = new Thread(() -> {
+      cancel.set(true);
+      try {
+        ended.await(90, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
-      return ExitCode.of(summary.status());
-    }).eventually(listener::unregister);
+    }, "ferry-sigterm");
+    Runtime.getRuntime().addShutdownHook(onSigterm);
+    return history(vertx, config, options, runId)
+        .compose(history -> Syncs.runOnce(vertx, config, options, runId, cancel)
+            .compose(summary -> history.isEmpty() ? Future.succeededFuture(summary)
+                : history.get().finished(summary, List.of()).otherwise(err -> {
+                  System.err.println("ferry: warning: could not record the run in the history: " + err.getMessage());
+                  return null;
+                }).map(summary).eventually(() -> history.get().close())))
+        .map(summary -> {
+          if (json) {
+            System.out.println(ProgressBus.toJson(summary));
+          } else {
+            print(summary);
+          }
+          return ExitCode.of(summary.status());
+        })
+        .eventually(() -> {
+          ended.countDown();
+          try {
+            Runtime.getRuntime().removeShutdownHook(onSigterm);
+          } catch (IllegalStateException shuttingDown) {
+            // the hook is running: it returns now that the run has ended
+          }
+          return listener.unregister();
+        });
+  }
+
+  private static Future<Optional<RunHistory>> history(Vertx vertx, FerryConfig config, SyncOptions options, String runId) {
+    if (options.dryRun()) {
+      return Future.succeededFuture(Optional.empty()); // a dry run writes nothing, not even its history
+    }
+    DatabaseUrl control = config.api().control() != null ? config.api().control() : config.requireTarget();
+    return RunHistory.open(vertx, control, config.connectTimeoutSeconds())
+        .compose(h -> h.started(runId, "cli", config.requireTarget().redacted(), options.mode().label(), false,
+                RunManager.options(options), System.currentTimeMillis())
+            .map(v -> Optional.of(h))
+            .recover(err -> h.close().transform(x -> Future.failedFuture(err))))
+        .recover(err -> {
+          System.err.println("ferry: warning: this run will not be in the run history: " + err.getMessage());
+          return Future.succeededFuture(Optional.empty());
+        });
   }
 
   static void print(RunSummary s) {

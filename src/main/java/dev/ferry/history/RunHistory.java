@@ -11,24 +11,34 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 
 /**
  * Runs, their per-table results and a compact event log, kept in the {@code ferry} control schema. Flyway (JDBC,
  * on a worker thread) creates and upgrades the schema from {@code sql/control}; reads and writes use the reactive
- * client. A run still marked running when the server starts was cut off by a crash and is marked interrupted.
+ * client. While a run is under way, the process running it holds a session advisory lock for it on the control
+ * database: a run marked running whose lock nobody holds was cut off (killed, crashed), and whichever Ferry opens
+ * the history next marks it interrupted. This works across processes (the server, CLI runs) and machines.
  */
 public final class RunHistory {
   public static final String SCHEMA = "ferry";
   private static final String COLUMNS = "id::text, trigger, target, mode, dry_run, options::text, status, message,"
       + " (extract(epoch FROM started_at) * 1000)::bigint, (extract(epoch FROM finished_at) * 1000)::bigint, rows_written";
 
+  /** First key of the liveness locks ("FRRY"); the second is hashtext(run id). */
+  private static final int LIVE_LOCK = 0x46525259;
+
   private final Database db;
+  /** The connection holding each live run's lock, released when its result is recorded. */
+  private final Map<String, SqlConnection> leases = new ConcurrentHashMap<>();
 
   private RunHistory(Database db) {
     this.db = db;
@@ -36,7 +46,7 @@ public final class RunHistory {
 
   /** Applies the control schema's migrations, then marks runs a previous process left running as interrupted. */
   public static Future<RunHistory> open(Vertx vertx, DatabaseUrl url, int connectTimeoutSeconds) {
-    Database db = Database.open(vertx, Side.CONTROL, url, 2, connectTimeoutSeconds, false);
+    Database db = Database.open(vertx, Side.CONTROL, url, 4, connectTimeoutSeconds, false);
     RunHistory history = new RunHistory(db);
     return vertx.<Integer>executeBlocking(() -> migrate(url))
         .recover(err -> Future.failedFuture(db.describe(err)))
@@ -59,17 +69,36 @@ public final class RunHistory {
   }
 
   private Future<Void> markInterrupted() {
-    return db.pool().query("UPDATE ferry.runs SET status = 'interrupted', finished_at = now(), message ="
-        + " 'interrupted: the server stopped before this run finished; tables it had committed stay committed,"
-        + " the table in progress was rolled back' WHERE status = 'running'").execute().mapEmpty();
+    return db.pool().preparedQuery("UPDATE ferry.runs r SET status = 'interrupted', finished_at = now(), message ="
+        + " 'interrupted: the process running it stopped before it finished (killed, crashed or cut off); what it had"
+        + " committed stays committed (whole tables, and the checkpoints of large ones)' WHERE status = 'running'"
+        + " AND NOT EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted"
+        + " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        + " AND l.classid = $1::int4::oid AND l.objid = hashtext(r.id::text)::oid AND l.objsubid = 2)")
+        .execute(Tuple.of(LIVE_LOCK)).mapEmpty();
   }
 
+  /** Records the run as running, under a lock held until {@link #finished} or {@link #failedToStart}. */
   public Future<Void> started(String runId, String trigger, String target, String mode, boolean dryRun,
       JsonObject options, long startedAtMs) {
-    return db.pool().preparedQuery("INSERT INTO ferry.runs (id, trigger, target, mode, dry_run, options, status,"
-            + " started_at) VALUES ($1::uuid, $2, $3, $4, $5, $6::text::jsonb, 'running', to_timestamp($7::float8 / 1000))")
-        .execute(Tuple.of(runId, trigger, target, mode, dryRun, options.encode(), startedAtMs))
+    return db.connect().compose(conn -> conn.preparedQuery("SELECT pg_advisory_lock($1, hashtext($2))")
+            .execute(Tuple.of(LIVE_LOCK, runId))
+            .onSuccess(v -> leases.put(runId, conn))
+            .onFailure(err -> conn.close()))
+        .compose(v -> db.pool().preparedQuery("INSERT INTO ferry.runs (id, trigger, target, mode, dry_run, options,"
+                + " status, started_at) VALUES ($1::uuid, $2, $3, $4, $5, $6::text::jsonb, 'running',"
+                + " to_timestamp($7::float8 / 1000))")
+            .execute(Tuple.of(runId, trigger, target, mode, dryRun, options.encode(), startedAtMs)))
+        .onFailure(err -> release(runId))
         .mapEmpty();
+  }
+
+  /** Unlocks explicitly: a pooled connection goes back to its pool, session locks and all. */
+  private void release(String runId) {
+    SqlConnection conn = leases.remove(runId);
+    if (conn != null) {
+      conn.query("SELECT pg_advisory_unlock_all()").execute().eventually(conn::close);
+    }
   }
 
   /** Records the outcome, the per-table results and the compact event log, in one transaction. */
@@ -91,7 +120,7 @@ public final class RunHistory {
               "INSERT INTO ferry.run_events VALUES ($1::uuid, $2, to_timestamp($3::float8 / 1000), $4::text::jsonb)")
               .executeBatch(rows);
         })
-        .mapEmpty());
+        .<Void>mapEmpty()).onSuccess(v -> release(summary.runId()));
   }
 
   private static Tuple tableRow(String runId, TableResult t) {
@@ -103,7 +132,11 @@ public final class RunHistory {
   /** Best effort: a run whose verticle never started is not left "running". */
   public void failedToStart(String runId, String message) {
     db.pool().preparedQuery("UPDATE ferry.runs SET status = 'failed', finished_at = now(), message = $2"
-        + " WHERE id = $1::uuid AND status = 'running'").execute(Tuple.of(runId, "could not start: " + message));
+        + " WHERE id = $1::uuid AND status = 'running'").execute(Tuple.of(runId, "could not start: " + message))
+        .eventually(() -> {
+          release(runId);
+          return Future.succeededFuture();
+        });
   }
 
   /** Newest first. */

@@ -152,7 +152,8 @@ public final class RunManager {
         .eventually(listener::unregister).mapEmpty();
   }
 
-  static JsonObject options(SyncOptions o) {
+  /** The options as the history records them. */
+  public static JsonObject options(SyncOptions o) {
     return new JsonObject()
         .put("mode", o.mode().label())
         .put("dryRun", o.dryRun())

@@ -14,6 +14,12 @@ public final class Syncs {
     return once(vertx, new SyncVerticle(config, options, newRunId()));
   }
 
+  /** With the run's id chosen by the caller, and a flag that cancels it at the next batch boundary. */
+  public static Future<RunSummary> runOnce(Vertx vertx, FerryConfig config, SyncOptions options, String runId,
+      java.util.concurrent.atomic.AtomicBoolean cancel) {
+    return once(vertx, new SyncVerticle(config, options, runId, cancel));
+  }
+
   /** Counts, content digests and orphans of the selected tables, compared; nothing is written. */
   public static Future<RunSummary> validateOnce(Vertx vertx, FerryConfig config, SyncOptions options) {
     return once(vertx, SyncVerticle.validating(config, options, newRunId()));

@@ -176,6 +176,6 @@ class RunControlTest {
     assertEquals(1, kept.getJsonObject("summary").getJsonArray("tables").size());
     JsonObject interrupted = f.get("/api/v1/syncs/" + crashed, TOKEN).bodyAsJsonObject();
     assertEquals("interrupted", interrupted.getString("status"));
-    assertTrue(interrupted.getString("message").contains("stopped before this run finished"));
+    assertTrue(interrupted.getString("message").contains("stopped before it finished"));
   }
 }
