@@ -116,9 +116,11 @@ final class TableCopier {
       sinceCommit[0] = 0;
       long rows = sent[0];
       StreamDigest upTo = digest == null ? null : digest.copy();
-      // Queued right behind this batch on the same connection: the COMMIT covers exactly the rows sent so far.
-      Future<Void> committed = guarded(target.query("COMMIT").execute())
-          .compose(v -> target.query("BEGIN").execute()).mapEmpty();
+      // Both queued right behind this batch on the same connection, before the next batch can be: the COMMIT
+      // covers exactly the rows sent so far, and no batch runs outside a transaction.
+      Future<?> commit = guarded(target.query("COMMIT").execute());
+      Future<?> begin = target.query("BEGIN").execute();
+      Future<Void> committed = commit.compose(v -> begin).mapEmpty();
       return written.compose(v -> committed).onSuccess(v -> {
         cp.afterKey = lastKey;
         cp.rows = rows;
