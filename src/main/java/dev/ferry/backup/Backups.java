@@ -57,9 +57,9 @@ public final class Backups {
     this.settings = settings;
   }
 
-  /** The ferry and ferry_backup schemas (Flyway, on a worker thread). */
+  /** The ferry and ferry_backup schemas (Flyway, on a worker thread, when they are missing or behind). */
   private Future<Void> ready() {
-    return vertx.<Integer>executeBlocking(() -> RunHistory.migrate(target.url())).mapEmpty();
+    return RunHistory.ensureSchema(vertx, target.pool(), target.url());
   }
 
   /** Backs up {@code tables} (all user tables when empty); then old backups beyond the retention go. */

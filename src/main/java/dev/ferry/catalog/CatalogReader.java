@@ -40,6 +40,8 @@ public final class CatalogReader {
 
   private static final String FOREIGN_KEYS = """
       SELECT n.nspname, c.relname, con.conname, con.condeferrable,
+             con.convalidated AND NOT EXISTS (SELECT 1 FROM pg_trigger tg
+               WHERE tg.tgconstraint = con.oid AND tg.tgenabled = 'D') AS enforced,
              ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(num, ord)
                    JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num ORDER BY k.ord)::text[] AS cols,
              fn.nspname AS ref_schema, fc.relname AS ref_table,
@@ -119,7 +121,7 @@ public final class CatalogReader {
       TableName t = nameOf(r);
       fks.computeIfAbsent(t, k -> new ArrayList<>()).add(new ForeignKey(r.getString("conname"), t,
           strings(r, "cols"), new TableName(r.getString("ref_schema"), r.getString("ref_table")),
-          strings(r, "ref_cols"), r.getBoolean("condeferrable")));
+          strings(r, "ref_cols"), r.getBoolean("condeferrable"), r.getBoolean("enforced")));
     }
     Map<TableName, List<IndexInfo>> indexes = new HashMap<>();
     Map<TableName, List<String>> primaryKeys = new HashMap<>();

@@ -86,10 +86,10 @@ final class DemoCommand implements Callable<Integer> {
           .onSuccess(code -> {
             String flags = "--source '" + source.redacted() + "' --target '" + target.redacted() + "'";
             System.out.println("\nNext, from the project folder (its conf/ferry.yaml keys organizations by config_id):");
-            System.out.println("  java -jar target/ferry.jar status " + flags);
-            System.out.println("  java -jar target/ferry.jar sync " + flags + "   # a second run writes 0 rows");
+            System.out.println("  target/ferry status " + flags);
+            System.out.println("  target/ferry sync " + flags + "   # a second run writes 0 rows");
             System.out.println("  psql -d " + DemoDatabases.SOURCE + " -c \"UPDATE animals SET status = 'adopted' WHERE id % 50 = 0\"");
-            System.out.println("  java -jar target/ferry.jar sync --dry-run " + flags);
+            System.out.println("  target/ferry sync --dry-run " + flags);
           })
           .compose(code -> {
             if (noServe) {

@@ -66,7 +66,7 @@ public record FerryConfig(
         intIn(sync, "sync.pipeline", "pipeline", 8, 1, 64),
         intIn(sync, "sync.retries", "retries", 3, 1, 20),
         intIn(sync, "sync.retryBaseDelayMs", "retryBaseDelayMs", 1000, 0, 600_000),
-        intIn(sync, "sync.checkpointRows", "checkpointRows", 100_000, 1, Integer.MAX_VALUE),
+        intIn(sync, "sync.checkpointRows", "checkpointRows", 1_000_000, 1, Integer.MAX_VALUE),
         intIn(sync, "sync.stallTimeoutSeconds", "stallTimeoutSeconds", 120, 1, 86_400),
         share(sync),
         bool(sync, "sync.deferIndexes", "deferIndexes", true),
@@ -209,8 +209,8 @@ public record FerryConfig(
         throw new ConfigException(key, "must be a mapping such as {key: [config_id], minRows: 5}");
       }
       for (String field : t.fieldNames()) {
-        if (!field.equals("key") && !field.equals("minRows")) {
-          throw new ConfigException(key + "." + field, "unknown setting (known: key, minRows)");
+        if (!List.of("key", "minRows", "watermark").contains(field)) {
+          throw new ConfigException(key + "." + field, "unknown setting (known: key, minRows, watermark)");
         }
       }
       List<String> keyColumns = strings(t, "key");
@@ -222,7 +222,11 @@ public record FerryConfig(
         }
         minRows = n.longValue();
       }
-      out.put(name, new TableSettings(List.copyOf(keyColumns), minRows));
+      Object watermark = t.getValue("watermark");
+      if (watermark != null && (!(watermark instanceof String w) || w.isBlank())) {
+        throw new ConfigException(key + ".watermark", "must be a column name such as updated_at (got '" + watermark + "')");
+      }
+      out.put(name, new TableSettings(List.copyOf(keyColumns), minRows, (String) watermark));
     }
     return out;
   }

@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
@@ -52,8 +53,7 @@ public final class RunHistory {
   public static Future<RunHistory> open(Vertx vertx, DatabaseUrl url, int connectTimeoutSeconds) {
     Database db = Database.open(vertx, Side.CONTROL, url, 4, connectTimeoutSeconds, false);
     RunHistory history = new RunHistory(db);
-    return history.upToDate()
-        .compose(current -> current ? Future.succeededFuture() : vertx.<Integer>executeBlocking(() -> migrate(url)))
+    return ensureSchema(vertx, db.pool(), url)
         .recover(err -> Future.failedFuture(db.describe(err)))
         .compose(v -> history.markInterrupted())
         .map(history)
@@ -64,12 +64,18 @@ public final class RunHistory {
    * Whether the control schema already has every migration in {@code sql/control}: then Flyway, which takes half a
    * second to start, is not needed, and a short CLI run does not pay for it.
    */
-  private Future<Boolean> upToDate() {
-    return db.pool().query("SELECT coalesce(max(version::int), 0) FROM " + SCHEMA + ".flyway_schema_history"
+  private static Future<Boolean> upToDate(SqlClient db) {
+    return db.query("SELECT coalesce(max(version::int), 0) FROM " + SCHEMA + ".flyway_schema_history"
             + " WHERE success AND version ~ '^[0-9]+$'").execute()
         .map(rs -> rs.iterator().next().getInteger(0) >= CONTROL_VERSION)
         .recover(err -> err instanceof PgException pg && "42P01".equals(pg.getSqlState()) // no history table yet
             ? Future.succeededFuture(false) : Future.failedFuture(err));
+  }
+
+  /** Creates or upgrades the ferry control schema on {@code url} (reached through {@code db}) unless it is current. */
+  public static Future<Void> ensureSchema(Vertx vertx, SqlClient db, DatabaseUrl url) {
+    return upToDate(db).compose(current -> current ? Future.succeededFuture()
+        : vertx.<Integer>executeBlocking(() -> migrate(url)).mapEmpty());
   }
 
   /** Creates or upgrades the ferry control schema on {@code url}; blocking (a worker thread's job). */

@@ -187,7 +187,29 @@ public final class Planner {
     }
     writable.stream().filter(c -> !key.contains(c.name())).forEach(ordered::add);
     return new TablePlan(src, tgt, kind, List.copyOf(ordered), key.size(), surrogate, Map.copyOf(mapped),
-        List.copyOf(deferred), settings.minRows());
+        List.copyOf(deferred), settings.minRows(), watermark(settings, src, tgt, kind));
+  }
+
+  /** The watermark column: on both sides, of a type that orders by time or sequence, on a keyed table. */
+  private static Column watermark(TableSettings settings, TableInfo src, TableInfo tgt, KeyKind kind) {
+    String name = settings.watermark();
+    if (name == null) {
+      return null;
+    }
+    String where = "tables." + src.name().display() + ".watermark";
+    if (kind == KeyKind.NONE) {
+      throw new ConfigException(where, src.name().display() + " has no key: a watermark needs rows matched by key");
+    }
+    src.column(name).orElseThrow(() -> new ConfigException(where,
+        "column '" + name + "' does not exist in the source's " + src.name().display()));
+    Column c = tgt.column(name).orElseThrow(() -> new ConfigException(where,
+        "column '" + name + "' does not exist in the target's " + tgt.name().display()));
+    if (!List.of("timestamp with time zone", "timestamp without time zone", "date", "smallint", "integer", "bigint")
+        .contains(c.type()) && !c.type().startsWith("numeric")) {
+      throw new ConfigException(where, "column '" + name + "' is " + c.type()
+          + "; a watermark must be a timestamp, date, integer or numeric column that grows when a row changes");
+    }
+    return c;
   }
 
   /** The deferred set holds the source catalog's FK records; match by table and name. */

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param surrogate primary-key columns of a natural-key table: the target assigns its own values
  * @param mapped    column → table whose id map rewrites it (foreign keys into natural-key tables)
  * @param deferred  cycle and self-reference columns, written by a second pass after every row exists
+ * @param watermark the configured watermark column (see {@code TableSettings}); null when none
  */
 public record TablePlan(
     TableInfo source,
@@ -25,7 +26,8 @@ public record TablePlan(
     List<String> surrogate,
     Map<String, TableName> mapped,
     List<Column> deferred,
-    long minRows) {
+    long minRows,
+    Column watermark) {
 
   public TableName name() {
     return target.name();

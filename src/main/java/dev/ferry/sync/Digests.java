@@ -21,6 +21,8 @@ record Digests(long sourceRows, String source, long targetRows, String target) {
     boolean unwritten = tally != null && tally.inserted + tally.updated + tally.deleted + tally.linked == 0;
     Future<Digests> tgt = before != null && unwritten
         ? Future.succeededFuture(new Digests(before.rows(), before.value(), 0, null))
+        : tally != null && tally.targetAfterWrites != null && tally.linked == 0
+        ? tally.targetAfterWrites.get().map(d -> new Digests(d.rows(), d.value(), 0, null))
         : ctx.target.pool().query(sql.digest(false)).execute().map(rs -> read(rs.iterator().next()));
     return Future.all(src, tgt).map(v -> new Digests(src.result().sourceRows(), src.result().source(),
         tgt.result().sourceRows(), tgt.result().source()));

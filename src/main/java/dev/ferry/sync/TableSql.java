@@ -147,6 +147,38 @@ public final class TableSql {
         + " WHERE " + range() + " = ANY($2::bigint[])";
   }
 
+  /**
+   * As {@link #rangeRows}, for integer ranges given as inclusive key bounds ({@code $1} lows, {@code $2} highs):
+   * each range is an index range scan instead of the whole table being read to pick out its rows. Only where an
+   * index leads with the range column (see {@link #rangeIndexed}).
+   */
+  public String rangeRowsBounded(boolean sourceSide) {
+    DigestRow row = digestRow(sourceSide);
+    return "SELECT " + texts("t.", plan.keyColumns()) + ", " + rowHash(row) + "::text FROM unnest($1::bigint[],"
+        + " $2::bigint[]) AS b(lo, hi) JOIN " + (sourceSide ? plan.source() : plan.target()).fromSql() + " t ON t."
+        + plan.keyColumns().get(0).sql() + " BETWEEN b.lo AND b.hi" + String.join("", row.joins());
+  }
+
+  /** Whether that side has a valid, whole-table btree index whose first column is the range column. */
+  public boolean rangeIndexed(boolean sourceSide) {
+    String first = plan.keyColumns().get(0).name();
+    return integerRanges() && (sourceSide ? plan.source() : plan.target()).indexes().stream()
+        .anyMatch(i -> i.valid() && !i.partial() && !i.expression() && !i.columns().isEmpty() && first.equals(i.columns().get(0))
+            && i.definition().contains(" USING btree "));
+  }
+
+  /** The target's newest watermark, as text (null for an empty table or only NULL watermarks). */
+  public String targetWatermark() {
+    return "SELECT max(t." + plan.watermark().sql() + ")::text FROM " + plan.target().fromSql() + " t";
+  }
+
+  /** Keys (as text) of the source rows whose watermark is newer than {@code $1}. */
+  public String sourceKeysNewerThan() {
+    Column w = plan.watermark();
+    return "SELECT " + texts("t.", plan.keyColumns()) + " FROM " + plan.source().fromSql() + " t WHERE t." + w.sql()
+        + " > $1::text::" + w.type();
+  }
+
   /** Whole source rows (as {@link #selectSource()}) for a batch of keys. */
   public String selectSourceByKeys() {
     int k = plan.key();

@@ -20,6 +20,8 @@ final class TableTally {
   StreamDigest streamed;
   /** The target's digest as the differential comparison found it: still valid if nothing was written since. */
   StreamDigest targetBefore;
+  /** The target's digest after writes, re-summing only what the differential comparison found different. */
+  java.util.function.Supplier<io.vertx.core.Future<StreamDigest>> targetAfterWrites;
   /** Target keys the differential comparison found missing on the source (mirror deletes them); null otherwise. */
   java.util.List<String[]> missingOnSource;
 
