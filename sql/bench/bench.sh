@@ -11,6 +11,7 @@
 #   --resync-mode MODE   ferry --mode for the re-sync after the day of changes (default mirror: the day deletes
 #                        rows, and incremental never deletes, so its validation would fail on the row counts)
 #   --keep               keep the three databases afterwards (to inspect them)
+#   --config FILE        Ferry's configuration for every run (default conf/ferry.yaml; e.g. one that sets a watermark)
 #   --delay-ms N         also time both full loads with the targets behind a TCP proxy on 127.0.0.1 that delays
 #                        each direction by N ms (10 = a 20 ms round trip; sql/bench/delay_proxy.py, needs python3)
 #
@@ -26,8 +27,9 @@ REFERENCE=false
 KEEP=false
 RESYNC_MODE=mirror
 REF_DIR="$ROOT/../shared/bench"
+CONFIG=""
 
-usage() { sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 DELAY_MS=0
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -39,6 +41,7 @@ while [ $# -gt 0 ]; do
     --resync-mode)   RESYNC_MODE=${2:?--resync-mode needs a value}; shift 2 ;;
     --resync-mode=*) RESYNC_MODE=${1#*=}; shift ;;
     --keep)          KEEP=true; shift ;;
+    --config)        CONFIG=$(cd "$(dirname "${2:?--config needs a file}")" && pwd)/$(basename "$2"); shift 2 ;;
     --delay-ms)      DELAY_MS=${2:?--delay-ms needs a value}; shift 2 ;;
     -h|--help)       usage; exit 0 ;;
     *)               echo "bench.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
@@ -135,7 +138,7 @@ if [ -x /usr/bin/time ] && /usr/bin/time -v true 2>/dev/null; then
 fi
 
 # Ferry's config keys organizations by its natural key (config_id); ids differ between databases.
-CONFIG="$ROOT/conf/ferry.yaml"
+CONFIG=${CONFIG:-$ROOT/conf/ferry.yaml}
 CONFIG_NOTE=""
 if [ ! -f "$CONFIG" ]; then
   CONFIG="$WORK/ferry.yaml"
@@ -309,7 +312,7 @@ if [ ${#TIME_V[@]} -gt 0 ]; then
 else
   echo "peak RSS:  not measured (/usr/bin/time -v not available)"
 fi
-echo "ferry:     re-sync after mutate with --mode $RESYNC_MODE; full load and no-op with the default mode"
+echo "ferry:     re-sync after mutate with --mode $RESYNC_MODE; full load and no-op with the default mode; config ${CONFIG#"$ROOT"/}"
 [ -n "$CONFIG_NOTE" ] && echo "note:      $CONFIG_NOTE"
 if [ ${#NOISE[@]} -gt 0 ]; then
   echo "warning:   server not quiet; other databases were busy during these cases, whose WAL (server-wide)"

@@ -10,7 +10,6 @@ import dev.ferry.plan.TablePlan;
 import dev.ferry.progress.ProgressEvent;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
@@ -166,13 +165,7 @@ final class DataPhase {
             : ctx.snapshot.read(src -> src.preparedQuery(sql.sourceKeysNewerThan()).execute(Tuple.of(latest)))
                 .map(rs -> {
                   List<String[]> keys = new ArrayList<>(rs.size());
-                  for (Row r : rs) {
-                    String[] key = new String[plan.key()];
-                    for (int i = 0; i < key.length; i++) {
-                      key[i] = r.getString(i);
-                    }
-                    keys.add(key);
-                  }
+                  rs.forEach(r -> keys.add(RangeDiff.key(r, plan.key())));
                   return keys;
                 })
                 .compose(keys -> (keys.isEmpty() ? Future.<Void>succeededFuture()

@@ -118,10 +118,8 @@ final class RangeDiff {
     List<String[]> changed = new ArrayList<>();
     List<String[]> missing = new ArrayList<>();
     long[] compared = {0};
-    int perRound = Math.max(1, ROWS_PER_ROUND / rowsPerRange);
     Future<Void> chain = Future.succeededFuture();
-    for (int from = 0; from < differing.size(); from += perRound) {
-      List<Long> round = differing.subList(from, Math.min(differing.size(), from + perRound));
+    for (List<Long> round : rounds()) {
       chain = chain.compose(v -> rows(cut, round, changed, missing, compared));
     }
     return chain.map(v -> {
@@ -167,13 +165,11 @@ final class RangeDiff {
    * is the whole table's digest at a fraction of the cost (validation of a 300k-row table: 1.2 s to ~0.1 s).
    */
   Future<StreamDigest> targetAfterWrites() {
-    int perRound = Math.max(1, ROWS_PER_ROUND / rowsPerRange);
     int k = plan.key();
     long[] rows = {targetClean.rows()};
     BigInteger[] sum = {new BigInteger(targetClean.value())};
     Future<Void> chain = Future.succeededFuture();
-    for (int from = 0; from < differing.size(); from += perRound) {
-      List<Long> round = differing.subList(from, Math.min(differing.size(), from + perRound));
+    for (List<Long> round : rounds()) {
       chain = chain.compose(v -> rowsOf(ctx.target.pool(), false, cut, round).map(rs -> {
         for (Row r : rs) {
           sum[0] = sum[0].add(BigInteger.valueOf(Long.parseLong(r.getString(k))));
@@ -183,6 +179,16 @@ final class RangeDiff {
       }));
     }
     return chain.map(v -> StreamDigest.of(rows[0], sum[0]));
+  }
+
+  /** The differing ranges in rounds of about {@link #ROWS_PER_ROUND} rows, which bounds a round's memory. */
+  private List<List<Long>> rounds() {
+    int perRound = Math.max(1, ROWS_PER_ROUND / rowsPerRange);
+    List<List<Long>> out = new ArrayList<>();
+    for (int from = 0; from < differing.size(); from += perRound) {
+      out.add(differing.subList(from, Math.min(differing.size(), from + perRound)));
+    }
+    return out;
   }
 
   /** Key and hash of the rows in {@code round}: by key bounds where an index serves them, else by range number. */
@@ -205,7 +211,7 @@ final class RangeDiff {
 
   /**
    * The keys of integer range {@code r}, inclusive: those whose {@code key / width} is r. PostgreSQL's division
-   * truncates toward zero, so range 0 spans both signs. Clamped to bigint (wider sums, never wrapped).
+   * truncates toward zero, so range 0 spans both signs. Computed wide and clamped to bigint: the end ranges never wrap.
    */
   static long[] bounds(long r, long width) {
     BigInteger w = BigInteger.valueOf(width);
@@ -219,7 +225,8 @@ final class RangeDiff {
     return v.max(BigInteger.valueOf(Long.MIN_VALUE)).min(BigInteger.valueOf(Long.MAX_VALUE)).longValue();
   }
 
-  private static String[] key(Row r, int k) {
+  /** The first {@code k} columns of a row: its key, as text. */
+  static String[] key(Row r, int k) {
     String[] key = new String[k];
     for (int i = 0; i < k; i++) {
       key[i] = r.getString(i);

@@ -150,21 +150,24 @@ public final class TableSql {
   /**
    * As {@link #rangeRows}, for integer ranges given as inclusive key bounds ({@code $1} lows, {@code $2} highs):
    * each range is an index range scan instead of the whole table being read to pick out its rows. Only where an
-   * index leads with the range column (see {@link #rangeIndexed}).
+   * index leads with the range column (see {@link #rangeIndexed}). LATERAL pins the plan to one index scan per
+   * range: as a plain join, the planner may pick a parallel scan of the table against every range (a minute on
+   * 900k rows instead of a fraction of a second).
    */
   public String rangeRowsBounded(boolean sourceSide) {
     DigestRow row = digestRow(sourceSide);
-    return "SELECT " + texts("t.", plan.keyColumns()) + ", " + rowHash(row) + "::text FROM unnest($1::bigint[],"
-        + " $2::bigint[]) AS b(lo, hi) JOIN " + (sourceSide ? plan.source() : plan.target()).fromSql() + " t ON t."
-        + plan.keyColumns().get(0).sql() + " BETWEEN b.lo AND b.hi" + String.join("", row.joins());
+    return "SELECT x.* FROM unnest($1::bigint[], $2::bigint[]) AS b(lo, hi) CROSS JOIN LATERAL (SELECT "
+        + texts("t.", plan.keyColumns()) + ", " + rowHash(row) + "::text FROM "
+        + (sourceSide ? plan.source() : plan.target()).fromSql() + " t" + String.join("", row.joins()) + " WHERE t."
+        + plan.keyColumns().get(0).sql() + " BETWEEN b.lo AND b.hi) x";
   }
 
   /** Whether that side has a valid, whole-table btree index whose first column is the range column. */
   public boolean rangeIndexed(boolean sourceSide) {
     String first = plan.keyColumns().get(0).name();
     return integerRanges() && (sourceSide ? plan.source() : plan.target()).indexes().stream()
-        .anyMatch(i -> i.valid() && !i.partial() && !i.expression() && !i.columns().isEmpty() && first.equals(i.columns().get(0))
-            && i.definition().contains(" USING btree "));
+        .anyMatch(i -> i.valid() && !i.partial() && !i.expression() && !i.columns().isEmpty()
+            && first.equals(i.columns().get(0)) && i.definition().contains(" USING btree "));
   }
 
   /** The target's newest watermark, as text (null for an empty table or only NULL watermarks). */
