@@ -40,18 +40,11 @@ public final class Database {
    *                      {@link #ENGINE_SETTINGS} apply
    */
   /**
-   * Session settings for the engine, each only where the server knows it (so older servers still connect):
-   * <ul>
-   *   <li>{@code plan_cache_mode = force_custom_plan}: the engine's prepared statements take arrays of keys and
-   *       ranges whose sizes decide the right plan; a cached generic plan cannot see them and chose a parallel scan
-   *       of a 900k-row table against every range (a minute instead of a fraction of a second);</li>
-   *   <li>{@code jit = off}: its batches and hash scans have cost estimates that trigger JIT compilation costing
-   *       more than it saves (228 ms to compile a 200 ms range read).</li>
-   * </ul>
+   * The engine's sessions run without JIT: its batches and hash scans have cost estimates that trigger JIT
+   * compilation costing more than it saves (228 ms to compile a 200 ms range read). Set after connecting, and only
+   * where the server has JIT, so that older servers still connect.
    */
-  static final String ENGINE_SETTINGS = "SELECT set_config(v.name, v.value, false) FROM (VALUES ('plan_cache_mode',"
-      + " 'force_custom_plan'), ('jit', 'off')) AS v(name, value) WHERE EXISTS (SELECT 1 FROM pg_settings s"
-      + " WHERE s.name = v.name)";
+  static final String ENGINE_SETTINGS = "SELECT set_config('jit', 'off', false) FROM pg_settings WHERE name = 'jit'";
 
   public static Database open(Vertx vertx, Side side, DatabaseUrl url, int poolSize, int connectTimeoutSeconds,
       boolean engineSession) {

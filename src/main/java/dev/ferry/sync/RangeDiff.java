@@ -195,14 +195,14 @@ final class RangeDiff {
   private Future<RowSet<Row>> rowsOf(SqlClient db, boolean sourceSide, List<Object> cut, List<Long> round) {
     if (sql.rangeIndexed(sourceSide)) {
       long width = (Long) cut.get(0);
-      Long[] lo = new Long[round.size()];
-      Long[] hi = new Long[round.size()];
+      long[] lo = new long[round.size()];
+      long[] hi = new long[round.size()];
       for (int i = 0; i < lo.length; i++) {
         long[] b = bounds(round.get(i), width);
         lo[i] = b[0];
         hi[i] = b[1];
       }
-      return db.preparedQuery(sql.rangeRowsBounded(sourceSide)).execute(Tuple.from(List.<Object>of(lo, hi)));
+      return db.query(sql.rangeRowsBounded(sourceSide, lo, hi)).execute();
     }
     List<Object> args = new ArrayList<>(cut);
     args.add(round.toArray(Long[]::new));
