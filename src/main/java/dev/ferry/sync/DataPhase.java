@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -113,8 +114,9 @@ final class DataPhase {
     }
     return retried(plan, t, () -> Digests.of(ctx, plan)).map(d -> {
       if (d.same()) {
-        t.streamed = StreamDigest.of(d.sourceRows(), new java.math.BigInteger(d.source()));
-        t.targetBefore = StreamDigest.of(d.targetRows(), new java.math.BigInteger(d.target()));
+        t.streamed = StreamDigest.of(d.sourceRows(), new BigInteger(d.source()));
+        t.targetBefore = StreamDigest.of(d.targetRows(), new BigInteger(d.target()));
+        t.missingOnSource = List.of(); // the same rows: mirror has nothing to delete
       }
       return d.same();
     });
