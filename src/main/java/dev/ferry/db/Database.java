@@ -35,17 +35,17 @@ public final class Database {
   }
 
   /**
-   * @param engineSession true for the sync engine's sessions: search_path is pinned to pg_catalog so that type
-   *                      names and expressions print fully qualified, the same way on both servers; and
-   *                      {@link #ENGINE_SETTINGS} apply
-   */
-  /**
    * The engine's sessions run without JIT: its batches and hash scans have cost estimates that trigger JIT
    * compilation costing more than it saves (228 ms to compile a 200 ms range read). Set after connecting, and only
    * where the server has JIT, so that older servers still connect.
    */
   static final String ENGINE_SETTINGS = "SELECT set_config('jit', 'off', false) FROM pg_settings WHERE name = 'jit'";
 
+  /**
+   * @param engineSession true for the sync engine's sessions: search_path is pinned to pg_catalog so that type
+   *                      names and expressions print fully qualified, the same way on both servers; and
+   *                      {@link #ENGINE_SETTINGS} apply
+   */
   public static Database open(Vertx vertx, Side side, DatabaseUrl url, int poolSize, int connectTimeoutSeconds,
       boolean engineSession) {
     PgConnectOptions options = url.connectOptions();
