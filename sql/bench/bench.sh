@@ -15,6 +15,7 @@
 #   --delay-ms N         also time both full loads with the targets behind a TCP proxy on 127.0.0.1 that delays
 #                        each direction by N ms (10 = a 20 ms round trip; sql/bench/delay_proxy.py, needs python3)
 #
+# Ferry's first contact with each target (creating its control schema) is timed on a line of its own.
 # FERRY_BENCH_SERVER (default postgresql://postgres@127.0.0.1:5432/postgres) is any database on the server;
 # ferry_bench_src, ferry_bench_copy and ferry_bench_ferry are (re)created there and dropped at the end.
 set -euo pipefail
@@ -212,6 +213,17 @@ run_ferry() {
   RESULTS+=("$name|$(calc "$t1 - $t0")|$rows|$(wal_mb "$lsn0" "$lsn1")")
 }
 
+# run_setup NAME URL: Ferry's first contact with a target creates its control schema (run history, backups,
+# claims; Flyway over JDBC, a few hundred round trips). It happens once per target, so it is timed on its own line,
+# before the full load, instead of inside it.
+run_setup() {
+  local t0 rc=0
+  t0=$(now)
+  (cd "$ROOT" && "$FERRY" backups --target "$2" --config "$CONFIG") >/dev/null 2>"$WORK/setup.log" || rc=$?
+  [ "$rc" = 0 ] || FAILURES+=("$1: exit $rc: $(tail -n 3 "$WORK/setup.log" | tr '\n' ' ')")
+  RESULTS+=("$1|$(calc "$(now) - $t0")|0|0")
+}
+
 STARTED=$(now)
 log "server $(db_url '')  scale $SCALE  $([ "$REFERENCE" = true ] && echo "reference dataset ($REF_DIR)" || echo "Ferry generator")"
 drop_dbs
@@ -240,6 +252,8 @@ log "ferry warm-up (dry run; writes target/ferry.jsa if missing)"
 
 log "COPY full load"
 run_copy "COPY full load"
+log "ferry control schema on the target (once per target)"
+run_setup "ferry control schema (once)" "$FERRY_TGT"
 log "ferry full load"
 run_ferry "ferry full load"
 log "ferry no-op re-sync"
@@ -282,6 +296,7 @@ if [ "$DELAY_MS" != 0 ]; then
   COPY_TGT=$(via_proxy "$COPY_TGT"); FERRY_TGT=$(via_proxy "$FERRY_TGT")
   log "COPY full load, ${RTT} ms round trip"
   run_copy "COPY full load, ${RTT} ms RTT" --truncate
+  run_setup "ferry control schema, ${RTT} ms RTT" "$FERRY_TGT"
   log "ferry full load, ${RTT} ms round trip"
   run_ferry "ferry full load, ${RTT} ms RTT"
   kill $PROXY_PID 2>/dev/null || true

@@ -36,7 +36,7 @@ public final class RunHistory {
       + " (extract(epoch FROM started_at) * 1000)::bigint, (extract(epoch FROM finished_at) * 1000)::bigint, rows_written";
 
   /** The highest migration version in {@code sql/control} (a test keeps the two in step). */
-  static final int CONTROL_VERSION = 3;
+  static final int CONTROL_VERSION = 4;
 
   /** First key of the liveness locks ("FRRY"); the second is hashtext(run id). */
   private static final int LIVE_LOCK = 0x46525259;

@@ -27,11 +27,29 @@ final class RangeDiff {
   /** Rows read per round of the row-level pass: bounds the memory the comparison takes. */
   private static final int ROWS_PER_ROUND = 20_000;
 
-  /** What the comparison found, with the digests validation can reuse. */
+  /**
+   * What the comparison found, with the digests validation can reuse. {@code claimRun} is the verified run whose
+   * claim let {@code ranges - differing} ranges go unhashed, or the whole table when {@code ranges} is 0 (null when
+   * every range was hashed); the digests then cover the rows of the differing ranges only, on both sides alike, and
+   * the counts every row.
+   */
   record Result(List<String[]> changed, List<String[]> missing, int ranges, int differing, long rowsCompared,
-      StreamDigest sourceDigest, StreamDigest targetDigest) {}
+      StreamDigest sourceDigest, StreamDigest targetDigest, String claimRun) {}
 
   private record Range(long rows, String sum) {}
+
+  /** A range as {@link TableSql#rangeChecks} sees it: rows, sum of key hashes, rows the claim does not cover. */
+  private record Check(long rows, String keys, long uncovered) {}
+
+  /** What the row-level pass found, and the count and hash sum of the rows it read on each side. */
+  private static final class Rows {
+    final List<String[]> changed = new ArrayList<>();
+    final List<String[]> missing = new ArrayList<>();
+    long sourceRows;
+    long targetRows;
+    BigInteger sourceSum = BigInteger.ZERO;
+    BigInteger targetSum = BigInteger.ZERO;
+  }
 
   private final RunContext ctx;
   private final TablePlan plan;
@@ -68,11 +86,8 @@ final class RangeDiff {
   }
 
   Future<Result> compare() {
-    return ctx.snapshot.read(this::cut).compose(cut -> {
-      Future<Map<Long, Range>> s = ctx.snapshot.read(src -> ranges(src, cut, true));
-      Future<Map<Long, Range>> t = ranges(ctx.target.pool(), cut, false);
-      return Future.all(s, t).compose(v -> descend(cut, s.result(), t.result()));
-    });
+    return ctx.snapshot.read(this::cut).compose(cut -> ctx.claims.usable(ctx, plan)
+        .compose(claim -> claim.isPresent() ? checked(cut, claim.get()) : hashed(cut)));
   }
 
   /** How the key is cut: the parameters that place a row in its range (see {@link TableSql#rangeDigests}). */
@@ -96,6 +111,70 @@ final class RangeDiff {
     });
   }
 
+  /** Without a claim: both sides hash every row, summed per range; ranges whose sums differ are read row by row. */
+  private Future<Result> hashed(List<Object> cut) {
+    Future<Map<Long, Range>> s = ctx.snapshot.read(src -> ranges(src, cut, true));
+    Future<Map<Long, Range>> t = ranges(ctx.target.pool(), cut, false);
+    return Future.all(s, t).compose(v -> {
+      Map<Long, Range> source = s.result();
+      Map<Long, Range> target = t.result();
+      java.util.TreeSet<Long> all = new java.util.TreeSet<>(source.keySet());
+      all.addAll(target.keySet());
+      List<Long> differ = all.stream().filter(r -> !java.util.Objects.equals(source.get(r), target.get(r))).toList();
+      Map<Long, Range> clean = new HashMap<>(target);
+      differ.forEach(clean::remove);
+      return descend(cut, differ, total(clean)).map(rows -> result(rows, all.size(), total(source), total(target), null));
+    });
+  }
+
+  /**
+   * With a claim: both sides check every range's row versions and keys (see {@link Claims}), hashing nothing; the
+   * ranges not shown unchanged are read row by row, and their rows' hashes make the digests.
+   */
+  private Future<Result> checked(List<Object> cut, Claims.Claim claim) {
+    TableTally tally = ctx.tally(plan.name());
+    // Equal counts may mean nothing changed at all: one row per side settles that (a no-op's common case).
+    Future<Boolean> whole = tally.sourceRows == tally.targetRows ? Claims.unchanged(ctx, plan, claim)
+        : Future.succeededFuture(false);
+    return whole.compose(same -> {
+      if (!same) {
+        return checkedByRange(cut, claim);
+      }
+      this.cut = cut;
+      this.differing = List.of();
+      this.targetClean = StreamDigest.of(tally.sourceRows, BigInteger.ZERO); // the same count on both sides
+      return Future.succeededFuture(result(new Rows(), 0, targetClean, targetClean, claim.runId()));
+    });
+  }
+
+  private Future<Result> checkedByRange(List<Object> cut, Claims.Claim claim) {
+    Future<Map<Long, Check>> s = ctx.snapshot.read(src -> checks(src, cut, true, claim));
+    Future<Map<Long, Check>> t = checks(ctx.target.pool(), cut, false, claim);
+    return Future.all(s, t).compose(v -> {
+      Map<Long, Check> source = s.result();
+      Map<Long, Check> target = t.result();
+      java.util.TreeSet<Long> all = new java.util.TreeSet<>(source.keySet());
+      all.addAll(target.keySet());
+      long[] cleanRows = {0};
+      List<Long> differ = all.stream().filter(r -> {
+        Check a = source.get(r);
+        Check b = target.get(r);
+        boolean same = a != null && b != null && a.uncovered() == 0 && b.uncovered() == 0 && a.rows() == b.rows()
+            && a.keys().equals(b.keys());
+        if (same) {
+          cleanRows[0] += a.rows();
+        }
+        return !same;
+      }).toList();
+      if (differ.size() > all.size() / 4) { // reading that many ranges row by row costs more than hashing them all
+        return hashed(cut);
+      }
+      return descend(cut, differ, StreamDigest.of(cleanRows[0], BigInteger.ZERO)).map(rows -> result(rows, all.size(),
+          StreamDigest.of(cleanRows[0] + rows.sourceRows, rows.sourceSum),
+          StreamDigest.of(cleanRows[0] + rows.targetRows, rows.targetSum), claim.runId()));
+    });
+  }
+
   private Future<Map<Long, Range>> ranges(SqlClient db, List<Object> cut, boolean sourceSide) {
     return db.preparedQuery(sql.rangeDigests(sourceSide)).execute(Tuple.from(cut)).map(rs -> {
       Map<Long, Range> out = new HashMap<>();
@@ -106,34 +185,41 @@ final class RangeDiff {
     });
   }
 
-  private Future<Result> descend(List<Object> cut, Map<Long, Range> source, Map<Long, Range> target) {
-    java.util.TreeSet<Long> all = new java.util.TreeSet<>(source.keySet());
-    all.addAll(target.keySet());
-    List<Long> differing = all.stream().filter(r -> !java.util.Objects.equals(source.get(r), target.get(r))).toList();
-    Map<Long, Range> clean = new HashMap<>(target);
-    differing.forEach(clean::remove);
-    this.cut = cut;
-    this.differing = differing;
-    this.targetClean = total(clean);
-    List<String[]> changed = new ArrayList<>();
-    List<String[]> missing = new ArrayList<>();
-    long[] compared = {0};
-    Future<Void> chain = Future.succeededFuture();
-    for (List<Long> round : rounds()) {
-      chain = chain.compose(v -> rows(cut, round, changed, missing, compared));
-    }
-    return chain.map(v -> {
-      Result result = new Result(changed, missing, all.size(), differing.size(), compared[0], total(source),
-          total(target));
-      ctx.bus.publish(new ProgressEvent.TableCompared(ctx.runId, plan.name().display(), result.ranges(),
-          result.differing(), result.rowsCompared(), changed.size(), missing.size()));
-      return result;
+  private Future<Map<Long, Check>> checks(SqlClient db, List<Object> cut, boolean sourceSide, Claims.Claim claim) {
+    List<Object> args = new ArrayList<>(cut);
+    args.addAll(claim.params(sourceSide));
+    return db.preparedQuery(sql.rangeChecks(sourceSide)).execute(Tuple.from(args)).map(rs -> {
+      Map<Long, Check> out = new HashMap<>();
+      for (Row r : rs) {
+        out.put(r.getLong(0), new Check(r.getLong(1), r.getString(2), r.getLong(3)));
+      }
+      return out;
     });
   }
 
+  /** The row-level pass over the differing ranges, in rounds; {@code clean} is the target's sum over the others. */
+  private Future<Rows> descend(List<Object> cut, List<Long> differing, StreamDigest clean) {
+    this.cut = cut;
+    this.differing = differing;
+    this.targetClean = clean;
+    Rows found = new Rows();
+    Future<Void> chain = Future.succeededFuture();
+    for (List<Long> round : rounds()) {
+      chain = chain.compose(v -> rows(cut, round, found));
+    }
+    return chain.map(found);
+  }
+
+  private Result result(Rows rows, int ranges, StreamDigest source, StreamDigest target, String claimRun) {
+    Result result = new Result(rows.changed, rows.missing, ranges, differing.size(), rows.sourceRows + rows.targetRows,
+        source, target, claimRun);
+    ctx.bus.publish(new ProgressEvent.TableCompared(ctx.runId, plan.name().display(), ranges, differing.size(),
+        result.rowsCompared(), rows.changed.size(), rows.missing.size()));
+    return result;
+  }
+
   /** One round of the row-level pass: (key, hash) of the round's rows from both sides at once, then matched. */
-  private Future<Void> rows(List<Object> cut, List<Long> round, List<String[]> changed, List<String[]> missing,
-      long[] compared) {
+  private Future<Void> rows(List<Object> cut, List<Long> round, Rows found) {
     int k = plan.key();
     Future<RowSet<Row>> tgt = rowsOf(ctx.target.pool(), false, cut, round);
     Future<RowSet<Row>> src = ctx.snapshot.read(db -> rowsOf(db, true, cut, round));
@@ -145,16 +231,19 @@ final class RangeDiff {
         String id = String.join("\u0000", key);
         hashes.put(id, r.getString(k));
         keys.put(id, key);
+        found.targetSum = found.targetSum.add(new BigInteger(r.getString(k)));
       }
       for (Row r : src.result()) {
         String[] key = key(r, k);
         String there = hashes.remove(String.join("\u0000", key));
         if (there == null || !there.equals(r.getString(k))) {
-          changed.add(key);
+          found.changed.add(key);
         }
+        found.sourceSum = found.sourceSum.add(new BigInteger(r.getString(k)));
       }
-      compared[0] += tgt.result().size() + src.result().size();
-      hashes.keySet().forEach(id -> missing.add(keys.get(id)));
+      found.targetRows += tgt.result().size();
+      found.sourceRows += src.result().size();
+      hashes.keySet().forEach(id -> found.missing.add(keys.get(id)));
       return null;
     });
   }

@@ -33,6 +33,10 @@ final class RunContext {
   final Map<TableName, TableTally> tallies = new LinkedHashMap<>();
   Map<TableName, TablePlan> plans = Map.of();
   SourceSnapshot snapshot;
+  /** What earlier verified runs let this one skip comparing (see {@link Claims}). */
+  Claims claims = Claims.NONE;
+  /** Per table, the target transactions this run wrote it with (a claim covers their rows; see {@link Claims}). */
+  final Map<TableName, List<Long>> targetXids = new HashMap<>();
   /** Snapshots before destructive steps; {@code fullBackup} once the run backed up every selected table. */
   final Backups backups;
   boolean fullBackup;
@@ -58,6 +62,10 @@ final class RunContext {
   void warn(TableName table, String message) {
     warnings.add(table == null ? message : table.display() + ": " + message);
     bus.publish(new ProgressEvent.Warning(runId, table == null ? null : table.display(), message));
+  }
+
+  void wrote(TableName table, long xid) {
+    targetXids.computeIfAbsent(table, t -> new ArrayList<>()).add(xid);
   }
 
   TableSql sql(TablePlan plan) {

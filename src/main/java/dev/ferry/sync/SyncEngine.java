@@ -142,7 +142,7 @@ public final class SyncEngine {
               Function.identity()))
           .compose(this::plan)
           .compose(v -> SourceSnapshot.open(ctx.source).map(s -> ctx.snapshot = s))
-          .compose(v -> countAndGuard())
+          .compose(v -> Future.all(Claims.open(ctx).map(c -> ctx.claims = c), countAndGuard()))
           .compose(v -> validateOnly ? validate().compose(x -> Future.<Void>failedFuture(new ValidatedOnly())) : backup())
           .compose(v -> ctx.options.skipIndexes() ? skipped("indexes", "--skip-indexes")
               : phase("indexes", "create indexes the target lacks", this::syncIndexes, Function.identity()).mapEmpty())
@@ -190,11 +190,25 @@ public final class SyncEngine {
     private Future<Void> validate() {
       Future<List<String>> analyzed = data.analyze(plans);
       return phase("validation", "compare counts and content digests, look for orphaned rows; refresh statistics",
-          () -> Validation.run(ctx, plans).map(r -> validation = r).compose(r -> analyzed.map(a -> {
+          () -> Validation.run(ctx, plans).map(r -> validation = r).compose(this::claim).compose(r -> analyzed.map(a -> {
             List<String> lines = new ArrayList<>(r.stream().map(x -> x.table() + ": " + x.detail()).toList());
             lines.addAll(a);
             return lines;
           })), Function.identity()).mapEmpty();
+    }
+
+    /** After a real run's validation: claims for the tables it found identical, so the next run can skip them. */
+    private Future<List<RunSummary.ValidationResult>> claim(List<RunSummary.ValidationResult> results) {
+      Set<String> identical = new HashSet<>();
+      results.stream().filter(RunSummary.ValidationResult::matches).forEach(r -> identical.add(r.table()));
+      List<TablePlan> verified = plans.stream().filter(p -> identical.contains(p.name().display())).toList();
+      return ctx.claims.record(ctx, verified)
+          .recover(err -> {
+            ctx.warn(null, "could not record what this run verified (the next run compares every row): "
+                + message(err));
+            return Future.succeededFuture();
+          })
+          .map(results);
     }
 
     private Future<List<String>> checkSchema(Catalog source, Catalog target, DbSchema sourceSchema, DbSchema targetSchema) {

@@ -120,7 +120,11 @@ final class TableCopier {
       // covers exactly the rows sent so far, and no batch runs outside a transaction.
       Future<?> commit = guarded(target.query("COMMIT").execute());
       Future<?> begin = target.query("BEGIN").execute();
-      Future<Void> committed = commit.compose(v -> begin).mapEmpty();
+      Future<Long> xid = target.query("SELECT txid_current()").execute().map(rs -> rs.iterator().next().getLong(0));
+      Future<Void> committed = commit.compose(v -> begin).compose(v -> xid).map(x -> {
+        ctx.wrote(plan.name(), x); // the next chunk's transaction
+        return null;
+      });
       return written.compose(v -> committed).onSuccess(v -> {
         cp.afterKey = lastKey;
         cp.rows = rows;
@@ -144,34 +148,44 @@ final class TableCopier {
    * same compare-and-upsert as {@link #copyRows}.
    */
   Future<Void> copyKeys(SqlConnection target, List<String[]> keys) {
-    String statement = ctx.options.dryRun() ? sql.upsertPreview() : sql.upsert();
-    String select = sql.selectSourceByKeys();
-    int width = plan.columns().size();
     rowsDone = 0;
     progressTotal = keys.size();
-    return ctx.snapshot.read(src -> {
-      Future<Void> chain = Future.succeededFuture();
-      for (int from = 0; from < keys.size(); from += ctx.batchSize) {
-        List<String[]> slice = keys.subList(from, Math.min(keys.size(), from + ctx.batchSize));
-        chain = chain.compose(v -> {
-          if (ctx.cancelled.get()) {
-            return Future.failedFuture(new RowPump.CancelledException());
-          }
-          return src.preparedQuery(select).execute(columnsOf(slice, plan.key())).compose(rs -> {
-            List<String[]> rows = new ArrayList<>(rs.size());
-            for (Row r : rs) {
-              String[] values = new String[width];
-              for (int i = 0; i < width; i++) {
-                values[i] = r.getString(i);
-              }
-              rows.add(values);
-            }
-            return rows.isEmpty() ? Future.succeededFuture()
-                : writeBatch(target, statement, rows, width, rowMaps, false);
-          });
-        });
+    List<List<String[]>> slices = new ArrayList<>();
+    for (int from = 0; from < keys.size(); from += ctx.batchSize) {
+      slices.add(keys.subList(from, Math.min(keys.size(), from + ctx.batchSize)));
+    }
+    return slices.isEmpty() ? Future.succeededFuture()
+        : ctx.snapshot.read(src -> copySlices(src, target, slices, 0, readRows(src, slices.get(0))));
+  }
+
+  /** Writes slice {@code i} (being read as {@code rows}) while the next one is read: one batch of read-ahead. */
+  private Future<Void> copySlices(SqlConnection src, SqlConnection target, List<List<String[]>> slices, int i,
+      Future<List<String[]>> rows) {
+    if (ctx.cancelled.get()) {
+      return Future.failedFuture(new RowPump.CancelledException());
+    }
+    return rows.compose(batch -> {
+      Future<List<String[]>> ahead = i + 1 < slices.size() ? readRows(src, slices.get(i + 1)) : null;
+      Future<Void> written = batch.isEmpty() ? Future.succeededFuture()
+          : writeBatch(target, ctx.options.dryRun() ? sql.upsertPreview() : sql.upsert(), batch,
+              plan.columns().size(), rowMaps, false);
+      return ahead == null ? written : written.compose(v -> copySlices(src, target, slices, i + 1, ahead));
+    });
+  }
+
+  /** The source rows (every written column, as text) with these keys. */
+  private Future<List<String[]>> readRows(SqlConnection src, List<String[]> keys) {
+    int width = plan.columns().size();
+    return src.preparedQuery(sql.selectSourceByKeys()).execute(columnsOf(keys, plan.key())).map(rs -> {
+      List<String[]> rows = new ArrayList<>(rs.size());
+      for (Row r : rs) {
+        String[] values = new String[width];
+        for (int i = 0; i < width; i++) {
+          values[i] = r.getString(i);
+        }
+        rows.add(values);
       }
-      return chain;
+      return rows;
     });
   }
 

@@ -139,6 +139,42 @@ public final class TableSql {
         + " OFFSET 0) s GROUP BY r";
   }
 
+  /**
+   * Per range, for {@link Claims}: row count, the keys' hashes combined, and how many rows the claim does not cover
+   * (see {@link #UNCOVERED}; horizon {@code $2}, transactions {@code $3}). Reads keys and row headers only, not the
+   * columns the digest hashes. XOR combines the keys (cheaper than a sum): the two sides are subsets of one set of
+   * verified keys, so with equal counts they differ only if some keys on each side XOR to the same 64 bits.
+   */
+  public String rangeChecks(boolean sourceSide) {
+    return "SELECT r, count(*), bit_xor(k)::text, count(*) FILTER (WHERE u) FROM (SELECT " + range() + " AS r, "
+        + keyHash() + " AS k, " + UNCOVERED + " AS u FROM " + horizon("$2", "$3") + ", "
+        + (sourceSide ? plan.source() : plan.target()).fromSql() + " t OFFSET 0) s GROUP BY r";
+  }
+
+  /** As {@link #rangeChecks}, for the whole table (horizon {@code $1}, transactions {@code $2}). */
+  public String tableCheck(boolean sourceSide) {
+    return "SELECT count(*), coalesce(bit_xor(" + keyHash() + "), 0)::text, count(*) FILTER (WHERE " + UNCOVERED
+        + ") FROM " + horizon("$1", "$2") + ", " + (sourceSide ? plan.source() : plan.target()).fromSql() + " t";
+  }
+
+  private String keyHash() {
+    return "hashint8extended(hash_record_extended(ROW(" + plan.keyColumns().stream()
+        .map(c -> hashesLikeText(c.type()) ? "t." + c.sql() : "t." + c.sql() + "::text")
+        .collect(Collectors.joining(", ")) + "), 0), 0)";
+  }
+
+  /** The claim's horizon (a 32-bit transaction id, as text) and transactions (text[]), converted once, not per row. */
+  private static String horizon(String xid, String xids) {
+    return "(SELECT age(" + xid + "::text::xid) AS age, " + xids + "::text[]::xid[] AS xids OFFSET 0) h";
+  }
+
+  /**
+   * Whether row version {@code t} was written at or after the horizon by a transaction not in the list. age() counts
+   * back from the current transaction id modulo 2^32, so this holds across a wraparound of the 32-bit ids while the
+   * horizon is less than 2^31 transactions old (Claims checks that).
+   */
+  private static final String UNCOVERED = "NOT (age(t.xmin) > h.age OR t.xmin = ANY(h.xids))";
+
   /** Key (as text) and hash of every row in the given ranges (the last parameter). */
   public String rangeRows(boolean sourceSide) {
     DigestRow row = digestRow(sourceSide);

@@ -22,6 +22,11 @@ final class TableTally {
   StreamDigest targetBefore;
   /** The target's digest after writes, re-summing only what the differential comparison found different. */
   java.util.function.Supplier<io.vertx.core.Future<StreamDigest>> targetAfterWrites;
+  /**
+   * The verified run whose claim let the differential comparison skip hashing ranges (see {@link Claims}), or null.
+   * Then {@link #streamed}, {@link #targetBefore} and {@link #targetAfterWrites} sum only the compared ranges' rows.
+   */
+  String claimRun;
   /** Target keys the differential comparison found missing on the source (mirror deletes them); null otherwise. */
   java.util.List<String[]> missingOnSource;
 

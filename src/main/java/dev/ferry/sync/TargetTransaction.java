@@ -1,8 +1,11 @@
 package dev.ferry.sync;
 
 import io.vertx.core.Future;
+import dev.ferry.catalog.TableName;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -13,18 +16,23 @@ import java.util.function.Function;
 final class TargetTransaction {
   private TargetTransaction() {}
 
-  static <T> Future<T> run(RunContext ctx, Function<SqlConnection, Future<T>> work) {
+  /** {@code writes}: the tables the work writes, under which the transaction's id is recorded (see {@link Claims}). */
+  static <T> Future<T> run(RunContext ctx, List<TableName> writes, Function<SqlConnection, Future<T>> work) {
     boolean dry = ctx.options.dryRun();
     int stall = ctx.config.stallTimeoutSeconds();
     return ctx.target.ownConnection().compose(own -> {
       SqlConnection conn = own.conn();
       int[] pid = {0};
-      return conn.query("SELECT pg_backend_pid()").execute()
+      return conn.query(dry ? "BEGIN READ ONLY" : "BEGIN").execute()
+          .compose(v -> conn.query(dry ? "SELECT pg_backend_pid()" : "SELECT pg_backend_pid(), txid_current()").execute())
           .compose(rs -> {
-            pid[0] = rs.iterator().next().getInteger(0);
-            return conn.query(dry ? "BEGIN READ ONLY" : "BEGIN").execute();
+            Row r = rs.iterator().next();
+            pid[0] = r.getInteger(0);
+            if (!dry) {
+              writes.forEach(t -> ctx.wrote(t, r.getLong(1)));
+            }
+            return work.apply(conn);
           })
-          .compose(v -> work.apply(conn))
           .compose(
               result -> StallGuard.within(ctx.vertx, stall, conn.query(dry ? "ROLLBACK" : "COMMIT").execute()).map(result),
               err -> StallGuard.within(ctx.vertx, stall, conn.query("ROLLBACK").execute())

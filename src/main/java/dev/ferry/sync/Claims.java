@@ -1,0 +1,237 @@
+package dev.ferry.sync;
+
+import dev.ferry.plan.TablePlan;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a verified run lets the next one skip. When validation finds a table identical on both sides, the run
+ * records a claim on the target (table {@code ferry.table_claims}): the transaction horizon on each side at the
+ * start of the run, and the run's own target transactions. Every row version written before a horizon (or by those
+ * transactions, which committed before validation read them) belonged to the verified, identical contents.
+ *
+ * <p>A later run checks each key range cheaply instead of hashing it (see {@link TableSql#rangeChecks}): when no row
+ * in the range, on either side, is a newer version, each side's rows there are a subset of the same verified rows,
+ * and equal counts and key sums make them the same subset. Every UPDATE, INSERT, COPY (even FREEZE) or restore writes
+ * new row versions; what could change contents without them changes the claim's fingerprint instead: another
+ * server or database (system identifier, database oid), another table under the name (table oid), other columns or
+ * digest SQL, a renamed enum label. The parents a table maps its foreign keys through must be unchanged too.
+ */
+final class Claims {
+  /** Claims older than this many transactions are not used: age() compares 32-bit ids, exact up to 2^31. */
+  private static final long MAX_AGE = 1L << 30;
+
+  static final Claims NONE = new Claims(null, null, Map.of(), Map.of(), Map.of(), false);
+
+  /** One side's identity and horizon when the run started. */
+  private record Side(String identity, long horizon, long next) {}
+
+  /** A recorded claim: the run that verified the table, its horizons and its target transactions. */
+  record Claim(String runId, long sourceXmin, long targetXmin, List<Long> ferryXids, String fingerprint) {
+    /** Parameters for the checks on one side: the horizon and the transactions, as 32-bit ids in text. */
+    List<Object> params(boolean sourceSide) {
+      String[] xids = sourceSide ? new String[0]
+          : ferryXids.stream().map(x -> Long.toString(x & 0xFFFFFFFFL)).toArray(String[]::new);
+      return List.of(Long.toString((sourceSide ? sourceXmin : targetXmin) & 0xFFFFFFFFL), xids);
+    }
+  }
+
+  private final Side source;
+  private final Side target;
+  /** Table oids by quoted name, per side. */
+  private final Map<String, String> sourceOids;
+  private final Map<String, String> targetOids;
+  private final Map<String, Claim> stored;
+  private final boolean kept;
+
+  private Claims(Side source, Side target, Map<String, String> sourceOids, Map<String, String> targetOids,
+      Map<String, Claim> stored, boolean kept) {
+    this.source = source;
+    this.target = target;
+    this.sourceOids = sourceOids;
+    this.targetOids = targetOids;
+    this.stored = stored;
+    this.kept = kept;
+  }
+
+  /**
+   * Reads both sides' identities and horizons and the claims recorded for this source. Called before the run reads
+   * any table, so every later read sees at least what the horizons cover. Claims are off (never an error) where the
+   * target has no control schema or a server will not say who it is.
+   */
+  static Future<Claims> open(RunContext ctx) {
+    if (!ctx.fastHash) {
+      return Future.succeededFuture(NONE);
+    }
+    List<String> sourceNames = ctx.plans.values().stream().map(p -> p.source().name().sql()).toList();
+    List<String> targetNames = ctx.plans.values().stream().map(p -> p.target().name().sql()).toList();
+    Future<Side> src = ctx.snapshot.read(c -> side(c));
+    Future<Side> tgt = side(ctx.target.pool());
+    Future<Map<String, String>> srcOids = ctx.snapshot.read(c -> oids(c, sourceNames, false));
+    Future<Map<String, String>> tgtOids = oids(ctx.target.pool(), targetNames, true);
+    Future<Boolean> kept = ctx.target.pool().query("SELECT to_regclass('ferry.table_claims') IS NOT NULL").execute()
+        .map(rs -> rs.iterator().next().getBoolean(0));
+    return Future.all(src, tgt, srcOids, tgtOids, kept)
+        .compose(v -> (kept.result() ? load(ctx.target.pool(), sourceKey(src.result())) : Future.succeededFuture(
+            Map.<String, Claim>of()))
+            .map(stored -> new Claims(src.result(), tgt.result(), srcOids.result(), tgtOids.result(), stored,
+                kept.result())))
+        .otherwise(NONE);
+  }
+
+  private static Future<Side> side(SqlClient db) {
+    return db.query("SELECT txid_snapshot_xmin(s), txid_snapshot_xmax(s), (SELECT system_identifier::text FROM"
+        + " pg_control_system()) || '/' || (SELECT oid::text FROM pg_database WHERE datname = current_database()),"
+        + " (SELECT md5(coalesce(string_agg(enumtypid::text || ':' || enumlabel, ',' ORDER BY enumtypid, enumsortorder),"
+        + " '')) FROM pg_enum) FROM txid_current_snapshot() s").execute().map(rs -> {
+          Row r = rs.iterator().next();
+          return new Side(r.getString(2) + "/" + r.getString(3), r.getLong(0), r.getLong(1));
+        });
+  }
+
+  /**
+   * The oid of each table claims can cover: plain tables (a partitioned table's rows live in other tables) and, on
+   * the target, only those without triggers or rules of their own, which could change other rows than the run wrote
+   * in the run's own transactions.
+   */
+  private static Future<Map<String, String>> oids(SqlClient db, List<String> names, boolean target) {
+    return db.preparedQuery("SELECT n, c.oid::text FROM unnest($1::text[]) n JOIN pg_class c ON c.oid = to_regclass(n)"
+        + " WHERE c.relkind = 'r'" + (!target ? "" : " AND NOT c.relhasrules AND NOT EXISTS (SELECT 1 FROM pg_trigger g"
+        + " WHERE g.tgrelid = c.oid AND NOT g.tgisinternal)"))
+        .execute(Tuple.of(names.toArray(String[]::new))).map(rs -> {
+          Map<String, String> out = new HashMap<>();
+          rs.forEach(r -> out.put(r.getString(0), r.getString(1)));
+          return out;
+        });
+  }
+
+  private static String sourceKey(Side source) {
+    return source.identity().substring(0, source.identity().lastIndexOf('/'));
+  }
+
+  private static Future<Map<String, Claim>> load(SqlClient db, String source) {
+    return db.preparedQuery("SELECT table_name, run_id, source_xmin, target_xmin, ferry_xids, fingerprint"
+        + " FROM ferry.table_claims WHERE source = $1").execute(Tuple.of(source)).map(rs -> {
+          Map<String, Claim> out = new HashMap<>();
+          for (Row r : rs) {
+            out.put(r.getString(0), new Claim(r.getString(1), r.getLong(2), r.getLong(3),
+                List.of(r.getArrayOfLongs(4)), r.getString(5)));
+          }
+          return out;
+        });
+  }
+
+  /**
+   * The claim this run may use for a table: recorded for the same fingerprint, young enough, and with the parents
+   * the table maps through claimed by the same run and unchanged on both sides since (their rows all covered, the
+   * same keys on both sides), so that every id still maps to the natural key it was verified with.
+   */
+  Future<Optional<Claim>> usable(RunContext ctx, TablePlan plan) {
+    Optional<Claim> claim = stored(ctx, plan);
+    if (claim.isEmpty()) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    Future<Boolean> parents = Future.succeededFuture(true);
+    for (TablePlan parent : parents(ctx, plan)) {
+      Optional<Claim> theirs = stored(ctx, parent).filter(c -> c.runId().equals(claim.get().runId()));
+      parents = parents.compose(ok -> ok && theirs.isPresent() ? unchanged(ctx, parent, theirs.get())
+          : Future.succeededFuture(false));
+    }
+    return parents.map(ok -> ok ? claim : Optional.<Claim>empty());
+  }
+
+  /** The table's recorded claim if it still holds as far as identities, fingerprint and age tell. */
+  private Optional<Claim> stored(RunContext ctx, TablePlan plan) {
+    Optional<String> fingerprint = fingerprint(ctx, plan);
+    Claim claim = stored.get(plan.target().name().sql());
+    return fingerprint.isPresent() && claim != null && claim.fingerprint().equals(fingerprint.get())
+        && young(source, claim.sourceXmin()) && young(target, claim.targetXmin()) ? Optional.of(claim) : Optional.empty();
+  }
+
+  /** The synced tables this one maps foreign keys through (their natural keys are part of its digest). */
+  private static List<TablePlan> parents(RunContext ctx, TablePlan plan) {
+    return plan.mapped().values().stream().distinct().map(ctx.plans::get).filter(Objects::nonNull).toList();
+  }
+
+  private static boolean young(Side side, long horizon) {
+    return side.next() >= horizon && side.next() - horizon < MAX_AGE;
+  }
+
+  /** Whether the table's rows are all covered by the claim on both sides, with the same keys on both. */
+  static Future<Boolean> unchanged(RunContext ctx, TablePlan table, Claim claim) {
+    TableSql sql = ctx.sql(table);
+    Future<Row> s = ctx.snapshot.read(c -> c.preparedQuery(sql.tableCheck(true)).execute(Tuple.from(claim.params(true))))
+        .map(rs -> rs.iterator().next());
+    Future<Row> t = ctx.target.pool().preparedQuery(sql.tableCheck(false)).execute(Tuple.from(claim.params(false)))
+        .map(rs -> rs.iterator().next());
+    return Future.all(s, t).map(v -> s.result().getLong(2) == 0 && t.result().getLong(2) == 0
+        && s.result().getLong(0).equals(t.result().getLong(0)) && s.result().getString(1).equals(t.result().getString(1)));
+  }
+
+  /** Everything the claim's truth depends on besides the rows; empty for a table claims do not cover. */
+  private Optional<String> fingerprint(RunContext ctx, TablePlan plan) {
+    if (source == null || !plan.keyed()) {
+      return Optional.empty();
+    }
+    TableSql sql = ctx.sql(plan);
+    StringBuilder b = new StringBuilder(sql.rangeDigests(true)).append('\n').append(sql.rangeDigests(false))
+        .append('\n').append(source.identity()).append('\n').append(target.identity());
+    List<TablePlan> tables = new ArrayList<>(List.of(plan));
+    tables.addAll(parents(ctx, plan));
+    for (TablePlan p : tables) {
+      String so = sourceOids.get(p.source().name().sql());
+      String to = targetOids.get(p.target().name().sql());
+      if (so == null || to == null) {
+        return Optional.empty();
+      }
+      b.append('\n').append(so).append(' ').append(p.source().columns()).append('\n').append(to).append(' ')
+          .append(p.target().columns());
+    }
+    return Optional.of(sha256(b.toString()));
+  }
+
+  /**
+   * Records a claim for each table validation found identical. The horizons are this run's (taken before it read
+   * anything); the transactions are those it wrote the table with, all committed before validation read it.
+   */
+  Future<Void> record(RunContext ctx, List<TablePlan> verified) {
+    if (!kept || ctx.options.dryRun()) {
+      return Future.succeededFuture();
+    }
+    List<Tuple> claims = new ArrayList<>();
+    for (TablePlan p : verified) {
+      fingerprint(ctx, p).ifPresent(f -> claims.add(Tuple.from(List.of(sourceKey(source), p.target().name().sql(), f,
+          source.horizon(), target.horizon(), ctx.targetXids.getOrDefault(p.name(), List.of()).toArray(Long[]::new),
+          ctx.runId))));
+    }
+    if (claims.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return ctx.target.pool().preparedQuery("INSERT INTO ferry.table_claims (source, table_name, fingerprint,"
+            + " source_xmin, target_xmin, ferry_xids, run_id) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+            + " ON CONFLICT (source, table_name) DO UPDATE SET fingerprint = excluded.fingerprint,"
+            + " source_xmin = excluded.source_xmin, target_xmin = excluded.target_xmin,"
+            + " ferry_xids = excluded.ferry_xids, run_id = excluded.run_id, verified_at = now()")
+        .executeBatch(claims).mapEmpty();
+  }
+
+  private static String sha256(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
