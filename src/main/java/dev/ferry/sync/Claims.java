@@ -35,8 +35,12 @@ final class Claims {
 
   static final Claims NONE = new Claims(null, null, Map.of(), Map.of(), Map.of(), false);
 
-  /** One side's identity and horizon when the run started. */
-  private record Side(String identity, long horizon, long next) {}
+  /**
+   * One side when the run started: which database it is (system identifier / database oid), a digest of what could
+   * change how rows read without new row versions or rewind its history (postmaster start, server and extension
+   * versions, enum labels), its transaction horizon and next transaction id.
+   */
+  private record Side(String database, String state, long horizon, long next) {}
 
   /** A recorded claim: the run that verified the table, its horizons and its target transactions. */
   record Claim(String runId, long sourceXmin, long targetXmin, List<Long> ferryXids, String fingerprint) {
@@ -84,30 +88,38 @@ final class Claims {
     Future<Boolean> kept = ctx.target.pool().query("SELECT to_regclass('ferry.table_claims') IS NOT NULL").execute()
         .map(rs -> rs.iterator().next().getBoolean(0));
     return Future.all(src, tgt, srcOids, tgtOids, kept)
-        .compose(v -> (kept.result() ? load(ctx.target.pool(), sourceKey(src.result())) : Future.succeededFuture(
+        .compose(v -> (kept.result() ? load(ctx.target.pool(), src.result().database()) : Future.succeededFuture(
             Map.<String, Claim>of()))
             .map(stored -> new Claims(src.result(), tgt.result(), srcOids.result(), tgtOids.result(), stored,
                 kept.result())))
         .otherwise(NONE);
   }
 
+  /**
+   * The postmaster's start time changes with every restart, which every restore, failover or clone involves: a
+   * database put back to an earlier moment keeps its identifiers, and its reused transaction ids would look covered.
+   */
   private static Future<Side> side(SqlClient db) {
     return db.query("SELECT txid_snapshot_xmin(s), txid_snapshot_xmax(s), (SELECT system_identifier::text FROM"
         + " pg_control_system()) || '/' || (SELECT oid::text FROM pg_database WHERE datname = current_database()),"
-        + " (SELECT md5(coalesce(string_agg(enumtypid::text || ':' || enumlabel, ',' ORDER BY enumtypid, enumsortorder),"
-        + " '')) FROM pg_enum) FROM txid_current_snapshot() s").execute().map(rs -> {
+        + " md5(concat_ws('|', pg_postmaster_start_time(), current_setting('server_version_num'),"
+        + " (SELECT string_agg(extname || ' ' || extversion, ',' ORDER BY extname) FROM pg_extension),"
+        + " (SELECT string_agg(enumtypid::text || ':' || enumlabel, ',' ORDER BY enumtypid, enumsortorder) FROM pg_enum)))"
+        + " FROM txid_current_snapshot() s").execute().map(rs -> {
           Row r = rs.iterator().next();
-          return new Side(r.getString(2) + "/" + r.getString(3), r.getLong(0), r.getLong(1));
+          return new Side(r.getString(2), r.getString(3), r.getLong(0), r.getLong(1));
         });
   }
 
   /**
-   * The oid of each table claims can cover: plain tables (a partitioned table's rows live in other tables) and, on
-   * the target, only those without triggers or rules of their own, which could change other rows than the run wrote
-   * in the run's own transactions.
+   * The oid and column slots of each table claims can cover: plain tables (a partitioned table's rows live in other
+   * tables) and, on the target, only those without triggers or rules of their own, which could change other rows
+   * than the run wrote in the run's own transactions. The slots count dropped columns: a column dropped and added
+   * again under the same name reads as NULL in every row without a new row version.
    */
   private static Future<Map<String, String>> oids(SqlClient db, List<String> names, boolean target) {
-    return db.preparedQuery("SELECT n, c.oid::text FROM unnest($1::text[]) n JOIN pg_class c ON c.oid = to_regclass(n)"
+    return db.preparedQuery("SELECT n, c.oid || ':' || c.relnatts FROM unnest($1::text[]) n"
+        + " JOIN pg_class c ON c.oid = to_regclass(n)"
         + " WHERE c.relkind = 'r'" + (!target ? "" : " AND NOT c.relhasrules AND NOT EXISTS (SELECT 1 FROM pg_trigger g"
         + " WHERE g.tgrelid = c.oid AND NOT g.tgisinternal)"))
         .execute(Tuple.of(names.toArray(String[]::new))).map(rs -> {
@@ -115,10 +127,6 @@ final class Claims {
           rs.forEach(r -> out.put(r.getString(0), r.getString(1)));
           return out;
         });
-  }
-
-  private static String sourceKey(Side source) {
-    return source.identity().substring(0, source.identity().lastIndexOf('/'));
   }
 
   private static Future<Map<String, Claim>> load(SqlClient db, String source) {
@@ -187,7 +195,8 @@ final class Claims {
     }
     TableSql sql = ctx.sql(plan);
     StringBuilder b = new StringBuilder(sql.rangeDigests(true)).append('\n').append(sql.rangeDigests(false))
-        .append('\n').append(source.identity()).append('\n').append(target.identity());
+        .append('\n').append(source.database()).append(' ').append(source.state())
+        .append('\n').append(target.database()).append(' ').append(target.state());
     List<TablePlan> tables = new ArrayList<>(List.of(plan));
     tables.addAll(parents(ctx, plan));
     for (TablePlan p : tables) {
@@ -210,21 +219,22 @@ final class Claims {
     if (!kept || ctx.options.dryRun()) {
       return Future.succeededFuture();
     }
-    List<Tuple> claims = new ArrayList<>();
-    for (TablePlan p : verified) {
-      fingerprint(ctx, p).ifPresent(f -> claims.add(Tuple.from(List.of(sourceKey(source), p.target().name().sql(), f,
-          source.horizon(), target.horizon(), ctx.targetXids.getOrDefault(p.name(), List.of()).toArray(Long[]::new),
-          ctx.runId))));
-    }
-    if (claims.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    return ctx.target.pool().preparedQuery("INSERT INTO ferry.table_claims (source, table_name, fingerprint,"
-            + " source_xmin, target_xmin, ferry_xids, run_id) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-            + " ON CONFLICT (source, table_name) DO UPDATE SET fingerprint = excluded.fingerprint,"
-            + " source_xmin = excluded.source_xmin, target_xmin = excluded.target_xmin,"
-            + " ferry_xids = excluded.ferry_xids, run_id = excluded.run_id, verified_at = now()")
-        .executeBatch(claims).mapEmpty();
+    // Read again now: what the fingerprint covers (a trigger, a column, an enum label) may have changed during the run.
+    return open(ctx).compose(now -> {
+      List<Tuple> claims = new ArrayList<>();
+      for (TablePlan p : verified) {
+        fingerprint(ctx, p).filter(f -> now.fingerprint(ctx, p).equals(Optional.of(f))).ifPresent(f ->
+            claims.add(Tuple.from(List.of(source.database(), p.target().name().sql(), f, source.horizon(),
+                target.horizon(), ctx.targetXids.getOrDefault(p.name(), List.of()).toArray(Long[]::new), ctx.runId))));
+      }
+      return claims.isEmpty() ? Future.succeededFuture() : ctx.target.pool().preparedQuery("INSERT INTO"
+              + " ferry.table_claims (source, table_name, fingerprint, source_xmin, target_xmin, ferry_xids, run_id)"
+              + " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (source, table_name) DO UPDATE SET"
+              + " fingerprint = excluded.fingerprint, source_xmin = excluded.source_xmin,"
+              + " target_xmin = excluded.target_xmin, ferry_xids = excluded.ferry_xids, run_id = excluded.run_id,"
+              + " verified_at = now()")
+          .executeBatch(claims).mapEmpty();
+    });
   }
 
   private static String sha256(String s) {

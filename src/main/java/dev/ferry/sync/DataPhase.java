@@ -131,7 +131,7 @@ final class DataPhase {
       } else {
         t.resetCounts();
       }
-      return TargetTransaction.run(ctx, List.of(plan.name()), conn -> copy(conn, plan, copier, empty[0], later, cp)).recover(err -> {
+      return TargetTransaction.run(ctx, plan.name(), conn -> copy(conn, plan, copier, empty[0], later, cp)).recover(err -> {
         if (!empty[0] || (cp != null && cp.started()) || !(isUniqueViolation(err) || err instanceof IndexDeferral.NotEmpty
             || isLockTimeout(err))) {
           return Future.failedFuture(err);
@@ -139,7 +139,7 @@ final class DataPhase {
         empty[0] = false;
         ctx.warn(plan.name(), message(err) + "; comparing row by row instead");
         t.resetCounts();
-        return TargetTransaction.run(ctx, List.of(plan.name()), conn -> copy(conn, plan, copier, false, List.of(), cp));
+        return TargetTransaction.run(ctx, plan.name(), conn -> copy(conn, plan, copier, false, List.of(), cp));
       });
     }).compose(v -> advanceSequences(plan));
   }
@@ -175,7 +175,7 @@ final class DataPhase {
         t.claimRun = diff.claimRun();
         t.path = path + early + " — " + found(diff) + diff.changed().size() + " rows to copy";
         return diff.changed().isEmpty() ? Future.succeededFuture()
-            : TargetTransaction.run(ctx, List.of(plan.name()), conn -> copier.copyKeys(conn, diff.changed()));
+            : TargetTransaction.run(ctx, plan.name(), conn -> copier.copyKeys(conn, diff.changed()));
       }));
     }).compose(v -> advanceSequences(plan));
   }
@@ -213,7 +213,7 @@ final class DataPhase {
                   return keys;
                 })
                 .compose(keys -> (keys.isEmpty() ? Future.<Void>succeededFuture()
-                    : TargetTransaction.run(ctx, List.of(plan.name()), conn -> copier.copyKeys(conn, keys)))
+                    : TargetTransaction.run(ctx, plan.name(), conn -> copier.copyKeys(conn, keys)))
                     .map(v -> name + keys.size() + " source rows newer than the target's latest (" + latest
                         + ") copied first")));
   }
@@ -258,7 +258,7 @@ final class DataPhase {
       }
       return retried(plan, t, () -> {
         t.resetCounts();
-        return TargetTransaction.run(ctx, List.of(plan.name()), conn -> loadEmpty(conn, plan, copier, later));
+        return TargetTransaction.run(ctx, plan.name(), conn -> loadEmpty(conn, plan, copier, later));
       }).compose(v -> advanceSequences(plan));
     }
     TableSql sql = ctx.sql(plan);
@@ -290,7 +290,7 @@ final class DataPhase {
         t.resetCounts();
         String delete = c == null ? sql.deleteAll()
             : "WITH gone AS (" + sql.deleteAll() + " RETURNING *) INSERT INTO " + c + " SELECT * FROM gone";
-        return TargetTransaction.run(ctx, List.of(plan.name()), conn -> conn.query(delete).execute()
+        return TargetTransaction.run(ctx, plan.name(), conn -> conn.query(delete).execute()
             .compose(rs -> {
               t.deleted = rs.rowCount();
               return copier.copyRows(conn, true);
@@ -311,7 +311,7 @@ final class DataPhase {
       TableCopier copier = new TableCopier(ctx, plan);
       chain = chain.compose(v -> settle(t, retried(plan, t, () -> {
         t.linked = 0;
-        return TargetTransaction.run(ctx, List.of(plan.name()), copier::copyLinks);
+        return TargetTransaction.run(ctx, plan.name(), copier::copyLinks);
       }), System.nanoTime()));
     }
     return chain;
@@ -351,7 +351,7 @@ final class DataPhase {
         Future<String> copy = ctx.fullBackup ? Future.succeededFuture(null) : ctx.backups.runCopy(ctx.runId, plan.target(), false);
         return copy.compose(c -> retried(plan, t, () -> {
           t.deleted = 0;
-          return TargetTransaction.run(ctx, List.of(plan.name()), conn -> copier.deleteKeys(conn, keys, c));
+          return TargetTransaction.run(ctx, plan.name(), conn -> copier.deleteKeys(conn, keys, c));
         }).compose(done -> c == null ? Future.succeededFuture() : ctx.backups.counted(c)));
       }), System.nanoTime()));
     }

@@ -140,10 +140,8 @@ final class RangeDiff {
       if (!same) {
         return checkedByRange(cut, claim);
       }
-      this.cut = cut;
-      this.differing = List.of();
-      this.targetClean = StreamDigest.of(tally.sourceRows, BigInteger.ZERO); // the same count on both sides
-      return Future.succeededFuture(result(new Rows(), 0, targetClean, targetClean, claim.runId()));
+      StreamDigest all = StreamDigest.of(tally.sourceRows, BigInteger.ZERO); // the same count on both sides
+      return descend(cut, List.of(), all).map(rows -> result(rows, 0, all, all, claim.runId()));
     });
   }
 

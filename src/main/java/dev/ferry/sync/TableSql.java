@@ -171,9 +171,10 @@ public final class TableSql {
   /**
    * Whether row version {@code t} was written at or after the horizon by a transaction not in the list. age() counts
    * back from the current transaction id modulo 2^32, so this holds across a wraparound of the 32-bit ids while the
-   * horizon is less than 2^31 transactions old (Claims checks that).
+   * horizon is less than 2^31 transactions old (Claims checks that). A negative age is a frozen row more than 2^31
+   * transactions old (freezing keeps the original id): no visible row is younger than the current transaction.
    */
-  private static final String UNCOVERED = "NOT (age(t.xmin) > h.age OR t.xmin = ANY(h.xids))";
+  private static final String UNCOVERED = "NOT (age(t.xmin) > h.age OR age(t.xmin) < 0 OR t.xmin = ANY(h.xids))";
 
   /** Key (as text) and hash of every row in the given ranges (the last parameter). */
   public String rangeRows(boolean sourceSide) {

@@ -16,6 +16,11 @@ import java.util.function.Function;
 final class TargetTransaction {
   private TargetTransaction() {}
 
+  /** One transaction that writes {@code table}. */
+  static <T> Future<T> run(RunContext ctx, TableName table, Function<SqlConnection, Future<T>> work) {
+    return run(ctx, List.of(table), work);
+  }
+
   /** {@code writes}: the tables the work writes, under which the transaction's id is recorded (see {@link Claims}). */
   static <T> Future<T> run(RunContext ctx, List<TableName> writes, Function<SqlConnection, Future<T>> work) {
     boolean dry = ctx.options.dryRun();

@@ -176,6 +176,17 @@ class ClaimsTest {
   }
 
   @Test
+  void aColumnDroppedAndAddedAgainVoidsTheClaim() {
+    // Every row now reads NULL there, with no new row version: the table's column slots changed.
+    dbs.execute(target, "ALTER TABLE labels DROP COLUMN v; ALTER TABLE labels ADD COLUMN v text");
+    RunSummary run = sync(SyncOptions.defaults());
+    assertEquals(RunStatus.SUCCEEDED, run.status(), () -> describe(run));
+    assertFalse(claimed(run, "labels", verifiedBy), table(run, "labels").path());
+    assertEquals(3000, table(run, "labels").updated());
+    assertTrue(claimed(run, "items", verifiedBy), table(run, "items").path());
+  }
+
+  @Test
   void anotherTableUnderTheSameNameIsComparedInFull() {
     // Its rows were written before the verified run below, so by their row versions alone they would pass.
     dbs.execute(target, "CREATE TABLE labels_copy AS SELECT code, CASE WHEN code = 'k9' THEN 'stale' ELSE v END AS v"
