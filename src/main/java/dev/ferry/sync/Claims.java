@@ -216,11 +216,14 @@ final class Claims {
    * anything); the transactions are those it wrote the table with, all committed before validation read it.
    */
   Future<Void> record(RunContext ctx, List<TablePlan> verified) {
-    if (!kept || ctx.options.dryRun()) {
+    if (source == null || ctx.options.dryRun()) {
       return Future.succeededFuture();
     }
     // Read again now: what the fingerprint covers (a trigger, a column, an enum label) may have changed during the run.
     return open(ctx).compose(now -> {
+      if (!now.kept) {
+        return Future.succeededFuture();
+      }
       List<Tuple> claims = new ArrayList<>();
       for (TablePlan p : verified) {
         fingerprint(ctx, p).filter(f -> now.fingerprint(ctx, p).equals(Optional.of(f))).ifPresent(f ->

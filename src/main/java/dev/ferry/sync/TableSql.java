@@ -158,6 +158,9 @@ public final class TableSql {
   }
 
   private String keyHash() {
+    if (plan.key() == 1 && integerRanges()) { // the common case, without building a record per row
+      return "hashint8extended(t." + plan.keyColumns().get(0).sql() + "::bigint, 0)";
+    }
     return "hashint8extended(hash_record_extended(ROW(" + plan.keyColumns().stream()
         .map(c -> hashesLikeText(c.type()) ? "t." + c.sql() : "t." + c.sql() + "::text")
         .collect(Collectors.joining(", ")) + "), 0), 0)";
