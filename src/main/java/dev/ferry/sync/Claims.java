@@ -19,15 +19,17 @@ import java.util.Optional;
 /**
  * What a verified run lets the next one skip. When validation finds a table identical on both sides, the run
  * records a claim on the target (table {@code ferry.table_claims}): the transaction horizon on each side at the
- * start of the run, and the run's own target transactions. Every row version written before a horizon (or by those
- * transactions, which committed before validation read them) belonged to the verified, identical contents.
+ * start of the run, and the target transactions the run wrote that table with. Every row version written before a
+ * horizon (or by those transactions, which committed before validation read them) belonged to the verified,
+ * identical contents.
  *
  * <p>A later run checks each key range cheaply instead of hashing it (see {@link TableSql#rangeChecks}): when no row
  * in the range, on either side, is a newer version, each side's rows there are a subset of the same verified rows,
- * and equal counts and key sums make them the same subset. Every UPDATE, INSERT, COPY (even FREEZE) or restore writes
- * new row versions; what could change contents without them changes the claim's fingerprint instead: another
- * server or database (system identifier, database oid), another table under the name (table oid), other columns or
- * digest SQL, a renamed enum label. The parents a table maps its foreign keys through must be unchanged too.
+ * and equal counts and key hashes make them the same subset. Every UPDATE, INSERT or COPY (even FREEZE) writes new
+ * row versions; what could change contents without them changes the claim's fingerprint instead (see {@link Side}
+ * and {@link #oids}): another server or database, a restart (a restore or failover rewinds history), other versions
+ * or enum labels, another table under the name, column slots, columns or digest SQL. Target tables with triggers or
+ * rules are never claimed, and the parents a table maps its foreign keys through must be unchanged too.
  */
 final class Claims {
   /** Claims older than this many transactions are not used: age() compares 32-bit ids, exact up to 2^31. */
@@ -147,13 +149,13 @@ final class Claims {
    * same keys on both sides), so that every id still maps to the natural key it was verified with.
    */
   Future<Optional<Claim>> usable(RunContext ctx, TablePlan plan) {
-    Optional<Claim> claim = stored(ctx, plan);
+    Optional<Claim> claim = recorded(ctx, plan);
     if (claim.isEmpty()) {
       return Future.succeededFuture(Optional.empty());
     }
     Future<Boolean> parents = Future.succeededFuture(true);
     for (TablePlan parent : parents(ctx, plan)) {
-      Optional<Claim> theirs = stored(ctx, parent).filter(c -> c.runId().equals(claim.get().runId()));
+      Optional<Claim> theirs = recorded(ctx, parent).filter(c -> c.runId().equals(claim.get().runId()));
       parents = parents.compose(ok -> ok && theirs.isPresent() ? unchanged(ctx, parent, theirs.get())
           : Future.succeededFuture(false));
     }
@@ -161,7 +163,7 @@ final class Claims {
   }
 
   /** The table's recorded claim if it still holds as far as identities, fingerprint and age tell. */
-  private Optional<Claim> stored(RunContext ctx, TablePlan plan) {
+  private Optional<Claim> recorded(RunContext ctx, TablePlan plan) {
     Optional<String> fingerprint = fingerprint(ctx, plan);
     Claim claim = stored.get(plan.target().name().sql());
     return fingerprint.isPresent() && claim != null && claim.fingerprint().equals(fingerprint.get())

@@ -38,7 +38,7 @@ final class RangeDiff {
 
   private record Range(long rows, String sum) {}
 
-  /** A range as {@link TableSql#rangeChecks} sees it: rows, sum of key hashes, rows the claim does not cover. */
+  /** A range as {@link TableSql#rangeChecks} sees it: rows, XOR of key hashes, rows the claim does not cover. */
   private record Check(long rows, String keys, long uncovered) {}
 
   /** What the row-level pass found, and the count and hash sum of the rows it read on each side. */

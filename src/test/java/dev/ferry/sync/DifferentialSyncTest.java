@@ -1,6 +1,7 @@
 package dev.ferry.sync;
 
 import static dev.ferry.sync.HardShapesSyncTest.describe;
+import static dev.ferry.sync.HardShapesSyncTest.table;
 import static dev.ferry.testing.TestDatabases.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -79,10 +80,6 @@ class DifferentialSyncTest {
 
   private RunSummary sync(SyncOptions options) {
     return await(Syncs.runOnce(vertx, config(), options));
-  }
-
-  private static TableResult table(RunSummary s, String name) {
-    return s.tables().stream().filter(t -> t.table().equals(name)).findFirst().orElseThrow();
   }
 
   @Test

@@ -64,4 +64,9 @@ class HardShapesSyncTest {
     s.warnings().forEach(w -> sb.append("  warning ").append(w).append('\n'));
     return sb.toString();
   }
+
+  static TableResult table(RunSummary s, String name) {
+    return s.tables().stream().filter(t -> t.table().equals(name)).findFirst()
+        .orElseThrow(() -> new AssertionError("no table " + name + " in\n" + describe(s)));
+  }
 }

@@ -1,6 +1,7 @@
 package dev.ferry.sync;
 
 import static dev.ferry.sync.HardShapesSyncTest.describe;
+import static dev.ferry.sync.HardShapesSyncTest.table;
 import static dev.ferry.testing.TestDatabases.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -91,11 +92,6 @@ class OddIdentifiersSyncTest {
     RunSummary run = sync(TestConfig.of(source, target), options);
     assertEquals(dbs.contentDigest(source), dbs.contentDigest(target), () -> describe(run));
     return run;
-  }
-
-  private static TableResult table(RunSummary s, String name) {
-    return s.tables().stream().filter(t -> t.table().equals(name)).findFirst()
-        .orElseThrow(() -> new AssertionError("no table " + name + " in\n" + describe(s)));
   }
 
   private int ferry(DatabaseUrl to, String... args) {
