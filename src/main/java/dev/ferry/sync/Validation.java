@@ -31,8 +31,8 @@ final class Validation {
       long o = orphans.result();
       boolean ok = sn == tn && sd.equals(td) && o == 0;
       String claimRun = ctx.tally(plan.name()).claimRun;
-      String detail = ok ? "match" + (claimRun == null ? "" : " (digests over the ranges compared row by row; run "
-          + claimRun + " verified the others, which no transaction has touched since)") : sn != tn ? "row counts differ (source " + sn + ", target " + tn + ")"
+      String detail = ok ? "match" + (claimRun == null ? "" : " (rows no transaction has touched since run "
+          + claimRun + " verified them were not hashed again)") : sn != tn ? "row counts differ (source " + sn + ", target " + tn + ")"
           : !sd.equals(td) ? "same row count but contents differ" : o + " rows reference missing parents";
       return new RunSummary.ValidationResult(plan.name().display(), sn, tn, sd, td, o, ok, detail);
     }).recover(err -> Future.succeededFuture(new RunSummary.ValidationResult(plan.name().display(), -1, -1, null,
