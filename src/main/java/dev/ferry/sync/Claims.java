@@ -78,6 +78,11 @@ final class Claims {
    * target has no control schema or a server will not say who it is.
    */
   static Future<Claims> open(RunContext ctx) {
+    return read(ctx, true);
+  }
+
+  /** As {@link #open}; {@code withStored} false reads what fingerprints need and leaves the recorded claims alone. */
+  private static Future<Claims> read(RunContext ctx, boolean withStored) {
     if (!ctx.fastHash) {
       return Future.succeededFuture(NONE);
     }
@@ -90,8 +95,8 @@ final class Claims {
     Future<Boolean> kept = ctx.target.pool().query("SELECT to_regclass('ferry.table_claims') IS NOT NULL").execute()
         .map(rs -> rs.iterator().next().getBoolean(0));
     return Future.all(src, tgt, srcOids, tgtOids, kept)
-        .compose(v -> (kept.result() ? load(ctx.target.pool(), src.result().database()) : Future.succeededFuture(
-            Map.<String, Claim>of()))
+        .compose(v -> (withStored && kept.result() ? load(ctx.target.pool(), src.result().database())
+            : Future.succeededFuture(Map.<String, Claim>of()))
             .map(stored -> new Claims(src.result(), tgt.result(), srcOids.result(), tgtOids.result(), stored,
                 kept.result())))
         .otherwise(NONE);
@@ -222,7 +227,7 @@ final class Claims {
       return Future.succeededFuture();
     }
     // Read again now: what the fingerprint covers (a trigger, a column, an enum label) may have changed during the run.
-    return open(ctx).compose(now -> {
+    return read(ctx, false).compose(now -> {
       if (!now.kept) {
         return Future.succeededFuture();
       }

@@ -12,7 +12,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Finds the rows of a keyed table that differ between source and target without moving the rows themselves. The
@@ -113,14 +117,15 @@ final class RangeDiff {
 
   /** Without a claim: both sides hash every row, summed per range; ranges whose sums differ are read row by row. */
   private Future<Result> hashed(List<Object> cut) {
-    Future<Map<Long, Range>> s = ctx.snapshot.read(src -> ranges(src, cut, true));
-    Future<Map<Long, Range>> t = ranges(ctx.target.pool(), cut, false);
+    Future<Map<Long, Range>> s = ctx.snapshot.read(src -> perRange(src, sql.rangeDigests(true), cut,
+        r -> new Range(r.getLong(1), r.getString(2))));
+    Future<Map<Long, Range>> t = perRange(ctx.target.pool(), sql.rangeDigests(false), cut,
+        r -> new Range(r.getLong(1), r.getString(2)));
     return Future.all(s, t).compose(v -> {
       Map<Long, Range> source = s.result();
       Map<Long, Range> target = t.result();
-      java.util.TreeSet<Long> all = new java.util.TreeSet<>(source.keySet());
-      all.addAll(target.keySet());
-      List<Long> differ = all.stream().filter(r -> !java.util.Objects.equals(source.get(r), target.get(r))).toList();
+      Set<Long> all = union(source, target);
+      List<Long> differ = all.stream().filter(r -> !Objects.equals(source.get(r), target.get(r))).toList();
       Map<Long, Range> clean = new HashMap<>(target);
       differ.forEach(clean::remove);
       return descend(cut, differ, total(clean)).map(rows -> result(rows, all.size(), total(source), total(target), null));
@@ -146,13 +151,14 @@ final class RangeDiff {
   }
 
   private Future<Result> checkedByRange(List<Object> cut, Claims.Claim claim) {
-    Future<Map<Long, Check>> s = ctx.snapshot.read(src -> checks(src, cut, true, claim));
-    Future<Map<Long, Check>> t = checks(ctx.target.pool(), cut, false, claim);
+    Future<Map<Long, Check>> s = ctx.snapshot.read(src -> perRange(src, sql.rangeChecks(true),
+        concat(cut, claim.params(true)), r -> new Check(r.getLong(1), r.getString(2), r.getLong(3))));
+    Future<Map<Long, Check>> t = perRange(ctx.target.pool(), sql.rangeChecks(false), concat(cut, claim.params(false)),
+        r -> new Check(r.getLong(1), r.getString(2), r.getLong(3)));
     return Future.all(s, t).compose(v -> {
       Map<Long, Check> source = s.result();
       Map<Long, Check> target = t.result();
-      java.util.TreeSet<Long> all = new java.util.TreeSet<>(source.keySet());
-      all.addAll(target.keySet());
+      Set<Long> all = union(source, target);
       long[] cleanRows = {0};
       List<Long> differ = all.stream().filter(r -> {
         Check a = source.get(r);
@@ -173,26 +179,28 @@ final class RangeDiff {
     });
   }
 
-  private Future<Map<Long, Range>> ranges(SqlClient db, List<Object> cut, boolean sourceSide) {
-    return db.preparedQuery(sql.rangeDigests(sourceSide)).execute(Tuple.from(cut)).map(rs -> {
-      Map<Long, Range> out = new HashMap<>();
+  /** One row per range (its number first) of {@code query}, read into a map by range. */
+  private static <V> Future<Map<Long, V>> perRange(SqlClient db, String query, List<Object> args, Function<Row, V> read) {
+    return db.preparedQuery(query).execute(Tuple.from(args)).map(rs -> {
+      Map<Long, V> out = new HashMap<>();
       for (Row r : rs) {
-        out.put(r.getLong(0), new Range(r.getLong(1), r.getString(2)));
+        out.put(r.getLong(0), read.apply(r));
       }
       return out;
     });
   }
 
-  private Future<Map<Long, Check>> checks(SqlClient db, List<Object> cut, boolean sourceSide, Claims.Claim claim) {
-    List<Object> args = new ArrayList<>(cut);
-    args.addAll(claim.params(sourceSide));
-    return db.preparedQuery(sql.rangeChecks(sourceSide)).execute(Tuple.from(args)).map(rs -> {
-      Map<Long, Check> out = new HashMap<>();
-      for (Row r : rs) {
-        out.put(r.getLong(0), new Check(r.getLong(1), r.getString(2), r.getLong(3)));
-      }
-      return out;
-    });
+  private static List<Object> concat(List<Object> a, List<Object> b) {
+    List<Object> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
+
+  /** Every range either side has, in order. */
+  private static Set<Long> union(Map<Long, ?> source, Map<Long, ?> target) {
+    Set<Long> all = new TreeSet<>(source.keySet());
+    all.addAll(target.keySet());
+    return all;
   }
 
   /** The row-level pass over the differing ranges, in rounds; {@code clean} is the target's sum over the others. */

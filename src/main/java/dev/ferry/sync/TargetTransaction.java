@@ -1,7 +1,7 @@
 package dev.ferry.sync;
 
-import io.vertx.core.Future;
 import dev.ferry.catalog.TableName;
+import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
