@@ -31,10 +31,14 @@ public final class CatalogReader {
   private static final String COLUMNS = """
       SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull,
              pg_get_expr(d.adbin, d.adrelid) AS default_expr, a.attidentity::text AS identity,
-             a.attgenerated <> '' AS generated, a.attcollation <> 0 AS collatable
+             a.attgenerated <> '' AS generated,
+             quote_ident(cn.nspname) || '.' || quote_ident(co.collname) AS collation,
+             -- read through jsonb: servers before 12 have no such column, and only deterministic collations
+             (to_jsonb(co) ->> 'collisdeterministic') IS DISTINCT FROM 'false' AS deterministic
       FROM pg_attribute a
       JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+      LEFT JOIN pg_collation co ON co.oid = a.attcollation LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
       WHERE c.oid IN (%s) AND a.attnum > 0 AND NOT a.attisdropped
       ORDER BY n.nspname, c.relname, a.attnum""".formatted(USER_TABLES);
 
@@ -114,7 +118,8 @@ public final class CatalogReader {
     for (Row r : columnRows) {
       columns.computeIfAbsent(nameOf(r), k -> new ArrayList<>()).add(new Column(
           r.getString("attname"), r.getString("type"), r.getBoolean("attnotnull"), r.getString("default_expr"),
-          r.getString("identity"), r.getBoolean("generated"), r.getBoolean("collatable")));
+          r.getString("identity"), r.getBoolean("generated"), r.getString("collation"),
+          r.getBoolean("deterministic")));
     }
     Map<TableName, List<ForeignKey>> fks = new HashMap<>();
     for (Row r : fkRows) {

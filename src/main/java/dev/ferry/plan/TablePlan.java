@@ -41,6 +41,17 @@ public record TablePlan(
     return columns.subList(key, columns.size());
   }
 
+  /**
+   * The columns whose text the upsert compares and writes: the values, after the key columns under a
+   * nondeterministic collation (rows match through the key's own collation, so 'ABC' finds the row 'abc', whose
+   * text must then change too).
+   */
+  public List<Column> comparedColumns() {
+    List<Column> out = new java.util.ArrayList<>(keyColumns().stream().filter(c -> !c.deterministic()).toList());
+    out.addAll(valueColumns());
+    return out;
+  }
+
   public boolean keyed() {
     return keyKind != KeyKind.NONE;
   }

@@ -40,7 +40,8 @@ final class Claims {
   /**
    * One side when the run started: which database it is (system identifier / database oid), a digest of what could
    * change how rows read without new row versions or rewind its history (postmaster start, server and extension
-   * versions, enum labels), its transaction horizon and next transaction id.
+   * versions, enum labels, the definitions of composite, domain and range types and of collations), its transaction
+   * horizon and next transaction id.
    */
   private record Side(String database, String state, long horizon, long next) {}
 
@@ -111,12 +112,33 @@ final class Claims {
         + " pg_control_system()) || '/' || (SELECT oid::text FROM pg_database WHERE datname = current_database()),"
         + " md5(concat_ws('|', pg_postmaster_start_time(), current_setting('server_version_num'),"
         + " (SELECT string_agg(extname || ' ' || extversion, ',' ORDER BY extname) FROM pg_extension),"
-        + " (SELECT string_agg(enumtypid::text || ':' || enumlabel, ',' ORDER BY enumtypid, enumsortorder) FROM pg_enum)))"
+        + " (SELECT string_agg(enumtypid::text || ':' || enumlabel, ',' ORDER BY enumtypid, enumsortorder) FROM pg_enum),"
+        + TYPES + "))"
         + " FROM txid_current_snapshot() s").execute().map(rs -> {
           Row r = rs.iterator().next();
           return new Side(r.getString(2), r.getString(3), r.getLong(0), r.getLong(1));
         });
   }
+
+  /**
+   * Every type whose definition decides how stored values read, without new row versions when it changes: composite
+   * types (ALTER TYPE … ADD ATTRIBUTE makes every row read one field longer), domains, ranges and multiranges, and
+   * the collations (a refreshed version may order and compare text differently). Ferry's own schemas are left out:
+   * its backups create tables, and so row types, on every run.
+   */
+  private static final String TYPES = """
+      (SELECT string_agg(d, ',' ORDER BY d) FROM (
+        SELECT concat_ws(':', t.oid, t.typtype, t.typbasetype, t.typtypmod, t.typcollation, t.typnotnull,
+          (SELECT concat_ws(':', r.rngsubtype, r.rngcollation, r.rngsubopc) FROM pg_range r WHERE r.rngtypid = t.oid),
+          (SELECT string_agg(concat_ws(' ', a.attnum, a.attname, a.atttypid, a.atttypmod, a.attcollation, a.attisdropped),
+             ';' ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0)) AS d
+        FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+        WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'ferry', 'ferry_backup')
+          AND (t.typtype IN ('d', 'r', 'm') OR (t.typtype = 'c'
+               AND (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c'))
+        UNION ALL
+        SELECT concat_ws(':', co.oid, co.collname, co.collprovider, co.collversion, to_jsonb(co) ->> 'collisdeterministic')
+        FROM pg_collation co WHERE co.oid >= 16384 OR co.collversion IS NOT NULL) x)""";
 
   /**
    * The oid and column slots of each table claims can cover: plain tables (a partitioned table's rows live in other

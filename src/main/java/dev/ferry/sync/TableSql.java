@@ -161,8 +161,7 @@ public final class TableSql {
     if (plan.key() == 1 && integerRanges()) { // the common case, without building a record per row
       return "hashint8extended(t." + plan.keyColumns().get(0).sql() + "::bigint, 0)";
     }
-    return "hashint8extended(hash_record_extended(ROW(" + plan.keyColumns().stream()
-        .map(c -> hashesLikeText(c.type()) ? "t." + c.sql() : "t." + c.sql() + "::text")
+    return "hashint8extended(hash_record_extended(ROW(" + plan.keyColumns().stream().map(TableSql::hashed)
         .collect(Collectors.joining(", ")) + "), 0), 0)";
   }
 
@@ -242,7 +241,9 @@ public final class TableSql {
    * Returns one row: (inserted, written); written minus inserted were updates.
    */
   public String upsert() {
-    List<Column> values = plan.valueColumns();
+    // Key columns are among the values only under a nondeterministic collation: their text can change while the
+    // key still matches, and SET then writes the source's text.
+    List<Column> values = plan.comparedColumns();
     String insert = "INSERT INTO " + plan.name().sql() + " AS t (" + insertColumns() + ")" + overriding()
         + " SELECT " + casts(plan.columns()) + deferredNulls() + " FROM changed u";
     String conflict = " ON CONFLICT (" + names(plan.keyColumns()) + ")" + (values.isEmpty()
@@ -329,10 +330,28 @@ public final class TableSql {
         : "('x' || left(md5(ROW(" + values + ")::text), 15))::bit(60)::bigint";
   }
 
-  /** Types whose hash function agrees with their text: equal hashes input, equal text output. */
+  /**
+   * How a column enters a row hash: its value where the type's hash function agrees with its text (see
+   * {@link #hashesLikeText}), else its text. Collatable values are hashed in the "C" collation: text hashes follow
+   * the collation, and under a nondeterministic one 'abc' and 'ABC' hash alike; a text cast keeps the column's
+   * collation (an array or domain of such text too), so it needs the same.
+   */
+  static String hashed(Column c) {
+    String value = hashesLikeText(c.type()) ? "t." + c.sql() : "t." + c.sql() + "::text";
+    return c.collatable() || !hashesLikeText(c.type()) ? value + C : value;
+  }
+
+  private static final String C = " COLLATE \"C\"";
+
+  /**
+   * Types whose hash function agrees with their text: equal hash input exactly when equal text output. Not jsonb
+   * (its hash ignores numeric scale: 1.5 and 1.50), numeric without a typmod (the same), enums (OIDs), json,
+   * arrays (their bounds), composites, ranges, domains and extension types: all hashed as their text. See the hash
+   * audit in docs/architecture.md.
+   */
   static boolean hashesLikeText(String type) {
     return switch (type) {
-      case "smallint", "integer", "bigint", "boolean", "text", "uuid", "bytea", "date", "jsonb",
+      case "smallint", "integer", "bigint", "boolean", "text", "uuid", "bytea", "date",
           "timestamp without time zone", "timestamp with time zone", "time without time zone",
           "character varying", "character" -> true;
       default -> !type.endsWith("]") && (type.startsWith("character varying(") || type.startsWith("character(")
@@ -357,7 +376,7 @@ public final class TableSql {
       TablePlan parentPlan = parent == null ? null : plans.get(parent);
       if (parentPlan == null) {
         texts.add("t." + c.sql() + "::text");
-        values.add(hashesLikeText(c.type()) ? "t." + c.sql() : "t." + c.sql() + "::text");
+        values.add(hashed(c));
         continue;
       }
       String alias = "m" + joins.size();
@@ -366,7 +385,8 @@ public final class TableSql {
       // A one-column natural key is hashed as its text; a record's text costs a record_out per row.
       List<Column> natural = parentPlan.keyColumns();
       texts.add(natural.size() == 1 ? alias + "." + natural.get(0).sql() + "::text" : rowText(alias, natural) + "::text");
-      values.add(texts.get(texts.size() - 1));
+      values.add(texts.get(texts.size() - 1) + C);
+      continue;
     }
     return new DigestRow(values, texts, joins);
   }
@@ -385,11 +405,11 @@ public final class TableSql {
 
   private String differs() {
     String missing = "t." + plan.keyColumns().get(0).sql() + " IS NULL";
-    List<Column> values = plan.valueColumns();
+    List<Column> values = plan.comparedColumns();
     if (values.isEmpty()) {
       return missing;
     }
-    return missing + " OR " + rowText("t", values) + " IS DISTINCT FROM " + rowParams(plan.key(), values.size());
+    return missing + " OR " + rowText("t", values) + " IS DISTINCT FROM " + rowParams(values);
   }
 
   private String insertColumns() {
@@ -425,13 +445,19 @@ public final class TableSql {
         .collect(Collectors.joining(" AND "));
   }
 
+  /** The columns' text, compared byte for byte ("C"): under a column's own collation 'abc' may equal 'ABC'. */
   private static String rowText(String alias, List<Column> cols) {
-    return "ROW(" + cols.stream().map(c -> alias + "." + c.sql() + "::text").collect(Collectors.joining(", ")) + ")";
+    return "ROW(" + cols.stream().map(c -> alias + "." + c.sql() + "::text" + C).collect(Collectors.joining(", ")) + ")";
   }
 
   /** ROW(u.p{from+1}, …) over {@code n} parameters following the first {@code from}. */
   private static String rowParams(int from, int n) {
     return "ROW(" + IntStream.range(0, n).mapToObj(i -> "u.p" + (from + i + 1)).collect(Collectors.joining(", ")) + ")";
+  }
+
+  /** ROW(u.pN, …) of the parameters that carry these columns of the plan's. */
+  private String rowParams(List<Column> cols) {
+    return "ROW(" + cols.stream().map(c -> "u.p" + (plan.columns().indexOf(c) + 1)).collect(Collectors.joining(", ")) + ")";
   }
 
   private static String arrays(int n) {
