@@ -42,6 +42,10 @@ public final class CatalogReader {
       WHERE c.oid IN (%s) AND a.attnum > 0 AND NOT a.attisdropped
       ORDER BY n.nspname, c.relname, a.attnum""".formatted(USER_TABLES);
 
+  /**
+   * Foreign keys, those declared on a partition counted as its partitioned root's (and pointing at the root of a
+   * referenced partition): a sample schema as common as pagila declares its payments' keys only on the partitions.
+   */
   private static final String FOREIGN_KEYS = """
       SELECT n.nspname, c.relname, con.conname, con.condeferrable,
              con.convalidated AND NOT EXISTS (SELECT 1 FROM pg_trigger tg
@@ -52,8 +56,10 @@ public final class CatalogReader {
              ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(num, ord)
                    JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num ORDER BY k.ord)::text[] AS ref_cols
       FROM pg_constraint con
-      JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-      JOIN pg_class fc ON fc.oid = con.confrelid JOIN pg_namespace fn ON fn.oid = fc.relnamespace
+      JOIN pg_class c ON c.oid = coalesce(pg_partition_root(con.conrelid), con.conrelid)
+      JOIN pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_class fc ON fc.oid = coalesce(pg_partition_root(con.confrelid), con.confrelid)
+      JOIN pg_namespace fn ON fn.oid = fc.relnamespace
       WHERE con.contype = 'f' AND con.conparentid = 0 AND c.oid IN (%s)
       ORDER BY n.nspname, c.relname, con.conname""".formatted(USER_TABLES);
 
@@ -78,7 +84,11 @@ public final class CatalogReader {
       WHERE c.oid IN (%s)
       ORDER BY n.nspname, c.relname, ic.relname""".formatted(USER_TABLES);
 
-  /** Sequences owned by a column: serial (deptype a) and identity (deptype i). */
+  /**
+   * The sequence each column draws from: owned by it (serial: deptype a, identity: deptype i) or named by its
+   * default ({@code DEFAULT nextval('…'::regclass)}, a normal dependency of the default), which is how pagila and
+   * many hand-written schemas use sequences, shared ones included.
+   */
   private static final String SEQUENCES = """
       SELECT n.nspname, c.relname, a.attname, s.oid::regclass::text AS sequence
       FROM pg_depend d
@@ -86,7 +96,16 @@ public final class CatalogReader {
       JOIN pg_class c ON c.oid = d.refobjid JOIN pg_namespace n ON n.oid = c.relnamespace
       JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
       WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
-        AND d.deptype IN ('a', 'i') AND c.oid IN (%s)""".formatted(USER_TABLES);
+        AND d.deptype IN ('a', 'i') AND c.oid IN (%1$s)
+      UNION
+      SELECT n.nspname, c.relname, a.attname, s.oid::regclass::text
+      FROM pg_depend d
+      JOIN pg_attrdef ad ON ad.oid = d.objid
+      JOIN pg_class s ON s.oid = d.refobjid AND s.relkind = 'S'
+      JOIN pg_class c ON c.oid = ad.adrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
+      WHERE d.classid = 'pg_attrdef'::regclass AND d.refclassid = 'pg_class'::regclass AND c.oid IN (%1$s)
+      ORDER BY 1, 2, 3""".formatted(USER_TABLES);
 
   private CatalogReader() {}
 
@@ -124,9 +143,16 @@ public final class CatalogReader {
     Map<TableName, List<ForeignKey>> fks = new HashMap<>();
     for (Row r : fkRows) {
       TableName t = nameOf(r);
-      fks.computeIfAbsent(t, k -> new ArrayList<>()).add(new ForeignKey(r.getString("conname"), t,
-          strings(r, "cols"), new TableName(r.getString("ref_schema"), r.getString("ref_table")),
-          strings(r, "ref_cols"), r.getBoolean("condeferrable"), r.getBoolean("enforced")));
+      List<String> cols = strings(r, "cols");
+      TableName ref = new TableName(r.getString("ref_schema"), r.getString("ref_table"));
+      List<String> refCols = strings(r, "ref_cols");
+      List<ForeignKey> known = fks.computeIfAbsent(t, k -> new ArrayList<>());
+      // Declared on each partition: one key of the partitioned table.
+      if (known.stream().anyMatch(f -> f.columns().equals(cols) && f.refTable().equals(ref) && f.refColumns().equals(refCols))) {
+        continue;
+      }
+      known.add(new ForeignKey(r.getString("conname"), t,
+          cols, ref, refCols, r.getBoolean("condeferrable"), r.getBoolean("enforced")));
     }
     Map<TableName, List<IndexInfo>> indexes = new HashMap<>();
     Map<TableName, List<String>> primaryKeys = new HashMap<>();

@@ -1,5 +1,6 @@
 package dev.ferry.sync;
 
+import dev.ferry.catalog.Column;
 import dev.ferry.catalog.IndexInfo;
 import dev.ferry.db.Secrets;
 import dev.ferry.db.Sequences;
@@ -15,6 +16,7 @@ import io.vertx.sqlclient.Tuple;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -95,7 +97,7 @@ final class DataPhase {
       if (same) {
         t.path = "unchanged: same row count and content digest on both sides, nothing sent" + mapped;
         started(plan, t);
-        return Future.succeededFuture();
+        return advanceSequences(plan);
       }
       t.path = path;
       started(plan, t);
@@ -266,7 +268,7 @@ final class DataPhase {
       if (same) {
         t.path = "unchanged: no key, contents identical";
         started(plan, t);
-        return Future.succeededFuture();
+        return advanceSequences(plan);
       }
       Mode mode = ctx.options.mode();
       if (mode == Mode.INCREMENTAL || (mode == Mode.MIRROR && !ctx.options.confirmDestructive())) {
@@ -401,7 +403,8 @@ final class DataPhase {
           if (!p.deferred().isEmpty()) {
             chain = chain.compose(v -> new TableCopier(ctx, p).copyLinks(conn));
           }
-          chain = chain.compose(v -> Sequences.advance(conn, p.target()).map(moved -> noteMoves(p, moved)));
+          chain = chain.compose(v -> sourcePositions(p).compose(floors -> Sequences.advance(conn, p.target(), floors))
+              .map(moved -> noteMoves(p, moved)));
         }
         return chain;
       });
@@ -446,11 +449,21 @@ final class DataPhase {
     return written > 0 && written >= 50 + Math.max(t.targetRows, t.sourceRows) / 10;
   }
 
+  /**
+   * Every run, not only one that inserted: the target's sequences must also reach the source's own positions (rows
+   * the source handed ids to and deleted since), and a sequence shared with another table may lag.
+   */
   private Future<Void> advanceSequences(TablePlan plan) {
-    if (ctx.options.dryRun() || ctx.tally(plan.name()).inserted == 0) {
+    if (ctx.options.dryRun() || ctx.tally(plan.name()).failedOrRefused()) {
       return Future.succeededFuture();
     }
-    return Sequences.advance(ctx.target.pool(), plan.target()).map(moved -> noteMoves(plan, moved));
+    return sourcePositions(plan).compose(floors -> Sequences.advance(ctx.target.pool(), plan.target(), floors))
+        .map(moved -> noteMoves(plan, moved));
+  }
+
+  /** Where the source's sequences stand for the columns the run copies (not a natural-key table's own ids). */
+  private Future<Map<String, Long>> sourcePositions(TablePlan plan) {
+    return Sequences.positions(ctx.source.pool(), plan.source(), plan.columns().stream().map(Column::name).toList());
   }
 
   private Void noteMoves(TablePlan plan, List<String> moved) {
