@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Discovers user tables from pg_catalog: five queries, whatever the number of tables. */
+/** Discovers user tables from pg_catalog: six queries, whatever the number of tables. */
 public final class CatalogReader {
 
   /** Ferry's own control schema and Flyway's history table are never data to sync. */
@@ -107,6 +107,18 @@ public final class CatalogReader {
       WHERE d.classid = 'pg_attrdef'::regclass AND d.refclassid = 'pg_class'::regclass AND c.oid IN (%1$s)
       ORDER BY 1, 2, 3""".formatted(USER_TABLES);
 
+  /**
+   * User triggers that fire on ordinary writes (enabled, or ENABLE ALWAYS); tgtype bits: 1 row, 2 before, 4 insert,
+   * 16 update.
+   */
+  private static final String TRIGGERS = """
+      SELECT n.nspname, c.relname, g.tgname, g.tgenabled = 'A' AS always,
+             (g.tgtype & 1) <> 0 AND (g.tgtype & 2) <> 0 AND (g.tgtype & 20) <> 0 AS changes_rows,
+             pg_get_triggerdef(g.oid) AS definition
+      FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE NOT g.tgisinternal AND g.tgenabled IN ('O', 'A') AND c.oid IN (%s)
+      ORDER BY 1, 2, 3""".formatted(USER_TABLES);
+
   private CatalogReader() {}
 
   public static Future<Catalog> read(SqlClient db) {
@@ -115,8 +127,10 @@ public final class CatalogReader {
     Future<List<Row>> fks = rows(db, FOREIGN_KEYS);
     Future<List<Row>> indexes = rows(db, INDEXES);
     Future<List<Row>> sequences = rows(db, SEQUENCES);
-    return Future.all(tables, columns, fks, indexes, sequences)
-        .map(all -> assemble(tables.result(), columns.result(), fks.result(), indexes.result(), sequences.result()));
+    Future<List<Row>> triggers = rows(db, TRIGGERS);
+    return Future.all(List.of(tables, columns, fks, indexes, sequences, triggers))
+        .map(all -> assemble(tables.result(), columns.result(), fks.result(), indexes.result(), sequences.result(),
+            triggers.result()));
   }
 
   private static Future<List<Row>> rows(SqlClient db, String sql) {
@@ -132,7 +146,12 @@ public final class CatalogReader {
   }
 
   private static Catalog assemble(List<Row> tableRows, List<Row> columnRows, List<Row> fkRows, List<Row> indexRows,
-      List<Row> sequenceRows) {
+      List<Row> sequenceRows, List<Row> triggerRows) {
+    Map<TableName, List<Trigger>> triggers = new HashMap<>();
+    for (Row r : triggerRows) {
+      triggers.computeIfAbsent(nameOf(r), k -> new ArrayList<>()).add(new Trigger(r.getString("tgname"),
+          r.getBoolean("always"), r.getBoolean("changes_rows"), r.getString("definition")));
+    }
     Map<TableName, List<Column>> columns = new HashMap<>();
     for (Row r : columnRows) {
       columns.computeIfAbsent(nameOf(r), k -> new ArrayList<>()).add(new Column(
@@ -185,7 +204,7 @@ public final class CatalogReader {
           .toList();
       tables.put(t, new TableInfo(t, r.getBoolean("partitioned"), List.copyOf(cols),
           primaryKeys.getOrDefault(t, List.of()), uniqueKeys, fks.getOrDefault(t, List.of()), idx,
-          sequences.getOrDefault(t, Map.of())));
+          sequences.getOrDefault(t, Map.of()), triggers.getOrDefault(t, List.of())));
     }
     return new Catalog(tables);
   }

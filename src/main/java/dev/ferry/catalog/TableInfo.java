@@ -13,7 +13,8 @@ public record TableInfo(
     List<List<String>> uniqueKeys,
     List<ForeignKey> foreignKeys,
     List<IndexInfo> indexes,
-    Map<String, String> sequences) {
+    Map<String, String> sequences,
+    List<Trigger> triggers) {
 
   public Optional<Column> column(String name) {
     return columns.stream().filter(c -> c.name().equals(name)).findFirst();

@@ -6,6 +6,7 @@ import dev.ferry.catalog.TableInfo;
 import dev.ferry.catalog.TableName;
 import dev.ferry.config.ConfigException;
 import dev.ferry.config.FerryConfig;
+import dev.ferry.config.TargetTriggers;
 import dev.ferry.db.Database;
 import dev.ferry.db.DatabaseException;
 import dev.ferry.db.Secrets;
@@ -240,6 +241,16 @@ public final class SyncEngine {
       Map<TableName, TablePlan> byName = new LinkedHashMap<>();
       plans.forEach(p -> byName.put(p.name(), p));
       ctx.plans = byName;
+      // Triggers that will be switched off are noted; ones that will run and can change rows are warned about.
+      boolean fire = config.targetTriggers() == TargetTriggers.FIRE;
+      plans.forEach(p -> TriggerSwitch.describe(config.targetTriggers(), p)
+          .forEach(line -> {
+            if (fire) {
+              ctx.warn(null, line);
+            } else {
+              ctx.notes.add(line);
+            }
+          }));
       return Future.succeededFuture();
     }
 

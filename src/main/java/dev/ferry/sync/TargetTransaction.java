@@ -12,6 +12,8 @@ import java.util.function.Function;
  * One transaction on a target connection of its own: committed when the work succeeds, rolled back otherwise.
  * A dry run's transaction is READ ONLY and always rolled back, so the server itself guarantees it wrote nothing.
  * The connection is never reused, so one abandoned after a stall (see {@link StallGuard}) cannot hang anyone.
+ * The target's triggers on the tables it writes are off inside it, and on again in the same statement as COMMIT
+ * (see {@link TriggerSwitch}).
  */
 final class TargetTransaction {
   private TargetTransaction() {}
@@ -25,6 +27,7 @@ final class TargetTransaction {
   static <T> Future<T> run(RunContext ctx, List<TableName> writes, Function<SqlConnection, Future<T>> work) {
     boolean dry = ctx.options.dryRun();
     int stall = ctx.config.stallTimeoutSeconds();
+    TriggerSwitch triggers = TriggerSwitch.of(ctx, writes);
     return ctx.target.ownConnection().compose(own -> {
       SqlConnection conn = own.conn();
       int[] pid = {0};
@@ -36,10 +39,12 @@ final class TargetTransaction {
             if (!dry) {
               writes.forEach(t -> ctx.wrote(t, r.getLong(1)));
             }
-            return work.apply(conn);
+            return triggers.none() ? work.apply(conn) : conn.query(triggers.off()).execute()
+                .recover(e -> Future.failedFuture(TriggerSwitch.explain(e))).compose(x -> work.apply(conn));
           })
           .compose(
-              result -> StallGuard.within(ctx.vertx, stall, conn.query(dry ? "ROLLBACK" : "COMMIT").execute()).map(result),
+              result -> StallGuard.within(ctx.vertx, stall, conn.query(dry ? "ROLLBACK" : triggers.on() + "COMMIT")
+                  .execute()).map(result),
               err -> StallGuard.within(ctx.vertx, stall, conn.query("ROLLBACK").execute())
                   .transform(x -> endLost(ctx, pid[0], err)))
           .onComplete(ar -> own.close()); // not awaited: on a stalled connection it would never finish

@@ -18,7 +18,7 @@ class TableOrderTest {
   private static TableInfo table(String name, String... parents) {
     List<ForeignKey> fks = java.util.Arrays.stream(parents)
         .map(p -> new ForeignKey(name + "_" + p + "_fk", t(name), List.of(p + "_id"), t(p), List.of("id"), false, true)).toList();
-    return new TableInfo(t(name), false, List.of(), List.of("id"), List.of(), fks, List.of(), Map.of());
+    return new TableInfo(t(name), false, List.of(), List.of("id"), List.of(), fks, List.of(), Map.of(), List.of());
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.ferry.sync;
 import static dev.ferry.sync.HardShapesSyncTest.describe;
 import static dev.ferry.testing.TestDatabases.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.config.DatabaseUrl;
 import dev.ferry.plan.Mode;
@@ -48,7 +49,11 @@ class CatalogShapesSyncTest {
   }
 
   private RunSummary synced(SyncOptions options) {
-    RunSummary s = sync(options, new JsonObject());
+    return synced(options, new JsonObject());
+  }
+
+  private RunSummary synced(SyncOptions options, JsonObject config) {
+    RunSummary s = sync(options, config);
     assertEquals(RunStatus.SUCCEEDED, s.status(), () -> describe(s));
     assertEquals(List.of(), check.differences(source, target), () -> describe(s));
     return s;
@@ -108,5 +113,70 @@ class CatalogShapesSyncTest {
     RunSummary again = sync(SyncOptions.defaults(), new JsonObject());
     assertEquals(RunStatus.SUCCEEDED, again.status(), () -> describe(again));
     assertEquals(List.of(), check.sequenceProblems(source, target), () -> describe(again));
+  }
+
+  private static final String STAMPED = """
+      CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS
+        $$ BEGIN NEW.last_update = now(); RETURN NEW; END $$;
+      CREATE TABLE city (city_id int PRIMARY KEY, city text NOT NULL, last_update timestamptz NOT NULL DEFAULT now());
+      CREATE TRIGGER last_updated BEFORE INSERT OR UPDATE ON city FOR EACH ROW EXECUTE FUNCTION stamp();""";
+
+  /**
+   * As pagila's last_updated triggers: with the default (sync.targetTriggers: disable) they are off while Ferry
+   * writes, so rows arrive as the source has them, a second run writes nothing, and mirror converges; they are on
+   * again afterwards for everyone else.
+   */
+  @Test
+  void targetTriggersThatRewriteRowsAreSwitchedOffForFerrysWritesOnly() {
+    both(STAMPED);
+    dbs.execute(source, "INSERT INTO city SELECT g, 'c' || g FROM generate_series(1, 50) g;"
+        + " UPDATE city SET last_update = '2020-01-01' WHERE city_id <= 10");
+    // Committed every 20 rows: the triggers go back on with each commit and off for the next chunk.
+    RunSummary first = synced(SyncOptions.defaults(), new JsonObject().put("sync", new JsonObject().put("checkpointRows", 20)));
+    assertTrue(String.join("\n", first.phases().stream().flatMap(p -> p.details().stream()).toList())
+        .contains("target triggers [last_updated] are switched off while Ferry writes"), () -> describe(first));
+
+    dbs.execute(source, "UPDATE city SET city = 'x' || city WHERE city_id <= 5; DELETE FROM city WHERE city_id = 50");
+    RunSummary mirror = synced(SyncOptions.defaults().withMode(Mode.MIRROR).withConfirm(true));
+    assertEquals(6, mirror.rowsWritten(), () -> describe(mirror));
+    assertEquals(0, synced(SyncOptions.defaults()).rowsWritten());
+
+    assertEquals("O", dbs.text(target, "SELECT tgenabled::text FROM pg_trigger WHERE tgname = 'last_updated'"));
+    dbs.execute(target, "UPDATE city SET city = 'by the app' WHERE city_id = 1");
+    assertEquals("true", dbs.text(target, "SELECT (last_update > now() - interval '1 hour')::text FROM city"
+        + " WHERE city_id = 1"), "the application's own writes still fire it");
+  }
+
+  /** With sync.targetTriggers: fire, the plan says which trigger will change what Ferry writes. */
+  @Test
+  void firingTargetTriggersIsWarnedAbout() {
+    both(STAMPED);
+    dbs.execute(source, "INSERT INTO city SELECT g, 'c' || g, '2020-01-01' FROM generate_series(1, 5) g");
+    RunSummary dry = sync(SyncOptions.defaults().withDryRun(true),
+        new JsonObject().put("sync", new JsonObject().put("targetTriggers", "fire")));
+    assertTrue(dry.warnings().stream().anyMatch(w -> w.contains("target trigger last_updated runs on Ferry's writes"
+        + " and can change what it writes")), () -> describe(dry));
+  }
+
+  /** Switching triggers off needs the table's owner: without it, the table fails saying what to change. */
+  @Test
+  void aWriterThatDoesNotOwnTheTableIsToldWhatToChange() {
+    both(STAMPED);
+    dbs.execute(source, "INSERT INTO city SELECT g, 'c' || g FROM generate_series(1, 5) g");
+    String role = "ferry_t_writer_" + Long.toHexString(System.nanoTime());
+    dbs.onServer("CREATE ROLE " + role + " LOGIN");
+    try {
+      dbs.execute(target, "GRANT ALL ON ALL TABLES IN SCHEMA public TO " + role + "; GRANT CREATE, USAGE ON SCHEMA public TO "
+          + role);
+      DatabaseUrl asWriter = DatabaseUrl.parse(target.toLibpqUrl().replace("postgres@", role + "@"), "target");
+      RunSummary s = await(Syncs.runOnce(vertx, TestConfig.of(source, asWriter), SyncOptions.defaults()));
+      assertEquals(RunStatus.FAILED, s.status(), () -> describe(s));
+      String why = HardShapesSyncTest.table(s, "city").message();
+      assertTrue(why.contains("must be owner of table city") && why.contains("sync.targetTriggers: fire"), why);
+      assertEquals(0, dbs.count(target, "SELECT count(*) FROM city"), "nothing written");
+    } finally {
+      dbs.execute(target, "DROP OWNED BY " + role);
+      dbs.onServer("DROP ROLE " + role);
+    }
   }
 }
