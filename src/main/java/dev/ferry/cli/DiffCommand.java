@@ -3,6 +3,7 @@ package dev.ferry.cli;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.progress.ProgressBus;
 import dev.ferry.schema.Change;
+import dev.ferry.schema.DbSchema;
 import dev.ferry.schema.Drift;
 import dev.ferry.schema.MigrationFiles;
 import io.vertx.core.Future;
@@ -15,8 +16,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "diff", mixinStandardHelpOptions = true,
-    description = "Schema drift between source and target: schemas, extensions, enums, domains, sequences, tables,"
-        + " columns, constraints, indexes, views. --sql prints DDL that brings the target in line.")
+    description = "Schema drift between source and target: schemas, extensions, collations, enum, composite and"
+        + " range types, domains, sequences, tables, columns, constraints, indexes, functions, procedures, aggregates,"
+        + " triggers, views. --sql prints DDL that brings the target in line. Not compared: " + DbSchema.NOT_COMPARED
+        + ".")
 final class DiffCommand implements Callable<Integer> {
   @Mixin
   ConnectionOptions connection;
@@ -73,7 +76,7 @@ final class DiffCommand implements Callable<Integer> {
 
   private static void report(List<Change> changes) {
     if (changes.isEmpty()) {
-      System.out.println("✓ The schemas match.");
+      System.out.println("✓ The schemas match (not compared: " + DbSchema.NOT_COMPARED + ").");
       return;
     }
     long destructive = changes.stream().filter(Change::destructive).count();

@@ -15,7 +15,21 @@ public record DbSchema(
     Map<String, Domain> domains,
     Map<String, Sequence> sequences,
     Map<String, Table> tables,
-    Map<String, View> views) {
+    Map<String, View> views,
+    Map<String, Collation> collations,
+    Map<String, Composite> composites,
+    Map<String, RangeType> ranges,
+    Map<String, Routine> routines,
+    Map<String, Aggregate> aggregates,
+    Map<String, Trigger> triggers) {
+
+  /**
+   * What {@code ferry diff} does not compare (nor the sync's schema check): said in its report so that "the
+   * schemas match" is never read as more than it is.
+   */
+  public static final String NOT_COMPARED = "rules, row-level security policies, grants and owners, comments, event"
+      + " triggers, publications and subscriptions, extended statistics, operators, casts, text search"
+      + " configurations, foreign tables and servers, table storage parameters";
 
   /** @param partitionOf the parent when this is a partition; {@code bound} its FOR VALUES clause */
   public record Table(String schemaName, String tableName, String name, String partitionBy, String partitionOf, String bound, Map<String, Column> columns,
@@ -52,6 +66,31 @@ public record DbSchema(
   }
 
   public record Domain(String name, String baseType, boolean notNull, String defaultExpr, List<String> checks) {}
+
+  /** @param create the CREATE COLLATION statement that makes it */
+  public record Collation(String name, String create) {}
+
+  /** @param attributes {@code name type [COLLATE c]} each, in order */
+  public record Composite(String name, List<String> attributes) {}
+
+  /** @param create the CREATE TYPE … AS RANGE statement */
+  public record RangeType(String name, String create) {}
+
+  /**
+   * A function or procedure. @param signature qualified name and argument types, as DROP takes them
+   * @param procedure a procedure (DROP PROCEDURE) rather than a function
+   * @param definition {@code pg_get_functiondef}: CREATE OR REPLACE …
+   */
+  public record Routine(String signature, boolean procedure, String definition) {}
+
+  /** @param create the CREATE AGGREGATE statement, or null for kinds it cannot be written for (ordered-set) */
+  public record Aggregate(String signature, String create) {}
+
+  /**
+   * @param table   its table (quoted, qualified)
+   * @param enabled pg_trigger.tgenabled: O on, D off, R replica only, A always
+   */
+  public record Trigger(String table, String name, String definition, String enabled) {}
 
   /** @param order creation order on its server (views that use views come later) */
   public record View(String name, boolean materialized, String definition, long order) {}

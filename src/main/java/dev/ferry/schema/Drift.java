@@ -37,6 +37,10 @@ public final class Drift {
       lines.add("-- " + destructive + " destructive statement(s) " + (unsafe ? "included (--unsafe)"
           : "commented out: review them, then add --unsafe to include them"));
     }
+    if (changes.stream().anyMatch(c -> c.step() == Change.Step.FUNCTION && !c.manual())) {
+      // As pg_dump does: a function body may name tables this script creates after it, or never (another schema).
+      lines.add("SET check_function_bodies = false;");
+    }
     for (Change c : changes) {
       if (c.manual()) {
         lines.add("-- MANUAL " + c.object() + ": " + c.description());

@@ -25,10 +25,16 @@ public final class SchemaDiff {
     SchemaDiff d = new SchemaDiff();
     d.schemas(source, target);
     d.extensions(source, target);
+    d.collations(source, target);
     d.enums(source, target);
+    d.composites(source, target);
+    d.ranges(source, target);
     d.domains(source, target);
     d.sequences(source, target);
     d.tables(source, target);
+    d.routines(source, target);
+    d.aggregates(source, target);
+    d.triggers(source, target);
     d.views(source, target);
     List<Change> out = new ArrayList<>(d.changes);
     out.sort(Comparator.comparing(Change::step));
@@ -82,6 +88,149 @@ public final class SchemaDiff {
     });
     t.enums().keySet().stream().filter(n -> !s.enums().containsKey(n))
         .forEach(n -> add(Step.DROP_TYPE, n, "enum type only on the target", "DROP TYPE " + n, true));
+  }
+
+  private void collations(DbSchema s, DbSchema t) {
+    s.collations().forEach((name, c) -> {
+      DbSchema.Collation have = t.collations().get(name);
+      if (have == null) {
+        add(Step.COLLATION, name, "collation only on the source", c.create(), false);
+      } else if (!have.equals(c)) {
+        add(Step.DROP_COLLATION, name, "collation differs (" + have.create() + " on the target): columns use it, so"
+            + " change it by hand", null, true);
+      }
+    });
+    t.collations().keySet().stream().filter(n -> !s.collations().containsKey(n))
+        .forEach(n -> add(Step.DROP_COLLATION, n, "collation only on the target", "DROP COLLATION " + n, true));
+  }
+
+  /** Attributes are added, dropped or retyped in place (ALTER TYPE), so columns of the type keep their data. */
+  private void composites(DbSchema s, DbSchema t) {
+    s.composites().forEach((name, c) -> {
+      DbSchema.Composite have = t.composites().get(name);
+      if (have == null) {
+        add(Step.TYPE, name, "composite type only on the source", "CREATE TYPE " + name + " AS ("
+            + String.join(", ", c.attributes()) + ")", false);
+        return;
+      }
+      if (have.equals(c)) {
+        return;
+      }
+      List<String> changes = new ArrayList<>();
+      Map<String, String> haveByName = attributesByName(have);
+      Map<String, String> wantByName = attributesByName(c);
+      haveByName.keySet().stream().filter(a -> !wantByName.containsKey(a)).forEach(a -> changes.add("DROP ATTRIBUTE " + a));
+      wantByName.forEach((a, def) -> {
+        String had = haveByName.get(a);
+        if (had == null) {
+          changes.add("ADD ATTRIBUTE " + def);
+        } else if (!had.equals(def)) {
+          changes.add("ALTER ATTRIBUTE " + a + " TYPE " + def.substring(a.length() + 1));
+        }
+      });
+      boolean reordered = changes.isEmpty();
+      add(Step.TYPE, name, "composite type differs: (" + String.join(", ", have.attributes()) + ") on the target, ("
+          + String.join(", ", c.attributes()) + ") on the source" + (reordered ? " (attribute order: change it by hand)" : ""),
+          reordered ? null : "ALTER TYPE " + name + " " + String.join(", ", changes) + " CASCADE",
+          changes.stream().anyMatch(x -> !x.startsWith("ADD ")));
+    });
+    t.composites().keySet().stream().filter(n -> !s.composites().containsKey(n))
+        .forEach(n -> add(Step.DROP_TYPE, n, "composite type only on the target", "DROP TYPE " + n, true));
+  }
+
+  /** {@code name type…} by name; an attribute's name is the quoted identifier its definition starts with. */
+  private static Map<String, String> attributesByName(DbSchema.Composite c) {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    for (String a : c.attributes()) {
+      out.put(leadingIdentifier(a), a);
+    }
+    return out;
+  }
+
+  private static String leadingIdentifier(String def) {
+    if (def.startsWith("\"")) {
+      int i = 1;
+      while (i < def.length() && !(def.charAt(i) == '"' && (i + 1 == def.length() || def.charAt(i + 1) != '"'))) {
+        i += def.charAt(i) == '"' ? 2 : 1;
+      }
+      return def.substring(0, i + 1);
+    }
+    int space = def.indexOf(' ');
+    return space < 0 ? def : def.substring(0, space);
+  }
+
+  private void ranges(DbSchema s, DbSchema t) {
+    s.ranges().forEach((name, r) -> {
+      DbSchema.RangeType have = t.ranges().get(name);
+      if (have == null) {
+        add(Step.TYPE, name, "range type only on the source", r.create(), false);
+      } else if (!have.equals(r)) {
+        add(Step.DROP_TYPE, name, "range type differs (" + have.create() + " on the target): columns use it, so change"
+            + " it by hand", null, true);
+      }
+    });
+    t.ranges().keySet().stream().filter(n -> !s.ranges().containsKey(n))
+        .forEach(n -> add(Step.DROP_TYPE, n, "range type only on the target", "DROP TYPE " + n, true));
+  }
+
+  /** CREATE OR REPLACE takes a changed body in place; a changed result type needs a person. */
+  private void routines(DbSchema s, DbSchema t) {
+    s.routines().forEach((sig, r) -> {
+      DbSchema.Routine have = t.routines().get(sig);
+      String kind = r.procedure() ? "procedure" : "function";
+      if (have == null) {
+        add(Step.FUNCTION, sig, kind + " only on the source", r.definition(), false);
+      } else if (!have.definition().equals(r.definition())) {
+        add(Step.FUNCTION, sig, kind + " definition differs", r.definition(), false);
+      }
+    });
+    t.routines().values().stream().filter(r -> !s.routines().containsKey(r.signature()))
+        .forEach(r -> add(Step.DROP_FUNCTION, r.signature(), (r.procedure() ? "procedure" : "function")
+            + " only on the target", "DROP " + (r.procedure() ? "PROCEDURE " : "FUNCTION ") + r.signature(), true));
+  }
+
+  private void aggregates(DbSchema s, DbSchema t) {
+    s.aggregates().forEach((sig, a) -> {
+      DbSchema.Aggregate have = t.aggregates().get(sig);
+      if (have == null) {
+        add(Step.AGGREGATE, sig, "aggregate only on the source" + (a.create() == null ? " (ordered-set: create it by"
+            + " hand)" : ""), a.create(), false);
+      } else if (!Objects.equals(have.create(), a.create())) {
+        add(Step.AGGREGATE, sig, "aggregate differs (" + have.create() + " on the target): views may use it, so"
+            + " change it by hand", null, false);
+      }
+    });
+    t.aggregates().keySet().stream().filter(n -> !s.aggregates().containsKey(n))
+        .forEach(n -> add(Step.DROP_AGGREGATE, n, "aggregate only on the target", "DROP AGGREGATE " + n, true));
+  }
+
+  private void triggers(DbSchema s, DbSchema t) {
+    s.triggers().forEach((key, g) -> {
+      DbSchema.Trigger have = t.triggers().get(key);
+      if (have != null && have.definition().equals(g.definition()) && have.enabled().equals(g.enabled())) {
+        return;
+      }
+      if (have != null) {
+        add(Step.TRIGGER, key, "trigger differs: " + have.definition() + " (" + have.enabled() + ") on the target",
+            "DROP TRIGGER " + g.name() + " ON " + g.table(), false);
+      }
+      add(Step.TRIGGER, key, have == null ? "trigger only on the source" : "re-created as on the source",
+          g.definition(), false);
+      String state = switch (g.enabled()) {
+        case "D" -> " DISABLE TRIGGER ";
+        case "R" -> " ENABLE REPLICA TRIGGER ";
+        case "A" -> " ENABLE ALWAYS TRIGGER ";
+        default -> null;
+      };
+      if (state != null) {
+        add(Step.TRIGGER, key, "trigger state as on the source", "ALTER TABLE " + g.table() + state + g.name(), false);
+      }
+    });
+    t.triggers().forEach((key, g) -> {
+      if (!s.triggers().containsKey(key) && s.tables().containsKey(g.table())) {
+        add(Step.DROP_TRIGGER, key, "trigger only on the target", "DROP TRIGGER " + g.name() + " ON " + g.table(), true);
+      }
+    });
   }
 
   private void domains(DbSchema s, DbSchema t) {

@@ -98,7 +98,86 @@ public final class SchemaReader {
       WHERE c.relkind IN ('v', 'm') AND %s AND %s ORDER BY c.oid""").formatted(USER_NAMESPACE,
       NOT_EXTENSION.formatted("c.oid"));
 
+  /** A collation's qualified name, for a COLLATE clause: {@code %s} is its oid. */
+  private static final String COLLATION_NAME = """
+      (SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname) FROM pg_collation co
+       JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = %s)""";
+
+  /** Read through jsonb: the locale column's name changed across versions (colliculocale 15–16, colllocale 17). */
+  private static final String COLLATIONS = ("SELECT " + QNAME.formatted("co.collname") + """
+      , co.collprovider::text, co.collcollate, co.collctype,
+        coalesce(to_jsonb(co) ->> 'colllocale', to_jsonb(co) ->> 'colliculocale'),
+        (to_jsonb(co) ->> 'collisdeterministic') IS DISTINCT FROM 'false'
+      FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace
+      WHERE %s AND %s""").formatted(USER_NAMESPACE, NOT_EXTENSION.formatted("co.oid"));
+
+  /** Free-standing composite types (CREATE TYPE … AS), not tables' row types. */
+  private static final String COMPOSITES = ("SELECT " + QNAME.formatted("t.typname") + """
+      , ARRAY(SELECT quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod)
+                || CASE WHEN a.attcollation <> at.typcollation THEN ' COLLATE ' || %s ELSE '' END
+              FROM pg_attribute a JOIN pg_type at ON at.oid = a.atttypid
+              WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum)::text[]
+      FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_class c ON c.oid = t.typrelid
+      WHERE t.typtype = 'c' AND c.relkind = 'c' AND %s AND %s""").formatted(COLLATION_NAME.formatted("a.attcollation"),
+      USER_NAMESPACE, NOT_EXTENSION.formatted("t.oid"));
+
+  private static final String RANGES = ("SELECT " + QNAME.formatted("t.typname") + """
+      , 'CREATE TYPE ' || %s || ' AS RANGE (SUBTYPE = ' || format_type(r.rngsubtype, NULL)
+        || CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation
+                THEN ', COLLATION = ' || %s ELSE '' END
+        || CASE WHEN NOT oc.opcdefault THEN ', SUBTYPE_OPCLASS = ' || quote_ident(ocn.nspname) || '.'
+                || quote_ident(oc.opcname) ELSE '' END
+        || CASE WHEN r.rngcanonical::oid <> 0 THEN ', CANONICAL = ' || r.rngcanonical::text ELSE '' END
+        || CASE WHEN r.rngsubdiff::oid <> 0 THEN ', SUBTYPE_DIFF = ' || r.rngsubdiff::text ELSE '' END || ')'
+      FROM pg_range r JOIN pg_type t ON t.oid = r.rngtypid JOIN pg_namespace n ON n.oid = t.typnamespace
+      JOIN pg_type st ON st.oid = r.rngsubtype
+      JOIN pg_opclass oc ON oc.oid = r.rngsubopc JOIN pg_namespace ocn ON ocn.oid = oc.opcnamespace
+      WHERE %s AND %s""").formatted(QNAME.formatted("t.typname"), COLLATION_NAME.formatted("r.rngcollation"),
+      USER_NAMESPACE, NOT_EXTENSION.formatted("t.oid"));
+
+  /** Functions and procedures (aggregates apart); a trigger function is one of them. */
+  private static final String ROUTINES = ("SELECT " + QNAME.formatted("p.proname") + """
+       || '(' || pg_get_function_identity_arguments(p.oid) || ')', p.prokind = 'p', pg_get_functiondef(p.oid)
+      FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+      WHERE p.prokind IN ('f', 'p', 'w') AND %s AND %s""").formatted(USER_NAMESPACE, NOT_EXTENSION.formatted("p.oid"));
+
+  /**
+   * Plain aggregates as CREATE AGGREGATE (the server has no pg_get_aggregatedef); others (ordered-set, hypothetical)
+   * come back with a null statement and are left to a person.
+   */
+  private static final String AGGREGATES = ("SELECT " + QNAME.formatted("p.proname") + """
+       || '(' || pg_get_function_identity_arguments(p.oid) || ')',
+        CASE WHEN a.aggkind = 'n' THEN 'CREATE AGGREGATE ' || """ + QNAME.formatted("p.proname") + """
+         || '(' || pg_get_function_identity_arguments(p.oid) || ') (SFUNC = ' || a.aggtransfn::text
+         || ', STYPE = ' || format_type(a.aggtranstype, NULL)
+         || CASE WHEN a.aggfinalfn::oid <> 0 THEN ', FINALFUNC = ' || a.aggfinalfn::text ELSE '' END
+         || CASE WHEN a.aggcombinefn::oid <> 0 THEN ', COMBINEFUNC = ' || a.aggcombinefn::text ELSE '' END
+         || CASE WHEN a.agginitval IS NOT NULL THEN ', INITCOND = ' || quote_literal(a.agginitval) ELSE '' END
+         || CASE WHEN a.aggsortop <> 0 THEN ', SORTOP = ' || a.aggsortop::regoper::text ELSE '' END
+         || CASE WHEN p.proparallel = 's' THEN ', PARALLEL = SAFE' ELSE '' END || ')' END
+      FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid JOIN pg_namespace n ON n.oid = p.pronamespace
+      WHERE %s AND %s""").formatted(USER_NAMESPACE, NOT_EXTENSION.formatted("p.oid"));
+
+  /** Triggers written by users, on the table they were declared on (not a partition's clone of its parent's). */
+  private static final String TRIGGERS = ("SELECT " + QNAME.formatted("c.relname") + """
+      , quote_ident(g.tgname), pg_get_triggerdef(g.oid), g.tgenabled::text
+      FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE NOT g.tgisinternal AND coalesce((to_jsonb(g) ->> 'tgparentid')::oid, 0) = 0 AND %s""").formatted(USER_TABLE);
+
   private SchemaReader() {}
+
+  private static String createCollation(Row r) {
+    String provider = switch (r.getString(1)) {
+      case "i" -> "icu";
+      case "c" -> "libc";
+      default -> "default";
+    };
+    String locale = "icu".equals(provider)
+        ? "locale = " + SchemaDiff.literal(r.getString(4))
+        : "lc_collate = " + SchemaDiff.literal(r.getString(2)) + ", lc_ctype = " + SchemaDiff.literal(r.getString(3));
+    return "CREATE COLLATION " + r.getString(0) + " (provider = " + provider + ", " + locale
+        + (r.getBoolean(5) ? "" : ", deterministic = false") + ")";
+  }
 
   public static Future<DbSchema> read(SqlClient db) {
     var schemas = db.query(SCHEMAS).execute();
@@ -111,7 +190,14 @@ public final class SchemaReader {
     var constraints = db.query(CONSTRAINTS).execute();
     var indexes = db.query(INDEXES).execute();
     var views = db.query(VIEWS).execute();
-    return Future.all(List.of(schemas, extensions, enums, domains, sequences, tables, columns, constraints, indexes, views))
+    var collations = db.query(COLLATIONS).execute();
+    var composites = db.query(COMPOSITES).execute();
+    var ranges = db.query(RANGES).execute();
+    var routines = db.query(ROUTINES).execute();
+    var aggregates = db.query(AGGREGATES).execute();
+    var triggers = db.query(TRIGGERS).execute();
+    return Future.all(List.of(schemas, extensions, enums, domains, sequences, tables, columns, constraints, indexes, views,
+            collations, composites, ranges, routines, aggregates, triggers))
         .map(v -> {
           Map<Long, String> byOid = new LinkedHashMap<>();
           Map<String, DbSchema.Table> t = new TreeMap<>();
@@ -151,7 +237,23 @@ public final class SchemaReader {
           Map<String, DbSchema.View> vw = new TreeMap<>();
           views.result().forEach(r -> vw.put(r.getString(0), new DbSchema.View(r.getString(0), r.getBoolean(1),
               r.getString(2), r.getLong(3))));
-          return new DbSchema(s, ext, en, dom, seq, t, vw);
+          Map<String, DbSchema.Collation> coll = new TreeMap<>();
+          collations.result().forEach(r -> coll.put(r.getString(0), new DbSchema.Collation(r.getString(0),
+              createCollation(r))));
+          Map<String, DbSchema.Composite> comp = new TreeMap<>();
+          composites.result().forEach(r -> comp.put(r.getString(0), new DbSchema.Composite(r.getString(0),
+              Arrays.asList(r.getArrayOfStrings(1)))));
+          Map<String, DbSchema.RangeType> rng = new TreeMap<>();
+          ranges.result().forEach(r -> rng.put(r.getString(0), new DbSchema.RangeType(r.getString(0), r.getString(1))));
+          Map<String, DbSchema.Routine> fn = new TreeMap<>();
+          routines.result().forEach(r -> fn.put(r.getString(0), new DbSchema.Routine(r.getString(0), r.getBoolean(1),
+              r.getString(2).strip())));
+          Map<String, DbSchema.Aggregate> agg = new TreeMap<>();
+          aggregates.result().forEach(r -> agg.put(r.getString(0), new DbSchema.Aggregate(r.getString(0), r.getString(1))));
+          Map<String, DbSchema.Trigger> trg = new TreeMap<>();
+          triggers.result().forEach(r -> trg.put(r.getString(0) + "." + r.getString(1), new DbSchema.Trigger(
+              r.getString(0), r.getString(1), r.getString(2), r.getString(3))));
+          return new DbSchema(s, ext, en, dom, seq, t, vw, coll, comp, rng, fn, agg, trg);
         });
   }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.sync;
 
+import dev.ferry.catalog.Column;
 import dev.ferry.catalog.TableInfo;
 import dev.ferry.catalog.TableName;
 import dev.ferry.schema.Change;
@@ -46,11 +47,34 @@ final class SchemaCheck {
       }
       List<Change> changes = s.isEmpty() ? List.of() : SchemaDiff.columns(s.get(), t.get());
       int prefix = t.get().name().length() + 1; // a column change's object is <table>.<column>
-      if (!changes.isEmpty()) {
-        mismatches.put(n, changes.stream().map(c -> "column " + c.object().substring(prefix) + ": " + c.description())
-            .toList());
+      List<String> lines = new ArrayList<>(changes.stream()
+          .map(c -> "column " + c.object().substring(prefix) + ": " + c.description()).toList());
+      for (Column c : table.columns()) {
+        typeDrift(c.type(), source, target).ifPresent(d -> lines.add("column " + c.name() + ": " + d));
+      }
+      if (!lines.isEmpty()) {
+        mismatches.put(n, lines);
       }
     }
     return new Report(missing, mismatches);
+  }
+
+  /**
+   * A composite or range type (or an array of one) defined differently on the two sides: its values cannot read the
+   * same there, whatever is copied ({@code (0.01,EUR)} and {@code (0.01,EUR,)}).
+   */
+  private static Optional<String> typeDrift(String type, DbSchema source, DbSchema target) {
+    String base = type.endsWith("[]") ? type.substring(0, type.length() - 2) : type;
+    DbSchema.Composite sc = source.composites().get(base);
+    if (sc != null && !sc.equals(target.composites().get(base))) {
+      DbSchema.Composite tc = target.composites().get(base);
+      return Optional.of("type " + base + " is (" + String.join(", ", sc.attributes()) + ") on the source, "
+          + (tc == null ? "not a composite type" : "(" + String.join(", ", tc.attributes()) + ")") + " on the target");
+    }
+    DbSchema.RangeType sr = source.ranges().get(base);
+    if (sr != null && !sr.equals(target.ranges().get(base))) {
+      return Optional.of("range type " + base + " differs: " + sr.create() + " on the source");
+    }
+    return Optional.empty();
   }
 }

@@ -111,4 +111,62 @@ class DiffCommandTest {
     assertEquals(List.of(), changes());
     assertEquals(ExitCode.OK, cli.ferry(args("--exit-code")), cli.output());
   }
+
+  /**
+   * What a sample schema such as pagila holds besides tables: functions (SQL and plpgsql, one returning a table's
+   * rows), a procedure, an aggregate a view uses, triggers (one disabled), composite and range types, a collation.
+   * Into an empty database, `diff --sql` as one script (as psql runs it) recreates all of it, and `--exit-code` then
+   * finds nothing.
+   */
+  @Test
+  void functionsAggregatesTriggersAndTypesAreRecreatedInAnEmptyDatabase() {
+    DatabaseUrl rich = dbs.create("diff_rich");
+    DatabaseUrl empty = dbs.create("diff_empty");
+    dbs.execute(rich, """
+        CREATE COLLATION ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+        CREATE TYPE money2 AS (amount numeric(12,2), currency text COLLATE ci);
+        CREATE TYPE floatrange AS RANGE (subtype = float8, subtype_diff = float8mi);
+        CREATE TABLE film (film_id serial PRIMARY KEY, title text COLLATE ci NOT NULL, price money2,
+          slot floatrange, last_update timestamptz NOT NULL DEFAULT now());
+        CREATE FUNCTION films_cheaper_than(p numeric) RETURNS SETOF film LANGUAGE sql STABLE AS
+          $$ SELECT * FROM film WHERE (price).amount < p $$;
+        CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.last_update = now(); RETURN NEW; END $$;
+        CREATE FUNCTION _concat(text, text) RETURNS text LANGUAGE sql IMMUTABLE AS
+          $$ SELECT CASE WHEN $2 IS NULL THEN $1 WHEN $1 IS NULL THEN $2 ELSE $1 || ', ' || $2 END $$;
+        CREATE AGGREGATE group_concat(text) (SFUNC = _concat, STYPE = text);
+        CREATE PROCEDURE touch(id int) LANGUAGE sql AS $$ UPDATE film SET last_update = now() WHERE film_id = id $$;
+        CREATE TRIGGER last_updated BEFORE UPDATE ON film FOR EACH ROW EXECUTE FUNCTION stamp();
+        CREATE TRIGGER quiet BEFORE INSERT ON film FOR EACH ROW EXECUTE FUNCTION stamp();
+        ALTER TABLE film DISABLE TRIGGER quiet;
+        CREATE VIEW titles AS SELECT group_concat(title) AS all_titles FROM film;""");
+    String[] toEmpty = {"diff", "--source", rich.toLibpqUrl(), "--target", empty.toLibpqUrl()};
+    assertEquals(ExitCode.OK, cli.ferry(concat(toEmpty, "--sql")), cli.output());
+    String script = cli.output();
+    for (String expected : List.of("CREATE COLLATION public.ci", "CREATE TYPE public.money2 AS", "AS RANGE",
+        "FUNCTION public.films_cheaper_than", "CREATE AGGREGATE public.group_concat(text)", "PROCEDURE public.touch",
+        "CREATE TRIGGER last_updated", "DISABLE TRIGGER quiet", "CREATE VIEW public.titles")) {
+      assertTrue(script.contains(expected), () -> "missing '" + expected + "' in\n" + script);
+    }
+    dbs.execute(empty, script);
+    assertEquals(ExitCode.OK, cli.ferry(concat(toEmpty, "--exit-code")), cli.output());
+    assertTrue(cli.output().contains("The schemas match (not compared: rules,"), cli.output());
+
+    // Drift in each kind is found again.
+    dbs.execute(empty, """
+        ALTER TYPE money2 ADD ATTRIBUTE note text;
+        CREATE OR REPLACE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+        DROP TRIGGER last_updated ON film;""");
+    assertEquals(ExitCode.FAILED, cli.ferry(concat(toEmpty, "--exit-code")), cli.output());
+    String report = cli.output();
+    for (String expected : List.of("composite type differs", "public.stamp() ", "function definition differs",
+        "public.film.last_updated", "trigger only on the source")) {
+      assertTrue(report.contains(expected), () -> "missing '" + expected + "' in\n" + report);
+    }
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
 }
