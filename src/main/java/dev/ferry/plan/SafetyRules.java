@@ -32,6 +32,24 @@ public final class SafetyRules {
     return Optional.empty();
   }
 
+  /**
+   * Whether the table can be copied at all: force mode syncs the columns both sides share, and a table sharing none,
+   * or whose target key is missing on the source, has nothing to copy or no way to match rows.
+   */
+  public static Optional<String> copyable(TablePlan plan) {
+    String t = plan.name().display();
+    if (plan.columns().isEmpty()) {
+      return Optional.of(t + " shares no column with the target table: there is nothing to copy");
+    }
+    java.util.List<String> missing = plan.keyColumns().stream().map(c -> c.name())
+        .filter(c -> plan.source().column(c).isEmpty()).toList();
+    if (!missing.isEmpty()) {
+      return Optional.of(t + ": the target's key " + missing + " is not on the source, so rows cannot be matched;"
+          + " configure tables." + t + ".key with columns both sides have");
+    }
+    return Optional.empty();
+  }
+
   /** Mirror deletes beyond the configured share of a table need confirmation. */
   public static Optional<String> mirrorDeletes(TablePlan plan, long deletes, long targetRows, double maxShare,
       boolean confirmed) {

@@ -62,7 +62,8 @@ final class DataPhase {
 
   private Future<Void> syncTable(TablePlan plan) {
     TableTally t = ctx.tally(plan.name());
-    if (t.outcome != null) {
+    if (t.outcome != null) { // refused before the data phases: said here, in its place among the tables
+      ctx.bus.publish(new ProgressEvent.TableFinished(ctx.runId, t.result()));
       return Future.succeededFuture();
     }
     long start = System.nanoTime();

@@ -29,6 +29,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -270,7 +271,14 @@ public final class SyncEngine {
         for (TablePlan p : plans) {
           long s = src.get(p.name()).result();
           long t = tgt.get(p.name()).result();
-          ctx.tallies.put(p.name(), new TableTally(p, s, t));
+          TableTally tally = new TableTally(p, s, t);
+          ctx.tallies.put(p.name(), tally);
+          Optional<String> uncopyable = SafetyRules.copyable(p);
+          if (uncopyable.isPresent()) { // only force mode gets here with such a table: the schema check refuses it
+            tally.outcome = TableResult.Outcome.REFUSED;
+            tally.message = uncopyable.get();
+            continue;
+          }
           if (ctx.options.mode() != Mode.FORCE) {
             SafetyRules.table(ctx.options.mode(), p, s, t).ifPresent(refusals::add);
           }

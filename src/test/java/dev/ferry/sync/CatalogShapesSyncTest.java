@@ -179,4 +179,23 @@ class CatalogShapesSyncTest {
       dbs.onServer("DROP ROLE " + role);
     }
   }
+
+  /** Force mode syncs the columns both sides share; a table sharing none is refused by name, the others synced. */
+  @Test
+  void forceRefusesATableThatSharesNoColumnAndSyncsTheRest() {
+    dbs.execute(source, "CREATE TABLE a (id int PRIMARY KEY, v text); CREATE TABLE b (id int PRIMARY KEY, w text);"
+        + " INSERT INTO a VALUES (1, 'x'); INSERT INTO b VALUES (1, 'y')");
+    dbs.execute(target, "CREATE TABLE a (id int PRIMARY KEY, v text); CREATE TABLE b (other int PRIMARY KEY, z text)");
+    RunSummary s = sync(SyncOptions.defaults().withMode(Mode.FORCE).withConfirm(true), new JsonObject());
+    TableResult b = HardShapesSyncTest.table(s, "b");
+    assertEquals(TableResult.Outcome.REFUSED, b.outcome(), () -> describe(s));
+    assertTrue(b.message().contains("the target's key [other] is not on the source"), b.message());
+    assertEquals(TableResult.Outcome.SYNCED, HardShapesSyncTest.table(s, "a").outcome(), () -> describe(s));
+    assertEquals(1, dbs.count(target, "SELECT count(*) FROM a"));
+
+    dbs.execute(target, "DROP TABLE b; CREATE TABLE b (z text)");
+    RunSummary none = sync(SyncOptions.defaults().withMode(Mode.FORCE).withConfirm(true), new JsonObject());
+    assertTrue(HardShapesSyncTest.table(none, "b").message().contains("shares no column with the target"),
+        () -> describe(none));
+  }
 }
