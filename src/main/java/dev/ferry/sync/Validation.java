@@ -1,6 +1,7 @@
 package dev.ferry.sync;
 
 import dev.ferry.catalog.ForeignKey;
+import dev.ferry.plan.Mode;
 import dev.ferry.plan.TablePlan;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -33,6 +34,8 @@ final class Validation {
       String claimRun = ctx.tally(plan.name()).claimRun;
       String detail = ok ? "match" + (claimRun == null ? "" : " (rows no transaction has touched since run "
           + claimRun + " verified them were not hashed again)") : sn != tn ? "row counts differ (source " + sn + ", target " + tn + ")"
+          + (tn > sn && ctx.options.mode() == Mode.INCREMENTAL ? ": incremental never deletes, so rows the source"
+              + " deleted stay on the target; --mode mirror deletes them" : "")
           : !sd.equals(td) ? "same row count but contents differ" : o + " rows reference missing parents";
       return new RunSummary.ValidationResult(plan.name().display(), sn, tn, sd, td, o, ok, detail);
     }).recover(err -> Future.succeededFuture(new RunSummary.ValidationResult(plan.name().display(), -1, -1, null,

@@ -9,7 +9,8 @@ import java.util.List;
  * A database's schema as lines of text, read from pg_catalog with the server's own deparsing functions
  * ({@code format_type}, {@code pg_get_constraintdef}, {@code pg_get_functiondef}, {@code pg_get_triggerdef}, …) and
  * nothing of Ferry's: two databases whose lines are equal have the same user-visible schema. Ferry's own schemas
- * ({@code ferry}, {@code ferry_backup}) and system schemas are left out; owners and privileges are not compared.
+ * ({@code ferry}, {@code ferry_backup}) and system schemas are left out; owners, privileges and comments are not
+ * compared (nor does {@code ferry diff} compare them: see {@code DbSchema.NOT_COMPARED}).
  */
 final class CatalogObjects {
   private static final String USER_NAMESPACE = "(%s NOT IN ('pg_catalog', 'information_schema', 'ferry', 'ferry_backup')"
@@ -64,17 +65,13 @@ final class CatalogObjects {
       WHERE NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
         AND\s""" + ns("n.nspname"),
       """
-      SELECT format('trigger %s%s', pg_get_triggerdef(t.oid), CASE t.tgenabled WHEN 'O' THEN '' ELSE ' enabled ' || t.tgenabled END)
+      SELECT format('trigger %s%s', pg_get_triggerdef(t.oid), CASE t.tgenabled WHEN 'O' THEN '' ELSE ' enabled ' || t.tgenabled::text END)
       FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE NOT t.tgisinternal AND\s""" + ns("n.nspname"),
       """
       SELECT format('rule %s', pg_get_ruledef(r.oid)) FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class
       JOIN pg_namespace n ON n.oid = c.relnamespace WHERE r.rulename <> '_RETURN' AND\s""" + ns("n.nspname"),
-      "SELECT format('extension %I', extname) FROM pg_extension WHERE extname <> 'plpgsql'",
-      """
-      SELECT format('comment on %s %s: %s', o.type, o.identity, d.description)
-      FROM pg_description d, pg_identify_object(d.classoid, d.objoid, d.objsubid) o
-      WHERE d.objoid >= 16384 AND\s""" + ns("coalesce(o.schema, o.identity)"));
+      "SELECT format('extension %I', extname) FROM pg_extension WHERE extname <> 'plpgsql'");
 
   private final TestDatabases dbs;
 
