@@ -59,7 +59,7 @@ final class SyncCommand implements Callable<Integer> {
   @Option(names = "--exclude", split = ",", paramLabel = "TABLE", description = "Leave these tables out.")
   List<String> exclude = new ArrayList<>();
 
-  @Option(names = "--batch-size", paramLabel = "ROWS", description = "Rows per batch (default from configuration: 2000).")
+  @Option(names = "--batch-size", paramLabel = "ROWS", description = "Rows per batch (default: sync.batchSize, 1000).")
   Integer batchSize;
 
   @Option(names = "--json", description = "Print the run summary as JSON instead of a table.")
@@ -159,6 +159,10 @@ final class SyncCommand implements Callable<Integer> {
       System.out.println("\n  DDL a real run would execute:");
       s.ddl().forEach(d -> System.out.println("    " + d + ";"));
     }
+    // Why each table failed or was refused, here too: the progress lines may be far above.
+    s.tables().stream().filter(t -> t.message() != null && (t.outcome() == TableResult.Outcome.FAILED
+            || t.outcome() == TableResult.Outcome.REFUSED))
+        .forEach(t -> System.out.println("  " + ProgressRenderer.finished(t)));
     s.validation().stream().filter(v -> !v.matches())
         .forEach(v -> System.out.println("  ⚠ validation " + v.table() + ": " + v.detail()));
     System.out.println();

@@ -63,14 +63,35 @@ final class DataPhase {
   private Future<Void> syncTable(TablePlan plan) {
     TableTally t = ctx.tally(plan.name());
     if (t.outcome != null) { // refused before the data phases: said here, in its place among the tables
-      ctx.bus.publish(new ProgressEvent.TableFinished(ctx.runId, t.result()));
+      finished(t);
       return Future.succeededFuture();
     }
     long start = System.nanoTime();
     TableCopier copier = new TableCopier(ctx, plan);
     Future<Void> work = ctx.cancelled.get() ? Future.failedFuture(new RowPump.CancelledException())
         : plan.keyed() ? keyed(plan, t, copier) : keyless(plan, t, copier);
-    return settle(t, work, start).onComplete(ar -> ctx.bus.publish(new ProgressEvent.TableFinished(ctx.runId, t.result())));
+    return settle(t, work, start).onComplete(ar -> {
+      if (!laterSteps(plan) || t.failedOrRefused()) {
+        finished(t);
+      }
+    });
+  }
+
+  /** Cycle links or mirror's deletes still to come: the table's line waits for them, so it never says less. */
+  private boolean laterSteps(TablePlan plan) {
+    return !plan.deferred().isEmpty() || mirrorDeletes(plan);
+  }
+
+  private boolean mirrorDeletes(TablePlan plan) {
+    return ctx.options.mode() == Mode.MIRROR && plan.keyed();
+  }
+
+  /** Publishes the table's result, once: what the console's table line, the live run and metrics read. */
+  void finished(TableTally t) {
+    if (!t.announced) {
+      t.announced = true;
+      ctx.bus.publish(new ProgressEvent.TableFinished(ctx.runId, t.result()));
+    }
   }
 
   private Future<Void> keyed(TablePlan plan, TableTally t, TableCopier copier) {
@@ -274,9 +295,9 @@ final class DataPhase {
       Mode mode = ctx.options.mode();
       if (mode == Mode.INCREMENTAL || (mode == Mode.MIRROR && !ctx.options.confirmDestructive())) {
         t.outcome = TableResult.Outcome.REFUSED;
-        t.message = plan.name().display() + " has no primary key or unique key and its contents differ, so rows"
-            + " cannot be matched one by one. Configure tables." + plan.name().display() + ".key, or replace its"
-            + " contents with --mode mirror --confirm-destructive";
+        t.message = plan.name().display() + " " + whyKeyless(plan) + " and its contents differ, so rows cannot be"
+            + " matched one by one. Configure tables." + plan.name().display() + ".key, or replace its contents with"
+            + " --mode mirror --confirm-destructive";
         started(plan, t);
         return Future.succeededFuture();
       }
@@ -303,6 +324,19 @@ final class DataPhase {
     });
   }
 
+  /** Why a table has no key Ferry can match rows by: none at all, or unique indexes that allow NULLs. */
+  private static String whyKeyless(TablePlan plan) {
+    List<String> nullable = plan.target().indexes().stream()
+        .filter(i -> i.unique() && i.valid() && !i.expression() && !i.partial())
+        .map(i -> i.name() + " " + i.columns().stream().filter(c -> plan.target().column(c)
+            .map(col -> !col.notNull()).orElse(false)).toList())
+        .filter(d -> !d.endsWith("[]")).toList();
+    return nullable.isEmpty() ? "has no primary key or unique key"
+        : "has no primary key, and its unique index" + (nullable.size() == 1 ? " " : "es ") + String.join(", ", nullable)
+            + " cannot match rows: those columns are nullable, and NULLs never match (make them NOT NULL to use the"
+            + " index as the key)";
+  }
+
   /** Second pass: cycle and self-reference columns, once every table's rows exist. */
   Future<Void> links(List<TablePlan> plans) {
     Future<Void> chain = Future.succeededFuture();
@@ -315,7 +349,11 @@ final class DataPhase {
       chain = chain.compose(v -> settle(t, retried(plan, t, () -> {
         t.linked = 0;
         return TargetTransaction.run(ctx, plan.name(), copier::copyLinks);
-      }), System.nanoTime()));
+      }), System.nanoTime()).onComplete(ar -> {
+        if (!mirrorDeletes(plan) || t.failedOrRefused()) {
+          finished(t);
+        }
+      }));
     }
     return chain;
   }
@@ -356,7 +394,7 @@ final class DataPhase {
           t.deleted = 0;
           return TargetTransaction.run(ctx, plan.name(), conn -> copier.deleteKeys(conn, keys, c));
         }).compose(done -> c == null ? Future.succeededFuture() : ctx.backups.counted(c)));
-      }), System.nanoTime()));
+      }), System.nanoTime()).onComplete(ar -> finished(t)));
     }
     return chain;
   }
@@ -420,7 +458,7 @@ final class DataPhase {
           t.message = "rebuild rolled back, target unchanged: " + message(ar.cause());
           t.resetCounts();
         }
-        ctx.bus.publish(new ProgressEvent.TableFinished(ctx.runId, t.result()));
+        finished(t);
       }
       return Future.succeededFuture();
     });

@@ -25,6 +25,7 @@ import dev.ferry.schema.SchemaReader;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -108,6 +109,7 @@ public final class SyncEngine {
         .eventually(() -> ctx.snapshot == null ? Future.succeededFuture() : ctx.snapshot.close().otherwiseEmpty())
         .eventually(() -> Future.join(source.close(), target.close()))
         .onComplete(ar -> {
+          run.announceUnfinished();
           RunSummary summary = ar.succeeded() ? ar.result() : run.summary(ar.cause());
           bus.publish(new ProgressEvent.RunFinished(runId, summary));
         });
@@ -177,6 +179,11 @@ public final class SyncEngine {
           }).mapEmpty();
     }
 
+    /** Tables whose line waited for a later step that never came (the run stopped first) get it now. */
+    void announceUnfinished() {
+      ctx.tallies.values().stream().filter(t -> !t.announced && !t.path.isEmpty()).forEach(data::finished);
+    }
+
     /** PostgreSQL 14+, which has hash_record_extended. */
     private Future<Boolean> modern(Database db) {
       return db.pool().query("SELECT current_setting('server_version_num')::int >= 140000").execute()
@@ -196,7 +203,33 @@ public final class SyncEngine {
             List<String> lines = new ArrayList<>(r.stream().map(x -> x.table() + ": " + x.detail()).toList());
             lines.addAll(a);
             return lines;
-          })), Function.identity()).mapEmpty();
+          })), Function.identity(),
+          () -> validation.stream().allMatch(RunSummary.ValidationResult::matches) ? "ok" : "failed").mapEmpty();
+    }
+
+    /** A data phase's outcome: failed (or refused) when one of its tables was, or one failed while it ran. */
+    private Supplier<String> tablesVerdict(Collection<TableName> tables) {
+      Set<TableName> troubledBefore = troubled();
+      return () -> {
+        Set<TableName> now = troubled();
+        boolean any = now.stream().anyMatch(t -> tables.contains(t) || !troubledBefore.contains(t));
+        if (!any) {
+          return "ok";
+        }
+        boolean failed = now.stream().anyMatch(t -> (tables.contains(t) || !troubledBefore.contains(t))
+            && ctx.tally(t).outcome == TableResult.Outcome.FAILED);
+        return failed ? "failed" : "refused";
+      };
+    }
+
+    private Set<TableName> troubled() {
+      Set<TableName> out = new HashSet<>();
+      ctx.tallies.forEach((n, t) -> {
+        if (t.failedOrRefused()) {
+          out.add(n);
+        }
+      });
+      return out;
     }
 
     /** After a real run's validation: claims for the tables it found identical, so the next run can skip them. */
@@ -309,13 +342,14 @@ public final class SyncEngine {
     private Future<Void> loadData() {
       if (ctx.options.mode() == Mode.REBUILD) {
         return phase("dependents", "replace every selected table in one transaction",
-            () -> data.rebuild(plans).compose(v -> analyzed()), Function.identity()).mapEmpty();
+            () -> data.rebuild(plans).compose(v -> analyzed()), Function.identity(),
+            tablesVerdict(ctx.plans.keySet())).mapEmpty();
       }
       Set<TableName> parents = parentTables();
       List<List<TablePlan>> parentLevels = levels(parents, true);
       List<List<TablePlan>> dependentLevels = levels(parents, false);
       return phase("parents", "tables others map their ids through, and their own parents",
-          () -> data.load(parentLevels).map(v -> tableLines(parentLevels)), Function.identity())
+          () -> data.load(parentLevels).map(v -> tableLines(parentLevels)), Function.identity(), tablesVerdict(parents))
           .compose(v -> phase("id-map", "source id → target id for natural-key tables",
               () -> Future.succeededFuture(data.mapSummary()), Function.identity()))
           .compose(v -> phase("dependents", "remaining tables in foreign-key order, then cycle links"
@@ -324,8 +358,14 @@ public final class SyncEngine {
                   .compose(x -> data.links(plans))
                   .compose(x -> ctx.options.mode() == Mode.MIRROR ? data.mirrorDeletes(plans) : Future.succeededFuture())
                   .compose(x -> analyzed()),
-              Function.identity()))
+              Function.identity(), tablesVerdict(names(dependentLevels))))
           .mapEmpty();
+    }
+
+    private static Set<TableName> names(List<List<TablePlan>> levels) {
+      Set<TableName> out = new HashSet<>();
+      levels.forEach(l -> l.forEach(p -> out.add(p.name())));
+      return out;
     }
 
     /** The data phase's notes; ANALYZE too, unless validation runs (it then runs alongside validation). */
@@ -382,12 +422,21 @@ public final class SyncEngine {
 
     private <T> Future<T> phase(String name, String description, Supplier<Future<T>> work,
         Function<T, List<String>> details) {
+      return phase(name, description, work, details, () -> "ok");
+    }
+
+    /**
+     * {@code verdict}: the outcome of a phase whose work completed, "ok" unless what it did says otherwise (a
+     * table that failed in it, a difference validation found), so that no "✓ ok" stands above a failure.
+     */
+    private <T> Future<T> phase(String name, String description, Supplier<Future<T>> work,
+        Function<T, List<String>> details, Supplier<String> verdict) {
       bus.publish(new ProgressEvent.PhaseStarted(ctx.runId, name, description));
       long start = System.nanoTime();
       return work.get().andThen(ar -> {
         long ms = (System.nanoTime() - start) / 1_000_000;
         List<String> lines = ar.succeeded() ? details.apply(ar.result()) : List.of(message(ar.cause()));
-        String outcome = ar.succeeded() ? "ok" : ar.cause() instanceof Refused ? "refused" : "failed";
+        String outcome = ar.succeeded() ? verdict.get() : ar.cause() instanceof Refused ? "refused" : "failed";
         phases.add(new RunSummary.PhaseResult(name, outcome, ms, lines));
         bus.publish(new ProgressEvent.PhaseFinished(ctx.runId, name, outcome, ms, lines));
       });

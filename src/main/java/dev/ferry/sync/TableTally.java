@@ -30,6 +30,9 @@ final class TableTally {
   /** Target keys the differential comparison found missing on the source (mirror deletes them); null otherwise. */
   java.util.List<String[]> missingOnSource;
 
+  /** Its table-finished event was published: once, after the last step that writes it (see DataPhase#finished). */
+  boolean announced;
+
   /** A checkpointed copy's progress (what stays committed should the table fail); null for one-transaction tables. */
   Checkpoint checkpoint;
 
