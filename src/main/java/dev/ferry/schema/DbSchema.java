@@ -40,8 +40,18 @@ public record DbSchema(
     return tables.values().stream().filter(t -> t.schemaName().equals(schema) && t.tableName().equals(name)).findFirst();
   }
 
-  /** @param identity "" none, "a" ALWAYS, "d" BY DEFAULT; {@code generated} the expression of a stored generated column */
-  public record Column(String name, String type, boolean notNull, String defaultExpr, String identity, String generated) {}
+  /**
+   * @param identity  "" none, "a" ALWAYS, "d" BY DEFAULT; {@code generated} the expression of a stored generated column
+   * @param collation the column's collation (quoted, qualified) where it is not its type's default, else null
+   */
+  public record Column(String name, String type, boolean notNull, String defaultExpr, String identity, String generated,
+      String collation) {
+
+    /** The type as a column definition or ALTER … TYPE takes it: with its collation. */
+    public String typeSql() {
+      return collation == null ? type : type + " COLLATE " + collation;
+    }
+  }
 
   /** @param type p, u, c, x or f, as pg_constraint.contype */
   public record Constraint(String name, String type, String definition) {

@@ -325,7 +325,7 @@ public final class SchemaDiff {
   }
 
   private static String columnSql(DbSchema.Column c) {
-    StringBuilder sb = new StringBuilder(c.name()).append(' ').append(c.type());
+    StringBuilder sb = new StringBuilder(c.name()).append(' ').append(c.typeSql());
     if (c.generated() != null) {
       sb.append(" GENERATED ALWAYS AS (").append(c.generated()).append(") STORED");
     } else if ("a".equals(c.identity()) || "d".equals(c.identity())) {
@@ -366,8 +366,13 @@ public final class SchemaDiff {
         boolean safe = widens(have.type(), c.type());
         add(Step.COLUMN, object, "type " + have.type() + " on the target, " + c.type() + " on the source"
                 + (safe ? "" : " (rewrites the table, and values may not convert)"),
-            "ALTER TABLE " + t + " ALTER COLUMN " + c.name() + " TYPE " + c.type() + (safe ? "" : " USING " + c.name()
+            "ALTER TABLE " + t + " ALTER COLUMN " + c.name() + " TYPE " + c.typeSql() + (safe ? "" : " USING " + c.name()
                 + "::" + c.type()), !safe);
+      }
+      if (c.type().equals(have.type()) && !Objects.equals(c.collation(), have.collation())) {
+        // Stored text stays as it is; the column's indexes are rebuilt.
+        add(Step.COLUMN, object, "collation " + orNone(have.collation()) + " on the target, " + orNone(c.collation())
+            + " on the source", "ALTER TABLE " + t + " ALTER COLUMN " + c.name() + " TYPE " + c.typeSql(), false);
       }
       if (!Objects.equals(c.defaultExpr(), have.defaultExpr()) && c.generated() == null) {
         add(Step.COLUMN, object, "default " + orNone(have.defaultExpr()) + " on the target, " + orNone(c.defaultExpr())

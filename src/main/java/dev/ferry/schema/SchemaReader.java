@@ -70,7 +70,10 @@ public final class SchemaReader {
       SELECT c.oid::int8, quote_ident(a.attname), format_type(a.atttypid, a.atttypmod), a.attnotnull,
              CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END, a.attidentity::text,
              CASE WHEN a.attgenerated <> '' THEN pg_get_expr(d.adbin, d.adrelid) END,
-             a.attislocal
+             a.attislocal,
+             (SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname) FROM pg_collation co
+              JOIN pg_namespace cn ON cn.oid = co.collnamespace JOIN pg_type ty ON ty.oid = a.atttypid
+              WHERE co.oid = a.attcollation AND a.attcollation <> ty.typcollation)
       FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
       WHERE %s AND a.attnum > 0 AND NOT a.attisdropped
@@ -212,7 +215,7 @@ public final class SchemaReader {
             DbSchema.Table table = t.get(byOid.get(r.getLong(0)));
             if (table.partitionOf() == null || r.getBoolean(7)) {
               table.columns().put(r.getString(1), new DbSchema.Column(r.getString(1), r.getString(2), r.getBoolean(3),
-                  r.getString(4), r.getString(5), r.getString(6)));
+                  r.getString(4), r.getString(5), r.getString(6), r.getString(8)));
             }
           }
           for (Row r : constraints.result()) {

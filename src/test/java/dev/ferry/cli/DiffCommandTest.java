@@ -155,11 +155,14 @@ class DiffCommandTest {
     dbs.execute(empty, """
         ALTER TYPE money2 ADD ATTRIBUTE note text;
         CREATE OR REPLACE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
-        DROP TRIGGER last_updated ON film;""");
+        DROP TRIGGER last_updated ON film;
+        DROP VIEW titles;
+        ALTER TABLE film ALTER COLUMN title TYPE text COLLATE "C";""");
     assertEquals(ExitCode.FAILED, cli.ferry(concat(toEmpty, "--exit-code")), cli.output());
     String report = cli.output();
     for (String expected : List.of("composite type differs", "public.stamp() ", "function definition differs",
-        "public.film.last_updated", "trigger only on the source")) {
+        "public.film.last_updated", "trigger only on the source",
+        "collation pg_catalog.\"C\" on the target, public.ci on the source")) {
       assertTrue(report.contains(expected), () -> "missing '" + expected + "' in\n" + report);
     }
   }
