@@ -211,14 +211,10 @@ public final class SyncEngine {
     private Supplier<String> tablesVerdict(Collection<TableName> tables) {
       Set<TableName> troubledBefore = troubled();
       return () -> {
-        Set<TableName> now = troubled();
-        boolean any = now.stream().anyMatch(t -> tables.contains(t) || !troubledBefore.contains(t));
-        if (!any) {
-          return "ok";
-        }
-        boolean failed = now.stream().anyMatch(t -> (tables.contains(t) || !troubledBefore.contains(t))
-            && ctx.tally(t).outcome == TableResult.Outcome.FAILED);
-        return failed ? "failed" : "refused";
+        List<TableTally> hit = troubled().stream().filter(t -> tables.contains(t) || !troubledBefore.contains(t))
+            .map(ctx::tally).toList();
+        return hit.isEmpty() ? "ok" : hit.stream().anyMatch(t -> t.outcome == TableResult.Outcome.FAILED) ? "failed"
+            : "refused";
       };
     }
 

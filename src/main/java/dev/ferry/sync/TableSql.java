@@ -395,7 +395,6 @@ public final class TableSql {
       List<Column> natural = parentPlan.keyColumns();
       texts.add(natural.size() == 1 ? alias + "." + natural.get(0).sql() + "::text" : rowText(alias, natural) + "::text");
       values.add(texts.get(texts.size() - 1) + C);
-      continue;
     }
     return new DigestRow(values, texts, joins);
   }

@@ -17,6 +17,7 @@ import io.vertx.core.Vertx;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -131,5 +132,21 @@ class ExactTextTest {
     assertEquals(RunStatus.REFUSED, after.status(), () -> describe(after));
     assertTrue(after.message().contains("column price: type public.money2 is (amount numeric, currency text) on the"
         + " source, (amount numeric, currency text, note text) on the target"), after.message());
+  }
+
+  /**
+   * A column's collation changed on the target (ALTER … TYPE … COLLATE rewrites no row) decides which rows its key
+   * matches: a claim recorded before must not carry the next run past it; the schema check refuses it.
+   */
+  @Test
+  void aColumnCollationChangedOnTheTargetIsRefused() {
+    dbs.execute(source, SCHEMA + DATA.formatted(3000));
+    sync();
+    sync(); // a run on claims
+    dbs.execute(target, "ALTER TABLE ci_keys ALTER COLUMN code TYPE text COLLATE \"C\"");
+    RunSummary after = await(Syncs.runOnce(vertx, TestConfig.of(source, target), SyncOptions.defaults()));
+    assertEquals(RunStatus.REFUSED, after.status(), () -> describe(after));
+    assertTrue(after.message().contains("column code: collation pg_catalog.\"C\" on the target, public.ci on the source"),
+        after.message());
   }
 }
