@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -25,15 +26,18 @@ public final class SchemaDiff {
     SchemaDiff d = new SchemaDiff();
     d.schemas(source, target);
     d.extensions(source, target);
-    d.collations(source, target);
+    d.madeByOneStatement(source.collations(), target.collations(), "collation", DbSchema.Collation::create,
+        Step.COLLATION, Step.DROP_COLLATION, "DROP COLLATION ");
     d.enums(source, target);
     d.composites(source, target);
-    d.ranges(source, target);
+    d.madeByOneStatement(source.ranges(), target.ranges(), "range type", DbSchema.RangeType::create, Step.TYPE,
+        Step.DROP_TYPE, "DROP TYPE ");
     d.domains(source, target);
     d.sequences(source, target);
     d.tables(source, target);
     d.routines(source, target);
-    d.aggregates(source, target);
+    d.madeByOneStatement(source.aggregates(), target.aggregates(), "aggregate", DbSchema.Aggregate::create,
+        Step.AGGREGATE, Step.DROP_AGGREGATE, "DROP AGGREGATE ");
     d.triggers(source, target);
     d.views(source, target);
     List<Change> out = new ArrayList<>(d.changes);
@@ -90,18 +94,25 @@ public final class SchemaDiff {
         .forEach(n -> add(Step.DROP_TYPE, n, "enum type only on the target", "DROP TYPE " + n, true));
   }
 
-  private void collations(DbSchema s, DbSchema t) {
-    s.collations().forEach((name, c) -> {
-      DbSchema.Collation have = t.collations().get(name);
+  /**
+   * Objects one statement creates and that columns, views or other objects use, so a changed one is left to a person
+   * (collations, range types, aggregates). {@code create} gives null for one that cannot be written (an ordered-set
+   * aggregate): a person creates it too.
+   */
+  private <X> void madeByOneStatement(Map<String, X> s, Map<String, X> t, String kind, Function<X, String> create,
+      Step step, Step dropStep, String drop) {
+    s.forEach((name, x) -> {
+      X have = t.get(name);
+      String sql = create.apply(x);
       if (have == null) {
-        add(Step.COLLATION, name, "collation only on the source", c.create(), false);
-      } else if (!have.equals(c)) {
-        add(Step.DROP_COLLATION, name, "collation differs (" + have.create() + " on the target): columns use it, so"
-            + " change it by hand", null, true);
+        add(step, name, kind + " only on the source" + (sql == null ? ": create it by hand" : ""), sql, false);
+      } else if (!have.equals(x)) {
+        add(step, name, kind + " differs (" + create.apply(have) + " on the target, " + sql + " on the source):"
+            + " other objects use it, so change it by hand", null, false);
       }
     });
-    t.collations().keySet().stream().filter(n -> !s.collations().containsKey(n))
-        .forEach(n -> add(Step.DROP_COLLATION, n, "collation only on the target", "DROP COLLATION " + n, true));
+    t.keySet().stream().filter(n -> !s.containsKey(n))
+        .forEach(n -> add(dropStep, n, kind + " only on the target", drop + n, true));
   }
 
   /** Attributes are added, dropped or retyped in place (ALTER TYPE), so columns of the type keep their data. */
@@ -159,20 +170,6 @@ public final class SchemaDiff {
     return space < 0 ? def : def.substring(0, space);
   }
 
-  private void ranges(DbSchema s, DbSchema t) {
-    s.ranges().forEach((name, r) -> {
-      DbSchema.RangeType have = t.ranges().get(name);
-      if (have == null) {
-        add(Step.TYPE, name, "range type only on the source", r.create(), false);
-      } else if (!have.equals(r)) {
-        add(Step.DROP_TYPE, name, "range type differs (" + have.create() + " on the target): columns use it, so change"
-            + " it by hand", null, true);
-      }
-    });
-    t.ranges().keySet().stream().filter(n -> !s.ranges().containsKey(n))
-        .forEach(n -> add(Step.DROP_TYPE, n, "range type only on the target", "DROP TYPE " + n, true));
-  }
-
   /** CREATE OR REPLACE takes a changed body in place; a changed result type needs a person. */
   private void routines(DbSchema s, DbSchema t) {
     s.routines().forEach((sig, r) -> {
@@ -187,21 +184,6 @@ public final class SchemaDiff {
     t.routines().values().stream().filter(r -> !s.routines().containsKey(r.signature()))
         .forEach(r -> add(Step.DROP_FUNCTION, r.signature(), (r.procedure() ? "procedure" : "function")
             + " only on the target", "DROP " + (r.procedure() ? "PROCEDURE " : "FUNCTION ") + r.signature(), true));
-  }
-
-  private void aggregates(DbSchema s, DbSchema t) {
-    s.aggregates().forEach((sig, a) -> {
-      DbSchema.Aggregate have = t.aggregates().get(sig);
-      if (have == null) {
-        add(Step.AGGREGATE, sig, "aggregate only on the source" + (a.create() == null ? " (ordered-set: create it by"
-            + " hand)" : ""), a.create(), false);
-      } else if (!Objects.equals(have.create(), a.create())) {
-        add(Step.AGGREGATE, sig, "aggregate differs (" + have.create() + " on the target): views may use it, so"
-            + " change it by hand", null, false);
-      }
-    });
-    t.aggregates().keySet().stream().filter(n -> !s.aggregates().containsKey(n))
-        .forEach(n -> add(Step.DROP_AGGREGATE, n, "aggregate only on the target", "DROP AGGREGATE " + n, true));
   }
 
   private void triggers(DbSchema s, DbSchema t) {
