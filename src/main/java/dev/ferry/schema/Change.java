@@ -16,8 +16,8 @@ public record Change(Step step, String object, String description, String sql, b
     // Functions follow the tables (their argument and result types may be row types; bodies are not checked, see
     // Drift#script), and precede what may call them: constraints, indexes, aggregates, triggers, views.
     SCHEMA, EXTENSION, COLLATION, TYPE, DOMAIN, SEQUENCE, TABLE, COLUMN, FUNCTION, SEQUENCE_OWNER, CONSTRAINT, INDEX,
-    FOREIGN_KEY, AGGREGATE, TRIGGER, VIEW,
-    DROP_TRIGGER, DROP_VIEW, DROP_AGGREGATE, DROP_FOREIGN_KEY, DROP_INDEX, DROP_CONSTRAINT, DROP_COLUMN, DROP_TABLE,
+    FOREIGN_KEY, AGGREGATE, TRIGGER, VIEW, RULE,
+    DROP_RULE, DROP_TRIGGER, DROP_VIEW, DROP_AGGREGATE, DROP_FOREIGN_KEY, DROP_INDEX, DROP_CONSTRAINT, DROP_COLUMN, DROP_TABLE,
     DROP_FUNCTION, DROP_SEQUENCE, DROP_DOMAIN, DROP_TYPE, DROP_COLLATION, DROP_EXTENSION, DROP_SCHEMA
   }
 

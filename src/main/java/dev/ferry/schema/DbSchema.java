@@ -21,19 +21,22 @@ public record DbSchema(
     Map<String, RangeType> ranges,
     Map<String, Routine> routines,
     Map<String, Aggregate> aggregates,
-    Map<String, Trigger> triggers) {
+    Map<String, Trigger> triggers,
+    Map<String, Rule> rules) {
 
   /**
    * What {@code ferry diff} does not compare (nor the sync's schema check): said in its report so that "the
    * schemas match" is never read as more than it is.
    */
-  public static final String NOT_COMPARED = "rules, row-level security policies, grants and owners, comments, event"
+  public static final String NOT_COMPARED = "row-level security policies, grants and owners, comments, event"
       + " triggers, publications and subscriptions, extended statistics, operators, casts, text search"
       + " configurations, foreign tables and servers, table storage parameters";
 
   /** @param partitionOf the parent when this is a partition; {@code bound} its FOR VALUES clause */
-  public record Table(String schemaName, String tableName, String name, String partitionBy, String partitionOf, String bound, Map<String, Column> columns,
-      Map<String, Constraint> constraints, Map<String, Index> indexes) {}
+  /** @param inherits the parents of a table that inherits (INHERITS, not a partition), comma-separated; else null */
+  public record Table(String schemaName, String tableName, String name, String partitionBy, String partitionOf,
+      String bound, String inherits, Map<String, Column> columns, Map<String, Constraint> constraints,
+      Map<String, Index> indexes) {}
 
   /** The table with these unquoted names, if any. */
   public java.util.Optional<Table> table(String schema, String name) {
@@ -101,6 +104,9 @@ public record DbSchema(
    * @param enabled pg_trigger.tgenabled: O on, D off, R replica only, A always
    */
   public record Trigger(String table, String name, String definition, String enabled) {}
+
+  /** @param table its table or view (quoted, qualified); {@code definition} as pg_get_ruledef prints it */
+  public record Rule(String table, String name, String definition) {}
 
   /** @param order creation order on its server (views that use views come later) */
   public record View(String name, boolean materialized, String definition, long order) {}

@@ -39,6 +39,7 @@ public final class SchemaDiff {
     d.madeByOneStatement(source.aggregates(), target.aggregates(), "aggregate", DbSchema.Aggregate::create,
         Step.AGGREGATE, Step.DROP_AGGREGATE, "DROP AGGREGATE ");
     d.triggers(source, target);
+    d.rules(source, target);
     d.views(source, target);
     List<Change> out = new ArrayList<>(d.changes);
     out.sort(Comparator.comparing(Change::step));
@@ -215,6 +216,22 @@ public final class SchemaDiff {
     });
   }
 
+  /** CREATE OR REPLACE RULE takes a changed rule in place. */
+  private void rules(DbSchema s, DbSchema t) {
+    s.rules().forEach((key, r) -> {
+      DbSchema.Rule have = t.rules().get(key);
+      if (have == null || !have.definition().equals(r.definition())) {
+        add(Step.RULE, key, have == null ? "rule only on the source" : "rule differs: " + have.definition()
+            + " on the target", r.definition().replaceFirst("^CREATE RULE", "CREATE OR REPLACE RULE"), false);
+      }
+    });
+    t.rules().forEach((key, r) -> {
+      if (!s.rules().containsKey(key) && (s.tables().containsKey(r.table()) || s.views().containsKey(r.table()))) {
+        add(Step.DROP_RULE, key, "rule only on the target", "DROP RULE " + r.name() + " ON " + r.table(), true);
+      }
+    });
+  }
+
   private void domains(DbSchema s, DbSchema t) {
     s.domains().forEach((name, d) -> {
       DbSchema.Domain have = t.domains().get(name);
@@ -271,9 +288,9 @@ public final class SchemaDiff {
   }
 
   private void tables(DbSchema s, DbSchema t) {
-    // Partitioned parents before their partitions.
+    // Partitioned and inherited parents before their partitions and children.
     List<DbSchema.Table> ordered = new ArrayList<>(s.tables().values());
-    ordered.sort(Comparator.comparing(x -> x.partitionOf() != null));
+    ordered.sort(Comparator.comparing(x -> x.partitionOf() != null || x.inherits() != null));
     ordered.forEach(table -> {
       String name = table.name();
       DbSchema.Table have = t.tables().get(name);
@@ -281,6 +298,10 @@ public final class SchemaDiff {
         add(Step.TABLE, name, "table only on the source", createTable(table), false);
         constraintsAndIndexes(table, null);
       } else {
+        if (!Objects.equals(table.inherits(), have.inherits())) {
+          add(Step.TABLE, name, "inherits " + orNone(table.inherits()) + " on the source, " + orNone(have.inherits())
+              + " on the target: change it by hand (ALTER TABLE … INHERIT / NO INHERIT)", null, false);
+        }
         columnChanges(table, have);
         constraintsAndIndexes(table, have);
       }
@@ -301,9 +322,11 @@ public final class SchemaDiff {
     if (t.partitionOf() != null) {
       return "CREATE TABLE " + t.name() + " PARTITION OF " + t.partitionOf() + " " + t.bound();
     }
+    // An inheriting table lists its inherited columns too: CREATE TABLE merges them with the parent's.
     return "CREATE TABLE " + t.name() + " (\n  "
         + t.columns().values().stream().map(SchemaDiff::columnSql).collect(Collectors.joining(",\n  "))
-        + "\n)" + (t.partitionBy() != null ? " PARTITION BY " + t.partitionBy() : "");
+        + "\n)" + (t.inherits() != null ? " INHERITS (" + t.inherits() + ")" : "")
+        + (t.partitionBy() != null ? " PARTITION BY " + t.partitionBy() : "");
   }
 
   private static String columnSql(DbSchema.Column c) {
@@ -455,7 +478,7 @@ public final class SchemaDiff {
             "DROP " + (v.materialized() ? "MATERIALIZED " : "") + "VIEW " + v.name(), true));
   }
 
-  private static String stripSemicolon(String sql) {
+  static String stripSemicolon(String sql) {
     String s = sql.strip();
     return s.endsWith(";") ? s.substring(0, s.length() - 1) : s;
   }

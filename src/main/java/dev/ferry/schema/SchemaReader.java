@@ -63,7 +63,10 @@ public final class SchemaReader {
         (SELECT quote_ident(pn.nspname) || '.' || quote_ident(pc.relname) FROM pg_inherits i
          JOIN pg_class pc ON pc.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = pc.relnamespace
          WHERE c.relispartition AND i.inhrelid = c.oid),
-        CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END, n.nspname, c.relname
+        CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END, n.nspname, c.relname,
+        (SELECT string_agg(quote_ident(pn.nspname) || '.' || quote_ident(pc.relname), ', ' ORDER BY i.inhseqno)
+         FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+         WHERE NOT c.relispartition AND i.inhrelid = c.oid)
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE %s ORDER BY c.oid""").formatted(USER_TABLE);
 
   private static final String COLUMNS = """
@@ -167,6 +170,12 @@ public final class SchemaReader {
       FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE NOT g.tgisinternal AND coalesce((to_jsonb(g) ->> 'tgparentid')::oid, 0) = 0 AND %s""").formatted(USER_TABLE);
 
+  /** Rewrite rules (a view's own _RETURN rule is the view). */
+  private static final String RULES = ("SELECT " + QNAME.formatted("c.relname") + """
+      , quote_ident(r.rulename), pg_get_ruledef(r.oid)
+      FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE r.rulename <> '_RETURN' AND %s AND %s""").formatted(USER_NAMESPACE, NOT_EXTENSION.formatted("c.oid"));
+
   private SchemaReader() {}
 
   private static String createCollation(Row r) {
@@ -199,15 +208,16 @@ public final class SchemaReader {
     var routines = db.query(ROUTINES).execute();
     var aggregates = db.query(AGGREGATES).execute();
     var triggers = db.query(TRIGGERS).execute();
+    var rules = db.query(RULES).execute();
     return Future.all(List.of(schemas, extensions, enums, domains, sequences, tables, columns, constraints, indexes, views,
-            collations, composites, ranges, routines, aggregates, triggers))
+            collations, composites, ranges, routines, aggregates, triggers, rules))
         .map(v -> {
           Map<Long, String> byOid = new LinkedHashMap<>();
           Map<String, DbSchema.Table> t = new TreeMap<>();
           for (Row r : tables.result()) {
             byOid.put(r.getLong(0), r.getString(1));
             t.put(r.getString(1), new DbSchema.Table(r.getString(5), r.getString(6), r.getString(1), r.getString(2),
-                r.getString(3), r.getString(4),
+                r.getString(3), r.getString(4), r.getString(7),
                 new LinkedHashMap<>(), new TreeMap<>(), new TreeMap<>()));
           }
           for (Row r : columns.result()) {
@@ -256,7 +266,10 @@ public final class SchemaReader {
           Map<String, DbSchema.Trigger> trg = new TreeMap<>();
           triggers.result().forEach(r -> trg.put(r.getString(0) + "." + r.getString(1), new DbSchema.Trigger(
               r.getString(0), r.getString(1), r.getString(2), r.getString(3))));
-          return new DbSchema(s, ext, en, dom, seq, t, vw, coll, comp, rng, fn, agg, trg);
+          Map<String, DbSchema.Rule> rl = new TreeMap<>();
+          rules.result().forEach(r -> rl.put(r.getString(0) + "." + r.getString(1), new DbSchema.Rule(r.getString(0),
+              r.getString(1), SchemaDiff.stripSemicolon(r.getString(2)))));
+          return new DbSchema(s, ext, en, dom, seq, t, vw, coll, comp, rng, fn, agg, trg, rl);
         });
   }
 }
