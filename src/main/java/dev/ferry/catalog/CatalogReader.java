@@ -108,16 +108,20 @@ public final class CatalogReader {
       ORDER BY 1, 2, 3""".formatted(USER_TABLES);
 
   /**
-   * User triggers that fire on ordinary writes (enabled, or ENABLE ALWAYS); tgtype bits: 1 row, 2 before, 4 insert,
-   * 16 update.
+   * User triggers and rewrite rules that act on ordinary writes (enabled, or ENABLE ALWAYS); tgtype bits: 1 row,
+   * 2 before, 4 insert, 16 update. A view's own _RETURN rule is the view, not a rule on writes.
    */
   private static final String TRIGGERS = """
-      SELECT n.nspname, c.relname, g.tgname, g.tgenabled = 'A' AS always,
+      SELECT n.nspname, c.relname, g.tgname AS name, false AS rule, g.tgenabled = 'A' AS always,
              (g.tgtype & 1) <> 0 AND (g.tgtype & 2) <> 0 AND (g.tgtype & 20) <> 0 AS changes_rows,
              pg_get_triggerdef(g.oid) AS definition
       FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE NOT g.tgisinternal AND g.tgenabled IN ('O', 'A') AND c.oid IN (%s)
-      ORDER BY 1, 2, 3""".formatted(USER_TABLES);
+      WHERE NOT g.tgisinternal AND g.tgenabled IN ('O', 'A') AND c.oid IN (%1$s)
+      UNION ALL
+      SELECT n.nspname, c.relname, r.rulename, true, r.ev_enabled = 'A', true, pg_get_ruledef(r.oid)
+      FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE r.rulename <> '_RETURN' AND r.ev_enabled IN ('O', 'A') AND c.oid IN (%1$s)
+      ORDER BY 1, 2, 4, 3""".formatted(USER_TABLES);
 
   private CatalogReader() {}
 
@@ -149,8 +153,8 @@ public final class CatalogReader {
       List<Row> sequenceRows, List<Row> triggerRows) {
     Map<TableName, List<Trigger>> triggers = new HashMap<>();
     for (Row r : triggerRows) {
-      triggers.computeIfAbsent(nameOf(r), k -> new ArrayList<>()).add(new Trigger(r.getString("tgname"),
-          r.getBoolean("always"), r.getBoolean("changes_rows"), r.getString("definition")));
+      triggers.computeIfAbsent(nameOf(r), k -> new ArrayList<>()).add(new Trigger(r.getString("name"),
+          r.getBoolean("rule"), r.getBoolean("always"), r.getBoolean("changes_rows"), r.getString("definition")));
     }
     Map<TableName, List<Column>> columns = new HashMap<>();
     for (Row r : columnRows) {

@@ -1,6 +1,7 @@
 package dev.ferry.sync;
 
 import dev.ferry.catalog.TableName;
+import dev.ferry.plan.TablePlan;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -39,8 +40,10 @@ final class TargetTransaction {
             if (!dry) {
               writes.forEach(t -> ctx.wrote(t, r.getLong(1)));
             }
-            return triggers.none() ? work.apply(conn) : conn.query(triggers.off()).execute()
+            Future<T> done = triggers.none() ? work.apply(conn) : conn.query(triggers.off()).execute()
                 .recover(e -> Future.failedFuture(TriggerSwitch.explain(e))).compose(x -> work.apply(conn));
+            TablePlan plan = writes.size() == 1 ? ctx.plans.get(writes.get(0)) : null;
+            return plan == null ? done : done.recover(e -> Future.failedFuture(TriggerSwitch.explainUpsert(e, plan)));
           })
           .compose(
               result -> StallGuard.within(ctx.vertx, stall, conn.query(dry ? "ROLLBACK" : triggers.on() + "COMMIT")

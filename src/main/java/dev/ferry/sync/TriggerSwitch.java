@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The target triggers Ferry switches off inside a write transaction and on again just before it commits (see
+ * The target triggers (and rules) Ferry switches off inside a write transaction and on again just before it commits (see
  * {@link TargetTriggers}): statements for the simple protocol, each ending in "; ", empty when there are none.
  */
 record TriggerSwitch(String off, String on) {
@@ -25,8 +25,9 @@ record TriggerSwitch(String off, String on) {
       TablePlan plan = ctx.plans.get(t);
       for (Trigger g : plan == null ? List.<Trigger>of() : plan.target().triggers()) {
         String alter = "ALTER TABLE " + t.sql();
-        off.append(alter).append(" DISABLE TRIGGER ").append(g.sql()).append("; ");
-        on.append(alter).append(g.always() ? " ENABLE ALWAYS TRIGGER " : " ENABLE TRIGGER ").append(g.sql()).append("; ");
+        String kind = g.rule() ? "RULE " : "TRIGGER ";
+        off.append(alter).append(" DISABLE ").append(kind).append(g.sql()).append("; ");
+        on.append(alter).append(g.always() ? " ENABLE ALWAYS " : " ENABLE ").append(kind).append(g.sql()).append("; ");
       }
     }
     return new TriggerSwitch(off.toString(), on.toString());
@@ -50,11 +51,27 @@ record TriggerSwitch(String off, String on) {
     List<String> out = new ArrayList<>();
     for (Trigger g : triggers) {
       if (g.changesRows()) {
-        out.add(plan.name().display() + ": target trigger " + g.name() + " runs on Ferry's writes and can change what"
+        out.add(plan.name().display() + ": target " + (g.rule() ? "rule " : "trigger ") + g.name()
+            + " runs on Ferry's writes and can change what"
             + " it writes (sync.targetTriggers: fire), so the target may not end equal to the source: " + g.definition());
       }
     }
     return out;
+  }
+
+  /**
+   * PostgreSQL refuses INSERT … ON CONFLICT on a table with an UPDATE rule, enabled or not (the rewriter counts
+   * disabled ones too): the failure names the rule.
+   */
+  static Throwable explainUpsert(Throwable err, TablePlan plan) {
+    if (err instanceof PgException pg && "0A000".equals(pg.getSqlState()) && pg.getErrorMessage().contains("ON CONFLICT")) {
+      List<String> rules = plan.target().triggers().stream().filter(Trigger::rule)
+          .filter(g -> g.definition().contains(" ON UPDATE ")).map(Trigger::name).toList();
+      return new IllegalStateException("the target's rule" + (rules.size() == 1 ? " " : "s ") + String.join(", ", rules)
+          + " on " + plan.name().display() + " makes PostgreSQL refuse INSERT … ON CONFLICT, which Ferry upserts with"
+          + " (even with the rule switched off): turn the rule into a trigger, or --exclude " + plan.name().display(), err);
+    }
+    return err;
   }
 
   /** The error a table owner's privilege is missing with, said in terms of the setting. */

@@ -198,4 +198,30 @@ class CatalogShapesSyncTest {
     assertTrue(HardShapesSyncTest.table(none, "b").message().contains("shares no column with the target"),
         () -> describe(none));
   }
+
+  /**
+   * A rewrite rule on a target table acts on Ferry's writes like a trigger: it is switched off the same way, for
+   * Ferry's writes only. An UPDATE rule is another matter: PostgreSQL refuses INSERT … ON CONFLICT on such a table
+   * whether the rule is enabled or not, and the failure says so.
+   */
+  @Test
+  void targetRulesAreSwitchedOffForFerrysWritesOnly() {
+    both("CREATE TABLE city (city_id int PRIMARY KEY, city text); CREATE TABLE city_log (city_id int, city text);");
+    dbs.execute(target, "CREATE RULE log_insert AS ON INSERT TO city DO ALSO INSERT INTO city_log VALUES (new.city_id, new.city)");
+    dbs.execute(source, "INSERT INTO city SELECT g, 'c' || g FROM generate_series(1, 20) g");
+    synced(SyncOptions.defaults().withTables(List.of("city")));
+    dbs.execute(source, "INSERT INTO city VALUES (21, 'new'); UPDATE city SET city = upper(city) WHERE city_id <= 3");
+    RunSummary again = synced(SyncOptions.defaults().withTables(List.of("city")));
+    assertEquals(4, again.rowsWritten(), () -> describe(again));
+    assertEquals(0, dbs.count(target, "SELECT count(*) FROM city_log"), "the rule did not act on Ferry's writes");
+    dbs.execute(target, "INSERT INTO city VALUES (100, 'by the app')");
+    assertEquals(1, dbs.count(target, "SELECT count(*) FROM city_log"), "the application's writes still fire it");
+
+    dbs.execute(target, "DELETE FROM city WHERE city_id = 100; DELETE FROM city_log;"
+        + " CREATE RULE log_update AS ON UPDATE TO city DO ALSO INSERT INTO city_log VALUES (new.city_id, new.city)");
+    dbs.execute(source, "UPDATE city SET city = 'again' WHERE city_id = 5");
+    RunSummary blocked = sync(SyncOptions.defaults().withTables(List.of("city")), new JsonObject());
+    String why = HardShapesSyncTest.table(blocked, "city").message();
+    assertTrue(why.contains("the target's rule log_update on city makes PostgreSQL refuse"), why);
+  }
 }
