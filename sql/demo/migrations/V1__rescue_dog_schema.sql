@@ -2,10 +2,8 @@
 -- Same shape as the shared benchmark schema, so demo and benchmark data are interchangeable.
 --
 -- Plain SQL on purpose (no psql meta-commands): Ferry sends this file as one multi-statement
--- simple query. Idempotent: it drops the four tables first, so it can be re-run at any time.
-SET client_min_messages = warning;  -- silence "table does not exist, skipping" on a fresh database
-
-DROP TABLE IF EXISTS service_regions, scrape_logs, animals, organizations CASCADE;
+-- simple query. It creates, and never drops: `ferry demo` makes the databases anew, and a migration that a user
+-- copies should not teach destruction (Ferry's migrate would ask for --confirm-destructive).
 
 -- One row per rescue organization; config_id is the stable natural key ("happy-paws-greece").
 CREATE TABLE organizations (

@@ -1,5 +1,6 @@
 package dev.ferry.cli;
 
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,7 +21,8 @@ public final class FerryCli implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a command (test-connection, status, sync, diff, migrate, migrations, serve, demo)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: "
+        + String.join(", ", spec.commandLine().getSubcommands().keySet()));
   }
 
   public static void main(String[] args) {
@@ -33,7 +35,19 @@ public final class FerryCli implements Runnable {
     cl.setParameterExceptionHandler((ex, a) -> {
       // picocli quotes the arguments it could not place: a URL given without --source would show its password.
       cl.getErr().println("ferry: " + dev.ferry.config.DatabaseUrl.scrub(ex.getMessage()));
-      ex.getCommandLine().usage(cl.getErr());
+      // A typo gets the nearest names, not pages of usage.
+      if (ex instanceof CommandLine.UnmatchedArgumentException u) {
+        var spec = ex.getCommandLine().getCommandSpec();
+        for (String typed : u.getUnmatched()) {
+          List<String> near = Suggestions.nearest(typed.split("=", 2)[0],
+              typed.startsWith("-") ? spec.optionsMap().keySet() : spec.subcommands().keySet());
+          if (!near.isEmpty()) {
+            cl.getErr().println("Did you mean " + String.join(" or ", near) + " (not " + typed.split("=", 2)[0] + ")?");
+          }
+        }
+      }
+      String command = ex.getCommandLine().getCommandSpec().qualifiedName();
+      cl.getErr().println("See '" + command + " --help'" + (ex.getCommandLine() == cl ? " for the commands." : "."));
       return ExitCode.USAGE;
     });
     return cl;

@@ -251,8 +251,10 @@ public final class SyncEngine {
       }
       if (!report.clean()) {
         if (ctx.options.mode() != Mode.FORCE) {
-          return Future.failedFuture(new Refused("the schemas differ (use --mode force --confirm-destructive to sync"
-              + " the columns both sides share anyway):\n  " + String.join("\n  ", lines)));
+          // The safe way is the migration; force (sync the shared columns regardless) is in README, not advised here.
+          return Future.failedFuture(new Refused("the schemas differ: bring the target in line first (`ferry diff`"
+              + " shows how, `ferry diff --write-migration NAME` saves it as the next migration, `ferry migrate`"
+              + " applies it):\n  " + String.join("\n  ", lines)));
         }
         lines.forEach(l -> ctx.warn(null, "schema (ignored in force mode): " + l));
       }

@@ -80,4 +80,34 @@ class CliTest {
     assertEquals(ExitCode.REFUSED, ferry("sync", "--mode", "rebuild", "--source", src.toLibpqUrl(), "--target", src.toLibpqUrl()));
     assertTrue(output().contains("--confirm-destructive"), output());
   }
+
+  /** A typo gets the nearest names and a pointer to help, not pages of usage; the bare command names them all. */
+  @Test
+  void typosGetDidYouMeanAndNoPagesOfUsage() {
+    assertEquals(ExitCode.USAGE, ferry("snyc"));
+    assertEquals("ferry: Unmatched argument at index 0: 'snyc'\nDid you mean sync (not snyc)?\n"
+        + "See 'ferry --help' for the commands.\n", output());
+    assertEquals(ExitCode.USAGE, ferry("sync", "--dryrun"));
+    assertTrue(output().contains("Did you mean --dry-run (not --dryrun)?"), output());
+    assertTrue(output().lines().count() <= 3, output());
+    assertEquals(ExitCode.USAGE, ferry("diff", "--exitcode"));
+    assertTrue(output().contains("Did you mean --exit-code"), output());
+    assertEquals(ExitCode.USAGE, ferry());
+    for (String command : java.util.List.of("test-connection", "status", "sync", "diff", "migrate", "migrations", "backup",
+        "backups", "restore", "rollback", "validate", "setup", "serve", "demo")) {
+      assertTrue(output().contains(command), command + " missing from: " + output());
+    }
+  }
+
+  /** A schema difference is refused with the safe way out (a migration), not with force mode. */
+  @Test
+  void aSchemaRefusalAdvisesTheMigrationNotForce() {
+    DatabaseUrl src = dbs.create("cli_sch_src");
+    DatabaseUrl tgt = dbs.create("cli_sch_tgt");
+    dbs.execute(src, "CREATE TABLE pets (id int PRIMARY KEY, name text, born date)");
+    dbs.execute(tgt, "CREATE TABLE pets (id int PRIMARY KEY, name text)");
+    assertEquals(ExitCode.REFUSED, ferry("sync", "--source", src.toLibpqUrl(), "--target", tgt.toLibpqUrl()), output());
+    assertTrue(output().contains("ferry diff --write-migration NAME") && output().contains("ferry migrate"), output());
+    assertFalse(output().contains("--mode force"), output());
+  }
 }
