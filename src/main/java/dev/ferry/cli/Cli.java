@@ -35,6 +35,7 @@ final class Cli {
       return ConfigLoader.load(vertx, configFile, overrides)
           .compose(config -> {
             loaded.set(config);
+            err.println(configLine(config, configFile));
             return work.apply(vertx, config);
           })
           .toCompletionStage().toCompletableFuture().join();
@@ -57,6 +58,18 @@ final class Cli {
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().join();
     }
+  }
+
+  /**
+   * Which configuration file is in force, first thing: conf/ferry.yaml is looked for in the current folder only, and
+   * a command run from elsewhere silently without it (another natural key, other tables) would surprise.
+   */
+  static String configLine(FerryConfig config, Path asked) {
+    if (config.file() != null) {
+      return "ferry: configuration " + config.file();
+    }
+    return asked != null ? "ferry: configuration " + asked : "ferry: configuration: none (no "
+        + ConfigLoader.DEFAULT_FILE + " in " + Path.of("").toAbsolutePath() + "; defaults, environment and flags)";
   }
 
   /**

@@ -12,6 +12,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.Map;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
@@ -83,14 +87,16 @@ final class DemoCommand implements Callable<Integer> {
                 + " target's ids start at 1001).%n%n", (System.nanoTime() - start) / 1e9);
             return SyncCommand.run(vertx, config, SyncOptions.defaults(), false);
           })
-          .onSuccess(code -> {
-            String flags = "--source '" + source.redacted() + "' --target '" + target.redacted() + "'";
-            System.out.println("\nNext, from the project folder (its conf/ferry.yaml keys organizations by config_id):");
+          .compose(code -> vertx.executeBlocking(() -> writeSettings(source, target, token)).map(file -> {
+            String flags = "--config " + file;
+            System.out.println("\nThe demo's settings (both URLs, organizations keyed by config_id"
+                + (token != null ? ", this session's API token" : "") + ") are in " + file + ". Next:");
             System.out.println("  target/ferry status " + flags);
             System.out.println("  target/ferry sync " + flags + "   # a second run writes 0 rows");
             System.out.println("  psql -d " + DemoDatabases.SOURCE + " -c \"UPDATE animals SET status = 'adopted' WHERE id % 50 = 0\"");
             System.out.println("  target/ferry sync --dry-run " + flags);
-          })
+            return code;
+          }))
           .compose(code -> {
             if (noServe) {
               return Future.succeededFuture(code);
@@ -100,6 +106,36 @@ final class DemoCommand implements Callable<Integer> {
             return ServeCommand.serve(vertx, config, new ApiServer(config, registry), "ferry demo");
           });
     });
+  }
+
+  /** Where the demo leaves its settings for the next commands (owner-only: it may hold the API token). */
+  static final Path SETTINGS = Path.of("ferry-demo.yaml");
+
+  private static Path writeSettings(DatabaseUrl source, DatabaseUrl target, String token) throws IOException {
+    StringBuilder yaml = new StringBuilder("# Written by `ferry demo`: use it with --config ferry-demo.yaml.\n")
+        .append("source: ").append(quoted(source.toLibpqUrl())).append('\n')
+        .append("target: ").append(quoted(target.toLibpqUrl())).append('\n')
+        .append("tables:\n");
+    JsonObject tables = tables();
+    for (String t : tables.fieldNames()) {
+      JsonObject settings = tables.getJsonObject(t);
+      yaml.append("  ").append(t).append(": {").append(String.join(", ", settings.fieldNames().stream()
+          .map(f -> f + ": " + (settings.getValue(f) instanceof JsonArray a ? a.stream().map(String::valueOf)
+              .collect(java.util.stream.Collectors.joining(", ", "[", "]")) : settings.getValue(f)))
+          .toList())).append("}\n");
+    }
+    if (token != null) {
+      yaml.append("api:\n  token: ").append(quoted(token)).append('\n');
+    }
+    Files.deleteIfExists(SETTINGS);
+    Files.createFile(SETTINGS, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(SETTINGS, yaml.toString());
+    return SETTINGS;
+  }
+
+  /** A YAML double-quoted string (JSON's quoting is valid YAML). */
+  private static String quoted(String s) {
+    return new io.vertx.core.json.JsonArray().add(s).encode().replaceAll("^\\[|\\]$", "");
   }
 
   /** A token for this demo session only, printed once. */

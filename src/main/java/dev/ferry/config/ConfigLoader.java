@@ -58,7 +58,7 @@ public final class ConfigLoader {
     ConfigRetriever retriever = ConfigRetriever.create(vertx, options);
     return retriever.getConfig()
         .recover(err -> Future.failedFuture(new ConfigException(yaml.toString(), "cannot be read: " + err.getMessage())))
-        .map(merged -> build(merged, overrides))
+        .map(merged -> build(merged, overrides).withFile(Files.isReadable(yaml) ? yaml.toAbsolutePath() : null))
         .eventually(() -> {
           retriever.close();
           return Future.succeededFuture();

@@ -2,12 +2,17 @@ package dev.ferry.config;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Validated configuration. Built once per command from conf/ferry.yaml, the environment and flags. */
+/**
+ * Validated configuration. Built once per command from conf/ferry.yaml, the environment and flags.
+ *
+ * @param file the configuration file that was read, or null when none was
+ */
 public record FerryConfig(
     DatabaseUrl source,
     DatabaseUrl target,
@@ -27,7 +32,15 @@ public record FerryConfig(
     Map<String, TableSettings> tables,
     ApiSettings api,
     List<String> migrationLocations,
-    BackupSettings backup) {
+    BackupSettings backup,
+    Path file) {
+
+  /** The same configuration, noting the file it was read from (null: none). */
+  public FerryConfig withFile(Path read) {
+    return new FerryConfig(source, target, poolSize, connectTimeoutSeconds, batchSize, pipeline, retries,
+        retryBaseDelayMs, checkpointRows, stallTimeoutSeconds, mirrorMaxDeleteShare, deferIndexes, targetTriggers,
+        include, exclude, tables, api, migrationLocations, backup, read);
+  }
 
   public DatabaseUrl requireSource() {
     if (source == null) {
@@ -77,7 +90,8 @@ public record FerryConfig(
         tables(json),
         ApiSettings.fromJson(object(json, "api"), origins),
         locations(object(json, "migrations")),
-        BackupSettings.fromJson(object(json, "backup")));
+        BackupSettings.fromJson(object(json, "backup")),
+        null);
   }
 
   /** Flyway locations: {@code filesystem:dir} or {@code classpath:dir}; a bare folder means filesystem. */

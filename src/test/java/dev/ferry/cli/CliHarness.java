@@ -1,6 +1,7 @@
 package dev.ferry.cli;
 
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
@@ -10,22 +11,65 @@ import java.nio.charset.StandardCharsets;
  */
 public final class CliHarness implements AutoCloseable {
   private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
   private final PrintStream oldOut = System.out;
   private final PrintStream oldErr = System.err;
 
   public CliHarness() {
-    PrintStream both = new PrintStream(captured, true, StandardCharsets.UTF_8);
-    System.setOut(both);
-    System.setErr(both);
+    System.setOut(new PrintStream(new OutputStream() {
+      @Override
+      public void write(int b) {
+        synchronized (captured) {
+          captured.write(b);
+          stdout.write(b);
+        }
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        synchronized (captured) {
+          captured.write(b, off, len);
+          stdout.write(b, off, len);
+        }
+      }
+    }, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(new OutputStream() {
+      @Override
+      public void write(int b) {
+        synchronized (captured) {
+          captured.write(b);
+        }
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        synchronized (captured) {
+          captured.write(b, off, len);
+        }
+      }
+    }, true, StandardCharsets.UTF_8));
   }
 
   public int ferry(String... args) {
-    captured.reset();
+    synchronized (captured) {
+      captured.reset();
+      stdout.reset();
+    }
     return FerryCli.commandLine().execute(args);
   }
 
+  /** Standard output and error together, as a terminal shows them. */
   public String output() {
-    return captured.toString(StandardCharsets.UTF_8);
+    synchronized (captured) {
+      return captured.toString(StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Standard output alone, as `ferry … > file` keeps it. */
+  public String stdout() {
+    synchronized (captured) {
+      return stdout.toString(StandardCharsets.UTF_8);
+    }
   }
 
   @Override

@@ -110,4 +110,20 @@ class CliTest {
     assertTrue(output().contains("ferry diff --write-migration NAME") && output().contains("ferry migrate"), output());
     assertFalse(output().contains("--mode force"), output());
   }
+
+  /** Every command says first which configuration file is in force, or that none is. */
+  @Test
+  void everyCommandSaysWhichConfigurationFileItRead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws java.io.IOException {
+    DatabaseUrl db = dbs.create("cli_conf");
+    String[] urls = {"--source", db.toLibpqUrl(), "--target", db.toLibpqUrl()};
+    java.nio.file.Path file = dir.resolve("other.yaml");
+    java.nio.file.Files.writeString(file, "sync: {batchSize: 10}\n");
+    assertEquals(ExitCode.OK, ferry("status", urls[0], urls[1], urls[2], urls[3], "--config", file.toString()), output());
+    assertTrue(output().startsWith("ferry: configuration " + file.toAbsolutePath() + "\n"), output());
+    // The tests run in the project folder, whose conf/ferry.yaml is read by default.
+    assertEquals(ExitCode.OK, ferry("status", urls[0], urls[1], urls[2], urls[3]), output());
+    assertTrue(output().startsWith("ferry: configuration " + java.nio.file.Path.of("conf/ferry.yaml").toAbsolutePath()),
+        output());
+  }
 }

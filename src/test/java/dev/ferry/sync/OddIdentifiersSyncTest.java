@@ -228,7 +228,7 @@ class OddIdentifiersSyncTest {
 
     // The script, sent as one multi-statement query: the target then matches.
     assertEquals(ExitCode.OK, ferry(target, "diff", "--sql"), cli.output());
-    String script = cli.output();
+    String script = cli.stdout();
     assertFalse(script.contains("DESTRUCTIVE"), script);
     dbs.execute(target, script);
     assertEquals(ExitCode.OK, ferry(target, "diff", "--exit-code"), cli.output());
@@ -281,7 +281,7 @@ class OddIdentifiersSyncTest {
         CREATE SEQUENCE public."order_Line No._seq" OWNED BY public."order"."Line No.";
         ALTER TABLE public."order" ALTER COLUMN "Line No." SET DEFAULT nextval('public."order_Line No._seq"');""".formatted(Q_PARENT, Q_BIG, Q_SCHEMA));
     assertEquals(ExitCode.OK, ferry(target, "diff", "--sql", "--unsafe"), cli.output());
-    String script = cli.output();
+    String script = cli.stdout();
     for (String statement : List.of("ALTER COLUMN \"x\"\";--\" TYPE text;", "ALTER COLUMN \"cost$usd\" DROP NOT NULL;",
         "ALTER COLUMN \"Seq\" SET DEFAULT nextval('\"Ünïcødé 表 \"\"schéma\"\"\".\"Seq \"\"s\"\" $1\"'::regclass);",
         "ADD CONSTRAINT \"Parent \"\"Table\"\"; DROP TABLE y; --_table_key\" UNIQUE (\"table\");",
@@ -301,7 +301,7 @@ class OddIdentifiersSyncTest {
     // Against an empty source, the script drops every odd object: nothing of them is left.
     DatabaseUrl empty = dbs.create("odd_empty");
     assertEquals(ExitCode.OK, ferry(empty, target, "diff", "--sql", "--unsafe"), cli.output());
-    dbs.execute(target, cli.output());
+    dbs.execute(target, cli.stdout());
     assertEquals(ExitCode.OK, ferry(empty, target, "diff", "--exit-code"), cli.output());
     assertEquals(0, dbs.count(target, "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
         + " WHERE n.nspname NOT LIKE 'pg\\_%' AND n.nspname NOT IN ('information_schema', 'ferry', 'ferry_backup')"));
