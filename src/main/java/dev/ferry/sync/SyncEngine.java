@@ -446,6 +446,31 @@ public final class SyncEngine {
       return Secrets.scrub(m, ctx.source.url(), ctx.target.url());
     }
 
+    /**
+     * "wrote 662,214 rows in 4 tables: 331,107 inserted, 331,107 deleted": every row written, and what kind, so a
+     * rebuild's delete-and-insert is not read as twice its rows.
+     */
+    private static String written(List<TableResult> tables) {
+      long inserted = tables.stream().mapToLong(TableResult::inserted).sum();
+      long updated = tables.stream().mapToLong(TableResult::updated).sum();
+      long deleted = tables.stream().mapToLong(TableResult::deleted).sum();
+      long linked = tables.stream().mapToLong(TableResult::linked).sum();
+      long all = tables.stream().mapToLong(TableResult::written).sum();
+      List<String> kinds = new ArrayList<>();
+      for (Object[] k : new Object[][] {{inserted, "inserted"}, {updated, "updated"}, {deleted, "deleted"},
+          {linked, "links set"}}) {
+        if ((long) k[0] > 0) {
+          kinds.add(String.format("%,d %s", (long) k[0], k[1]));
+        }
+      }
+      return plural(all, "row") + " in " + plural(tables.size(), "table") + (kinds.isEmpty() ? ""
+          : ": " + String.join(", ", kinds));
+    }
+
+    private static String plural(long n, String noun) {
+      return String.format("%,d %s%s", n, noun, n == 1 ? "" : "s");
+    }
+
     RunSummary summary(Throwable err) {
       List<TableResult> tables = new ArrayList<>(ctx.tallies.values().stream().map(TableTally::result).toList());
       RunStatus status;
@@ -456,8 +481,10 @@ public final class SyncEngine {
       long mismatched = validation.stream().filter(v -> !v.matches()).count();
       if (err instanceof RowPump.CancelledException || (err == null && (cancelled > 0 || ctx.cancelled.get()))) {
         status = RunStatus.CANCELLED;
-        message = "cancelled: " + cancelled + (cancelled == 1 ? " table" : " tables")
-            + " rolled back whole; tables finished before the cancel stay committed";
+        // The status says "cancelled"; the message says what that left behind.
+        message = (cancelled == 0 ? "stopped between tables, nothing in progress to roll back"
+            : plural(cancelled, "table") + " in progress rolled back whole") + "; tables finished before the cancel"
+            + " stay committed";
       } else if (err instanceof Refused) {
         status = RunStatus.REFUSED;
         message = message(err);
@@ -470,15 +497,14 @@ public final class SyncEngine {
             .map(TableResult::message).toList());
       } else if (failed > 0) {
         status = failed == tables.size() ? RunStatus.FAILED : RunStatus.PARTIAL;
-        message = failed + " of " + tables.size() + " tables failed";
+        message = String.format("%,d of %s failed", failed, plural(tables.size(), "table"));
       } else if (mismatched > 0) {
         status = RunStatus.FAILED;
-        message = "validation found differences in " + mismatched + (mismatched == 1 ? " table" : " tables");
+        message = "validation found differences in " + plural(mismatched, "table");
       } else {
         status = RunStatus.SUCCEEDED;
-        long written = tables.stream().mapToLong(TableResult::written).sum();
-        message = validateOnly ? tables.size() + " tables: counts, content digests and foreign keys match"
-            : (ctx.options.dryRun() ? "dry run: would write " : "wrote ") + written + " rows in " + tables.size() + " tables";
+        message = validateOnly ? plural(tables.size(), "table") + ": counts, content digests and foreign keys match"
+            : (ctx.options.dryRun() ? "dry run: would write " : "wrote ") + written(tables);
       }
       return new RunSummary(ctx.runId, ctx.options.mode().label(), ctx.options.dryRun(), status, message, startedAt,
           System.currentTimeMillis() - startedAt, List.copyOf(phases), tables, List.copyOf(ddl), validation,

@@ -135,6 +135,16 @@ class RunReportsAgreeTest {
     assertTrue(out.contains("✗ failed: " + run.getString("message")), out);
   }
 
+  /** A rebuild deletes and inserts every row: the summary says which, instead of a total twice the table. */
+  @Test
+  void aRebuildSaysWhatItWroteByKind() {
+    dbs.execute(source, "INSERT INTO kept SELECT g, 'k' || g FROM generate_series(31, 1200) g");
+    assertEquals(ExitCode.OK, sync("--mode", "rebuild", "--confirm-destructive", "--tables", "kept"), cli.output());
+    assertTrue(cli.output().contains("✓ succeeded: wrote 1,232 rows in 1 table: 1,200 inserted, 32 deleted"),
+        cli.output());
+    assertEquals("wrote 1,232 rows in 1 table: 1,200 inserted, 32 deleted", run().getString("message"));
+  }
+
   private static int count(String haystack, String needle) {
     int n = 0;
     for (int i = haystack.indexOf(needle); i >= 0; i = haystack.indexOf(needle, i + 1)) {

@@ -109,7 +109,7 @@ class TlsConnectionTest {
     dbs.execute(target, ddl);
 
     assertEquals(ExitCode.OK, cli.ferry("sync", "--source", source.toLibpqUrl(), "--target", targetUrl), cli.output());
-    assertTrue(cli.output().contains("wrote 3000 rows") && cli.output().contains("✓ validation ok"), cli.output());
+    assertTrue(cli.output().contains("wrote 3,000 rows") && cli.output().contains("✓ validation ok"), cli.output());
     assertFalse(cli.output().contains(SECRET), cli.output());
     assertEquals(dbs.contentDigest(source), dbs.contentDigest(target));
     // The server refuses unencrypted connections, so the sync's succeeding already means TLS; this says it outright.

@@ -191,7 +191,7 @@ class OddIdentifiersSyncTest {
     dbs.execute(source, "UPDATE " + Q_BIG + " SET \"Value \"\"v\"\"\" = 'cli' WHERE \"Kéy \"\"id\"\"\" = 12;"
         + " UPDATE public.\"user\" SET \"select\" = 'not synced' WHERE \"n\" = 5");
     assertEquals(ExitCode.OK, ferry(target, "sync", "--tables", bigName), cli.output());
-    assertTrue(cli.output().contains("wrote 1 rows in 1 tables"), cli.output());
+    assertTrue(cli.output().contains("wrote 1 row in 1 table"), cli.output());
     assertEquals("cli", dbs.text(target, "SELECT \"Value \"\"v\"\"\" FROM " + Q_BIG + " WHERE \"Kéy \"\"id\"\"\" = 12"));
     assertEquals("sel 5", dbs.text(target, "SELECT \"select\" FROM public.\"user\" WHERE \"n\" = 5"));
     assertEquals(ExitCode.OK, ferry(target, "sync"), cli.output());
