@@ -271,7 +271,7 @@ public final class TableSql {
   public String upsertPreview() {
     return "WITH u AS (SELECT * FROM unnest(" + arrays(plan.columns().size()) + ") AS u(" + params(plan.columns().size()) + "))"
         + " SELECT count(*) FILTER (WHERE t." + plan.keyColumns().get(0).sql() + " IS NULL) AS inserted,"
-        + " count(*) FILTER (WHERE t." + plan.keyColumns().get(0).sql() + " IS NOT NULL AND " + differs() + ") AS updated"
+        + " count(*) FILTER (WHERE t." + plan.keyColumns().get(0).sql() + " IS NOT NULL AND (" + differs() + ")) AS updated"
         + " FROM u LEFT JOIN " + plan.target().fromSql() + " t ON " + joinOn("t", plan.keyColumns());
   }
 

@@ -1,0 +1,72 @@
+package dev.ferry.sync;
+
+import static dev.ferry.sync.HardShapesSyncTest.describe;
+import static dev.ferry.testing.TestDatabases.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.ferry.config.DatabaseUrl;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.plan.Mode;
+import dev.ferry.plan.SyncOptions;
+import dev.ferry.testing.TestConfig;
+import dev.ferry.testing.TestDatabases;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A dry run's counts are the real run's: per table, rows inserted, updated and deleted, on a first load into empty
+ * tables (natural-key ids remapped) and on a mirror after inserts, updates and deletes. (An empty target's rows were
+ * counted both as inserted and as updated.)
+ */
+class DryRunPredictsTest {
+  private Vertx vertx;
+  private TestDatabases dbs;
+  private DatabaseUrl source;
+  private DatabaseUrl target;
+  private FerryConfig config;
+
+  @BeforeEach
+  void setUp() {
+    vertx = Vertx.vertx();
+    dbs = new TestDatabases(vertx);
+    source = dbs.create("dry_src");
+    target = dbs.create("dry_tgt");
+    dbs.loadRescueDogs(source, target);
+    config = TestConfig.of(source, target, new JsonObject().put("tables", new JsonObject()
+        .put("organizations", new JsonObject().put("key", new JsonArray().add("config_id")))));
+  }
+
+  @AfterEach
+  void tearDown() {
+    dbs.close();
+    await(vertx.close());
+  }
+
+  private List<String> counts(SyncOptions options) {
+    RunSummary s = await(Syncs.runOnce(vertx, config, options));
+    assertEquals(RunStatus.SUCCEEDED, s.status(), () -> describe(s));
+    return s.tables().stream().map(t -> t.table() + " +" + t.inserted() + " ~" + t.updated() + " -" + t.deleted())
+        .toList();
+  }
+
+  private void predicted(SyncOptions options) {
+    List<String> dry = counts(options.withDryRun(true));
+    assertEquals(dry, counts(options));
+  }
+
+  @Test
+  void aDryRunCountsWhatTheRealRunThenWrites() {
+    predicted(SyncOptions.defaults());
+    dbs.execute(source, """
+        UPDATE animals SET status = 'adopted' WHERE id % 50 = 0;
+        UPDATE organizations SET name = name || ' (renamed)' WHERE id = (SELECT min(id) FROM organizations);
+        INSERT INTO organizations (config_id, name) VALUES ('new-org', 'New');
+        DELETE FROM scrape_logs WHERE id % 100 = 0;""");
+    predicted(SyncOptions.defaults().withMode(Mode.MIRROR).withConfirm(true));
+  }
+}
