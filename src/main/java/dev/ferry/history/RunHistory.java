@@ -129,7 +129,9 @@ public final class RunHistory {
     return db.pool().withTransaction(conn -> conn.preparedQuery("UPDATE ferry.runs SET status = $2, message = $3,"
             + " finished_at = to_timestamp($4::float8 / 1000), rows_written = $5, summary = $6::text::jsonb WHERE id = $1::uuid")
         .execute(Tuple.from(List.of(summary.runId(), summary.status().name().toLowerCase(), summary.message(),
-            summary.startedAtEpochMs() + summary.durationMs(), summary.rowsWritten(), ProgressBus.toJson(summary))))
+            // A dry run wrote nothing: its would-be rows are in its summary and per-table rows, not in rows_written.
+            summary.startedAtEpochMs() + summary.durationMs(), summary.dryRun() ? 0L : summary.rowsWritten(),
+            ProgressBus.toJson(summary))))
         .compose(v -> summary.tables().isEmpty() ? Future.succeededFuture() : conn.preparedQuery(
                 "INSERT INTO ferry.run_tables VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)")
             .executeBatch(summary.tables().stream().map(t -> tableRow(summary.runId(), t)).toList()))

@@ -174,6 +174,11 @@ class ApiServerTest {
     assertTrue(run.getBoolean("dryRun"));
     assertTrue(run.getJsonObject("summary").getString("message").startsWith("dry run: would write"), run::encodePrettily);
     assertEquals(before, f.dbs.contentDigest(f.target), "a dry run leaves the target untouched");
+    // Its history row wrote nothing; the would-be rows are in its summary.
+    JsonObject stored = f.get("/api/v1/syncs/" + run.getString("id"), TOKEN).bodyAsJsonObject();
+    assertEquals(0L, stored.getLong("rowsWritten"), stored::encodePrettily);
+    assertTrue(stored.getJsonObject("summary").getJsonArray("tables").stream().map(JsonObject.class::cast)
+        .mapToLong(t -> t.getLong("inserted") + t.getLong("updated")).sum() > 0, stored::encodePrettily);
     String metrics = f.get("/metrics", null).bodyAsString();
     assertTrue(metrics.contains("dry_run=\"true\""), "dry runs are timed too");
   }
