@@ -371,10 +371,24 @@ public final class ApiServer extends VerticleBase {
       // Runs still going carry their live state.
       page.getJsonArray("items").forEach(o -> {
         JsonObject item = (JsonObject) o;
-        runs.active(item.getString("id")).ifPresent(r -> item.put("live", r.snapshot()));
+        withLive(item);
       });
       json(rc, 200, page);
     }).onFailure(err -> fail(rc, err));
+  }
+
+  /**
+   * A run still going carries its live state; once a cancel was accepted its status is "cancelling" (the history
+   * still says running until the run stops at its next batch boundary).
+   */
+  private void withLive(JsonObject run) {
+    runs.active(run.getString("id")).ifPresent(r -> {
+      JsonObject live = r.snapshot();
+      run.put("live", live);
+      if ("cancelling".equals(live.getString("status"))) {
+        run.put("status", "cancelling");
+      }
+    });
   }
 
   private void getSync(RoutingContext rc) {
@@ -391,7 +405,7 @@ public final class ApiServer extends VerticleBase {
         Problems.send(rc, 404, "Not Found", "no run with id " + id);
         return;
       }
-      runs.active(id).ifPresent(r -> run.put("live", r.snapshot()));
+      withLive(run);
       json(rc, status, run);
     }).onFailure(err -> fail(rc, err));
   }

@@ -30,8 +30,10 @@ class RunControlTest {
 
   @BeforeEach
   void start() {
+    // The slow trigger below is what keeps a run going: it must fire (Ferry switches target triggers off by default).
     f = new ServerFixture(new JsonObject().put("webhooks", new JsonObject().put("deploy", new JsonObject()
-        .put("secret", HOOK_SECRET).put("sync", new JsonObject().put("mode", "incremental")))));
+        .put("secret", HOOK_SECRET).put("sync", new JsonObject().put("mode", "incremental")))),
+        new JsonObject().put("targetTriggers", "fire"));
     // A table whose every batch takes 100 ms on the target: a run long enough to race and cancel.
     String big = "CREATE TABLE big (id int PRIMARY KEY, payload text NOT NULL);";
     f.dbs.execute(f.source, big + "INSERT INTO big SELECT g, md5(g::text) FROM generate_series(1, 50000) g;");
@@ -88,6 +90,9 @@ class RunControlTest {
 
     HttpResponse<Buffer> cancel = f.post("/api/v1/syncs/" + id + "/cancel", TOKEN, "");
     assertEquals(202, cancel.statusCode(), cancel::bodyAsString);
+    // Accepted: from now on the run reads as cancelling until it stops, never as running.
+    String status = f.get("/api/v1/syncs/" + id, TOKEN).bodyAsJsonObject().getString("status");
+    assertTrue(status.equals("cancelling") || status.equals("cancelled"), status);
     JsonObject run = f.awaitRun(id);
     assertEquals("cancelled", run.getString("status"), run::encodePrettily);
     long copied = f.dbs.count(f.target, "SELECT count(*) FROM big");

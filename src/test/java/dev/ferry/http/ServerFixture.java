@@ -44,9 +44,17 @@ final class ServerFixture implements AutoCloseable {
   private String deployment;
   ApiServer server;
 
+  private final JsonObject sync;
+
   ServerFixture(JsonObject extraApi) {
+    this(extraApi, new JsonObject());
+  }
+
+  /** @param sync settings merged into the configuration's {@code sync} section */
+  ServerFixture(JsonObject extraApi, JsonObject sync) {
     dbs.loadRescueDogs(source, target);
     api = new JsonObject().put("port", 0).put("token", TOKEN).put("readToken", READ_TOKEN).mergeIn(extraApi);
+    this.sync = sync;
     start();
   }
 
@@ -54,7 +62,7 @@ final class ServerFixture implements AutoCloseable {
     String withPassword = source.toLibpqUrl().replace("postgresql://postgres@", "postgresql://postgres:" + PASSWORD + "@");
     return TestConfig.of(DatabaseUrl.parse(withPassword, "test"), target, new JsonObject()
         .put("tables", new JsonObject().put("organizations", new JsonObject().put("key", new JsonArray().add("config_id"))))
-        .put("api", api));
+        .put("api", api).put("sync", sync));
   }
 
   void start() {
@@ -90,7 +98,7 @@ final class ServerFixture implements AutoCloseable {
   JsonObject awaitRun(String id) {
     for (int i = 0; i < 600; i++) {
       JsonObject run = get("/api/v1/syncs/" + id, TOKEN).bodyAsJsonObject();
-      if (!"running".equals(run.getString("status"))) {
+      if (!"running".equals(run.getString("status")) && !"cancelling".equals(run.getString("status"))) {
         return run;
       }
       sleep(100);
