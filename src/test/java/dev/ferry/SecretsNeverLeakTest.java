@@ -406,7 +406,7 @@ class SecretsNeverLeakTest {
   private static JsonObject awaitFinished(Http client, String id) throws InterruptedException {
     for (int i = 0; i < 600; i++) {
       JsonObject run = client.call(HttpMethod.GET, "/api/v1/syncs/" + id, TOKEN, null).bodyAsJsonObject();
-      if (!"running".equals(run.getString("status"))) {
+      if (!"running".equals(run.getString("status")) && !"cancelling".equals(run.getString("status"))) {
         return run;
       }
       Thread.sleep(100);

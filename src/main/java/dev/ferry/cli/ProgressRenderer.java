@@ -19,6 +19,8 @@ final class ProgressRenderer {
   private final Map<String, ProgressEvent.TableProgress> bars = new LinkedHashMap<>();
   private final Map<String, Long> lastLogged = new LinkedHashMap<>();
   private int drawnLines;
+  /** A dry run's tables are reported as what a real run would write. */
+  private boolean dryRun;
 
   ProgressRenderer(PrintStream out, boolean ansi) {
     this.out = out;
@@ -32,6 +34,7 @@ final class ProgressRenderer {
 
   synchronized void on(ProgressEvent event) {
     if (event instanceof ProgressEvent.RunStarted e) {
+      dryRun = e.dryRun();
       line("ferry " + (e.dryRun() ? "dry run" : "sync") + " (" + e.mode() + "): " + e.source() + "  →  " + e.target());
     } else if (event instanceof ProgressEvent.PhaseStarted e) {
       line("▶ " + e.phase() + (e.description().isEmpty() ? "" : ": " + e.description()));
@@ -48,7 +51,7 @@ final class ProgressRenderer {
       progress(e);
     } else if (event instanceof ProgressEvent.TableFinished e) {
       bars.remove(e.result().table());
-      line("  " + finished(e.result()));
+      line("  " + finished(e.result(), dryRun));
     } else if (event instanceof ProgressEvent.Warning e) {
       line("  ! " + (e.table() == null ? "" : e.table() + ": ") + e.message());
     } else if (event instanceof ProgressEvent.RunFinished) {
@@ -70,11 +73,14 @@ final class ProgressRenderer {
     }
   }
 
-  static String finished(TableResult r) {
-    String counts = String.format("%,d inserted, %,d updated, %,d deleted%s", r.inserted(), r.updated(), r.deleted(),
-        r.linked() > 0 ? String.format(", %,d links set", r.linked()) : "");
+  static String finished(TableResult r, boolean dryRun) {
+    String counts = dryRun
+        ? String.format("would insert %,d, update %,d, delete %,d%s", r.inserted(), r.updated(), r.deleted(),
+            r.linked() > 0 ? String.format(", set %,d links", r.linked()) : "")
+        : String.format("%,d inserted, %,d updated, %,d deleted%s", r.inserted(), r.updated(), r.deleted(),
+            r.linked() > 0 ? String.format(", %,d links set", r.linked()) : "");
     return switch (r.outcome()) {
-      case SYNCED -> "✓ " + r.table() + ": " + counts + " (" + r.durationMs() + " ms)";
+      case SYNCED -> (dryRun ? "~ " : "✓ ") + r.table() + ": " + counts + " (" + r.durationMs() + " ms)";
       case UNCHANGED -> "= " + r.table() + ": unchanged (" + r.durationMs() + " ms)";
       case FAILED -> "✗ " + r.table() + ": failed after " + r.attempts() + " attempt(s): " + r.message();
       case REFUSED -> "⛔ " + r.table() + ": refused: " + r.message();

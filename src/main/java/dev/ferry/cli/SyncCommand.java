@@ -151,7 +151,9 @@ final class SyncCommand implements Callable<Integer> {
       int width = Math.max(5, s.tables().stream().mapToInt(t -> t.table().length()).max().orElse(5));
       System.out.printf("  %-" + width + "s %-9s %10s %10s %10s %8s%n", "table", "outcome", "insert", "update", "delete", "ms");
       for (TableResult t : s.tables()) {
-        System.out.printf("  %-" + width + "s %-9s %,10d %,10d %,10d %8d%n", t.table(), t.outcome().name().toLowerCase(),
+        // A dry run synced nothing: its tables are what a real run would sync.
+        String outcome = s.dryRun() && t.outcome() == TableResult.Outcome.SYNCED ? "to sync" : t.outcome().name().toLowerCase();
+        System.out.printf("  %-" + width + "s %-9s %,10d %,10d %,10d %8d%n", t.table(), outcome,
             t.inserted(), t.updated(), t.deleted(), t.durationMs());
       }
     }
@@ -162,7 +164,7 @@ final class SyncCommand implements Callable<Integer> {
     // Why each table failed or was refused, here too: the progress lines may be far above.
     s.tables().stream().filter(t -> t.message() != null && (t.outcome() == TableResult.Outcome.FAILED
             || t.outcome() == TableResult.Outcome.REFUSED))
-        .forEach(t -> System.out.println("  " + ProgressRenderer.finished(t)));
+        .forEach(t -> System.out.println("  " + ProgressRenderer.finished(t, s.dryRun())));
     s.validation().stream().filter(v -> !v.matches())
         .forEach(v -> System.out.println("  ⚠ validation " + v.table() + ": " + v.detail()));
     System.out.println();

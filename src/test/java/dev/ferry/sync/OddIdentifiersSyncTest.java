@@ -405,7 +405,7 @@ class OddIdentifiersSyncTest {
     for (int i = 0; i < 600; i++) {
       JsonObject run = await(http.get(port, "127.0.0.1", "/api/v1/syncs/" + id)
           .bearerTokenAuthentication("odd-names-token-0123456789").send()).bodyAsJsonObject();
-      if (!"running".equals(run.getString("status"))) {
+      if (!"running".equals(run.getString("status")) && !"cancelling".equals(run.getString("status"))) {
         return run;
       }
       try {
