@@ -56,7 +56,7 @@ REF_DIR=$(cd "$REF_DIR" && pwd) || { echo "bench.sh: reference dir not found" >&
 
 FERRY="$ROOT/target/ferry"  # the launcher, as users run Ferry (java -jar target/ferry.jar plus a class-data archive)
 [ -x "$FERRY" ] && [ -f "$ROOT/target/ferry.jar" ] \
-  || { echo "bench.sh: target/ferry is missing; build it with: mvn -q -B package -DskipTests" >&2; exit 2; }
+  || { echo "bench.sh: target/ferry is missing; build it with: ./mvnw -q -B package -DskipTests" >&2; exit 2; }
 for f in copy_baseline.sh schema.sql dataset.sql mutate.sql; do
   [ -f "$REF_DIR/$f" ] || { echo "bench.sh: $REF_DIR/$f is missing" >&2; exit 2; }
 done
