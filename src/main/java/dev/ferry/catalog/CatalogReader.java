@@ -171,7 +171,8 @@ public final class CatalogReader {
       List<String> refCols = strings(r, "ref_cols");
       List<ForeignKey> known = fks.computeIfAbsent(t, k -> new ArrayList<>());
       // Declared on each partition: one key of the partitioned table.
-      if (known.stream().anyMatch(f -> f.columns().equals(cols) && f.refTable().equals(ref) && f.refColumns().equals(refCols))) {
+      if (known.stream().anyMatch(f -> f.columns().equals(cols) && f.refTable().equals(ref)
+          && f.refColumns().equals(refCols))) {
         continue;
       }
       known.add(new ForeignKey(r.getString("conname"), t,

@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The target triggers (and rules) Ferry switches off inside a write transaction and on again just before it commits (see
- * {@link TargetTriggers}): statements for the simple protocol, each ending in "; ", empty when there are none.
+ * The target triggers (and rules) Ferry switches off inside a write transaction and on again just before it
+ * commits (see {@link TargetTriggers}): statements for the simple protocol, each ending in "; ", empty when none.
  */
 record TriggerSwitch(String off, String on) {
   static final TriggerSwitch NONE = new TriggerSwitch("", "");
