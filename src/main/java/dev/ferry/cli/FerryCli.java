@@ -38,11 +38,12 @@ public final class FerryCli implements Runnable {
       // A typo gets the nearest names, not pages of usage.
       if (ex instanceof CommandLine.UnmatchedArgumentException u) {
         var spec = ex.getCommandLine().getCommandSpec();
-        for (String typed : u.getUnmatched()) {
-          List<String> near = Suggestions.nearest(typed.split("=", 2)[0],
+        for (String unmatched : u.getUnmatched()) {
+          String typed = unmatched.split("=", 2)[0]; // --mdoe=x: the option's name
+          List<String> near = Suggestions.nearest(typed,
               typed.startsWith("-") ? spec.optionsMap().keySet() : spec.subcommands().keySet());
           if (!near.isEmpty()) {
-            cl.getErr().println("Did you mean " + String.join(" or ", near) + " (not " + typed.split("=", 2)[0] + ")?");
+            cl.getErr().println("Did you mean " + String.join(" or ", near) + " (not " + typed + ")?");
           }
         }
       }

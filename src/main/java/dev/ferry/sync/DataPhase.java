@@ -326,11 +326,14 @@ final class DataPhase {
 
   /** Why a table has no key Ferry can match rows by: none at all, or unique indexes that allow NULLs. */
   private static String whyKeyless(TablePlan plan) {
-    List<String> nullable = plan.target().indexes().stream()
-        .filter(i -> i.unique() && i.valid() && !i.expression() && !i.partial())
-        .map(i -> i.name() + " " + i.columns().stream().filter(c -> plan.target().column(c)
-            .map(col -> !col.notNull()).orElse(false)).toList())
-        .filter(d -> !d.endsWith("[]")).toList();
+    List<String> nullable = new ArrayList<>();
+    for (IndexInfo i : plan.target().indexes()) {
+      List<String> cols = i.columns().stream()
+          .filter(c -> plan.target().column(c).map(col -> !col.notNull()).orElse(false)).toList();
+      if (i.unique() && i.valid() && !i.expression() && !i.partial() && !cols.isEmpty()) {
+        nullable.add(i.name() + " " + cols);
+      }
+    }
     return nullable.isEmpty() ? "has no primary key or unique key"
         : "has no primary key, and its unique index" + (nullable.size() == 1 ? " " : "es ") + String.join(", ", nullable)
             + " cannot match rows: those columns are nullable, and NULLs never match (make them NOT NULL to use the"

@@ -16,38 +16,32 @@ public final class CliHarness implements AutoCloseable {
   private final PrintStream oldErr = System.err;
 
   public CliHarness() {
-    System.setOut(new PrintStream(new OutputStream() {
-      @Override
-      public void write(int b) {
-        synchronized (captured) {
-          captured.write(b);
-          stdout.write(b);
-        }
-      }
+    System.setOut(new PrintStream(new Capture(true), true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(new Capture(false), true, StandardCharsets.UTF_8));
+  }
 
-      @Override
-      public void write(byte[] b, int off, int len) {
-        synchronized (captured) {
-          captured.write(b, off, len);
+  /** Writes into the combined capture and, for standard output, into its own as well. */
+  private final class Capture extends OutputStream {
+    private final boolean isStdout;
+
+    Capture(boolean isStdout) {
+      this.isStdout = isStdout;
+    }
+
+    @Override
+    public void write(int b) {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      synchronized (captured) {
+        captured.write(b, off, len);
+        if (isStdout) {
           stdout.write(b, off, len);
         }
       }
-    }, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(new OutputStream() {
-      @Override
-      public void write(int b) {
-        synchronized (captured) {
-          captured.write(b);
-        }
-      }
-
-      @Override
-      public void write(byte[] b, int off, int len) {
-        synchronized (captured) {
-          captured.write(b, off, len);
-        }
-      }
-    }, true, StandardCharsets.UTF_8));
+    }
   }
 
   public int ferry(String... args) {
