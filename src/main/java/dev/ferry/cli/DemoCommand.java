@@ -12,23 +12,40 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.Map;
+import dev.ferry.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Create a demo source and target (rescue-dog schema, generated data, different ids) on a local "
-        + "server and sync them with live progress.")
+        + "server, or on the PostgreSQL bundled with Ferry when none answers, and sync them with live progress.")
 final class DemoCommand implements Callable<Integer> {
-  @Option(names = "--server", paramLabel = "URL", defaultValue = "postgresql://postgres@127.0.0.1:5432/postgres",
-      description = "A PostgreSQL server where the demo may create databases (default: ${DEFAULT-VALUE}).")
+  private static final String LOCAL_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres";
+
+  @Option(names = "--server", paramLabel = "URL",
+      description = "A PostgreSQL server where the demo may create databases (default: " + LOCAL_SERVER
+          + " if it answers, else the PostgreSQL bundled with Ferry).")
   String server;
+
+  @Option(names = "--embedded",
+      description = "Run the PostgreSQL bundled with Ferry even if a local server answers.")
+  boolean embedded;
+
+  @Option(names = "--data-dir", paramLabel = "FOLDER", defaultValue = "ferry-demo-data",
+      description = "Where the bundled PostgreSQL keeps the demo's data (default: ${DEFAULT-VALUE}); kept, and used"
+          + " again by the next demo.")
+  Path dataDir;
 
   @Option(names = "--scale", defaultValue = "0.02",
       description = "Data size: 1 is 150 organizations and 300,000 animals (default: ${DEFAULT-VALUE}).")
@@ -55,13 +72,69 @@ final class DemoCommand implements Callable<Integer> {
       System.err.println("ferry: --scale must be above 0 and at most 10");
       return ExitCode.USAGE;
     }
+    if (embedded && server != null) {
+      System.err.println("ferry: --embedded and --server name two different servers; give one");
+      return ExitCode.USAGE;
+    }
     DatabaseUrl serverUrl;
     try {
-      serverUrl = DatabaseUrl.parse(server, "--server");
+      serverUrl = DatabaseUrl.parse(server != null ? server : LOCAL_SERVER, "--server");
     } catch (ConfigException e) {
       System.err.println("ferry: " + e.getMessage());
       return ExitCode.USAGE;
     }
+    if (!embedded && server == null && !answers(serverUrl)) {
+      System.out.println("No PostgreSQL server answers at " + serverUrl.host() + ":" + serverUrl.port()
+          + ", so the demo runs the PostgreSQL bundled with Ferry (--server URL names yours).");
+      embedded = true;
+    }
+    if (!embedded) {
+      return run(serverUrl);
+    }
+    EmbeddedPostgres bundled;
+    try {
+      System.out.println("Starting the bundled PostgreSQL; its data is kept in " + dataDir.toAbsolutePath() + " …");
+      bundled = EmbeddedPostgres.start(dataDir, EmbeddedPostgres.Durability.DURABLE);
+    } catch (IOException e) {
+      System.err.println("ferry: cannot start the bundled PostgreSQL: " + e.getMessage());
+      return ExitCode.FAILED;
+    }
+    // The server's own shutdown hook drains runs first; this one stops PostgreSQL only after that (or 30 s).
+    CountDownLatch demoOver = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        demoOver.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      stop(bundled);
+    }, "ferry-demo-postgres-stop"));
+    try {
+      return run(bundled.server());
+    } finally {
+      stop(bundled);
+      demoOver.countDown();
+    }
+  }
+
+  private static void stop(EmbeddedPostgres bundled) {
+    if (bundled.stop()) {
+      System.out.println("The bundled PostgreSQL stopped; its data stays in " + bundled.folder()
+          + " (the next `ferry demo` starts it again).");
+    }
+  }
+
+  /** Whether anything accepts connections there: no server means the bundled one, any other failure is reported. */
+  private static boolean answers(DatabaseUrl url) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(url.host(), url.port()), 2000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private int run(DatabaseUrl serverUrl) {
     DatabaseUrl source = serverUrl.withDatabase(DemoDatabases.SOURCE);
     DatabaseUrl target = serverUrl.withDatabase(DemoDatabases.TARGET);
     Map<String, Object> overrides = new HashMap<>();
@@ -87,13 +160,15 @@ final class DemoCommand implements Callable<Integer> {
                 + " target's ids start at 1001).%n%n", (System.nanoTime() - start) / 1e9);
             return SyncCommand.run(vertx, config, SyncOptions.defaults(), false);
           })
-          .compose(code -> vertx.executeBlocking(() -> writeSettings(source, target, token)).map(file -> {
+          .compose(code -> vertx.executeBlocking(() -> writeSettings(source, target, token, embedded)).map(file -> {
             String flags = "--config " + file;
             System.out.println("\nThe demo's settings (both URLs, organizations keyed by config_id"
-                + (token != null ? ", this session's API token" : "") + ") are in " + file + ". Next:");
+                + (token != null ? ", this session's API token" : "") + ") are in " + file + ". Next"
+                + (embedded ? ", in another terminal while the demo runs (it runs the bundled PostgreSQL):" : ":"));
             System.out.println("  target/ferry status " + flags);
             System.out.println("  target/ferry sync " + flags + "   # a second run writes 0 rows");
-            System.out.println("  psql -d " + DemoDatabases.SOURCE + " -c \"UPDATE animals SET status = 'adopted' WHERE id % 50 = 0\"");
+            System.out.println("  psql \"" + source.redacted() + "\" -c \"UPDATE animals SET status = 'adopted'"
+                + " WHERE id % 50 = 0\"");
             System.out.println("  target/ferry sync --dry-run " + flags);
             return code;
           }))
@@ -111,8 +186,10 @@ final class DemoCommand implements Callable<Integer> {
   /** Where the demo leaves its settings for the next commands (owner-only: it may hold the API token). */
   static final Path SETTINGS = Path.of("ferry-demo.yaml");
 
-  private static Path writeSettings(DatabaseUrl source, DatabaseUrl target, String token) throws IOException {
+  private static Path writeSettings(DatabaseUrl source, DatabaseUrl target, String token, boolean embedded)
+      throws IOException {
     StringBuilder yaml = new StringBuilder("# Written by `ferry demo`: use it with --config ferry-demo.yaml.\n")
+        .append(embedded ? "# These URLs name the bundled PostgreSQL, which runs while `ferry demo` runs.\n" : "")
         .append("source: ").append(quoted(source.toLibpqUrl())).append('\n')
         .append("target: ").append(quoted(target.toLibpqUrl())).append('\n')
         .append("tables:\n");

@@ -35,10 +35,27 @@ public final class IndependentCheck {
       WHERE s.relkind = 'S'
       ORDER BY 1, 2, 3""";
 
+  /** A parent matched by a natural key, so its surrogate ids may differ between the sides (the demo's organizations). */
+  private record NaturalKey(String parent, String idColumn, String key) {}
+
   private final TestDatabases dbs;
+  private final NaturalKey naturalKey;
 
   public IndependentCheck(TestDatabases dbs) {
+    this(dbs, null);
+  }
+
+  private IndependentCheck(TestDatabases dbs, NaturalKey naturalKey) {
     this.dbs = dbs;
+    this.naturalKey = naturalKey;
+  }
+
+  /**
+   * The same check where {@code parent}'s rows are matched by {@code key}: its {@code idColumn} is left out, and every
+   * column with a foreign key to it is compared as the referenced row's key instead of its id.
+   */
+  public IndependentCheck throughNaturalKey(String parent, String idColumn, String key) {
+    return new IndependentCheck(dbs, new NaturalKey(parent, idColumn, key));
   }
 
   /** Every difference found, one line each; empty when the target equals the source. */
@@ -101,9 +118,32 @@ public final class IndependentCheck {
   }
 
   private List<String> rows(DatabaseUrl db, String table) {
-    List<String> out = column(db, "SELECT x::text FROM ONLY " + table + " x");
+    List<String> out = column(db, "SELECT " + rowText(db, table) + " FROM ONLY " + table + " x");
     out.sort(null);
     return out;
+  }
+
+  private String rowText(DatabaseUrl db, String table) {
+    if (naturalKey == null) {
+      return "x::text";
+    }
+    String parent = naturalKey.parent();
+    String idColumn = naturalKey.idColumn();
+    List<String> columns = new ArrayList<>();
+    for (Row r : dbs.execute(db, """
+        SELECT quote_ident(a.attname), a.attname = '%s' AND a.attrelid = '%s'::regclass,
+          EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conrelid = a.attrelid AND c.contype = 'f'
+            AND c.conkey = ARRAY[a.attnum] AND c.confrelid = '%s'::regclass
+            AND c.confkey = ARRAY[(SELECT attnum FROM pg_attribute WHERE attrelid = '%s'::regclass AND attname = '%s')])
+        FROM pg_attribute a WHERE a.attrelid = '%s'::regclass AND a.attnum > 0 AND NOT a.attisdropped
+        ORDER BY a.attnum""".formatted(idColumn, parent, parent, parent, idColumn, table))) {
+      if (r.getBoolean(1)) {
+        continue;
+      }
+      columns.add(r.getBoolean(2) ? "(SELECT p." + naturalKey.key() + " FROM " + parent + " p WHERE p." + idColumn
+          + " = x." + r.getString(0) + ")" : "x." + r.getString(0));
+    }
+    return "ROW(" + String.join(", ", columns) + ")::text";
   }
 
   private List<String> column(DatabaseUrl db, String sql) {

@@ -19,9 +19,10 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Real PostgreSQL for tests: the server named by FERRY_TEST_DATABASE_URL, else a Testcontainers PostgreSQL when
- * Docker is available, else the local server at 127.0.0.1:5432. Each test creates its own databases with unique
- * names and drops them afterwards.
+ * Real PostgreSQL for tests: the server named by FERRY_TEST_DATABASE_URL (or the bundled one if it says
+ * {@code embedded}), else a Testcontainers PostgreSQL when Docker is available, else the local server at
+ * 127.0.0.1:5432 if it answers, else the PostgreSQL bundled with Ferry. Each test creates its own databases with
+ * unique names and drops them afterwards.
  */
 public final class TestDatabases implements AutoCloseable {
   private static final String LOCAL = "postgresql://postgres@127.0.0.1:5432/postgres?sslmode=disable";
@@ -35,12 +36,31 @@ public final class TestDatabases implements AutoCloseable {
     this.server = DatabaseUrl.parse(serverUrl(), "FERRY_TEST_DATABASE_URL");
   }
 
-  public static String serverUrl() {
+  private static String serverUrl;
+
+  /** Decided once per test run: probing Docker and the local port for every test would add seconds. */
+  public static synchronized String serverUrl() {
+    if (serverUrl == null) {
+      serverUrl = chooseServer();
+    }
+    return serverUrl;
+  }
+
+  private static String chooseServer() {
     String explicit = System.getenv("FERRY_TEST_DATABASE_URL");
     if (explicit != null && !explicit.isBlank()) {
-      return explicit;
+      return explicit.equals("embedded") ? EmbeddedServer.url() : explicit;
     }
-    return ContainerServer.urlIfDockerAvailable().orElse(LOCAL);
+    return ContainerServer.urlIfDockerAvailable().orElseGet(() -> localAnswers() ? LOCAL : EmbeddedServer.url());
+  }
+
+  private static boolean localAnswers() {
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(new java.net.InetSocketAddress("127.0.0.1", 5432), 2000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   public DatabaseUrl server() {

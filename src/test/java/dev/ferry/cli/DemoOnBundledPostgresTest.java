@@ -1,0 +1,142 @@
+package dev.ferry.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.config.DatabaseUrl;
+import dev.ferry.embedded.EmbeddedPostgres;
+import dev.ferry.testing.IndependentCheck;
+import dev.ferry.testing.TestDatabases;
+import io.vertx.core.Vertx;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * `ferry demo` on the PostgreSQL bundled with Ferry, as a process of its own, as on a machine with only a JDK:
+ * the demo databases synced equal, the server and dashboard up, Ctrl-C stops the demo and its PostgreSQL, and the
+ * data stays in the named folder for the next start.
+ */
+class DemoOnBundledPostgresTest {
+
+  @Test
+  void demoRunsOnTheBundledServerAndCtrlCStopsBoth(@TempDir Path work) throws Exception {
+    Path data = work.resolve("demo-data");
+    int port = freePort();
+    Process demo = startDemo(work, data, port);
+    Path log = work.resolve("demo.log");
+    try {
+      awaitLine(demo, log, "listening on http://localhost:" + port);
+      String settings = Files.readString(work.resolve("ferry-demo.yaml"));
+      DatabaseUrl source = DatabaseUrl.parse(yamlValue(settings, "source"), "source");
+      DatabaseUrl target = DatabaseUrl.parse(yamlValue(settings, "target"), "target");
+      String token = yamlValue(settings, "token");
+      assertTrue(Files.readString(log).contains("✓ succeeded"), Files.readString(log));
+
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+          + "/api/v1/status")).header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, status.statusCode(), status.body());
+      HttpResponse<String> dashboard = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/"))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, dashboard.statusCode());
+      assertTrue(dashboard.body().contains("<html"), dashboard.body());
+
+      Vertx vertx = Vertx.vertx();
+      try (TestDatabases dbs = new TestDatabases(vertx)) {
+        // The demo's organizations are matched by config_id; their ids differ on purpose (the target's start at 1001).
+        List<String> differences = new IndependentCheck(dbs).throughNaturalKey("organizations", "id", "config_id")
+            .differences(source, target);
+        assertTrue(differences.isEmpty(), String.join("\n", differences));
+        assertTrue(dbs.count(source, "SELECT count(*) FROM animals") > 0);
+      } finally {
+        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+
+      new ProcessBuilder("kill", "-INT", String.valueOf(demo.pid())).inheritIO().start().waitFor();
+      assertTrue(demo.waitFor(60, TimeUnit.SECONDS), "Ctrl-C did not end the demo: " + Files.readString(log));
+      String out = Files.readString(log);
+      assertTrue(out.contains("The bundled PostgreSQL stopped; its data stays in"), out);
+      assertFalse(answers(source.port()), "the bundled PostgreSQL still listens after the demo ended");
+      assertFalse(Files.exists(data.resolve("data/postmaster.pid")), "postmaster.pid left behind");
+
+      // The data is kept: the folder starts again with the demo's databases in it.
+      try (EmbeddedPostgres again = EmbeddedPostgres.start(data, EmbeddedPostgres.Durability.DURABLE)) {
+        Vertx v2 = Vertx.vertx();
+        try {
+          TestDatabases onIt = new TestDatabases(v2);
+          DatabaseUrl kept = again.server().withDatabase(target.database());
+          assertTrue(onIt.count(kept, "SELECT count(*) FROM animals") > 0);
+        } finally {
+          v2.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+      }
+    } finally {
+      demo.destroyForcibly();
+    }
+  }
+
+  private static Process startDemo(Path work, Path data, int port) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        FerryCli.class.getName(), "demo", "--embedded", "--data-dir", data.toString(), "--scale", "0.005",
+        "--port", String.valueOf(port))
+        .directory(work.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(work.resolve("demo.log").toFile());
+    Map<String, String> env = pb.environment();
+    env.remove("FERRY_API_TOKEN");
+    env.remove("FERRY_SOURCE_URL");
+    env.remove("FERRY_TARGET_URL");
+    return pb.start();
+  }
+
+  private static void awaitLine(Process p, Path log, String line) throws Exception {
+    long deadline = System.currentTimeMillis() + 240_000;
+    while (System.currentTimeMillis() < deadline) {
+      String out = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+      if (out.contains(line)) {
+        return;
+      }
+      assertTrue(p.isAlive(), "the demo ended early:\n" + out);
+      Thread.sleep(200);
+    }
+    throw new AssertionError("the demo never printed '" + line + "':\n" + Files.readString(log));
+  }
+
+  private static String yamlValue(String yaml, String key) {
+    Matcher m = Pattern.compile("(?m)^\\s*" + key + ": \"([^\"]*)\"").matcher(yaml);
+    assertTrue(m.find(), key + " missing from ferry-demo.yaml:\n" + yaml);
+    return m.group(1);
+  }
+
+  private static boolean answers(int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
