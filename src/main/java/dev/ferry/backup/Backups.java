@@ -105,6 +105,29 @@ public final class Backups {
     });
   }
 
+  /** Drops a backup the run that took it turned out not to need (it changed nothing). */
+  public Future<Void> discard(long id) {
+    return drop(id);
+  }
+
+  /** Drops this run's deleted-rows backup if none of its copies holds a row (every delete rolled back); its id. */
+  public Future<java.util.Optional<Long>> discardEmptyRunBackup() {
+    if (runBackup == null) {
+      return Future.succeededFuture(java.util.Optional.empty());
+    }
+    return runBackup.compose(id -> target.pool().preparedQuery(
+            "SELECT copy_name FROM ferry.backup_tables WHERE backup_id = $1").execute(Tuple.of(id))
+        .compose(rows -> {
+          List<String> probes = new ArrayList<>();
+          rows.forEach(r -> probes.add("SELECT 1 FROM " + r.getString(0)));
+          return probes.isEmpty() ? Future.succeededFuture(false) : target.pool().query(
+              "SELECT EXISTS (" + String.join(" UNION ALL ", probes) + ")").execute()
+              .map(rs -> rs.iterator().next().getBoolean(0));
+        })
+        .compose(anyRows -> anyRows ? Future.succeededFuture(java.util.Optional.<Long>empty())
+            : drop(id).map(v -> java.util.Optional.of(id))));
+  }
+
   /** Records how many rows a deleted-rows copy ended up with (after its transaction committed). */
   public Future<Void> counted(String copy) {
     return target.pool().query("UPDATE ferry.backup_tables SET rows = (SELECT count(*) FROM " + copy + ")"

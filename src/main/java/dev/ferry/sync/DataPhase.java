@@ -457,7 +457,8 @@ final class DataPhase {
         TableTally t = ctx.tally(p.name());
         t.durationMs = ms;
         if (ar.failed()) {
-          t.outcome = TableResult.Outcome.FAILED;
+          t.outcome = ar.cause() instanceof RowPump.CancelledException ? TableResult.Outcome.SKIPPED
+              : TableResult.Outcome.FAILED;
           t.message = "rebuild rolled back, target unchanged: " + message(ar.cause());
           t.resetCounts();
         }

@@ -40,6 +40,8 @@ final class RunContext {
   /** Snapshots before destructive steps; {@code fullBackup} once the run backed up every selected table. */
   final Backups backups;
   boolean fullBackup;
+  /** The backup taken before a rebuild or force run, if one was. */
+  Long fullBackupId;
   /** Both servers are PostgreSQL 14+: rows hash with hash_record_extended (see TableSql#rowHash). */
   boolean fastHash;
   /** Set from outside (API cancel, SIGTERM); checked at every batch and table boundary. */

@@ -99,9 +99,11 @@ public final class SyncEngine {
     if (options.mode() == Mode.FORCE && !options.dryRun()) {
       ctx.warn(null, "FORCE mode: schema validation and safety guards are bypassed (confirmed with --confirm-destructive)");
     }
-    Future<RunSummary> result = SafetyRules.confirmation(options)
+    Future<Void> executed = SafetyRules.confirmation(options)
         .<Future<Void>>map(msg -> Future.failedFuture(new Refused(msg)))
-        .orElseGet(run::execute)
+        .orElseGet(run::execute);
+    Future<RunSummary> result = executed
+        .transform(ar -> run.dropUnusedBackups(ar.succeeded()).compose(v -> executed))
         .map(v -> run.summary(null))
         .recover(err -> err instanceof ConfigException ce ? Future.failedFuture(ce)
             : Future.succeededFuture(run.summary(err)));
@@ -174,9 +176,36 @@ public final class SyncEngine {
               ctx.runId),
           info -> {
             ctx.fullBackup = true;
+            ctx.fullBackupId = info.id();
             return List.of("backup #" + info.id() + ": " + info.rows() + " rows of " + info.rowsByTable().size()
                 + " tables (`ferry rollback " + ctx.runId + "` puts them back)");
           }).mapEmpty();
+    }
+
+    /**
+     * A run that stopped without changing the target keeps no backup for it, so no rollback is offered for a change
+     * that never happened: the backup taken before it, and the copy of deleted rows when no delete was committed.
+     */
+    private Future<Void> dropUnusedBackups(boolean completed) {
+      boolean stopped = !completed || ctx.cancelled.get() || ctx.tallies.values().stream()
+          .anyMatch(t -> t.outcome == TableResult.Outcome.FAILED || t.outcome == TableResult.Outcome.SKIPPED);
+      boolean nothingWritten = ctx.tallies.values().stream()
+          .allMatch(t -> t.inserted + t.updated + t.deleted + t.linked == 0);
+      Future<Void> full = ctx.fullBackupId == null || !stopped || !nothingWritten ? Future.succeededFuture()
+          : ctx.backups.discard(ctx.fullBackupId).map(v -> {
+            ctx.warn(null, "backup #" + ctx.fullBackupId + " dropped: the run changed nothing, so there is nothing"
+                + " to roll back");
+            return null;
+          });
+      return full.compose(v -> ctx.backups.discardEmptyRunBackup())
+          .map(id -> {
+            id.ifPresent(n -> ctx.warn(null, "backup #" + n + " dropped: no delete was committed, so it held no rows"));
+            return (Void) null;
+          })
+          .recover(err -> {
+            ctx.warn(null, "could not drop a backup this run did not need: " + message(err));
+            return Future.succeededFuture();
+          });
     }
 
     /** Tables whose line waited for a later step that never came (the run stopped first) get it now. */
