@@ -413,7 +413,7 @@ public final class ApiServer extends VerticleBase {
   private void cancelSync(RoutingContext rc) {
     String id = rc.pathParam("id");
     if (isUuid(id) && runs.cancel(id)) {
-      json(rc, 202, new JsonObject().put("id", id).put("status", "cancelling")
+      json(rc, 202, new JsonObject().put("id", id).put("status", "cancelling").put("location", "/api/v1/syncs/" + id)
           .put("detail", "the run stops at its next batch boundary; the table in progress rolls back whole"));
       return;
     }
@@ -425,7 +425,7 @@ public final class ApiServer extends VerticleBase {
       if (run == null) {
         Problems.send(rc, 404, "Not Found", "no run with id " + id);
       } else {
-        Problems.send(rc, 409, "Conflict", "run " + id + " is not running (it " + run.getString("status") + ")");
+        Problems.send(rc, 409, "Conflict", "run " + id + " is not running (it ended: " + run.getString("status") + ")");
       }
     }).onFailure(err -> fail(rc, err));
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ferry.config.DatabaseUrl;
 import dev.ferry.embedded.EmbeddedPostgres;
 import dev.ferry.testing.IndependentCheck;
+import dev.ferry.testing.SignalDisposition;
 import dev.ferry.testing.TestDatabases;
 import io.vertx.core.Vertx;
 import java.net.InetSocketAddress;
@@ -68,8 +69,10 @@ class DemoOnBundledPostgresTest {
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       }
 
-      new ProcessBuilder("kill", "-INT", String.valueOf(demo.pid())).inheritIO().start().waitFor();
-      assertTrue(demo.waitFor(60, TimeUnit.SECONDS), "Ctrl-C did not end the demo: " + Files.readString(log));
+      // Ctrl-C; SIGTERM (the same shutdown) when the tests themselves were started with SIGINT ignored.
+      String signal = SignalDisposition.interruptIgnored() ? "-TERM" : "-INT";
+      new ProcessBuilder("kill", signal, String.valueOf(demo.pid())).inheritIO().start().waitFor();
+      assertTrue(demo.waitFor(60, TimeUnit.SECONDS), "kill " + signal + " did not end the demo: " + Files.readString(log));
       String out = Files.readString(log);
       assertTrue(out.contains("The bundled PostgreSQL stopped; its data stays in"), out);
       assertFalse(answers(source.port()), "the bundled PostgreSQL still listens after the demo ended");

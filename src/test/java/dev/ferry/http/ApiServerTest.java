@@ -193,4 +193,41 @@ class ApiServerTest {
     assertTrue(page.bodyAsString().contains("<title>Ferry"));
     assertEquals(404, f.get("/../../etc/passwd", null).statusCode());
   }
+  /**
+   * Each operation's answers, good and bad, against the OpenAPI document: {@link ServerFixture} checks every response
+   * it receives (operation known, status listed, JSON body valid against the documented schema, which lists the
+   * required fields and allows no others); here each deterministic answer is asked for once and must have been seen.
+   */
+  @Test
+  void everyOperationAnswersAsTheOpenApiDocumentSays() {
+    f.get("/health", null);
+    f.get("/ready", null);
+    f.get("/metrics", null);
+    f.get("/api/v1/openapi.yaml", null);
+    f.get("/api/v1/status", TOKEN);
+    f.get("/api/v1/status", null);
+    f.get("/api/v1/syncs?limit=5", TOKEN);
+    f.get("/api/v1/syncs?limit=0", TOKEN);
+    f.post("/api/v1/syncs", TOKEN, "{\"mode\": \"rebuild\"}");
+    f.post("/api/v1/syncs", READ_TOKEN, "{}");
+    f.post("/api/v1/syncs", TOKEN, "{\"dryRun\": true}");
+    // One small table, so the other tests here still find rows to write.
+    String id = f.post("/api/v1/syncs", TOKEN, "{\"tables\": [\"service_regions\"]}").bodyAsJsonObject()
+        .getString("id");
+    f.awaitRun(id);
+    f.get("/api/v1/syncs/" + id, TOKEN);
+    f.post("/api/v1/syncs/" + id + "/cancel", TOKEN, "");
+    String nobody = java.util.UUID.randomUUID().toString();
+    f.get("/api/v1/syncs/" + nobody, TOKEN);
+    f.post("/api/v1/syncs/" + nobody + "/cancel", TOKEN, "");
+    f.get("/api/v1/events", TOKEN);
+    Set<String> seen = OpenApiContract.exercised();
+    for (String expected : List.of("get /health 200", "get /ready 200", "get /metrics 200",
+        "get /api/v1/openapi.yaml 200", "get /api/v1/status 200", "get /api/v1/status 401", "get /api/v1/syncs 200",
+        "get /api/v1/syncs 400", "post /api/v1/syncs 422", "post /api/v1/syncs 403", "post /api/v1/syncs 200",
+        "post /api/v1/syncs 202", "get /api/v1/syncs/{id} 200", "post /api/v1/syncs/{id}/cancel 409",
+        "get /api/v1/syncs/{id} 404", "post /api/v1/syncs/{id}/cancel 404", "get /api/v1/events 400")) {
+      assertTrue(seen.contains(expected), () -> expected + " was not seen; seen: " + new java.util.TreeSet<>(seen));
+    }
+  }
 }

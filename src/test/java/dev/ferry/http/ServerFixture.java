@@ -24,7 +24,8 @@ import java.util.function.Predicate;
 
 /**
  * A real Ferry server on a random port over two real databases (the rescue-dog demo schema), with a Vert.x
- * WebClient and WebSocket client to talk to it.
+ * WebClient and WebSocket client to talk to it. Every response it receives is checked against the OpenAPI document
+ * ({@link OpenApiContract}).
  */
 final class ServerFixture implements AutoCloseable {
   static final String TOKEN = "test-token-0123456789abcdef";
@@ -83,7 +84,9 @@ final class ServerFixture implements AutoCloseable {
     if (token != null) {
       req.bearerTokenAuthentication(token);
     }
-    return await(req.send());
+    HttpResponse<Buffer> response = await(req.send());
+    OpenApiContract.check("GET", path, response);
+    return response;
   }
 
   HttpResponse<Buffer> post(String path, String token, String json) {
@@ -91,7 +94,9 @@ final class ServerFixture implements AutoCloseable {
     if (token != null) {
       req.bearerTokenAuthentication(token);
     }
-    return await(req.sendBuffer(Buffer.buffer(json)));
+    HttpResponse<Buffer> response = await(req.sendBuffer(Buffer.buffer(json)));
+    OpenApiContract.check("POST", path, response);
+    return response;
   }
 
   /** Polls the run until it is no longer running. */
