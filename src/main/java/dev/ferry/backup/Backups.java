@@ -8,7 +8,7 @@ import dev.ferry.catalog.TableName;
 import dev.ferry.config.BackupSettings;
 import dev.ferry.config.ConfigException;
 import dev.ferry.db.Database;
-import dev.ferry.history.RunHistory;
+import dev.ferry.control.ControlSchema;
 import dev.ferry.plan.TableOrder;
 import dev.ferry.db.Sequences;
 import io.vertx.core.Future;
@@ -59,7 +59,7 @@ public final class Backups {
 
   /** The ferry and ferry_backup schemas (Flyway, on a worker thread, when they are missing or behind). */
   private Future<Void> ready() {
-    return RunHistory.ensureSchema(vertx, target.pool(), target.url());
+    return ControlSchema.ensure(vertx, target.pool(), target.url());
   }
 
   /** Backs up {@code tables} (all user tables when empty); then old backups beyond the retention go. */

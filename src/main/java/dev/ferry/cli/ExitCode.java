@@ -1,6 +1,6 @@
 package dev.ferry.cli;
 
-import dev.ferry.sync.RunStatus;
+import dev.ferry.result.RunStatus;
 
 /** Documented in README: what a script calling ferry can rely on. */
 public final class ExitCode {

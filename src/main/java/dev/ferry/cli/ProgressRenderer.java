@@ -1,7 +1,7 @@
 package dev.ferry.cli;
 
 import dev.ferry.progress.ProgressEvent;
-import dev.ferry.sync.TableResult;
+import dev.ferry.result.TableResult;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,11 +1,12 @@
 package dev.ferry.history;
 
 import dev.ferry.config.DatabaseUrl;
+import dev.ferry.control.ControlSchema;
 import dev.ferry.db.Database;
 import dev.ferry.db.Side;
 import dev.ferry.progress.ProgressBus;
-import dev.ferry.sync.RunSummary;
-import dev.ferry.sync.TableResult;
+import dev.ferry.result.RunSummary;
+import dev.ferry.result.TableResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -20,23 +21,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 
 /**
- * Runs, their per-table results and a compact event log, kept in the {@code ferry} control schema. Flyway (JDBC,
- * on a worker thread) creates and upgrades the schema from {@code sql/control}; reads and writes use the reactive
- * client. While a run is under way, the process running it holds a session advisory lock for it on the control
+ * Runs, their per-table results and a compact event log, kept in the {@code ferry} control schema
+ * ({@link ControlSchema}); reads and writes use the reactive client. While a run is under way, the process running it holds a session advisory lock for it on the control
  * database: a run marked running whose lock nobody holds was cut off (killed, crashed), and whichever Ferry opens
  * the history next marks it interrupted. This works across processes (the server, CLI runs) and machines.
  */
 public final class RunHistory {
-  public static final String SCHEMA = "ferry";
   private static final String COLUMNS = "id::text, trigger, target, mode, dry_run, options::text, status, message,"
       + " (extract(epoch FROM started_at) * 1000)::bigint, (extract(epoch FROM finished_at) * 1000)::bigint, rows_written";
-
-  /** The highest migration version in {@code sql/control} (a test keeps the two in step). */
-  static final int CONTROL_VERSION = 4;
 
   /** First key of the liveness locks ("FRRY"); the second is hashtext(run id). */
   private static final int LIVE_LOCK = 0x46525259;
@@ -53,42 +47,11 @@ public final class RunHistory {
   public static Future<RunHistory> open(Vertx vertx, DatabaseUrl url, int connectTimeoutSeconds) {
     Database db = Database.open(vertx, Side.CONTROL, url, 4, connectTimeoutSeconds, false);
     RunHistory history = new RunHistory(db);
-    return ensureSchema(vertx, db.pool(), url)
+    return ControlSchema.ensure(vertx, db.pool(), url)
         .recover(err -> Future.failedFuture(db.describe(err)))
         .compose(v -> history.markInterrupted())
         .map(history)
         .onFailure(err -> db.close());
-  }
-
-  /**
-   * Whether the control schema already has every migration in {@code sql/control}: then Flyway, which takes half a
-   * second to start, is not needed, and a short CLI run does not pay for it.
-   */
-  private static Future<Boolean> upToDate(SqlClient db) {
-    return db.query("SELECT coalesce(max(version::int), 0) FROM " + SCHEMA + ".flyway_schema_history"
-            + " WHERE success AND version ~ '^[0-9]+$'").execute()
-        .map(rs -> rs.iterator().next().getInteger(0) >= CONTROL_VERSION)
-        .recover(err -> err instanceof PgException pg && "42P01".equals(pg.getSqlState()) // no history table yet
-            ? Future.succeededFuture(false) : Future.failedFuture(err));
-  }
-
-  /** Creates or upgrades the ferry control schema on {@code url} (reached through {@code db}) unless it is current. */
-  public static Future<Void> ensureSchema(Vertx vertx, SqlClient db, DatabaseUrl url) {
-    return upToDate(db).compose(current -> current ? Future.succeededFuture()
-        : vertx.<Integer>executeBlocking(() -> migrate(url)).mapEmpty());
-  }
-
-  /** Creates or upgrades the ferry control schema on {@code url}; blocking (a worker thread's job). */
-  public static int migrate(DatabaseUrl url) {
-    var configuration = Flyway.configure()
-        .dataSource(url.jdbcUrl(), url.jdbcProperties().getProperty("user"), url.jdbcProperties().getProperty("password"))
-        .schemas(SCHEMA)
-        .createSchemas(true)
-        .table("flyway_schema_history")
-        .locations("classpath:sql/control")
-        .connectRetries(0);
-    configuration.getPluginRegister().getPlugin(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
-    return configuration.load().migrate().migrationsExecuted;
   }
 
   private Future<Void> markInterrupted() {

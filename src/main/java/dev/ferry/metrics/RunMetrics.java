@@ -2,7 +2,7 @@ package dev.ferry.metrics;
 
 import dev.ferry.progress.ProgressBus;
 import dev.ferry.progress.ProgressEvent;
-import dev.ferry.sync.TableResult;
+import dev.ferry.result.TableResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;

@@ -5,7 +5,7 @@ import dev.ferry.config.DatabaseUrl;
 import dev.ferry.db.ConnectionErrors;
 import dev.ferry.db.DatabaseException;
 import dev.ferry.db.Side;
-import dev.ferry.history.RunHistory;
+import dev.ferry.control.ControlSchema;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -349,7 +349,7 @@ public final class Migrations {
         }
         Thread.sleep(500);
       }
-      RunHistory.migrate(url); // the ferry schema, for ferry.migration_log
+      ControlSchema.migrate(url); // the ferry schema, for ferry.migration_log
       try {
         return work.call();
       } finally {

@@ -2,8 +2,8 @@ package dev.ferry.progress;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import dev.ferry.sync.RunSummary;
-import dev.ferry.sync.TableResult;
+import dev.ferry.result.RunSummary;
+import dev.ferry.result.TableResult;
 import java.util.List;
 
 /**

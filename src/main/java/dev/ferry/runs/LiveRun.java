@@ -2,7 +2,7 @@ package dev.ferry.runs;
 
 import dev.ferry.plan.SyncOptions;
 import dev.ferry.progress.ProgressEvent;
-import dev.ferry.sync.RunSummary;
+import dev.ferry.result.RunSummary;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

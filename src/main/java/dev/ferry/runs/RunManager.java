@@ -5,7 +5,7 @@ import dev.ferry.history.RunHistory;
 import dev.ferry.plan.SyncOptions;
 import dev.ferry.progress.ProgressBus;
 import dev.ferry.progress.ProgressEvent;
-import dev.ferry.sync.RunSummary;
+import dev.ferry.result.RunSummary;
 import dev.ferry.sync.SyncVerticle;
 import dev.ferry.sync.Syncs;
 import io.vertx.core.Future;

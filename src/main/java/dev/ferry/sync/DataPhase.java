@@ -1,5 +1,6 @@
 package dev.ferry.sync;
 
+import dev.ferry.result.TableResult;
 import dev.ferry.catalog.Column;
 import dev.ferry.catalog.IndexInfo;
 import dev.ferry.db.Secrets;

@@ -1,5 +1,8 @@
 package dev.ferry.sync;
 
+import dev.ferry.result.RunSummary;
+import dev.ferry.result.TableResult;
+import dev.ferry.result.RunStatus;
 import dev.ferry.catalog.Catalog;
 import dev.ferry.catalog.CatalogReader;
 import dev.ferry.catalog.TableInfo;

@@ -1,5 +1,6 @@
 package dev.ferry.sync;
 
+import dev.ferry.result.RunSummary;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.plan.SyncOptions;
 import dev.ferry.progress.ProgressBus;

@@ -1,5 +1,6 @@
 package dev.ferry.sync;
 
+import dev.ferry.result.TableResult;
 import dev.ferry.plan.TablePlan;
 
 /** A table's counters while the run is under way; frozen into a {@link TableResult} at the end. */

@@ -1,5 +1,6 @@
 package dev.ferry.sync;
 
+import dev.ferry.result.RunSummary;
 import dev.ferry.catalog.ForeignKey;
 import dev.ferry.plan.Mode;
 import dev.ferry.plan.TablePlan;

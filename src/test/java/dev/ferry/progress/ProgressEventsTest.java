@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.config.DatabaseUrl;
 import dev.ferry.plan.SyncOptions;
-import dev.ferry.sync.RunStatus;
-import dev.ferry.sync.RunSummary;
+import dev.ferry.result.RunStatus;
+import dev.ferry.result.RunSummary;
 import dev.ferry.sync.Syncs;
 import dev.ferry.testing.TestConfig;
 import dev.ferry.testing.TestDatabases;

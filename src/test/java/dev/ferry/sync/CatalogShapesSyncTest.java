@@ -1,5 +1,8 @@
 package dev.ferry.sync;
 
+import dev.ferry.result.RunSummary;
+import dev.ferry.result.TableResult;
+import dev.ferry.result.RunStatus;
 import static dev.ferry.sync.HardShapesSyncTest.describe;
 import static dev.ferry.testing.TestDatabases.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;

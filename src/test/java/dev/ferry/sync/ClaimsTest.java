@@ -1,5 +1,8 @@
 package dev.ferry.sync;
 
+import dev.ferry.result.RunSummary;
+import dev.ferry.result.TableResult;
+import dev.ferry.result.RunStatus;
 import static dev.ferry.sync.HardShapesSyncTest.describe;
 import static dev.ferry.sync.HardShapesSyncTest.table;
 import static dev.ferry.testing.TestDatabases.await;
@@ -9,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.config.DatabaseUrl;
 import dev.ferry.config.FerryConfig;
-import dev.ferry.history.RunHistory;
+import dev.ferry.control.ControlSchema;
 import dev.ferry.plan.Mode;
 import dev.ferry.plan.SyncOptions;
 import dev.ferry.progress.ProgressBus;
@@ -60,7 +63,7 @@ class ClaimsTest {
     dbs.execute(source, SCHEMA + DATA);
     dbs.execute(target, SCHEMA);
     dbs.execute(target, "INSERT INTO parents SELECT g + 100, 'p' || g FROM generate_series(1, 20) g"); // other ids
-    RunHistory.migrate(target); // the control schema, where claims are kept
+    ControlSchema.migrate(target); // the control schema, where claims are kept
     RunSummary load = sync(SyncOptions.defaults());
     assertEquals(RunStatus.SUCCEEDED, load.status(), () -> describe(load));
     verifiedBy = load.runId();

@@ -1,5 +1,7 @@
 package dev.ferry.sync;
 
+import dev.ferry.result.RunSummary;
+import dev.ferry.result.RunStatus;
 import static dev.ferry.sync.HardShapesSyncTest.describe;
 import static dev.ferry.testing.TestDatabases.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.config.DatabaseUrl;
 import dev.ferry.config.FerryConfig;
-import dev.ferry.history.RunHistory;
+import dev.ferry.control.ControlSchema;
 import dev.ferry.plan.Mode;
 import dev.ferry.plan.SyncOptions;
 import dev.ferry.testing.IndependentCheck;
@@ -81,7 +83,7 @@ class ExactTextTest {
     source = dbs.create("exact_src");
     target = dbs.create("exact_tgt");
     dbs.execute(target, SCHEMA);
-    RunHistory.migrate(target); // claims are kept there
+    ControlSchema.migrate(target); // claims are kept there
   }
 
   @AfterEach

@@ -1,4 +1,4 @@
-package dev.ferry.sync;
+package dev.ferry.result;
 
 /**
  * What happened to one table. In a dry run the counts are what a real run would do.

@@ -1,4 +1,4 @@
-package dev.ferry.sync;
+package dev.ferry.result;
 
 /** How a run ended. */
 public enum RunStatus {
