@@ -17,6 +17,7 @@
   let targetName = '';
   let live = null; // the run shown in "Current run"
   let socket = null;
+  let reconnect = null; // the pending reconnect timer
 
   async function api(path, options = {}) {
     const res = await fetch(path, {
@@ -56,7 +57,8 @@
   $('#forget-token').addEventListener('click', () => {
     localStorage.removeItem('ferryToken');
     token = null;
-    if (socket) socket.close();
+    clearTimeout(reconnect);
+    if (socket) { socket.onclose = null; socket.close(); socket = null; }
     showLogin();
   });
 
@@ -75,7 +77,9 @@
     const s = await api('/api/v1/status');
     targetName = (s.target.url.split('/').pop() || '').split('?')[0];
     $('#endpoints').replaceChildren(endpointCard('Source', s.source), endpointCard('Target', s.target));
-    $('#recommendation').textContent = s.recommendation || '';
+    // The server writes commands in backticks, as the CLI prints them: shown as code, never parsed as HTML.
+    $('#recommendation').replaceChildren(...(s.recommendation || '').split('`')
+      .map((part, i) => (i % 2 ? el('code', {}, part) : part)));
     const rows = (s.tables || []).map((t) => {
       const drift = t.source !== t.target;
       return el('tr', { class: drift ? 'drift' : 'match', 'data-table': t.table, 'data-source': t.source ?? '', 'data-target': t.target ?? '' },
@@ -130,13 +134,13 @@
 
   // --- live run --------------------------------------------------------------------------------------------
   function adopt(snapshot) {
-    live = { id: snapshot.id, status: snapshot.status, phases: snapshot.phases, warnings: snapshot.warnings,
+    live = { id: snapshot.id, status: snapshot.status, dryRun: snapshot.dryRun, phases: snapshot.phases, warnings: snapshot.warnings,
       log: snapshot.log, tables: Object.fromEntries(snapshot.tables.map((t) => [t.table, { ...t }])) };
     renderLive();
   }
 
-  function newRun(id) {
-    live = { id, status: 'running', phases: [], warnings: [], log: [], tables: {} };
+  function newRun(id, dryRun) {
+    live = { id, status: 'running', dryRun: !!dryRun, phases: [], warnings: [], log: [], tables: {} };
     $('#plan').replaceChildren();
     renderLive();
   }
@@ -149,11 +153,11 @@
     if (e.type === 'heartbeat' || !e.runId) return;
     if (!live || live.id !== e.runId) {
       if (e.type !== 'run-started') return;
-      newRun(e.runId);
+      newRun(e.runId, e.dryRun);
     }
     const t = (name) => (live.tables[name] ||= { table: name, rowsDone: 0, rowsTotal: 0, rowsWritten: 0, rowsPerSecond: 0 });
     switch (e.type) {
-      case 'run-started': live.log.push(`run started: ${e.mode}${e.dryRun ? ' (dry run)' : ''}`); break;
+      case 'run-started': live.dryRun = e.dryRun; live.log.push(`run started: ${e.mode}${e.dryRun ? ' (dry run)' : ''}`); break;
       case 'phase-started': live.phases.push({ phase: e.phase, outcome: 'running' }); break;
       case 'phase-finished': {
         const p = [...live.phases].reverse().find((x) => x.phase === e.phase);
@@ -190,10 +194,14 @@
     const pct = finished ? 100 : total ? Math.min(100, Math.floor((100 * t.rowsDone) / total)) : 0;
     const rate = t.rowsPerSecond || 0;
     const eta = !finished && rate > 0 && total > t.rowsDone ? `ETA ${Math.ceil((total - t.rowsDone) / rate)} s` : '';
+    // A dry run compares and writes nothing: its bar is the comparison, its outcome what a real run would write.
+    const state = live.dryRun && t.state === 'synced' ? 'would sync' : t.state || 'waiting';
+    const planned = live.dryRun && finished ? ` · would write ${fmt(t.rowsWritten)}` : '';
+    const verb = live.dryRun ? 'compared' : '';
     return el('div', { class: `progress${finished ? ' done' : ''}`, 'data-table': t.table, 'data-percent': String(pct) },
       el('div', { class: 'meta' },
-        el('span', {}, el('strong', {}, t.table), ` ${t.state || 'waiting'}`),
-        el('span', {}, `${fmt(t.rowsDone)} / ${fmt(total)} rows · ${pct}%${rate ? ` · ${fmt(Math.round(rate))} rows/s` : ''} ${eta}`)),
+        el('span', {}, el('strong', {}, t.table), ` ${state}`),
+        el('span', {}, `${verb} ${fmt(t.rowsDone)} / ${fmt(total)} rows · ${pct}%${planned}${rate ? ` · ${fmt(Math.round(rate))} rows/s` : ''} ${eta}`)),
       el('div', { class: 'bar' }, el('div', { style: `width:${pct}%` })));
   }
 
@@ -256,15 +264,20 @@
   $('#confirm-input').addEventListener('input', (e) => { $('#confirm-ok').disabled = e.target.value !== targetName; });
 
   // --- events socket ---------------------------------------------------------------------------------------
+  // One socket at a time: a new login replaces the old socket and its reconnect loop (two sockets showed every
+  // event twice).
   function connect(delay = 500) {
+    clearTimeout(reconnect);
+    if (socket) { socket.onclose = null; socket.close(); }
     const proto = location.protocol === 'https:' ? 'wss' : 'ws';
-    socket = new WebSocket(`${proto}://${location.host}/api/v1/events?access_token=${encodeURIComponent(token)}`);
-    socket.onopen = () => { $('#connection').textContent = 'live'; $('#connection').className = 'pill ok'; delay = 500; };
-    socket.onmessage = (m) => onEvent(JSON.parse(m.data));
-    socket.onclose = () => {
+    const ws = new WebSocket(`${proto}://${location.host}/api/v1/events?access_token=${encodeURIComponent(token)}`);
+    socket = ws;
+    ws.onopen = () => { $('#connection').textContent = 'live'; $('#connection').className = 'pill ok'; delay = 500; };
+    ws.onmessage = (m) => onEvent(JSON.parse(m.data));
+    ws.onclose = () => {
       $('#connection').textContent = 'offline';
       $('#connection').className = 'pill bad';
-      if (token) setTimeout(() => connect(Math.min(delay * 2, 10000)), delay);
+      if (token && socket === ws) reconnect = setTimeout(() => connect(Math.min(delay * 2, 10000)), delay);
     };
   }
 

@@ -29,8 +29,8 @@ final class BackupCommands {
   }
 
   static void print(Backups.Info b) {
-    System.out.printf("  #%-4d %s  %-40s %,10d rows in %d tables%s%n", b.id(), b.createdAt(), b.reason(), b.rows(),
-        b.rowsByTable().size(), b.restoredAt() == null ? "" : "  (restored " + b.restoredAt() + ")");
+    System.out.printf("  #%-4d %s  %-40s %,10d rows in %d table%s%s%n", b.id(), b.createdAt(), b.reason(), b.rows(),
+        b.rowsByTable().size(), b.rowsByTable().size() == 1 ? "" : "s", b.restoredAt() == null ? "" : "  (restored " + b.restoredAt() + ")");
   }
 
   @Command(name = "backup", mixinStandardHelpOptions = true,

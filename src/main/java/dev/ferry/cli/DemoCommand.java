@@ -60,7 +60,7 @@ final class DemoCommand implements Callable<Integer> {
   /** The demo's table settings: organizations matched by config_id, and seed 001's rebuild thresholds. */
   static JsonObject tables() {
     return new JsonObject()
-        .put("organizations", new JsonObject().put("key", new JsonArray().add("config_id")).put("minRows", 5))
+        .put("organizations", new JsonObject().put("key", new JsonArray().add("config_id")).put("minRows", 1))
         .put("animals", new JsonObject().put("minRows", 50))
         .put("scrape_logs", new JsonObject().put("minRows", 10))
         .put("service_regions", new JsonObject().put("minRows", 1));
@@ -162,14 +162,17 @@ final class DemoCommand implements Callable<Integer> {
           })
           .compose(code -> vertx.executeBlocking(() -> writeSettings(source, target, token, embedded)).map(file -> {
             String flags = "--config " + file;
+            String ferry = launcher();
             System.out.println("\nThe demo's settings (both URLs, organizations keyed by config_id"
                 + (token != null ? ", this session's API token" : "") + ") are in " + file + ". Next"
-                + (embedded ? ", in another terminal while the demo runs (it runs the bundled PostgreSQL):" : ":"));
-            System.out.println("  target/ferry status " + flags);
-            System.out.println("  target/ferry sync " + flags + "   # a second run writes 0 rows");
+                + (!embedded ? ":" : noServe ? " (these need the bundled PostgreSQL, which stops with this demo:"
+                    + " run `ferry demo` without --no-serve to keep it up):"
+                    : ", in another terminal while the demo runs (it runs the bundled PostgreSQL):"));
+            System.out.println("  " + ferry + " status " + flags);
+            System.out.println("  " + ferry + " sync " + flags + "   # a second run writes 0 rows");
             System.out.println("  psql \"" + source.redacted() + "\" -c \"UPDATE animals SET status = 'adopted'"
                 + " WHERE id % 50 = 0\"");
-            System.out.println("  target/ferry sync --dry-run " + flags);
+            System.out.println("  " + ferry + " sync --dry-run " + flags);
             return code;
           }))
           .compose(code -> {
@@ -181,6 +184,16 @@ final class DemoCommand implements Callable<Integer> {
             return ServeCommand.serve(vertx, config, new ApiServer(config, registry), "ferry demo");
           });
     });
+  }
+
+  /** How Ferry was started, for the commands it suggests: the launcher's path as typed, else java -jar. */
+  private static String launcher() {
+    String typed = System.getenv("FERRY_LAUNCHER");
+    if (typed != null && !typed.isBlank()) {
+      return typed;
+    }
+    String jar = DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().getPath();
+    return jar.endsWith(".jar") ? "java -jar " + jar : "ferry";
   }
 
   /** Where the demo leaves its settings for the next commands (owner-only: it may hold the API token). */

@@ -34,7 +34,7 @@ final class BearerAuth implements Handler<RoutingContext> {
     if (presented == null) {
       rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"ferry\"");
       Problems.send(rc, 401, "Unauthorized", "send the API token as 'Authorization: Bearer <token>'"
-          + " (api.token in conf/ferry.yaml or FERRY_API_TOKEN)");
+          + " (the server's api.token or FERRY_API_TOKEN; `ferry demo` prints its own and keeps it in ferry-demo.yaml)");
       return;
     }
     byte[] p = presented.getBytes(StandardCharsets.UTF_8);

@@ -128,6 +128,8 @@ public final class SyncEngine {
     private final List<String> ddl = new ArrayList<>();
     private List<TablePlan> plans = List.of();
     private List<RunSummary.ValidationResult> validation = List.of();
+    /** A dry run's refusals: it goes on to plan, and ends refused as the real run would. */
+    private final List<String> wouldRefuse = new ArrayList<>();
     private final DataPhase data;
     private final boolean validateOnly;
 
@@ -181,7 +183,8 @@ public final class SyncEngine {
             ctx.fullBackup = true;
             ctx.fullBackupId = info.id();
             return List.of("backup #" + info.id() + ": " + info.rows() + " rows of " + info.rowsByTable().size()
-                + " tables (`ferry rollback " + ctx.runId + "` puts them back)");
+                + " table" + (info.rowsByTable().size() == 1 ? "" : "s") + " (`ferry rollback " + ctx.runId
+                + "` puts them back)");
           }).mapEmpty();
     }
 
@@ -350,6 +353,7 @@ public final class SyncEngine {
           return Future.failedFuture(new Refused(String.join("\n", refusals)));
         }
         refusals.forEach(r -> ctx.warn(null, "a real run would refuse: " + r));
+        wouldRefuse.addAll(refusals);
         return Future.succeededFuture();
       });
     }
@@ -495,8 +499,13 @@ public final class SyncEngine {
           kinds.add(String.format("%,d %s", (long) k[0], k[1]));
         }
       }
-      return plural(all, "row") + " in " + plural(tables.size(), "table") + (kinds.isEmpty() ? ""
-          : ": " + String.join(", ", kinds));
+      long changed = tables.stream().filter(t -> t.written() > 0).count();
+      if (changed == 0) {
+        return "0 rows: " + (tables.size() == 1 ? "the table is" : plural(tables.size(), "table") + " are")
+            + " already equal";
+      }
+      return plural(all, "row") + " in " + (changed < tables.size() ? String.format("%,d of ", changed) : "")
+          + plural(tables.size(), "table") + ": " + String.join(", ", kinds);
     }
 
     private static String plural(long n, String noun) {
@@ -520,6 +529,9 @@ public final class SyncEngine {
       } else if (err instanceof Refused) {
         status = RunStatus.REFUSED;
         message = message(err);
+      } else if (err == null && !wouldRefuse.isEmpty()) {
+        status = RunStatus.REFUSED;
+        message = "dry run: a real run would refuse (nothing was written): " + String.join("\n", wouldRefuse);
       } else if (err != null) {
         status = RunStatus.FAILED;
         message = message(err);

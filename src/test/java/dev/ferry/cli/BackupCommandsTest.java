@@ -96,7 +96,7 @@ class BackupCommandsTest {
 
     assertEquals(ExitCode.OK, ferry("backups"), cli.output());
     assertTrue(cli.output().contains("rows deleted by mirror run"), cli.output());
-    assertTrue(cli.output().contains("7 rows in 1 tables"), cli.output());
+    assertTrue(cli.output().contains("7 rows in 1 table"), cli.output());
     assertEquals(ExitCode.OK, ferry("rollback", run.runId(), "--confirm-destructive"), cli.output());
     assertEquals(before, dbs.contentDigest(target), "the deleted rows are back, ids and all");
   }

@@ -112,6 +112,20 @@ class DashboardBrowserTest {
     waitUpTo(10).until(d -> !d.findElements(By.cssSelector("#history tbody tr")).isEmpty());
     assertTrue(browser.findElement(By.id("history")).getText().contains("succeeded"));
 
+    List<String> phases = browser.findElements(By.cssSelector("#phases li")).stream().map(WebElement::getText).toList();
+    assertEquals(phases.stream().distinct().toList(), phases, "each phase once on the timeline");
+
+    // A dry run's bars are its comparison and its plan: nothing says synced, the changed table says what it would do.
+    f.dbs.execute(f.source, "UPDATE animals SET status = 'adopted' WHERE id % 10 = 0 AND status <> 'adopted'");
+    browser.findElement(By.id("dryrun-btn")).click();
+    waitUpTo(60).until(d -> d.findElement(By.id("plan")).getText().startsWith("Plan:"));
+    waitUpTo(10).until(d -> d.findElement(By.cssSelector("#live-tables .progress[data-table='animals']")).getText()
+        .contains("would sync"));
+    String dryBars = browser.findElement(By.id("live-tables")).getText();
+    assertTrue(!dryBars.contains(" synced"), dryBars);
+    assertTrue(browser.findElement(By.cssSelector("#live-tables .progress[data-table='animals']")).getText()
+        .matches("(?s).*would write [1-9][0-9,]*.*"), dryBars);
+
     Path shot = Path.of("target", "dashboard.png");
     Files.createDirectories(shot.getParent());
     Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));

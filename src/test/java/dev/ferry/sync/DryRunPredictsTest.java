@@ -71,4 +71,19 @@ class DryRunPredictsTest {
         DELETE FROM scrape_logs WHERE id % 100 = 0;""");
     predicted(SyncOptions.defaults().withMode(Mode.MIRROR).withConfirm(true));
   }
+  /** A dry run whose real run a guard would refuse still plans, then ends refused for the same reason. */
+  @Test
+  void aDryRunEndsRefusedWhenTheRealRunWouldBe() {
+    FerryConfig guarded = TestConfig.of(source, target, new JsonObject().put("tables", new JsonObject()
+        .put("organizations", new JsonObject().put("key", new JsonArray().add("config_id")).put("minRows", 1000))));
+    SyncOptions rebuild = SyncOptions.defaults().withMode(Mode.REBUILD).withConfirm(true);
+    RunSummary dry = await(Syncs.runOnce(vertx, guarded, rebuild.withDryRun(true)));
+    RunSummary real = await(Syncs.runOnce(vertx, guarded, rebuild));
+    assertEquals(RunStatus.REFUSED, real.status(), () -> describe(real));
+    assertEquals(RunStatus.REFUSED, dry.status(), () -> describe(dry));
+    assertEquals("dry run: a real run would refuse (nothing was written): " + real.message(), dry.message());
+    assertEquals(0, dbs.count(target, "SELECT count(*) FROM animals"), "nothing was written");
+    org.junit.jupiter.api.Assertions.assertTrue(dry.tables().stream().mapToLong(t -> t.inserted()).sum() > 0,
+        "the dry run still shows its plan");
+  }
 }

@@ -348,7 +348,7 @@ class OddIdentifiersSyncTest {
 
     // Backing up a single odd table by name, as typed.
     assertEquals(ExitCode.OK, ferry(target, "backup", "--tables", SCHEMA + "." + BIG), cli.output());
-    assertTrue(cli.output().contains("3,000 rows in 1 tables"), cli.output());
+    assertTrue(cli.output().contains("3,000 rows in 1 table"), cli.output());
   }
 
   @Test
