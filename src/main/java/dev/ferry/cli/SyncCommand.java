@@ -1,27 +1,26 @@
 package dev.ferry.cli;
 
-import dev.ferry.config.DatabaseUrl;
-import dev.ferry.history.RunHistory;
-import dev.ferry.runs.RunManager;
-import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-
 import dev.ferry.config.ConfigException;
+import dev.ferry.config.DatabaseUrl;
 import dev.ferry.config.FerryConfig;
+import dev.ferry.history.RunHistory;
 import dev.ferry.plan.Mode;
 import dev.ferry.plan.SyncOptions;
 import dev.ferry.progress.ProgressBus;
 import dev.ferry.result.RunSummary;
-import dev.ferry.sync.Syncs;
 import dev.ferry.result.TableResult;
+import dev.ferry.runs.RunManager;
+import dev.ferry.sync.Syncs;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

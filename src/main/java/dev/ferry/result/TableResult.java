@@ -3,12 +3,14 @@ package dev.ferry.result;
 /**
  * What happened to one table. In a dry run the counts are what a real run would do.
  *
- * @param path    how the table was copied and why ("upsert by primary key", "insert: target empty", …)
+ * @param strategy how the table was copied; null when it was refused or failed before one was chosen
+ * @param path    the same in words, and why ("upsert by primary key", "insert: target empty", …)
  * @param linked  rows whose deferred (cycle) columns were updated in the second pass
  */
 public record TableResult(
     String table,
     Outcome outcome,
+    Strategy strategy,
     String path,
     long sourceRows,
     long targetRowsBefore,

@@ -1,6 +1,5 @@
 package dev.ferry.sync;
 
-import dev.ferry.result.TableResult;
 import dev.ferry.catalog.Column;
 import dev.ferry.catalog.IndexInfo;
 import dev.ferry.db.Secrets;
@@ -10,6 +9,8 @@ import dev.ferry.plan.Mode;
 import dev.ferry.plan.SafetyRules;
 import dev.ferry.plan.TablePlan;
 import dev.ferry.progress.ProgressEvent;
+import dev.ferry.result.Strategy;
+import dev.ferry.result.TableResult;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.SqlConnection;
@@ -107,8 +108,8 @@ final class DataPhase {
     Optional<String> notDifferential = empty[0] ? Optional.of("target empty") : RangeDiff.unsuitable(ctx, plan, t);
     String mapped = plan.mapped().isEmpty() ? "" : "; " + String.join(", ", plan.mapped().keySet()) + " rewritten through id maps";
     if (notDifferential.isEmpty()) {
-      t.path = "differential: compare key ranges on both servers, copy only the rows that differ (by "
-          + describeKey(plan) + ")" + mapped;
+      t.copiedBy(Strategy.DIFFERENTIAL, "differential: compare key ranges on both servers, copy only the rows that"
+          + " differ (by " + describeKey(plan) + ")" + mapped);
       started(plan, t);
       return differential(plan, t, copier);
     }
@@ -118,11 +119,12 @@ final class DataPhase {
         + " rows so that a retry resumes after the last commit");
     return identical(plan, t).compose(same -> {
       if (same) {
-        t.path = "unchanged: same row count and content digest on both sides, nothing sent" + mapped;
+        t.copiedBy(Strategy.UNCHANGED, "unchanged: same row count and content digest on both sides, nothing sent"
+            + mapped);
         started(plan, t);
         return advanceSequences(plan);
       }
-      t.path = path;
+      t.copiedBy(empty[0] ? Strategy.EMPTY_LOAD : Strategy.UPSERT, path);
       started(plan, t);
       return stream(plan, t, copier, empty, later, cp);
     });
@@ -275,7 +277,7 @@ final class DataPhase {
     boolean dry = ctx.options.dryRun();
     if (t.targetRows == 0) {
       List<IndexInfo> later = deferredIndexes(plan);
-      t.path = "insert: no key, target table empty" + indexNote(later);
+      t.copiedBy(Strategy.KEYLESS_LOAD, "insert: no key, target table empty" + indexNote(later));
       started(plan, t);
       if (dry) {
         t.inserted = t.sourceRows;
@@ -289,7 +291,7 @@ final class DataPhase {
     TableSql sql = ctx.sql(plan);
     return Digests.of(ctx, plan).map(Digests::same).compose(same -> {
       if (same) {
-        t.path = "unchanged: no key, contents identical";
+        t.copiedBy(Strategy.KEYLESS_UNCHANGED, "unchanged: no key, contents identical");
         started(plan, t);
         return advanceSequences(plan);
       }
@@ -302,7 +304,7 @@ final class DataPhase {
         started(plan, t);
         return Future.succeededFuture();
       }
-      t.path = "replace: no key, contents differ";
+      t.copiedBy(Strategy.KEYLESS_REPLACE, "replace: no key, contents differ");
       started(plan, t);
       if (dry) {
         t.deleted = t.targetRows;
@@ -409,7 +411,7 @@ final class DataPhase {
     long start = System.nanoTime();
     plans.forEach(p -> {
       TableTally t = ctx.tally(p.name());
-      t.path = "rebuild: delete all, insert all, one transaction for every table";
+      t.copiedBy(Strategy.REBUILD, "rebuild: delete all, insert all, one transaction for every table");
       started(p, t);
     });
     Future<Void> work = Retry.run(ctx.vertx, ctx.config.retries(), ctx.config.retryBaseDelayMs(), () -> {

@@ -1,8 +1,5 @@
 package dev.ferry.sync;
 
-import dev.ferry.result.RunSummary;
-import dev.ferry.result.TableResult;
-import dev.ferry.result.RunStatus;
 import dev.ferry.catalog.Catalog;
 import dev.ferry.catalog.CatalogReader;
 import dev.ferry.catalog.TableInfo;
@@ -23,6 +20,9 @@ import dev.ferry.plan.TableOrder;
 import dev.ferry.plan.TablePlan;
 import dev.ferry.progress.ProgressBus;
 import dev.ferry.progress.ProgressEvent;
+import dev.ferry.result.RunStatus;
+import dev.ferry.result.RunSummary;
+import dev.ferry.result.TableResult;
 import dev.ferry.schema.DbSchema;
 import dev.ferry.schema.SchemaReader;
 import io.vertx.core.Future;

@@ -1,9 +1,9 @@
 package dev.ferry.sync;
 
-import dev.ferry.result.RunSummary;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.plan.SyncOptions;
 import dev.ferry.progress.ProgressBus;
+import dev.ferry.result.RunSummary;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;

@@ -1,8 +1,8 @@
 package dev.ferry.sync;
 
-import dev.ferry.result.RunSummary;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.plan.SyncOptions;
+import dev.ferry.result.RunSummary;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.UUID;

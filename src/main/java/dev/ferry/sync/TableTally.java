@@ -1,13 +1,16 @@
 package dev.ferry.sync;
 
-import dev.ferry.result.TableResult;
 import dev.ferry.plan.TablePlan;
+import dev.ferry.result.Strategy;
+import dev.ferry.result.TableResult;
 
 /** A table's counters while the run is under way; frozen into a {@link TableResult} at the end. */
 final class TableTally {
   final TablePlan plan;
   final long sourceRows;
   final long targetRows;
+  /** How the table is copied (set with {@link #path} by {@link #copiedBy}); null until chosen. */
+  Strategy strategy;
   String path = "";
   long inserted;
   long updated;
@@ -43,6 +46,11 @@ final class TableTally {
     this.targetRows = targetRows;
   }
 
+  void copiedBy(Strategy how, String words) {
+    strategy = how;
+    path = words;
+  }
+
   boolean failedOrRefused() {
     return outcome == TableResult.Outcome.FAILED || outcome == TableResult.Outcome.REFUSED;
   }
@@ -71,7 +79,7 @@ final class TableTally {
   TableResult result() {
     TableResult.Outcome o = outcome != null ? outcome
         : inserted + updated + deleted + linked > 0 ? TableResult.Outcome.SYNCED : TableResult.Outcome.UNCHANGED;
-    return new TableResult(plan.name().display(), o, path, sourceRows, targetRows, inserted, updated, deleted,
+    return new TableResult(plan.name().display(), o, strategy, path, sourceRows, targetRows, inserted, updated, deleted,
         linked, attempts, durationMs, message);
   }
 }

@@ -1,9 +1,9 @@
 package dev.ferry.sync;
 
-import dev.ferry.result.RunSummary;
 import dev.ferry.catalog.ForeignKey;
 import dev.ferry.plan.Mode;
 import dev.ferry.plan.TablePlan;
+import dev.ferry.result.RunSummary;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,8 +1,5 @@
 package dev.ferry.sync;
 
-import dev.ferry.result.RunSummary;
-import dev.ferry.result.TableResult;
-import dev.ferry.result.RunStatus;
 import static dev.ferry.sync.HardShapesSyncTest.describe;
 import static dev.ferry.sync.HardShapesSyncTest.table;
 import static dev.ferry.testing.TestDatabases.await;
@@ -17,6 +14,9 @@ import dev.ferry.plan.Mode;
 import dev.ferry.plan.SyncOptions;
 import dev.ferry.progress.ProgressBus;
 import dev.ferry.progress.ProgressEvent;
+import dev.ferry.result.RunStatus;
+import dev.ferry.result.RunSummary;
+import dev.ferry.result.TableResult;
 import dev.ferry.testing.TestConfig;
 import dev.ferry.testing.TestDatabases;
 import io.vertx.core.Vertx;

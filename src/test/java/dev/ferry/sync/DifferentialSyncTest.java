@@ -1,8 +1,5 @@
 package dev.ferry.sync;
 
-import dev.ferry.result.RunSummary;
-import dev.ferry.result.TableResult;
-import dev.ferry.result.RunStatus;
 import static dev.ferry.sync.HardShapesSyncTest.describe;
 import static dev.ferry.sync.HardShapesSyncTest.table;
 import static dev.ferry.testing.TestDatabases.await;
@@ -15,6 +12,10 @@ import dev.ferry.plan.Mode;
 import dev.ferry.plan.SyncOptions;
 import dev.ferry.progress.ProgressBus;
 import dev.ferry.progress.ProgressEvent;
+import dev.ferry.result.RunStatus;
+import dev.ferry.result.RunSummary;
+import dev.ferry.result.Strategy;
+import dev.ferry.result.TableResult;
 import dev.ferry.testing.TestConfig;
 import dev.ferry.testing.TestDatabases;
 import io.vertx.core.Vertx;
@@ -98,12 +99,12 @@ class DifferentialSyncTest {
     assertEquals(RunStatus.SUCCEEDED, again.status(), () -> describe(again));
     assertEquals(0, again.rowsWritten());
     for (String t : List.of("int_items", "text_items", "uuid_items", "composite_items", "signed_items")) {
-      assertTrue(table(again, t).path().startsWith("differential"), t + ": " + table(again, t).path());
+      assertEquals(Strategy.DIFFERENTIAL, table(again, t).strategy(), t + ": " + table(again, t).path());
       assertTrue(compared.get(t).ranges() > 1, t + " was cut into ranges");
       assertEquals(0, compared.get(t).rangesDiffering(), t);
       assertEquals(0, compared.get(t).rowsCompared(), t + ": no row was read one by one");
     }
-    assertTrue(table(again, "parents").path().startsWith("unchanged: same row count and content digest"),
+    assertEquals(Strategy.UNCHANGED, table(again, "parents").strategy(),
         "an identical small table is settled by its digests, not streamed: " + table(again, "parents").path());
   }
 
@@ -171,8 +172,8 @@ class DifferentialSyncTest {
     assertEquals(5, table(dry, "int_items").updated(), () -> describe(dry));
     assertEquals(2, table(dry, "text_items").deleted(), () -> describe(dry));
     assertEquals(before, dbs.contentDigest(target));
-    assertTrue(dry.tables().stream().filter(t -> !t.table().equals("parents")).map(TableResult::path)
-        .allMatch(p -> p.startsWith("differential")), () -> dry.tables().stream().map(TableResult::path)
+    assertTrue(dry.tables().stream().filter(t -> !t.table().equals("parents"))
+        .allMatch(t -> t.strategy() == Strategy.DIFFERENTIAL), () -> dry.tables().stream().map(TableResult::path)
         .collect(Collectors.joining("\n")));
   }
 }

@@ -1,7 +1,5 @@
 package dev.ferry.sync;
 
-import dev.ferry.result.RunSummary;
-import dev.ferry.result.RunStatus;
 import static dev.ferry.sync.HardShapesSyncTest.describe;
 import static dev.ferry.testing.TestDatabases.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,6 +11,8 @@ import dev.ferry.config.FerryConfig;
 import dev.ferry.control.ControlSchema;
 import dev.ferry.plan.Mode;
 import dev.ferry.plan.SyncOptions;
+import dev.ferry.result.RunStatus;
+import dev.ferry.result.RunSummary;
 import dev.ferry.testing.IndependentCheck;
 import dev.ferry.testing.TestConfig;
 import dev.ferry.testing.TestDatabases;

@@ -1,8 +1,5 @@
 package dev.ferry.sync;
 
-import dev.ferry.result.RunSummary;
-import dev.ferry.result.TableResult;
-import dev.ferry.result.RunStatus;
 import static dev.ferry.sync.HardShapesSyncTest.describe;
 import static dev.ferry.testing.TestDatabases.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,6 +12,9 @@ import dev.ferry.config.FerryConfig;
 import dev.ferry.plan.SyncOptions;
 import dev.ferry.progress.ProgressBus;
 import dev.ferry.progress.ProgressEvent;
+import dev.ferry.result.RunStatus;
+import dev.ferry.result.RunSummary;
+import dev.ferry.result.TableResult;
 import dev.ferry.testing.TestConfig;
 import dev.ferry.testing.TestDatabases;
 import dev.ferry.testing.ThrowawayPostgres;

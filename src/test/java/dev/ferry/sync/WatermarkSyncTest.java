@@ -1,8 +1,5 @@
 package dev.ferry.sync;
 
-import dev.ferry.result.RunSummary;
-import dev.ferry.result.TableResult;
-import dev.ferry.result.RunStatus;
 import static dev.ferry.sync.HardShapesSyncTest.describe;
 import static dev.ferry.testing.TestDatabases.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,6 +13,9 @@ import dev.ferry.plan.Mode;
 import dev.ferry.plan.SyncOptions;
 import dev.ferry.progress.ProgressBus;
 import dev.ferry.progress.ProgressEvent;
+import dev.ferry.result.RunStatus;
+import dev.ferry.result.RunSummary;
+import dev.ferry.result.TableResult;
 import dev.ferry.testing.TestConfig;
 import dev.ferry.testing.TestDatabases;
 import io.vertx.core.Vertx;
