@@ -47,7 +47,7 @@ final class BackupCommands {
 
     @Override
     public Integer call() {
-      return Cli.run(System.out, System.err, connection.config, connection.overrides(), (vertx, config) ->
+      return Cli.run(System.err, connection.config, connection.overrides(), (vertx, config) ->
           withBackups(vertx, config, b -> b.take(tables.stream().map(t -> TableName.parse(t, "--tables")).toList(),
               reason, null).map(info -> {
                 System.out.println("✓ backup taken:");
@@ -64,7 +64,7 @@ final class BackupCommands {
 
     @Override
     public Integer call() {
-      return Cli.run(System.out, System.err, connection.config, connection.overrides(), (vertx, config) ->
+      return Cli.run(System.err, connection.config, connection.overrides(), (vertx, config) ->
           withBackups(vertx, config, b -> b.list().map(all -> {
             if (all.isEmpty()) {
               System.out.println("No backups yet (`ferry backup` takes one).");
@@ -92,7 +92,7 @@ final class BackupCommands {
 
     @Override
     public Integer call() {
-      return Cli.run(System.out, System.err, connection.config, connection.overrides(), (vertx, config) ->
+      return Cli.run(System.err, connection.config, connection.overrides(), (vertx, config) ->
           withBackups(vertx, config, b -> find(b).compose(info -> {
             System.out.println("Backup to restore:");
             print(info);

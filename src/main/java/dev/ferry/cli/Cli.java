@@ -22,7 +22,7 @@ import java.util.function.Supplier;
 final class Cli {
   private Cli() {}
 
-  static int run(PrintStream out, PrintStream err, Path configFile, Map<String, Object> overrides,
+  static int run(PrintStream err, Path configFile, Map<String, Object> overrides,
       BiFunction<Vertx, FerryConfig, Future<Integer>> work) {
     return run(err, configFile, overrides, Vertx::vertx, work);
   }

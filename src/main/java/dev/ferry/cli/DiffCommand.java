@@ -45,7 +45,7 @@ final class DiffCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return Cli.run(System.out, System.err, connection.config, locations.addTo(connection.overrides()), this::diff);
+    return Cli.run(System.err, connection.config, locations.addTo(connection.overrides()), this::diff);
   }
 
   private Future<Integer> diff(Vertx vertx, FerryConfig config) {

@@ -46,7 +46,7 @@ final class MigrateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return Cli.run(System.out, System.err, connection.config, locations.addTo(connection.overrides()), this::migrate);
+    return Cli.run(System.err, connection.config, locations.addTo(connection.overrides()), this::migrate);
   }
 
   Future<Integer> migrate(Vertx vertx, FerryConfig config) {

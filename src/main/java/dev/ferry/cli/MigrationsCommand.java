@@ -24,7 +24,7 @@ final class MigrationsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return Cli.run(System.out, System.err, connection.config, locations.addTo(connection.overrides()), this::list);
+    return Cli.run(System.err, connection.config, locations.addTo(connection.overrides()), this::list);
   }
 
   private Future<Integer> list(Vertx vertx, FerryConfig config) {

@@ -45,7 +45,7 @@ final class ProgressRenderer {
     } else if (event instanceof ProgressEvent.TableStarted e) {
       line("  " + e.table() + ": " + e.path()
           + String.format(" (%,d source rows, %,d on target)", e.sourceRows(), e.targetRows()));
-      bars.put(e.table(), new ProgressEvent.TableProgress(e.runId(), e.table(), "rows", 0, e.sourceRows(), 0, 0, List.of()));
+      bars.put(e.table(), new ProgressEvent.TableProgress(e.runId(), e.table(), 0, e.sourceRows(), 0, 0, List.of()));
       redraw();
     } else if (event instanceof ProgressEvent.TableProgress e) {
       progress(e);

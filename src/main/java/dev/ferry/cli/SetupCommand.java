@@ -33,7 +33,7 @@ final class SetupCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return Cli.run(System.out, System.err, connection.config, locations.addTo(connection.overrides()), this::setup);
+    return Cli.run(System.err, connection.config, locations.addTo(connection.overrides()), this::setup);
   }
 
   private record Step(String name, Supplier<Future<Integer>> work) {}

@@ -22,7 +22,7 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return Cli.run(System.out, System.err, connection.config, connection.overrides(), (vertx, config) -> {
+    return Cli.run(System.err, connection.config, connection.overrides(), (vertx, config) -> {
       Database source = Database.open(vertx, Side.SOURCE, config.requireSource(), 2, config.connectTimeoutSeconds(), true);
       Database target = Database.open(vertx, Side.TARGET, config.requireTarget(), 2, config.connectTimeoutSeconds(), true);
       return StatusCheck.check(source, target).map(status -> {

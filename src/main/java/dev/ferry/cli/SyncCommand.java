@@ -68,7 +68,7 @@ final class SyncCommand implements Callable<Integer> {
   public Integer call() {
     Map<String, Object> overrides = connection.overrides();
     overrides.put("sync.batchSize", batchSize);
-    return Cli.run(System.out, System.err, connection.config, overrides, this::sync);
+    return Cli.run(System.err, connection.config, overrides, this::sync);
   }
 
   private Future<Integer> sync(Vertx vertx, FerryConfig config) {

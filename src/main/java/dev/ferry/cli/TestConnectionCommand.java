@@ -17,7 +17,7 @@ final class TestConnectionCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return Cli.run(System.out, System.err, connection.config, connection.overrides(), (vertx, config) -> {
+    return Cli.run(System.err, connection.config, connection.overrides(), (vertx, config) -> {
       Database source = Database.open(vertx, Side.SOURCE, config.requireSource(), 1, config.connectTimeoutSeconds(), false);
       Database target = Database.open(vertx, Side.TARGET, config.requireTarget(), 1, config.connectTimeoutSeconds(), false);
       Future<Status.Endpoint> s = StatusCheck.probe(source);

@@ -37,7 +37,7 @@ final class ValidateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return Cli.run(System.out, System.err, connection.config, connection.overrides(), this::validate);
+    return Cli.run(System.err, connection.config, connection.overrides(), this::validate);
   }
 
   private Future<Integer> validate(Vertx vertx, FerryConfig config) {

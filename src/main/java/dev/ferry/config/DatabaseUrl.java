@@ -262,7 +262,6 @@ public final class DatabaseUrl {
   /** The CA certificate file that server certificates are checked against, or null. */
   public String sslRootCert() { return sslRootCert; }
   public Integer connectTimeoutSeconds() { return connectTimeoutSeconds; }
-  public boolean hasPassword() { return password != null; }
 
   /** A URL for psql-style tools; carries the password, so never print it. */
   public String toLibpqUrl() {

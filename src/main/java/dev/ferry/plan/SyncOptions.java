@@ -33,10 +33,6 @@ public record SyncOptions(
     return new SyncOptions(mode, dryRun, confirmDestructive, skipValidation, skipIndexes, dropExtraIndexes, t, exclude);
   }
 
-  public SyncOptions withExclude(List<String> e) {
-    return new SyncOptions(mode, dryRun, confirmDestructive, skipValidation, skipIndexes, dropExtraIndexes, tables, e);
-  }
-
   public SyncOptions withDropExtraIndexes(boolean d) {
     return new SyncOptions(mode, dryRun, confirmDestructive, skipValidation, skipIndexes, d, tables, exclude);
   }

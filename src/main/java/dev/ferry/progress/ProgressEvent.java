@@ -37,7 +37,7 @@ public sealed interface ProgressEvent {
       implements ProgressEvent {}
 
   /** {@code batchMillis}: how long each batch written since the previous progress event took on the target. */
-  record TableProgress(String runId, String table, String step, long rowsDone, long rowsTotal, long rowsWritten,
+  record TableProgress(String runId, String table, long rowsDone, long rowsTotal, long rowsWritten,
       double rowsPerSecond, List<Double> batchMillis) implements ProgressEvent {}
 
   record TableFinished(String runId, TableResult result) implements ProgressEvent {}

@@ -59,10 +59,6 @@ public final class RunManager {
     });
   }
 
-  public RunHistory history() {
-    return history;
-  }
-
   /**
    * Starts a run, or fails with {@link RunConflict} when the target is busy. The returned run's {@code done}
    * completes once the run has ended and been recorded.

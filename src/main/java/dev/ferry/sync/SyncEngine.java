@@ -70,13 +70,9 @@ public final class SyncEngine {
 
   /**
    * Runs a sync. The future fails only for configuration errors (a bad table name, an impossible key); every
-   * other outcome, including refusals and database failures, is a {@link RunSummary}.
+   * other outcome, including refusals and database failures, is a {@link RunSummary}. Setting {@code cancel} stops
+   * the run at the next batch boundary.
    */
-  public Future<RunSummary> run(String runId, SyncOptions options) {
-    return run(runId, options, new AtomicBoolean());
-  }
-
-  /** As {@link #run(String, SyncOptions)}; setting {@code cancel} stops the run at the next batch boundary. */
   public Future<RunSummary> run(String runId, SyncOptions options, AtomicBoolean cancel) {
     return run(runId, options, cancel, false);
   }

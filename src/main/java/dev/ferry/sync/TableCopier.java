@@ -359,7 +359,7 @@ final class TableCopier {
 
   void publishProgress(long done) {
     double seconds = Math.max(1e-3, (System.nanoTime() - startedAt) / 1e9);
-    ctx.bus.publish(new ProgressEvent.TableProgress(ctx.runId, plan.name().display(), "rows", done,
+    ctx.bus.publish(new ProgressEvent.TableProgress(ctx.runId, plan.name().display(), done,
         progressTotal >= 0 ? progressTotal : tally.sourceRows, tally.inserted + tally.updated + tally.linked,
         done / seconds, batchMillis));
     batchMillis = new ArrayList<>();
