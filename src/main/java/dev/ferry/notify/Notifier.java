@@ -5,6 +5,7 @@ import dev.ferry.progress.ProgressBus;
 import dev.ferry.progress.ProgressEvent;
 import dev.ferry.result.RunSummary;
 import dev.ferry.result.TableResult;
+import dev.ferry.retry.Backoff;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -44,7 +45,7 @@ public final class Notifier {
       if (event instanceof ProgressEvent.RunFinished f && !targets.isEmpty()) {
         Buffer body = Buffer.buffer(payload(f.summary()).encode());
         String delivery = UUID.randomUUID().toString();
-        targets.forEach(t -> deliver(t, body, delivery, 1));
+        targets.forEach(t -> deliver(t, body, delivery));
       }
     });
   }
@@ -70,7 +71,13 @@ public final class Notifier {
             + String.format(" (%.1f s)", s.durationMs() / 1000.0));
   }
 
-  private void deliver(ApiSettings.Notification target, Buffer body, String delivery, int attempt) {
+  private void deliver(ApiSettings.Notification target, Buffer body, String delivery) {
+    new Backoff(TRIES, retryBaseMs).run(vertx, () -> post(target, body, delivery), err -> true, (n, err) -> { })
+        .onFailure(err -> LOG.warn("notification to {} given up after {} tries: {}", target.url().getHost(), TRIES,
+            err.getMessage()));
+  }
+
+  private Future<Void> post(ApiSettings.Notification target, Buffer body, String delivery) {
     var request = client.postAbs(target.url().toString())
         .timeout(15_000)
         .putHeader("content-type", "application/json")
@@ -80,17 +87,9 @@ public final class Notifier {
     if (target.secret() != null) {
       request.putHeader("X-Ferry-Signature-256", Hmac.header(target.secret(), body.getBytes()));
     }
-    request.sendBuffer(body)
+    return request.sendBuffer(body)
         .compose(resp -> resp.statusCode() / 100 == 2 ? Future.succeededFuture()
-            : Future.failedFuture("HTTP " + resp.statusCode()))
-        .onFailure(err -> {
-          if (attempt >= TRIES) {
-            LOG.warn("notification to {} given up after {} tries: {}", target.url().getHost(), attempt, err.getMessage());
-            return;
-          }
-          long delay = Math.max(1, retryBaseMs << (attempt - 1));
-          vertx.setTimer(delay, id -> deliver(target, body, delivery, attempt + 1));
-        });
+            : Future.failedFuture("HTTP " + resp.statusCode()));
   }
 
   public Future<Void> close() {

@@ -6,6 +6,7 @@ import dev.ferry.plan.SyncOptions;
 import dev.ferry.progress.ProgressBus;
 import dev.ferry.progress.ProgressEvent;
 import dev.ferry.result.RunSummary;
+import dev.ferry.retry.Backoff;
 import dev.ferry.sync.SyncVerticle;
 import dev.ferry.sync.Syncs;
 import io.vertx.core.Future;
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
  * so a client that sees run-finished can start the next run at once.
  */
 public final class RunManager {
+  private static final Backoff RECORD_RETRIES = new Backoff(5, 1000);
   private static final Logger LOG = LoggerFactory.getLogger(RunManager.class);
   /**
    * The server's runs' events, relayed in order once the manager has seen them; run-finished only after the
@@ -93,7 +95,7 @@ public final class RunManager {
   }
 
   private Future<Void> finish(LiveRun run, RunSummary summary) {
-    return record(summary, run, 1)
+    return record(summary, run)
         .eventually(() -> run.deploymentId == null ? Future.succeededFuture() : vertx.undeploy(run.deploymentId))
         .onComplete(ar -> {
           release(run);
@@ -104,17 +106,14 @@ public final class RunManager {
   }
 
   /** The history often lives on the target, which may be why the run failed: retry a few times, 1 s apart and more. */
-  private Future<Void> record(RunSummary summary, LiveRun run, int attempt) {
-    return history.finished(summary, run.compactEvents()).recover(err -> {
-      if (attempt >= 5) {
-        LOG.error("run {}: could not record its result in the history after {} tries: {}", run.id, attempt, err.getMessage());
-        return Future.succeededFuture();
-      }
-      LOG.warn("run {}: recording its result failed ({}), retrying", run.id, err.getMessage());
-      io.vertx.core.Promise<Void> later = io.vertx.core.Promise.promise();
-      vertx.setTimer(1000L << (attempt - 1), id -> later.complete());
-      return later.future().compose(v -> record(summary, run, attempt + 1));
-    });
+  private Future<Void> record(RunSummary summary, LiveRun run) {
+    return RECORD_RETRIES.run(vertx, () -> history.finished(summary, run.compactEvents()), err -> true,
+            (n, err) -> LOG.warn("run {}: recording its result failed ({}), retrying", run.id, err.getMessage()))
+        .recover(err -> {
+          LOG.error("run {}: could not record its result in the history after {} tries: {}", run.id,
+              RECORD_RETRIES.tries(), err.getMessage());
+          return Future.succeededFuture();
+        });
   }
 
   private void release(LiveRun run) {

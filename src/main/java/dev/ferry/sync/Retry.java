@@ -1,7 +1,7 @@
 package dev.ferry.sync;
 
+import dev.ferry.retry.Backoff;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxException;
 import io.vertx.pgclient.PgException;
@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
-/** Exponential backoff for transient failures: lost connections, serialization failures, deadlocks. */
+/** Which failures are transient (lost connections, serialization failures, deadlocks), and retrying those. */
 final class Retry {
   /** serialization_failure, deadlock_detected, connection exceptions, admin shutdown, cannot connect now. */
   private static final Set<String> TRANSIENT_STATES =
@@ -31,25 +31,9 @@ final class Retry {
     return false;
   }
 
-  /**
-   * Runs {@code work} up to {@code tries} times, waiting {@code baseDelayMs}, then twice that, and so on, between
-   * tries. {@code onRetry} hears of each retry (attempt number, cause).
-   */
+  /** {@code work} with {@link Backoff}, retrying transient failures only. */
   static <T> Future<T> run(Vertx vertx, int tries, long baseDelayMs, Supplier<Future<T>> work,
       BiConsumer<Integer, Throwable> onRetry) {
-    return attempt(vertx, 1, tries, baseDelayMs, work, onRetry);
-  }
-
-  private static <T> Future<T> attempt(Vertx vertx, int n, int tries, long delay, Supplier<Future<T>> work,
-      BiConsumer<Integer, Throwable> onRetry) {
-    return work.get().recover(err -> {
-      if (n >= tries || !isTransient(err)) {
-        return Future.failedFuture(err);
-      }
-      onRetry.accept(n + 1, err);
-      Promise<Void> wait = Promise.promise();
-      vertx.setTimer(Math.max(1, delay), id -> wait.complete());
-      return wait.future().compose(v -> attempt(vertx, n + 1, tries, delay * 2, work, onRetry));
-    });
+    return new Backoff(tries, baseDelayMs).run(vertx, work, Retry::isTransient, onRetry);
   }
 }
