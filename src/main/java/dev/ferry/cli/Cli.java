@@ -77,7 +77,6 @@ final class Cli {
    * pattern would recognise) are taken out first.
    */
   private static String scrub(String text, FerryConfig config) {
-    return config == null ? Secrets.scrub(text) : Secrets.scrub(text, config.source(), config.target(),
-        config.api().control());
+    return (config == null ? Secrets.none() : Secrets.of(config)).scrub(text);
   }
 }

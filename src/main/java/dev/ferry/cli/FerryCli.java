@@ -34,7 +34,7 @@ public final class FerryCli implements Runnable {
     cl.setExitCodeExceptionMapper(e -> ExitCode.USAGE);
     cl.setParameterExceptionHandler((ex, a) -> {
       // picocli quotes the arguments it could not place: a URL given without --source would show its password.
-      cl.getErr().println("ferry: " + dev.ferry.config.DatabaseUrl.scrub(ex.getMessage()));
+      cl.getErr().println("ferry: " + dev.ferry.db.Secrets.none().scrub(ex.getMessage()));
       // A typo gets the nearest names, not pages of usage.
       if (ex instanceof CommandLine.UnmatchedArgumentException u) {
         var spec = ex.getCommandLine().getCommandSpec();

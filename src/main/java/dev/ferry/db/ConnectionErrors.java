@@ -155,6 +155,6 @@ public final class ConnectionErrors {
   }
 
   private static String scrub(String text, DatabaseUrl url) {
-    return Secrets.scrub(text, url);
+    return Secrets.of(url).scrub(text);
   }
 }

@@ -48,6 +48,8 @@ public final class ApiServer extends VerticleBase {
 
   private final FerryConfig config;
   private final ApiSettings api;
+  /** Error texts may quote the request (a URI with ?access_token=…): nothing secret reaches the log. */
+  private final Secrets secrets;
   private final PrometheusMeterRegistry registry;
   private final long heartbeatMs;
   private Database source;
@@ -67,6 +69,7 @@ public final class ApiServer extends VerticleBase {
   public ApiServer(FerryConfig config, PrometheusMeterRegistry registry, long heartbeatMs) {
     this.config = config;
     this.api = config.api();
+    this.secrets = Secrets.of(config);
     this.registry = registry;
     this.heartbeatMs = heartbeatMs;
   }
@@ -242,30 +245,9 @@ public final class ApiServer extends VerticleBase {
       LOG.debug("request {} {}: the body could not be read: {}", rc.request().method(), rc.request().path(), err.toString());
       Problems.send(rc, 400, "Bad Request", "the request body could not be read");
     } else {
-      LOG.error("request {} {} failed: {}", rc.request().method(), rc.request().path(), err == null ? "?" : scrub(err.toString()));
+      LOG.error("request {} {} failed: {}", rc.request().method(), rc.request().path(), err == null ? "?" : secrets.scrub(err.toString()));
       Problems.send(rc, 500, "Internal Server Error", "the server could not complete the request; its log says why");
     }
-  }
-
-  /** Error texts may quote the request (a URI with ?access_token=…): no token, secret or password reaches the log. */
-  private String scrub(String text) {
-    String out = Secrets.scrub(text, config.source(), config.target(), api.control());
-    out = out.replaceAll("(?i)(access_token=)[^&\\s'\"]*", "$1***");
-    for (String secret : secrets()) {
-      out = out.replace(secret, "***");
-    }
-    return out;
-  }
-
-  private List<String> secrets() {
-    List<String> out = new ArrayList<>();
-    out.add(api.token());
-    if (api.readToken() != null) {
-      out.add(api.readToken());
-    }
-    api.webhooks().values().forEach(h -> out.add(h.secret()));
-    api.notifications().stream().filter(n -> n.secret() != null).forEach(n -> out.add(n.secret()));
-    return out;
   }
 
   /** Reachability only (no URLs or errors: it needs no token), probed at most every 2 s. */
@@ -511,7 +493,7 @@ public final class ApiServer extends VerticleBase {
       Problems.send(rc, 503, "Service Unavailable", err.getMessage());
     } else if (err instanceof dev.ferry.db.DatabaseException) {
       Problems.send(rc, 503, "Service Unavailable",
-          Secrets.scrub(err.getMessage(), config.source(), config.target(), api.control()));
+          secrets.scrub(err.getMessage()));
     } else {
       rc.fail(500, err);
     }

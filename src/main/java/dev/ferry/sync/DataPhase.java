@@ -2,7 +2,6 @@ package dev.ferry.sync;
 
 import dev.ferry.catalog.Column;
 import dev.ferry.catalog.IndexInfo;
-import dev.ferry.db.Secrets;
 import dev.ferry.db.Sequences;
 import dev.ferry.plan.KeyKind;
 import dev.ferry.plan.Mode;
@@ -546,7 +545,7 @@ final class DataPhase {
 
   String message(Throwable err) {
     String m = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
-    return Secrets.scrub(m, ctx.source.url(), ctx.target.url());
+    return ctx.secrets.scrub(m);
   }
 
   private static String describeKey(TablePlan plan) {

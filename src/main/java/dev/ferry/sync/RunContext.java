@@ -4,6 +4,7 @@ import dev.ferry.backup.Backups;
 import dev.ferry.catalog.TableName;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.db.Database;
+import dev.ferry.db.Secrets;
 import dev.ferry.plan.SyncOptions;
 import dev.ferry.plan.TablePlan;
 import dev.ferry.progress.ProgressBus;
@@ -47,6 +48,9 @@ final class RunContext {
   /** Set from outside (API cancel, SIGTERM); checked at every batch and table boundary. */
   final AtomicBoolean cancelled;
 
+  /** What error texts the run reports are scrubbed of. */
+  final Secrets secrets;
+
   RunContext(String runId, Vertx vertx, FerryConfig config, SyncOptions options, ProgressBus bus, Database source,
       Database target, AtomicBoolean cancelled) {
     this.runId = runId;
@@ -59,6 +63,7 @@ final class RunContext {
     this.batchSize = config.batchSize();
     this.cancelled = cancelled;
     this.backups = new Backups(vertx, target, config.backup());
+    this.secrets = Secrets.of(config);
   }
 
   void warn(TableName table, String message) {

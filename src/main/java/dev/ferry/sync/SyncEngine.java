@@ -9,7 +9,6 @@ import dev.ferry.config.FerryConfig;
 import dev.ferry.config.TargetTriggers;
 import dev.ferry.db.Database;
 import dev.ferry.db.DatabaseException;
-import dev.ferry.db.Secrets;
 import dev.ferry.db.Side;
 import dev.ferry.plan.KeyKind;
 import dev.ferry.plan.Mode;
@@ -475,7 +474,7 @@ public final class SyncEngine {
     private String message(Throwable err) {
       String m = err instanceof DatabaseException || err instanceof Refused || err instanceof ConfigException
           ? err.getMessage() : err.getClass().getSimpleName() + ": " + err.getMessage();
-      return Secrets.scrub(m, ctx.source.url(), ctx.target.url());
+      return ctx.secrets.scrub(m);
     }
 
     /**
