@@ -39,7 +39,7 @@ final class ProgressRenderer {
     } else if (event instanceof ProgressEvent.PhaseStarted e) {
       line("▶ " + e.phase() + (e.description().isEmpty() ? "" : ": " + e.description()));
     } else if (event instanceof ProgressEvent.PhaseFinished e) {
-      line((e.outcome().equals("ok") ? "✓ " : e.outcome().equals("skipped") ? "- " : "✗ ") + e.phase() + " "
+      line(e.outcome().mark() + " " + e.phase() + " "
           + e.outcome() + " (" + e.durationMs() + " ms)");
       e.details().stream().limit(40).forEach(d -> line("    " + d));
     } else if (event instanceof ProgressEvent.TableStarted e) {

@@ -2,6 +2,8 @@ package dev.ferry.progress;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.ferry.result.Phase;
+import dev.ferry.result.PhaseOutcome;
 import dev.ferry.result.RunSummary;
 import dev.ferry.result.TableResult;
 import java.util.List;
@@ -27,9 +29,9 @@ public sealed interface ProgressEvent {
 
   record RunStarted(String runId, String mode, boolean dryRun, String source, String target) implements ProgressEvent {}
 
-  record PhaseStarted(String runId, String phase, String description) implements ProgressEvent {}
+  record PhaseStarted(String runId, Phase phase, String description) implements ProgressEvent {}
 
-  record PhaseFinished(String runId, String phase, String outcome, long durationMs, List<String> details)
+  record PhaseFinished(String runId, Phase phase, PhaseOutcome outcome, long durationMs, List<String> details)
       implements ProgressEvent {}
 
   /** {@code path} says how the table is copied ("upsert", "insert into empty table", …) and why. */

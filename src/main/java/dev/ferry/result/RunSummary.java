@@ -17,7 +17,7 @@ public record RunSummary(
     List<ValidationResult> validation,
     List<String> warnings) {
 
-  public record PhaseResult(String phase, String outcome, long durationMs, List<String> details) {}
+  public record PhaseResult(Phase phase, PhaseOutcome outcome, long durationMs, List<String> details) {}
 
   /** Per table: counts and order-independent content digests on both sides, and orphaned FK rows on the target. */
   public record ValidationResult(String table, long sourceRows, long targetRows, String sourceDigest,

@@ -60,11 +60,11 @@ public final class LiveRun {
       compact.add(json.copy().put("at", now));
     }
     if (event instanceof ProgressEvent.PhaseStarted p) {
-      phases.add(new JsonObject().put("phase", p.phase()).put("outcome", "running").put("description", p.description()));
+      phases.add(new JsonObject().put("phase", p.phase().wire()).put("outcome", "running").put("description", p.description()));
       line("phase " + p.phase() + " started");
     } else if (event instanceof ProgressEvent.PhaseFinished p) {
-      phases.stream().filter(x -> x.getString("phase").equals(p.phase())).reduce((a, b) -> b)
-          .ifPresent(x -> x.put("outcome", p.outcome()).put("durationMs", p.durationMs()));
+      phases.stream().filter(x -> x.getString("phase").equals(p.phase().wire())).reduce((a, b) -> b)
+          .ifPresent(x -> x.put("outcome", p.outcome().wire()).put("durationMs", p.durationMs()));
       line("phase " + p.phase() + " " + p.outcome() + " in " + p.durationMs() + " ms");
     } else if (event instanceof ProgressEvent.TableStarted t) {
       tables.put(t.table(), new JsonObject().put("table", t.table()).put("state", "running").put("path", t.path())

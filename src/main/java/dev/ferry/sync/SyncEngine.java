@@ -19,6 +19,8 @@ import dev.ferry.plan.TableOrder;
 import dev.ferry.plan.TablePlan;
 import dev.ferry.progress.ProgressBus;
 import dev.ferry.progress.ProgressEvent;
+import dev.ferry.result.Phase;
+import dev.ferry.result.PhaseOutcome;
 import dev.ferry.result.RunStatus;
 import dev.ferry.result.RunSummary;
 import dev.ferry.result.TableResult;
@@ -143,20 +145,20 @@ public final class SyncEngine {
       Future<Boolean> fastHash = Future.all(modern(ctx.source), modern(ctx.target))
           .map(v -> ctx.fastHash = v.<Boolean>resultAt(0) && v.<Boolean>resultAt(1));
       return Future.all(List.of(sourceCatalog, targetCatalog, sourceSchema, targetSchema, fastHash))
-          .compose(v -> phase("schema", "compare columns, types, nullability and defaults",
+          .compose(v -> phase(Phase.SCHEMA, "compare columns, types, nullability and defaults",
               () -> checkSchema(sourceCatalog.result(), targetCatalog.result(), sourceSchema.result(), targetSchema.result()),
               Function.identity()))
           .compose(this::plan)
           .compose(v -> SourceSnapshot.open(ctx.source).map(s -> ctx.snapshot = s))
           .compose(v -> Future.all(Claims.open(ctx).map(c -> ctx.claims = c), countAndGuard()))
           .compose(v -> validateOnly ? validate().compose(x -> Future.<Void>failedFuture(new ValidatedOnly())) : backup())
-          .compose(v -> ctx.options.skipIndexes() ? skipped("indexes", "--skip-indexes")
-              : phase("indexes", "create indexes the target lacks", this::syncIndexes, Function.identity()).mapEmpty())
+          .compose(v -> ctx.options.skipIndexes() ? skipped(Phase.INDEXES, "--skip-indexes")
+              : phase(Phase.INDEXES, "create indexes the target lacks", this::syncIndexes, Function.identity()).mapEmpty())
           .compose(v -> unlessCancelled())
           .compose(v -> loadData())
           .compose(v -> unlessCancelled())
           .compose(v -> ctx.options.skipValidation() || ctx.options.dryRun()
-              ? skipped("validation", ctx.options.dryRun() ? "dry run: nothing was written" : "--skip-validation")
+              ? skipped(Phase.VALIDATION, ctx.options.dryRun() ? "dry run: nothing was written" : "--skip-validation")
               : validate())
           .recover(err -> err instanceof ValidatedOnly ? Future.succeededFuture() : Future.failedFuture(err));
     }
@@ -171,7 +173,7 @@ public final class SyncEngine {
       if (ctx.options.dryRun() || !wanted) {
         return Future.succeededFuture();
       }
-      return phase("backup", "snapshot the target tables this run may replace", () -> ctx.backups.take(
+      return phase(Phase.BACKUP, "snapshot the target tables this run may replace", () -> ctx.backups.take(
               plans.stream().map(p -> p.target().name()).toList(), "before " + ctx.options.mode().label() + " sync",
               ctx.runId),
           info -> {
@@ -228,23 +230,23 @@ public final class SyncEngine {
     /** Validation, with the written tables' ANALYZE running alongside (both only read the tables). */
     private Future<Void> validate() {
       Future<List<String>> analyzed = data.analyze(plans);
-      return phase("validation", "compare counts and content digests, look for orphaned rows; refresh statistics",
+      return phase(Phase.VALIDATION, "compare counts and content digests, look for orphaned rows; refresh statistics",
           () -> Validation.run(ctx, plans).map(r -> validation = r).compose(this::claim).compose(r -> analyzed.map(a -> {
             List<String> lines = new ArrayList<>(r.stream().map(x -> x.table() + ": " + x.detail()).toList());
             lines.addAll(a);
             return lines;
           })), Function.identity(),
-          () -> validation.stream().allMatch(RunSummary.ValidationResult::matches) ? "ok" : "failed").mapEmpty();
+          () -> validation.stream().allMatch(RunSummary.ValidationResult::matches) ? PhaseOutcome.OK : PhaseOutcome.FAILED).mapEmpty();
     }
 
     /** A data phase's outcome: failed (or refused) when one of its tables was, or one failed while it ran. */
-    private Supplier<String> tablesVerdict(Collection<TableName> tables) {
+    private Supplier<PhaseOutcome> tablesVerdict(Collection<TableName> tables) {
       Set<TableName> troubledBefore = troubled();
       return () -> {
         List<TableTally> hit = troubled().stream().filter(t -> tables.contains(t) || !troubledBefore.contains(t))
             .map(ctx::tally).toList();
-        return hit.isEmpty() ? "ok" : hit.stream().anyMatch(t -> t.outcome == TableResult.Outcome.FAILED) ? "failed"
-            : "refused";
+        return hit.isEmpty() ? PhaseOutcome.OK : hit.stream().anyMatch(t -> t.outcome == TableResult.Outcome.FAILED)
+            ? PhaseOutcome.FAILED : PhaseOutcome.REFUSED;
       };
     }
 
@@ -370,18 +372,18 @@ public final class SyncEngine {
 
     private Future<Void> loadData() {
       if (ctx.options.mode() == Mode.REBUILD) {
-        return phase("dependents", "replace every selected table in one transaction",
+        return phase(Phase.DEPENDENTS, "replace every selected table in one transaction",
             () -> data.rebuild(plans).compose(v -> analyzed()), Function.identity(),
             tablesVerdict(ctx.plans.keySet())).mapEmpty();
       }
       Set<TableName> parents = parentTables();
       List<List<TablePlan>> parentLevels = levels(parents, true);
       List<List<TablePlan>> dependentLevels = levels(parents, false);
-      return phase("parents", "tables others map their ids through, and their own parents",
+      return phase(Phase.PARENTS, "tables others map their ids through, and their own parents",
           () -> data.load(parentLevels).map(v -> tableLines(parentLevels)), Function.identity(), tablesVerdict(parents))
-          .compose(v -> phase("id-map", "source id → target id for natural-key tables",
+          .compose(v -> phase(Phase.ID_MAP, "source id → target id for natural-key tables",
               () -> Future.succeededFuture(data.mapSummary()), Function.identity()))
-          .compose(v -> phase("dependents", "remaining tables in foreign-key order, then cycle links"
+          .compose(v -> phase(Phase.DEPENDENTS, "remaining tables in foreign-key order, then cycle links"
                   + (ctx.options.mode() == Mode.MIRROR ? " and deletes" : ""),
               () -> data.load(dependentLevels)
                   .compose(x -> data.links(plans))
@@ -442,30 +444,31 @@ public final class SyncEngine {
           .map(r -> r.table() + ": " + r.outcome().name().toLowerCase()).toList();
     }
 
-    private Future<Void> skipped(String name, String why) {
+    private Future<Void> skipped(Phase name, String why) {
       bus.publish(new ProgressEvent.PhaseStarted(ctx.runId, name, "skipped"));
-      phases.add(new RunSummary.PhaseResult(name, "skipped", 0, List.of(why)));
-      bus.publish(new ProgressEvent.PhaseFinished(ctx.runId, name, "skipped", 0, List.of(why)));
+      phases.add(new RunSummary.PhaseResult(name, PhaseOutcome.SKIPPED, 0, List.of(why)));
+      bus.publish(new ProgressEvent.PhaseFinished(ctx.runId, name, PhaseOutcome.SKIPPED, 0, List.of(why)));
       return Future.succeededFuture();
     }
 
-    private <T> Future<T> phase(String name, String description, Supplier<Future<T>> work,
+    private <T> Future<T> phase(Phase name, String description, Supplier<Future<T>> work,
         Function<T, List<String>> details) {
-      return phase(name, description, work, details, () -> "ok");
+      return phase(name, description, work, details, () -> PhaseOutcome.OK);
     }
 
     /**
      * {@code verdict}: the outcome of a phase whose work completed, "ok" unless what it did says otherwise (a
      * table that failed in it, a difference validation found), so that no "✓ ok" stands above a failure.
      */
-    private <T> Future<T> phase(String name, String description, Supplier<Future<T>> work,
-        Function<T, List<String>> details, Supplier<String> verdict) {
+    private <T> Future<T> phase(Phase name, String description, Supplier<Future<T>> work,
+        Function<T, List<String>> details, Supplier<PhaseOutcome> verdict) {
       bus.publish(new ProgressEvent.PhaseStarted(ctx.runId, name, description));
       long start = System.nanoTime();
       return work.get().andThen(ar -> {
         long ms = (System.nanoTime() - start) / 1_000_000;
         List<String> lines = ar.succeeded() ? details.apply(ar.result()) : List.of(message(ar.cause()));
-        String outcome = ar.succeeded() ? verdict.get() : ar.cause() instanceof Refused ? "refused" : "failed";
+        PhaseOutcome outcome = ar.succeeded() ? verdict.get()
+            : ar.cause() instanceof Refused ? PhaseOutcome.REFUSED : PhaseOutcome.FAILED;
         phases.add(new RunSummary.PhaseResult(name, outcome, ms, lines));
         bus.publish(new ProgressEvent.PhaseFinished(ctx.runId, name, outcome, ms, lines));
       });

@@ -9,6 +9,8 @@ import dev.ferry.config.DatabaseUrl;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.plan.Mode;
 import dev.ferry.plan.SyncOptions;
+import dev.ferry.result.Phase;
+import dev.ferry.result.PhaseOutcome;
 import dev.ferry.result.RunStatus;
 import dev.ferry.result.RunSummary;
 import dev.ferry.sync.Syncs;
@@ -76,7 +78,7 @@ class BackupCommandsTest {
     dbs.execute(source, "UPDATE animals SET name = name || ' II' WHERE id % 3 = 0");
     RunSummary run = sync(SyncOptions.defaults().withMode(Mode.REBUILD).withConfirm(true));
     assertEquals(RunStatus.SUCCEEDED, run.status(), run::message);
-    assertTrue(run.phases().stream().anyMatch(p -> p.phase().equals("backup") && p.outcome().equals("ok")));
+    assertTrue(run.phases().stream().anyMatch(p -> p.phase() == Phase.BACKUP && p.outcome() == PhaseOutcome.OK));
     assertNotEquals(before, dbs.contentDigest(target));
 
     assertEquals(ExitCode.REFUSED, ferry("rollback", run.runId()), cli.output());

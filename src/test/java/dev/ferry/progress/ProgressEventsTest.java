@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.config.DatabaseUrl;
 import dev.ferry.plan.SyncOptions;
+import dev.ferry.result.Phase;
 import dev.ferry.result.RunStatus;
 import dev.ferry.result.RunSummary;
 import dev.ferry.sync.Syncs;
@@ -66,10 +67,11 @@ class ProgressEventsTest {
     ProgressEvent.RunFinished finished = assertInstanceOf(ProgressEvent.RunFinished.class, events.get(events.size() - 1));
     assertEquals(run, finished.summary(), "the last event carries the run's summary");
 
-    List<String> phases = events.stream().filter(e -> e instanceof ProgressEvent.PhaseStarted)
+    List<Phase> phases = events.stream().filter(e -> e instanceof ProgressEvent.PhaseStarted)
         .map(e -> ((ProgressEvent.PhaseStarted) e).phase()).toList();
-    assertEquals(List.of("schema", "indexes", "parents", "id-map", "dependents", "validation"), phases);
-    List<String> phasesFinished = events.stream().filter(e -> e instanceof ProgressEvent.PhaseFinished)
+    assertEquals(List.of(Phase.SCHEMA, Phase.INDEXES, Phase.PARENTS, Phase.ID_MAP, Phase.DEPENDENTS, Phase.VALIDATION),
+        phases);
+    List<Phase> phasesFinished = events.stream().filter(e -> e instanceof ProgressEvent.PhaseFinished)
         .map(e -> ((ProgressEvent.PhaseFinished) e).phase()).toList();
     assertEquals(phases, phasesFinished);
 

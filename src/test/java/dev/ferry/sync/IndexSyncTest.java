@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ferry.config.DatabaseUrl;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.plan.SyncOptions;
+import dev.ferry.result.Phase;
 import dev.ferry.result.RunStatus;
 import dev.ferry.result.RunSummary;
 import dev.ferry.result.TableResult;
@@ -55,7 +56,7 @@ class IndexSyncTest {
   }
 
   private static String details(RunSummary run) {
-    return run.phases().stream().filter(p -> p.phase().equals("indexes")).findFirst().orElseThrow().details().toString();
+    return run.phases().stream().filter(p -> p.phase() == Phase.INDEXES).findFirst().orElseThrow().details().toString();
   }
 
   @Test

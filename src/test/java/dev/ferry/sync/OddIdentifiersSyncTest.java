@@ -15,6 +15,8 @@ import dev.ferry.config.FerryConfig;
 import dev.ferry.http.ApiServer;
 import dev.ferry.plan.Mode;
 import dev.ferry.plan.SyncOptions;
+import dev.ferry.result.Phase;
+import dev.ferry.result.PhaseOutcome;
 import dev.ferry.result.RunStatus;
 import dev.ferry.result.RunSummary;
 import dev.ferry.result.Strategy;
@@ -185,7 +187,7 @@ class OddIdentifiersSyncTest {
     // Rebuild (after a backup of every table) and force, each after the keyless table changed.
     dbs.execute(source, "UPDATE " + Q_KEYLESS + " SET \"C\" = 7 WHERE \"C\" = 0");
     RunSummary rebuild = syncEqual(SyncOptions.defaults().withMode(Mode.REBUILD).withConfirm(true));
-    assertTrue(rebuild.phases().stream().anyMatch(p -> p.phase().equals("backup") && p.outcome().equals("ok")),
+    assertTrue(rebuild.phases().stream().anyMatch(p -> p.phase() == Phase.BACKUP && p.outcome() == PhaseOutcome.OK),
         () -> describe(rebuild));
     dbs.execute(source, "INSERT INTO " + Q_KEYLESS + " VALUES ('forced \"row\"', NULL);"
         + " UPDATE public.\"order\" SET \"cost$usd\" = 9 WHERE \"Line No.\" = 9");
