@@ -1,9 +1,9 @@
 package dev.ferry.control;
 
 import dev.ferry.config.DatabaseUrl;
+import dev.ferry.db.SqlState;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.SqlClient;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
@@ -35,7 +35,7 @@ public final class ControlSchema {
     return db.query("SELECT coalesce(max(version::int), 0) FROM " + SCHEMA + ".flyway_schema_history"
             + " WHERE success AND version ~ '^[0-9]+$'").execute()
         .map(rs -> rs.iterator().next().getInteger(0) >= VERSION)
-        .recover(err -> err instanceof PgException pg && "42P01".equals(pg.getSqlState()) // no history table yet
+        .recover(err -> SqlState.is(err, SqlState.UNDEFINED_TABLE) // no history table yet
             ? Future.succeededFuture(false) : Future.failedFuture(err));
   }
 

@@ -59,11 +59,11 @@ public final class ConnectionErrors {
     if (server.isPresent()) {
       ServerError pg = server.get();
       return switch (pg.sqlState()) {
-        case "28P01", "28000" -> "authentication failed for user '" + url.user() + "' on the " + where
+        case SqlState.INVALID_PASSWORD, SqlState.INVALID_AUTHORIZATION -> "authentication failed for user '" + url.user() + "' on the " + where
             + " (check the user and password in the URL; server: " + scrub(pg.message(), url) + ")";
-        case "3D000" -> "database '" + url.database() + "' does not exist on the " + where;
-        case "53300" -> "the " + where + " has too many connections (" + pg.message() + ")";
-        case "57P03" -> "the " + where + " is starting up or shutting down";
+        case SqlState.INVALID_CATALOG_NAME -> "database '" + url.database() + "' does not exist on the " + where;
+        case SqlState.TOO_MANY_CONNECTIONS -> "the " + where + " has too many connections (" + pg.message() + ")";
+        case SqlState.CANNOT_CONNECT_NOW -> "the " + where + " is starting up or shutting down";
         default -> "the " + where + " said: " + scrub(pg.message(), url) + " (SQLSTATE " + pg.sqlState() + ")";
       };
     }
@@ -106,7 +106,7 @@ public final class ConnectionErrors {
           + " the server, or lower sslmode if an unencrypted connection is acceptable");
     }
     Optional<ServerError> server = serverError(chain);
-    if (server.isPresent() && server.get().sqlState().equals("28000") && server.get().message().endsWith("no encryption")
+    if (server.isPresent() && server.get().sqlState().equals(SqlState.INVALID_AUTHORIZATION) && server.get().message().endsWith("no encryption")
         && !usesTls(url.sslMode())) {
       return Optional.of("TLS: the " + where + " accepts only TLS connections, and " + sslmode + " does not use TLS:"
           + " use sslmode=verify-full with sslrootcert=<the server's CA>, or at least sslmode=require (the server"

@@ -3,6 +3,7 @@ package dev.ferry.sync;
 import dev.ferry.catalog.Column;
 import dev.ferry.catalog.IndexInfo;
 import dev.ferry.db.Sequences;
+import dev.ferry.db.SqlState;
 import dev.ferry.plan.KeyKind;
 import dev.ferry.plan.Mode;
 import dev.ferry.plan.SafetyRules;
@@ -11,7 +12,6 @@ import dev.ferry.progress.ProgressEvent;
 import dev.ferry.result.Strategy;
 import dev.ferry.result.TableResult;
 import io.vertx.core.Future;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.math.BigInteger;
@@ -264,11 +264,11 @@ final class DataPhase {
   }
 
   private static boolean isUniqueViolation(Throwable err) {
-    return err instanceof PgException pg && "23505".equals(pg.getSqlState());
+    return SqlState.is(err, SqlState.UNIQUE_VIOLATION);
   }
 
   private static boolean isLockTimeout(Throwable err) {
-    return err instanceof PgException pg && "55P03".equals(pg.getSqlState());
+    return SqlState.is(err, SqlState.LOCK_NOT_AVAILABLE);
   }
 
   /** Rows without any key can only be compared as a whole: see README, "Tables without a key". */

@@ -3,6 +3,7 @@ package dev.ferry.sync;
 import dev.ferry.catalog.TableName;
 import dev.ferry.catalog.Trigger;
 import dev.ferry.config.TargetTriggers;
+import dev.ferry.db.SqlState;
 import dev.ferry.plan.TablePlan;
 import io.vertx.pgclient.PgException;
 import java.util.ArrayList;
@@ -64,7 +65,7 @@ record TriggerSwitch(String off, String on) {
    * disabled ones too): the failure names the rule.
    */
   static Throwable explainUpsert(Throwable err, TablePlan plan) {
-    if (err instanceof PgException pg && "0A000".equals(pg.getSqlState()) && pg.getErrorMessage().contains("ON CONFLICT")) {
+    if (err instanceof PgException pg && SqlState.FEATURE_NOT_SUPPORTED.equals(pg.getSqlState()) && pg.getErrorMessage().contains("ON CONFLICT")) {
       List<String> rules = plan.target().triggers().stream().filter(Trigger::rule)
           .filter(g -> g.definition().contains(" ON UPDATE ")).map(Trigger::name).toList();
       return new IllegalStateException("the target's rule" + (rules.size() == 1 ? " " : "s ") + String.join(", ", rules)
@@ -76,7 +77,7 @@ record TriggerSwitch(String off, String on) {
 
   /** The error a table owner's privilege is missing with, said in terms of the setting. */
   static Throwable explain(Throwable err) {
-    if (err instanceof PgException pg && "42501".equals(pg.getSqlState())) {
+    if (err instanceof PgException pg && SqlState.INSUFFICIENT_PRIVILEGE.equals(pg.getSqlState())) {
       return new IllegalStateException(pg.getErrorMessage() + ": Ferry switches the target's triggers off while it"
           + " writes (sync.targetTriggers: disable), which only the table's owner may do. Connect as the owner, or set"
           + " sync.targetTriggers: fire to let them run", err);

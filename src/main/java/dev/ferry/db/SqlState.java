@@ -1,0 +1,32 @@
+package dev.ferry.db;
+
+import io.vertx.pgclient.PgException;
+import java.util.Set;
+
+/** The PostgreSQL error codes Ferry acts on (Appendix A of the PostgreSQL manual), named, and the test for one. */
+public final class SqlState {
+  public static final String UNIQUE_VIOLATION = "23505";
+  public static final String LOCK_NOT_AVAILABLE = "55P03";
+  public static final String FEATURE_NOT_SUPPORTED = "0A000";
+  public static final String INSUFFICIENT_PRIVILEGE = "42501";
+  public static final String UNDEFINED_TABLE = "42P01";
+  public static final String INVALID_PASSWORD = "28P01";
+  public static final String INVALID_AUTHORIZATION = "28000";
+  public static final String INVALID_CATALOG_NAME = "3D000";
+  public static final String TOO_MANY_CONNECTIONS = "53300";
+  public static final String CANNOT_CONNECT_NOW = "57P03";
+
+  /**
+   * Worth another try: serialization failure, deadlock, the connection exceptions, an administrator's or a crash's
+   * shutdown, a server starting up or out of connection slots.
+   */
+  public static final Set<String> TRANSIENT = Set.of("40001", "40P01", "08000", "08001", "08003", "08004", "08006",
+      "57P01", "57P02", CANNOT_CONNECT_NOW, TOO_MANY_CONNECTIONS);
+
+  private SqlState() {}
+
+  /** Whether {@code err} is the server's error {@code state}. */
+  public static boolean is(Throwable err, String state) {
+    return err instanceof PgException pg && state.equals(pg.getSqlState());
+  }
+}
