@@ -65,7 +65,7 @@ record TriggerSwitch(String off, String on) {
    * disabled ones too): the failure names the rule.
    */
   static Throwable explainUpsert(Throwable err, TablePlan plan) {
-    if (err instanceof PgException pg && SqlState.FEATURE_NOT_SUPPORTED.equals(pg.getSqlState()) && pg.getErrorMessage().contains("ON CONFLICT")) {
+    if (SqlState.is(err, SqlState.FEATURE_NOT_SUPPORTED) && ((PgException) err).getErrorMessage().contains("ON CONFLICT")) {
       List<String> rules = plan.target().triggers().stream().filter(Trigger::rule)
           .filter(g -> g.definition().contains(" ON UPDATE ")).map(Trigger::name).toList();
       return new IllegalStateException("the target's rule" + (rules.size() == 1 ? " " : "s ") + String.join(", ", rules)
