@@ -9,7 +9,6 @@ import dev.ferry.plan.SyncOptions;
 import dev.ferry.progress.ProgressBus;
 import dev.ferry.result.RunSummary;
 import dev.ferry.result.TableResult;
-import dev.ferry.runs.RunManager;
 import dev.ferry.sync.Syncs;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -105,7 +104,7 @@ final class SyncCommand implements Callable<Integer> {
     return history(vertx, config, options, runId)
         .compose(history -> Syncs.runOnce(vertx, config, options, runId, cancel)
             .compose(summary -> history.isEmpty() ? Future.succeededFuture(summary)
-                : history.get().finished(summary, List.of()).otherwise(err -> {
+                : history.get().finished(summary, List.of(), err -> { }).otherwise(err -> {
                   System.err.println("ferry: warning: could not record the run in the history: " + err.getMessage());
                   return null;
                 }).map(summary).eventually(() -> history.get().close())))
@@ -134,8 +133,7 @@ final class SyncCommand implements Callable<Integer> {
     }
     DatabaseUrl control = config.api().control() != null ? config.api().control() : config.requireTarget();
     return RunHistory.open(vertx, control, config.connectTimeoutSeconds())
-        .compose(h -> h.started(runId, "cli", config.requireTarget().redacted(), options.mode().label(), false,
-                RunManager.options(options), System.currentTimeMillis())
+        .compose(h -> h.started(runId, "cli", config.requireTarget().redacted(), options, System.currentTimeMillis())
             .map(v -> Optional.of(h))
             .recover(err -> h.close().transform(x -> Future.failedFuture(err))))
         .recover(err -> {

@@ -4,16 +4,16 @@ import dev.ferry.config.DatabaseUrl;
 import dev.ferry.control.ControlSchema;
 import dev.ferry.db.Database;
 import dev.ferry.db.Side;
+import dev.ferry.plan.SyncOptions;
 import dev.ferry.progress.ProgressBus;
+import dev.ferry.retry.Backoff;
 import dev.ferry.result.RunSummary;
 import dev.ferry.result.TableResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
@@ -35,18 +35,26 @@ public final class RunHistory {
   /** First key of the liveness locks ("FRRY"); the second is hashtext(run id). */
   private static final int LIVE_LOCK = 0x46525259;
 
+  /**
+   * Recording a result is retried: the history often lives on the target, which may be why the run failed. The
+   * CLI and the server record alike (about 3.5 s of waits at most).
+   */
+  private static final Backoff RECORD_RETRIES = new Backoff(4, 500);
+
+  private final Vertx vertx;
   private final Database db;
   /** The connection holding each live run's lock, released when its result is recorded. */
   private final Map<String, SqlConnection> leases = new ConcurrentHashMap<>();
 
-  private RunHistory(Database db) {
+  private RunHistory(Vertx vertx, Database db) {
+    this.vertx = vertx;
     this.db = db;
   }
 
   /** Applies the control schema's migrations, then marks runs a previous process left running as interrupted. */
   public static Future<RunHistory> open(Vertx vertx, DatabaseUrl url, int connectTimeoutSeconds) {
     Database db = Database.open(vertx, Side.CONTROL, url, 4, connectTimeoutSeconds, false);
-    RunHistory history = new RunHistory(db);
+    RunHistory history = new RunHistory(vertx, db);
     return ControlSchema.ensure(vertx, db.pool(), url)
         .recover(err -> Future.failedFuture(db.describe(err)))
         .compose(v -> history.markInterrupted())
@@ -65,8 +73,7 @@ public final class RunHistory {
   }
 
   /** Records the run as running, under a lock held until {@link #finished} or {@link #failedToStart}. */
-  public Future<Void> started(String runId, String trigger, String target, String mode, boolean dryRun,
-      JsonObject options, long startedAtMs) {
+  public Future<Void> started(String runId, String trigger, String target, SyncOptions options, long startedAtMs) {
     return db.connect().compose(conn -> conn.preparedQuery("SELECT pg_advisory_lock($1, hashtext($2))")
             .execute(Tuple.of(LIVE_LOCK, runId))
             .onSuccess(v -> leases.put(runId, conn))
@@ -74,7 +81,8 @@ public final class RunHistory {
         .compose(v -> db.pool().preparedQuery("INSERT INTO ferry.runs (id, trigger, target, mode, dry_run, options,"
                 + " status, started_at) VALUES ($1::uuid, $2, $3, $4, $5, $6::text::jsonb, 'running',"
                 + " to_timestamp($7::float8 / 1000))")
-            .execute(Tuple.of(runId, trigger, target, mode, dryRun, options.encode(), startedAtMs)))
+            .execute(Tuple.of(runId, trigger, target, options.mode().label(), options.dryRun(), options(options).encode(),
+                startedAtMs)))
         .onFailure(err -> release(runId))
         .mapEmpty();
   }
@@ -87,8 +95,15 @@ public final class RunHistory {
     }
   }
 
-  /** Records the outcome, the per-table results and the compact event log, in one transaction. */
-  public Future<Void> finished(RunSummary summary, List<JsonObject> events) {
+  /**
+   * Records the outcome, the per-table results and the compact event log, in one transaction, retried with backoff;
+   * {@code onRetry} hears why each try failed.
+   */
+  public Future<Void> finished(RunSummary summary, List<JsonObject> events, java.util.function.Consumer<Throwable> onRetry) {
+    return RECORD_RETRIES.run(vertx, () -> record(summary, events), err -> true, (n, err) -> onRetry.accept(err));
+  }
+
+  private Future<Void> record(RunSummary summary, List<JsonObject> events) {
     return db.pool().withTransaction(conn -> conn.preparedQuery("UPDATE ferry.runs SET status = $2, message = $3,"
             + " finished_at = to_timestamp($4::float8 / 1000), rows_written = $5, summary = $6::text::jsonb WHERE id = $1::uuid")
         .execute(Tuple.from(List.of(summary.runId(), summary.status().name().toLowerCase(), summary.message(),
@@ -193,5 +208,18 @@ public final class RunHistory {
 
   public Future<Void> close() {
     return db.close();
+  }
+
+  /** A run's options as the history and the API show them. */
+  public static JsonObject options(SyncOptions o) {
+    return new JsonObject()
+        .put("mode", o.mode().label())
+        .put("dryRun", o.dryRun())
+        .put("confirmDestructive", o.confirmDestructive())
+        .put("skipValidation", o.skipValidation())
+        .put("skipIndexes", o.skipIndexes())
+        .put("dropExtraIndexes", o.dropExtraIndexes())
+        .put("tables", new JsonArray(o.tables()))
+        .put("exclude", new JsonArray(o.exclude()));
   }
 }

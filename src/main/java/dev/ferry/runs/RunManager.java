@@ -6,13 +6,11 @@ import dev.ferry.plan.SyncOptions;
 import dev.ferry.progress.ProgressBus;
 import dev.ferry.progress.ProgressEvent;
 import dev.ferry.result.RunSummary;
-import dev.ferry.retry.Backoff;
 import dev.ferry.sync.SyncVerticle;
 import dev.ferry.sync.Syncs;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Collection;
 import java.util.Optional;
@@ -26,7 +24,6 @@ import org.slf4j.LoggerFactory;
  * so a client that sees run-finished can start the next run at once.
  */
 public final class RunManager {
-  private static final Backoff RECORD_RETRIES = new Backoff(5, 1000);
   private static final Logger LOG = LoggerFactory.getLogger(RunManager.class);
   /**
    * The server's runs' events, relayed in order once the manager has seen them; run-finished only after the
@@ -76,8 +73,7 @@ public final class RunManager {
       return Future.failedFuture(new RunConflict(holder.id, target));
     }
     byId.put(run.id, run);
-    JsonObject recorded = options(options);
-    return history.started(run.id, trigger, target, options.mode().label(), options.dryRun(), recorded, run.startedAtMs)
+    return history.started(run.id, trigger, target, options, run.startedAtMs)
         .compose(v -> {
           SyncVerticle verticle = new SyncVerticle(config, options, run.id, run.cancel);
           return vertx.deployVerticle(verticle);
@@ -105,13 +101,11 @@ public final class RunManager {
         .mapEmpty();
   }
 
-  /** The history often lives on the target, which may be why the run failed: retry a few times, 1 s apart and more. */
   private Future<Void> record(RunSummary summary, LiveRun run) {
-    return RECORD_RETRIES.run(vertx, () -> history.finished(summary, run.compactEvents()), err -> true,
-            (n, err) -> LOG.warn("run {}: recording its result failed ({}), retrying", run.id, err.getMessage()))
+    return history.finished(summary, run.compactEvents(),
+            err -> LOG.warn("run {}: recording its result failed ({}), retrying", run.id, err.getMessage()))
         .recover(err -> {
-          LOG.error("run {}: could not record its result in the history after {} tries: {}", run.id,
-              RECORD_RETRIES.tries(), err.getMessage());
+          LOG.error("run {}: could not record its result in the history: {}", run.id, err.getMessage());
           return Future.succeededFuture();
         });
   }
@@ -148,15 +142,4 @@ public final class RunManager {
   }
 
   /** The options as the history records them. */
-  public static JsonObject options(SyncOptions o) {
-    return new JsonObject()
-        .put("mode", o.mode().label())
-        .put("dryRun", o.dryRun())
-        .put("confirmDestructive", o.confirmDestructive())
-        .put("skipValidation", o.skipValidation())
-        .put("skipIndexes", o.skipIndexes())
-        .put("dropExtraIndexes", o.dropExtraIndexes())
-        .put("tables", new JsonArray(o.tables()))
-        .put("exclude", new JsonArray(o.exclude()));
-  }
 }
