@@ -1,6 +1,5 @@
 package dev.ferry.http;
 
-import dev.ferry.catalog.CatalogReader;
 import dev.ferry.config.ApiSettings;
 import dev.ferry.config.ConfigException;
 import dev.ferry.config.FerryConfig;
@@ -11,11 +10,7 @@ import dev.ferry.db.Side;
 import dev.ferry.history.RunHistory;
 import dev.ferry.metrics.RunMetrics;
 import dev.ferry.notify.Notifier;
-import dev.ferry.plan.Planner;
-import dev.ferry.plan.SafetyRules;
-import dev.ferry.plan.SyncOptions;
 import dev.ferry.progress.ProgressBus;
-import dev.ferry.runs.RunConflict;
 import dev.ferry.runs.RunManager;
 import dev.ferry.status.Status;
 import dev.ferry.status.StatusCheck;
@@ -25,7 +20,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -33,8 +27,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
-import java.util.ArrayList;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +42,7 @@ public final class ApiServer extends VerticleBase {
   private final ApiSettings api;
   /** Error texts may quote the request (a URI with ?access_token=…): nothing secret reaches the log. */
   private final Secrets secrets;
+  private final Replies replies;
   private final PrometheusMeterRegistry registry;
   private final long heartbeatMs;
   private Database source;
@@ -70,6 +63,7 @@ public final class ApiServer extends VerticleBase {
     this.config = config;
     this.api = config.api();
     this.secrets = Secrets.of(config);
+    this.replies = new Replies(secrets);
     this.registry = registry;
     this.heartbeatMs = heartbeatMs;
   }
@@ -196,7 +190,7 @@ public final class ApiServer extends VerticleBase {
           .putHeader("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'");
       rc.next();
     });
-    router.get("/health").handler(rc -> json(rc, 200, new JsonObject().put("status", "up")));
+    router.get("/health").handler(rc -> Replies.json(rc, 200, new JsonObject().put("status", "up")));
     router.get("/ready").handler(this::ready);
     if (registry != null) {
       router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
@@ -204,13 +198,11 @@ public final class ApiServer extends VerticleBase {
     router.get("/api/v1/openapi.yaml").handler(rc -> rc.response().putHeader("content-type", "application/yaml")
         .sendFile("ferry/openapi.yaml"));
     router.post("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(api.limits().maxBodyBytes()));
-    router.post("/api/v1/webhooks/:name").handler(this::webhook);
+    RunRoutes runRoutes = new RunRoutes(vertx, config, source, runs, history, webhooks, replies);
+    runRoutes.mountWebhooks(router);
     router.route("/api/v1/*").handler(new BearerAuth(api));
     router.get("/api/v1/status").handler(this::status);
-    router.post("/api/v1/syncs").handler(this::startSync);
-    router.get("/api/v1/syncs").handler(this::listSyncs);
-    router.get("/api/v1/syncs/:id").handler(this::getSync);
-    router.post("/api/v1/syncs/:id/cancel").handler(this::cancelSync);
+    runRoutes.mount(router);
     router.get("/api/v1/events").handler(rc -> events.handle(rc));
     router.route("/api/*").handler(rc -> Problems.send(rc, 404, "Not Found", "no such API endpoint: "
         + rc.request().method() + " " + SyncRequest.clip(rc.request().path()) + " (see /api/v1/openapi.yaml)"));
@@ -263,243 +255,21 @@ public final class ApiServer extends VerticleBase {
     readiness.onComplete(ar -> {
       JsonObject body = ar.succeeded() ? ar.result().copy() : new JsonObject().put("source", false).put("target", false);
       boolean ok = body.getBoolean("source") && body.getBoolean("target");
-      json(rc, ok ? 200 : 503, body.put("status", ok ? "ready" : "not ready"));
+      Replies.json(rc, ok ? 200 : 503, body.put("status", ok ? "ready" : "not ready"));
     });
   }
 
   private void status(RoutingContext rc) {
     StatusCheck.check(source, target).onComplete(ar -> {
       if (ar.failed()) {
-        fail(rc, ar.cause());
+        replies.fail(rc, ar.cause());
         return;
       }
       JsonObject body = ProgressBus.toJsonObject(ar.result());
       JsonArray active = new JsonArray();
       runs.active().forEach(r -> active.add(r.snapshot()));
-      json(rc, 200, body.put("activeRuns", active));
+      Replies.json(rc, 200, body.put("activeRuns", active));
     });
   }
 
-  private void startSync(RoutingContext rc) {
-    SyncOptions options;
-    try {
-      options = SyncRequest.parse(jsonBody(rc));
-    } catch (BadRequest e) {
-      Problems.send(rc, 400, "Bad Request", e.getMessage());
-      return;
-    }
-    start(rc, options, "api", () -> {});
-  }
-
-  /** Shared by the API and webhooks: the CLI's safety rules, a table-name check, then the run. */
-  private void start(RoutingContext rc, SyncOptions options, String trigger, Runnable onFailure) {
-    var refusal = SafetyRules.confirmation(options);
-    if (refusal.isPresent()) {
-      onFailure.run();
-      Problems.send(rc, 422, "Confirmation Required", refusal.get().replace("--confirm-destructive",
-          "\"confirmDestructive\": true").replace("--dry-run", "\"dryRun\": true"));
-      return;
-    }
-    checkTables(options)
-        .compose(v -> runs.start(options, trigger))
-        .onSuccess(run -> {
-          String location = "/api/v1/syncs/" + run.id();
-          rc.response().putHeader("Location", location);
-          if (options.dryRun()) {
-            // A dry run writes nothing: answer with its plan when it is done within 30 s, else like any run.
-            long timer = vertx.setTimer(DRY_RUN_WAIT_MS, id -> accepted(rc, run.id(), location));
-            run.finished().onComplete(done -> {
-              if (vertx.cancelTimer(timer)) {
-                getRun(rc, run.id(), 200);
-              }
-            });
-          } else {
-            accepted(rc, run.id(), location);
-          }
-        })
-        .onFailure(err -> {
-          onFailure.run();
-          fail(rc, err);
-        });
-  }
-
-  private static void accepted(RoutingContext rc, String id, String location) {
-    json(rc, 202, new JsonObject().put("id", id).put("status", "running").put("location", location));
-  }
-
-  /** Unknown table names are a 400 now rather than a failed run later. */
-  private Future<Void> checkTables(SyncOptions options) {
-    if (options.tables().isEmpty() && options.exclude().isEmpty()) {
-      return Future.succeededFuture();
-    }
-    return CatalogReader.read(source.pool()).recover(err -> Future.failedFuture(source.describe(err)))
-        .map(catalog -> {
-          new Planner(config).select(catalog, options, new ArrayList<>());
-          return null;
-        });
-  }
-
-  private void listSyncs(RoutingContext rc) {
-    int limit;
-    int offset;
-    try {
-      limit = intParam(rc, "limit", 20, 1, 100);
-      offset = intParam(rc, "offset", 0, 0, Integer.MAX_VALUE);
-    } catch (BadRequest e) {
-      Problems.send(rc, 400, "Bad Request", e.getMessage());
-      return;
-    }
-    history.page(limit, offset).onSuccess(page -> {
-      // Runs still going carry their live state.
-      page.getJsonArray("items").forEach(o -> {
-        JsonObject item = (JsonObject) o;
-        withLive(item);
-      });
-      json(rc, 200, page);
-    }).onFailure(err -> fail(rc, err));
-  }
-
-  /**
-   * A run still going carries its live state; once a cancel was accepted its status is "cancelling" (the history
-   * still says running until the run stops at its next batch boundary).
-   */
-  private void withLive(JsonObject run) {
-    runs.active(run.getString("id")).ifPresent(r -> {
-      JsonObject live = r.snapshot();
-      run.put("live", live);
-      if ("cancelling".equals(live.getString("status"))) {
-        run.put("status", "cancelling");
-      }
-    });
-  }
-
-  private void getSync(RoutingContext rc) {
-    getRun(rc, rc.pathParam("id"), 200);
-  }
-
-  private void getRun(RoutingContext rc, String id, int status) {
-    if (!isUuid(id)) {
-      Problems.send(rc, 404, "Not Found", "no run with id '" + SyncRequest.clip(id) + "' (run ids are UUIDs)");
-      return;
-    }
-    history.get(id).onSuccess(run -> {
-      if (run == null) {
-        Problems.send(rc, 404, "Not Found", "no run with id " + id);
-        return;
-      }
-      withLive(run);
-      json(rc, status, run);
-    }).onFailure(err -> fail(rc, err));
-  }
-
-  private void cancelSync(RoutingContext rc) {
-    String id = rc.pathParam("id");
-    if (isUuid(id) && runs.cancel(id)) {
-      json(rc, 202, new JsonObject().put("id", id).put("status", "cancelling").put("location", "/api/v1/syncs/" + id)
-          .put("detail", "the run stops at its next batch boundary; the table in progress rolls back whole"));
-      return;
-    }
-    if (!isUuid(id)) {
-      Problems.send(rc, 404, "Not Found", "no run with id '" + SyncRequest.clip(id) + "'");
-      return;
-    }
-    history.get(id).onSuccess(run -> {
-      if (run == null) {
-        Problems.send(rc, 404, "Not Found", "no run with id " + id);
-      } else {
-        Problems.send(rc, 409, "Conflict", "run " + id + " is not running (it ended: " + run.getString("status") + ")");
-      }
-    }).onFailure(err -> fail(rc, err));
-  }
-
-  private void webhook(RoutingContext rc) {
-    String name = rc.pathParam("name");
-    ApiSettings.Webhook hook = api.webhooks().get(name);
-    if (hook == null) {
-      Problems.send(rc, 404, "Not Found", "no webhook named '" + SyncRequest.clip(name) + "' is configured (api.webhooks)");
-      return;
-    }
-    var refusal = webhooks.refuse(hook, rc.request().headers(), rc.body().buffer() == null
-        ? io.vertx.core.buffer.Buffer.buffer() : rc.body().buffer());
-    if (refusal.isPresent()) {
-      LOG.warn("webhook {} refused: {}", name, refusal.get());
-      Problems.send(rc, 401, "Unauthorized", refusal.get());
-      return;
-    }
-    // Checked at start-up, so this parses; a delivery that could not start a run may be retried by its sender.
-    start(rc, SyncRequest.parse(hook.sync()), "webhook:" + name, () -> webhooks.forget(hook, rc.request().headers()));
-  }
-
-  private static JsonObject jsonBody(RoutingContext rc) {
-    String type = rc.request().getHeader("content-type");
-    var buffer = rc.body().buffer();
-    // The content type is checked before the body is found empty: the body handler consumes a form or multipart
-    // body into form attributes, and the empty buffer it leaves must not read as "no body, run with the defaults".
-    boolean json = type != null && isJson(type);
-    if (type != null && !type.isBlank() && !json) {
-      throw new BadRequest("send the body as JSON with 'Content-Type: application/json'");
-    }
-    if (buffer == null || buffer.length() == 0) {
-      if (json) {
-        // Announced as JSON, but nothing came (a lost Content-Length, say): not "run with the defaults".
-        throw new BadRequest("the body is empty but announced as JSON: send {} for the defaults");
-      }
-      return new JsonObject();
-    }
-    if (!json) {
-      throw new BadRequest("send the body as JSON with 'Content-Type: application/json'");
-    }
-    try {
-      Object value = io.vertx.core.json.Json.decodeValue(buffer);
-      if (!(value instanceof JsonObject o)) {
-        throw new BadRequest("the body must be a JSON object");
-      }
-      return o;
-    } catch (DecodeException e) {
-      throw new BadRequest("the body is not valid JSON");
-    }
-  }
-
-  /** application/json or a +json type, parameters allowed; not application/jsonx. */
-  private static boolean isJson(String contentType) {
-    String media = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
-    return media.equals("application/json") || media.endsWith("+json");
-  }
-
-  private static int intParam(RoutingContext rc, String name, int dflt, int min, int max) {
-    List<String> values = rc.queryParam(name);
-    if (values.isEmpty()) {
-      return dflt;
-    }
-    String v = values.get(0);
-    if (!v.matches("\\d{1,9}") || Integer.parseInt(v) < min || Integer.parseInt(v) > max) {
-      throw new BadRequest("'" + name + "' must be a whole number between " + min + " and " + max);
-    }
-    return Integer.parseInt(v);
-  }
-
-  private static boolean isUuid(String id) {
-    return id != null && id.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-  }
-
-  /** The one place errors become answers: conflicts 409, bad input 400, unreachable databases 503, else 500. */
-  private void fail(RoutingContext rc, Throwable err) {
-    if (err instanceof RunConflict c) {
-      rc.response().putHeader("Location", "/api/v1/syncs/" + c.runningId());
-      Problems.send(rc, 409, "Conflict", c.getMessage());
-    } else if (err instanceof ConfigException || err instanceof BadRequest) {
-      Problems.send(rc, 400, "Bad Request", err.getMessage());
-    } else if (err instanceof dev.ferry.runs.ServerStopping) {
-      Problems.send(rc, 503, "Service Unavailable", err.getMessage());
-    } else if (err instanceof dev.ferry.db.DatabaseException) {
-      Problems.send(rc, 503, "Service Unavailable",
-          secrets.scrub(err.getMessage()));
-    } else {
-      rc.fail(500, err);
-    }
-  }
-
-  private static void json(RoutingContext rc, int status, JsonObject body) {
-    rc.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
-  }
 }
