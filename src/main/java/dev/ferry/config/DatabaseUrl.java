@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -45,49 +46,67 @@ public final class DatabaseUrl {
     if (url == null || url.isBlank()) {
       throw new ConfigException(key, "no database URL given");
     }
-    String rest;
-    if (url.startsWith("postgresql://")) {
-      rest = url.substring("postgresql://".length());
-    } else if (url.startsWith("postgres://")) {
-      rest = url.substring("postgres://".length());
-    } else {
-      throw new ConfigException(key, "a database URL must start with postgresql:// or postgres:// (got "
-          + schemeOf(url) + ")" + (url.startsWith("jdbc:") ? ": drop the jdbc: prefix and write the user and password"
-          + " before the host (postgresql://user:password@host:5432/db)" : ""));
+    String rest = afterScheme(url, key);
+    checkAuthority(rest, key);
+    // postgresql://[userinfo@]host[:port][/database][?params], taken apart from the right.
+    int q = rest.indexOf('?');
+    String query = q >= 0 ? rest.substring(q + 1) : "";
+    rest = q >= 0 ? rest.substring(0, q) : rest;
+    int slash = rest.indexOf('/');
+    String path = slash >= 0 ? rest.substring(slash + 1) : "";
+    rest = slash >= 0 ? rest.substring(0, slash) : rest;
+    int at = rest.lastIndexOf('@');
+    String[] credentials = credentials(at >= 0 ? rest.substring(0, at) : null, key);
+    HostPort hostPort = hostPort(at >= 0 ? rest.substring(at + 1) : rest, key);
+    Map<String, String> params = params(query, key);
+    SslMode ssl = SslMode.parse(params.getOrDefault("sslmode", "prefer"), key);
+    String rootCert = rootCert(ssl, params.get("sslrootcert"), key);
+    Integer timeout = params.containsKey("connect_timeout")
+        ? parseInt(params.get("connect_timeout"), key, "connect_timeout") : null;
+    // libpq's defaults: the OS user, and a database named after the user.
+    String user = credentials[0] == null || credentials[0].isEmpty() ? System.getProperty("user.name") : credentials[0];
+    String database = path.isEmpty() ? user : decode(path, key, "database name");
+    return new DatabaseUrl(hostPort.host(), hostPort.port(), database, user, credentials[1], ssl, rootCert, timeout);
+  }
+
+  private record HostPort(String host, int port) {}
+
+  private static String afterScheme(String url, String key) {
+    for (String scheme : List.of("postgresql://", "postgres://")) {
+      if (url.startsWith(scheme)) {
+        return url.substring(scheme.length());
+      }
     }
+    throw new ConfigException(key, "a database URL must start with postgresql:// or postgres:// (got "
+        + schemeOf(url) + ")" + (url.startsWith("jdbc:") ? ": drop the jdbc: prefix and write the user and password"
+        + " before the host (postgresql://user:password@host:5432/db)" : ""));
+  }
+
+  /**
+   * A '/' or '?' in the password ends the host part early; what follows would be misread (and echoed) as a port or
+   * a parameter. Nothing of it is repeated in the error.
+   */
+  private static void checkAuthority(String rest, String key) {
     int authorityEnd = firstOf(rest, "/?");
     if (authorityEnd >= 0 && rest.lastIndexOf('@', authorityEnd) < 0 && rest.indexOf('@', authorityEnd) >= 0) {
-      // A '/' or '?' in the password ends the host part early; what follows would be misread (and echoed) as a
-      // port or a parameter. Nothing of it is repeated here.
       throw new ConfigException(key, "the database URL has an '@' after its host part: percent-encode special"
           + " characters in the user name and password (/ as %2F, ? as %3F, @ as %40, : as %3A, # as %23)");
     }
-    String query = "";
-    int q = rest.indexOf('?');
-    if (q >= 0) {
-      query = rest.substring(q + 1);
-      rest = rest.substring(0, q);
+  }
+
+  /** {user, password} from {@code user[:password]}, decoded; both null without user info. */
+  private static String[] credentials(String userInfo, String key) {
+    if (userInfo == null) {
+      return new String[2];
     }
-    String path = "";
-    int slash = rest.indexOf('/');
-    if (slash >= 0) {
-      path = rest.substring(slash + 1);
-      rest = rest.substring(0, slash);
-    }
-    String userInfo = null;
-    int at = rest.lastIndexOf('@');
-    if (at >= 0) {
-      userInfo = rest.substring(0, at);
-      rest = rest.substring(at + 1);
-    }
-    String user = null;
-    String password = null;
-    if (userInfo != null) {
-      int colon = userInfo.indexOf(':');
-      user = decode(colon >= 0 ? userInfo.substring(0, colon) : userInfo, key, "user");
-      password = colon >= 0 ? decode(userInfo.substring(colon + 1), key, "password") : null;
-    }
-    String host = rest;
+    int colon = userInfo.indexOf(':');
+    return new String[] {decode(colon >= 0 ? userInfo.substring(0, colon) : userInfo, key, "user"),
+        colon >= 0 ? decode(userInfo.substring(colon + 1), key, "password") : null};
+  }
+
+  /** {@code host}, {@code host:port}, {@code [v6]} or {@code [v6]:port}; an empty host is localhost. */
+  private static HostPort hostPort(String text, String key) {
+    String host = text;
     int port = 5432;
     if (host.startsWith("[")) {
       int close = host.indexOf(']');
@@ -106,11 +125,10 @@ public final class DatabaseUrl {
         host = host.substring(0, colon);
       }
     }
-    if (host.isEmpty()) {
-      host = "localhost";
-    }
-    String database = path.isEmpty() ? null : decode(path, key, "database name");
+    return new HostPort(host.isEmpty() ? "localhost" : host, port);
+  }
 
+  private static Map<String, String> params(String query, String key) {
     Map<String, String> params = new LinkedHashMap<>();
     for (String pair : query.split("&")) {
       if (pair.isEmpty()) {
@@ -124,8 +142,12 @@ public final class DatabaseUrl {
       }
       params.put(name, value);
     }
-    SslMode ssl = SslMode.parse(params.getOrDefault("sslmode", "prefer"), key);
-    String rootCert = params.get("sslrootcert");
+    return params;
+  }
+
+  /** The CA file to verify against: the URL's, else ~/.postgresql/root.crt where verification needs one. */
+  private static String rootCert(SslMode ssl, String given, String key) {
+    String rootCert = given;
     if ((ssl == SslMode.VERIFY_CA || ssl == SslMode.VERIFY_FULL) && rootCert == null) {
       Path home = Path.of(System.getProperty("user.home"), ".postgresql", "root.crt");
       if (!Files.isReadable(home)) {
@@ -137,17 +159,7 @@ public final class DatabaseUrl {
     if (rootCert != null && !Files.isReadable(Path.of(rootCert))) {
       throw new ConfigException(key, "sslrootcert file '" + rootCert + "' cannot be read");
     }
-    Integer timeout = null;
-    if (params.containsKey("connect_timeout")) {
-      timeout = parseInt(params.get("connect_timeout"), key, "connect_timeout");
-    }
-    if (user == null || user.isEmpty()) {
-      user = System.getProperty("user.name");
-    }
-    if (database == null) {
-      database = user;
-    }
-    return new DatabaseUrl(host, port, database, user, password, ssl, rootCert, timeout);
+    return rootCert;
   }
 
   /** Only the scheme of a URL that is not one Ferry reads: anything after it may hold a password. */

@@ -12,6 +12,24 @@ import org.junit.jupiter.api.Test;
 
 class DatabaseUrlTest {
 
+  /** Each part of a URL, and libpq's defaults where one is left out. */
+  @Test
+  void everyPartIsReadAndTheDefaultsAreLibpqs() {
+    String os = System.getProperty("user.name");
+    for (String[] c : new String[][] {
+        {"postgresql://u:p@db.example:6543/app?sslmode=require", "db.example", "6543", "app", "u"},
+        {"postgres://u@db.example/app", "db.example", "5432", "app", "u"},
+        {"postgresql://u@[::1]:5433/app", "::1", "5433", "app", "u"},
+        {"postgresql://u@[::1]/app", "::1", "5432", "app", "u"},
+        {"postgresql://db.example", "db.example", "5432", os, os},
+        {"postgresql:///app", "localhost", "5432", "app", os},
+        {"postgresql://a%40b@h/d%2Fx", "h", "5432", "d/x", "a@b"}}) {
+      DatabaseUrl url = DatabaseUrl.parse(c[0], "test");
+      assertEquals(List.of(c[1], c[2], c[3], c[4]),
+          List.of(url.host(), String.valueOf(url.port()), url.database(), url.user()), c[0]);
+    }
+  }
+
   @Test
   void percentEncodedPasswordsAreDecodedAndNeverPrinted() {
     DatabaseUrl url = DatabaseUrl.parse("postgresql://app:p%40ss%2Fw%3Ard@db.example.com:6543/prod?sslmode=require", "--target");
