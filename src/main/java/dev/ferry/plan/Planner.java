@@ -93,49 +93,65 @@ public final class Planner {
 
   private TablePlan planTable(TableInfo src, TableInfo tgt, TableOrder order, Map<TableName, TablePlan> earlier) {
     TableSettings settings = config.settingsFor(src.name().qualified(), src.name().name());
-    String where = "tables." + src.name().display() + ".key";
-    KeyKind kind;
-    List<String> key;
-    List<String> surrogate = List.of();
-    if (settings.hasNaturalKey()) {
-      key = settings.key();
-      for (String col : key) {
-        Column c = src.column(col).orElseThrow(() -> new ConfigException(where,
-            "column '" + col + "' does not exist in " + src.name().display()));
-        if (!c.notNull()) {
-          throw new ConfigException(where, "column '" + col + "' is nullable; a natural key must be NOT NULL");
-        }
-      }
-      if (!src.hasUniqueOn(key) && !key.equals(src.primaryKey())) {
-        throw new ConfigException(where, "the source has no unique constraint or index on " + key
-            + "; a natural key must be unique");
-      }
-      if (!tgt.hasUniqueOn(key) && !key.equals(tgt.primaryKey())) {
-        throw new ConfigException(where, "the target has no unique constraint or index on " + key
-            + " (Ferry upserts with ON CONFLICT on it); add one with a migration");
-      }
-      boolean isPrimary = key.size() == tgt.primaryKey().size() && key.containsAll(tgt.primaryKey());
-      kind = isPrimary ? KeyKind.PRIMARY : KeyKind.NATURAL;
-      if (!isPrimary) {
-        surrogate = tgt.primaryKey().stream().filter(c -> !key.contains(c)).toList();
-      }
-    } else if (!tgt.primaryKey().isEmpty()) {
-      kind = KeyKind.PRIMARY;
-      key = tgt.primaryKey();
-    } else if (!tgt.uniqueKeys().isEmpty()) {
-      kind = KeyKind.UNIQUE;
-      key = tgt.uniqueKeys().get(0);
-    } else {
-      kind = KeyKind.NONE;
-      key = List.of();
-    }
+    Key key = key(settings, src, tgt);
+    Links links = links(src, tgt, key, order, earlier);
+    List<Column> deferred = deferred(src, tgt, key, links.deferred());
+    return new TablePlan(src, tgt, key.kind(), written(src, tgt, key, links.deferred()), key.columns().size(),
+        key.surrogate(), Map.copyOf(links.mapped()), deferred, settings.minRows(), watermark(settings, src, tgt,
+        key.kind()));
+  }
 
+  /** How rows are matched: the configured natural key, else the target's primary key, else a unique key, else none. */
+  private record Key(KeyKind kind, List<String> columns, List<String> surrogate) {}
+
+  private static Key key(TableSettings settings, TableInfo src, TableInfo tgt) {
+    if (settings.hasNaturalKey()) {
+      List<String> key = settings.key();
+      checkNaturalKey(key, src, tgt);
+      boolean isPrimary = key.size() == tgt.primaryKey().size() && key.containsAll(tgt.primaryKey());
+      return isPrimary ? new Key(KeyKind.PRIMARY, key, List.of())
+          : new Key(KeyKind.NATURAL, key, tgt.primaryKey().stream().filter(c -> !key.contains(c)).toList());
+    }
+    if (!tgt.primaryKey().isEmpty()) {
+      return new Key(KeyKind.PRIMARY, tgt.primaryKey(), List.of());
+    }
+    if (!tgt.uniqueKeys().isEmpty()) {
+      return new Key(KeyKind.UNIQUE, tgt.uniqueKeys().get(0), List.of());
+    }
+    return new Key(KeyKind.NONE, List.of(), List.of());
+  }
+
+  /** A configured natural key exists on the source, is NOT NULL, and is unique on both sides. */
+  private static void checkNaturalKey(List<String> key, TableInfo src, TableInfo tgt) {
+    String where = "tables." + src.name().display() + ".key";
+    for (String col : key) {
+      Column c = src.column(col).orElseThrow(() -> new ConfigException(where,
+          "column '" + col + "' does not exist in " + src.name().display()));
+      if (!c.notNull()) {
+        throw new ConfigException(where, "column '" + col + "' is nullable; a natural key must be NOT NULL");
+      }
+    }
+    if (!src.hasUniqueOn(key) && !key.equals(src.primaryKey())) {
+      throw new ConfigException(where, "the source has no unique constraint or index on " + key
+          + "; a natural key must be unique");
+    }
+    if (!tgt.hasUniqueOn(key) && !key.equals(tgt.primaryKey())) {
+      throw new ConfigException(where, "the target has no unique constraint or index on " + key
+          + " (Ferry upserts with ON CONFLICT on it); add one with a migration");
+    }
+  }
+
+  /** Foreign-key columns rewritten through a parent's id map, and those a cycle defers to a second pass. */
+  private record Links(Map<String, TableName> mapped, List<String> deferred) {}
+
+  private Links links(TableInfo src, TableInfo tgt, Key key, TableOrder order, Map<TableName, TablePlan> earlier) {
     Map<String, TableName> mapped = new LinkedHashMap<>();
-    List<String> deferredNames = new ArrayList<>();
+    List<String> deferred = new ArrayList<>();
     for (ForeignKey fk : tgt.foreignKeys()) {
       TablePlan parent = earlier.get(fk.refTable());
       boolean self = fk.refTable().equals(src.name());
-      boolean parentNatural = self ? kind == KeyKind.NATURAL : parent != null && parent.keyKind() == KeyKind.NATURAL;
+      boolean parentNatural = self ? key.kind() == KeyKind.NATURAL
+          : parent != null && parent.keyKind() == KeyKind.NATURAL;
       if (!self && parent == null && config.settingsFor(fk.refTable().qualified(), fk.refTable().name()).hasNaturalKey()) {
         // Its ids differ between the databases and only a sync of that table builds the map: copying these
         // values unmapped would point rows at the wrong parent.
@@ -143,24 +159,26 @@ public final class Planner {
             + ", whose rows are matched by a natural key (ids differ between source and target); include "
             + fk.refTable().display() + " in the sync so its ids can be mapped");
       }
-      if (parentNatural) {
-        List<String> parentSurrogate = self ? surrogate : parent.surrogate();
-        if (fk.refColumns().equals(parentSurrogate)) {
-          if (fk.columns().size() != 1) {
-            throw new ConfigException("tables." + fk.refTable().display() + ".key",
-                "foreign key " + fk.name() + " references a composite id; only single-column ids can be mapped");
-          }
-          mapped.put(fk.columns().get(0), fk.refTable());
+      if (parentNatural && fk.refColumns().equals(self ? key.surrogate() : parent.surrogate())) {
+        if (fk.columns().size() != 1) {
+          throw new ConfigException("tables." + fk.refTable().display() + ".key",
+              "foreign key " + fk.name() + " references a composite id; only single-column ids can be mapped");
         }
+        mapped.put(fk.columns().get(0), fk.refTable());
       }
       if (order.deferred().contains(sourceFk(src, fk))) {
-        deferredNames.addAll(fk.columns());
+        deferred.addAll(fk.columns());
       }
     }
+    return new Links(mapped, deferred);
+  }
+
+  /** Cycle columns set in a second pass: never key columns, and nullable, so rows can go in before their parents. */
+  private static List<Column> deferred(TableInfo src, TableInfo tgt, Key key, List<String> names) {
     List<Column> deferred = new ArrayList<>();
-    for (String d : deferredNames) {
+    for (String d : names) {
       Column c = tgt.column(d).orElseThrow();
-      if (key.contains(d)) {
+      if (key.columns().contains(d)) {
         throw new ConfigException("tables." + src.name().display(), "column '" + d
             + "' is both in the key and in a foreign-key cycle; Ferry cannot load it without disabling constraints");
       }
@@ -173,21 +191,22 @@ public final class Planner {
         deferred.add(c);
       }
     }
+    return List.copyOf(deferred);
+  }
 
-    List<String> surrogateList = surrogate;
-    // Columns written: both sides have them, not generated, not the surrogate, not deferred; key first.
-    List<Column> writable = tgt.writableColumns().stream()
-        .filter(c -> src.column(c.name()).filter(s -> !s.generated()).isPresent())
-        .filter(c -> !surrogateList.contains(c.name()))
-        .filter(c -> !deferredNames.contains(c.name()))
-        .toList();
+  /** Columns written: both sides have them, not generated, not the surrogate, not deferred; key first. */
+  private static List<Column> written(TableInfo src, TableInfo tgt, Key key, List<String> deferred) {
     List<Column> ordered = new ArrayList<>();
-    for (String k : key) {
+    for (String k : key.columns()) {
       ordered.add(tgt.column(k).orElseThrow());
     }
-    writable.stream().filter(c -> !key.contains(c.name())).forEach(ordered::add);
-    return new TablePlan(src, tgt, kind, List.copyOf(ordered), key.size(), surrogate, Map.copyOf(mapped),
-        List.copyOf(deferred), settings.minRows(), watermark(settings, src, tgt, kind));
+    tgt.writableColumns().stream()
+        .filter(c -> src.column(c.name()).filter(s -> !s.generated()).isPresent())
+        .filter(c -> !key.surrogate().contains(c.name()))
+        .filter(c -> !deferred.contains(c.name()))
+        .filter(c -> !key.columns().contains(c.name()))
+        .forEach(ordered::add);
+    return List.copyOf(ordered);
   }
 
   /** The watermark column: on both sides, of a type that orders by time or sequence, on a keyed table. */
