@@ -158,18 +158,10 @@ final class RunRoutes {
   }
 
   private void getRun(RoutingContext rc, String id, int status) {
-    if (!isUuid(id)) {
-      Problems.send(rc, 404, "Not Found", "no run with id '" + SyncRequest.clip(id) + "' (run ids are UUIDs)");
-      return;
-    }
-    history.get(id).onSuccess(run -> {
-      if (run == null) {
-        Problems.send(rc, 404, "Not Found", "no run with id " + id);
-        return;
-      }
+    withRun(rc, id, run -> {
       withLive(run);
       Replies.json(rc, status, run);
-    }).onFailure(err -> replies.fail(rc, err));
+    });
   }
 
   private void cancelSync(RoutingContext rc) {
@@ -179,15 +171,21 @@ final class RunRoutes {
           .put("detail", "the run stops at its next batch boundary; the table in progress rolls back whole"));
       return;
     }
+    withRun(rc, id, run -> Problems.send(rc, 409, "Conflict", "run " + id + " is not running (it ended: "
+        + run.getString("status") + ")"));
+  }
+
+  /** The recorded run {@code id} to {@code then}, or a 404 when the id is not a UUID or no run has it. */
+  private void withRun(RoutingContext rc, String id, java.util.function.Consumer<JsonObject> then) {
     if (!isUuid(id)) {
-      Problems.send(rc, 404, "Not Found", "no run with id '" + SyncRequest.clip(id) + "'");
+      Problems.send(rc, 404, "Not Found", "no run with id '" + SyncRequest.clip(id) + "' (run ids are UUIDs)");
       return;
     }
     history.get(id).onSuccess(run -> {
       if (run == null) {
         Problems.send(rc, 404, "Not Found", "no run with id " + id);
       } else {
-        Problems.send(rc, 409, "Conflict", "run " + id + " is not running (it ended: " + run.getString("status") + ")");
+        then.accept(run);
       }
     }).onFailure(err -> replies.fail(rc, err));
   }

@@ -17,8 +17,6 @@ import dev.ferry.sync.Syncs;
 import dev.ferry.testing.TestConfig;
 import dev.ferry.testing.TestDatabases;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,8 +56,7 @@ class BackupCommandsTest {
   }
 
   private FerryConfig config() {
-    return TestConfig.of(source, target, new JsonObject().put("tables", new JsonObject()
-        .put("organizations", new JsonObject().put("key", new JsonArray().add("config_id")))));
+    return TestConfig.rescueDogs(source, target);
   }
 
   private RunSummary sync(SyncOptions options) {

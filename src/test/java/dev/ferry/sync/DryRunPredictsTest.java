@@ -4,15 +4,13 @@ import static dev.ferry.sync.HardShapesSyncTest.describe;
 import static dev.ferry.testing.TestDatabases.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.ferry.config.DatabaseUrl;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.plan.Mode;
 import dev.ferry.plan.SyncOptions;
 import dev.ferry.result.RunStatus;
 import dev.ferry.result.RunSummary;
+import dev.ferry.testing.RescueDogPair;
 import dev.ferry.testing.TestConfig;
-import dev.ferry.testing.TestDatabases;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -26,31 +24,20 @@ import org.junit.jupiter.api.Test;
  * counted both as inserted and as updated.)
  */
 class DryRunPredictsTest {
-  private Vertx vertx;
-  private TestDatabases dbs;
-  private DatabaseUrl source;
-  private DatabaseUrl target;
-  private FerryConfig config;
+  private RescueDogPair pair;
 
   @BeforeEach
   void setUp() {
-    vertx = Vertx.vertx();
-    dbs = new TestDatabases(vertx);
-    source = dbs.create("dry_src");
-    target = dbs.create("dry_tgt");
-    dbs.loadRescueDogs(source, target);
-    config = TestConfig.of(source, target, new JsonObject().put("tables", new JsonObject()
-        .put("organizations", new JsonObject().put("key", new JsonArray().add("config_id")))));
+    pair = new RescueDogPair("dry");
   }
 
   @AfterEach
   void tearDown() {
-    dbs.close();
-    await(vertx.close());
+    pair.close();
   }
 
   private List<String> counts(SyncOptions options) {
-    RunSummary s = await(Syncs.runOnce(vertx, config, options));
+    RunSummary s = await(Syncs.runOnce(pair.vertx, pair.config, options));
     assertEquals(RunStatus.SUCCEEDED, s.status(), () -> describe(s));
     return s.tables().stream().map(t -> t.table() + " +" + t.inserted() + " ~" + t.updated() + " -" + t.deleted())
         .toList();
@@ -64,7 +51,7 @@ class DryRunPredictsTest {
   @Test
   void aDryRunCountsWhatTheRealRunThenWrites() {
     predicted(SyncOptions.defaults());
-    dbs.execute(source, """
+    pair.dbs.execute(pair.source, """
         UPDATE animals SET status = 'adopted' WHERE id % 50 = 0;
         UPDATE organizations SET name = name || ' (renamed)' WHERE id = (SELECT min(id) FROM organizations);
         INSERT INTO organizations (config_id, name) VALUES ('new-org', 'New');
@@ -74,15 +61,15 @@ class DryRunPredictsTest {
   /** A dry run whose real run a guard would refuse still plans, then ends refused for the same reason. */
   @Test
   void aDryRunEndsRefusedWhenTheRealRunWouldBe() {
-    FerryConfig guarded = TestConfig.of(source, target, new JsonObject().put("tables", new JsonObject()
+    FerryConfig guarded = TestConfig.of(pair.source, pair.target, new JsonObject().put("tables", new JsonObject()
         .put("organizations", new JsonObject().put("key", new JsonArray().add("config_id")).put("minRows", 1000))));
     SyncOptions rebuild = SyncOptions.defaults().withMode(Mode.REBUILD).withConfirm(true);
-    RunSummary dry = await(Syncs.runOnce(vertx, guarded, rebuild.withDryRun(true)));
-    RunSummary real = await(Syncs.runOnce(vertx, guarded, rebuild));
+    RunSummary dry = await(Syncs.runOnce(pair.vertx, guarded, rebuild.withDryRun(true)));
+    RunSummary real = await(Syncs.runOnce(pair.vertx, guarded, rebuild));
     assertEquals(RunStatus.REFUSED, real.status(), () -> describe(real));
     assertEquals(RunStatus.REFUSED, dry.status(), () -> describe(dry));
     assertEquals("dry run: a real run would refuse (nothing was written): " + real.message(), dry.message());
-    assertEquals(0, dbs.count(target, "SELECT count(*) FROM animals"), "nothing was written");
+    assertEquals(0, pair.dbs.count(pair.target, "SELECT count(*) FROM animals"), "nothing was written");
     org.junit.jupiter.api.Assertions.assertTrue(dry.tables().stream().mapToLong(t -> t.inserted()).sum() > 0,
         "the dry run still shows its plan");
   }

@@ -13,6 +13,12 @@ public final class TestConfig {
     return of(source, target, new JsonObject());
   }
 
+  /** For the demo's rescue-dog schema ({@link TestDatabases#loadRescueDogs}): organizations matched by config_id. */
+  public static FerryConfig rescueDogs(DatabaseUrl source, DatabaseUrl target) {
+    return of(source, target, new JsonObject().put("tables", new JsonObject()
+        .put("organizations", new JsonObject().put("key", new io.vertx.core.json.JsonArray().add("config_id")))));
+  }
+
   /** {@code extra} is merged into the document: "tables", "sync", "pool"… as in conf/ferry.yaml. */
   public static FerryConfig of(DatabaseUrl source, DatabaseUrl target, JsonObject extra) {
     JsonObject doc = new JsonObject()
