@@ -46,6 +46,7 @@ final class ServeCommand implements Callable<Integer> {
           who, server.port());
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         server.drain().eventually(() -> vertx.undeploy(id)).onComplete(ar -> {
+          System.out.println(who + ": stopped");
           stopped.tryComplete(ExitCode.OK);
           drained.countDown();
         });

@@ -122,7 +122,7 @@ public final class ApiServer extends VerticleBase {
               .invalidRequestHandler(ApiServer::undecodable)
               .listen();
         })
-        .onSuccess(s -> LOG.info("Ferry is listening on port {} (dashboard at /, API at /api/v1)", s.actualPort()))
+        .onSuccess(s -> LOG.debug("listening on port {}", s.actualPort())) // the CLI says it, once
         .onFailure(err -> Future.join(source.close(), target.close()));
   }
 

@@ -74,7 +74,10 @@ class DemoOnBundledPostgresTest {
       new ProcessBuilder("kill", signal, String.valueOf(demo.pid())).inheritIO().start().waitFor();
       assertTrue(demo.waitFor(60, TimeUnit.SECONDS), "kill " + signal + " did not end the demo: " + Files.readString(log));
       String out = Files.readString(log);
-      assertTrue(out.contains("The bundled PostgreSQL stopped; its data stays in"), out);
+      assertTrue(out.contains("ferry demo: stopped") && out.contains("The bundled PostgreSQL stopped; its data stays in"),
+          out);
+      assertTrue(out.indexOf("ferry demo: stopped") < out.indexOf("The bundled PostgreSQL stopped"),
+          "the server drains its runs before PostgreSQL stops: " + out);
       assertFalse(answers(source.port()), "the bundled PostgreSQL still listens after the demo ended");
       assertFalse(Files.exists(data.resolve("data/postmaster.pid")), "postmaster.pid left behind");
 
