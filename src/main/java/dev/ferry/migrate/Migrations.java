@@ -2,10 +2,10 @@ package dev.ferry.migrate;
 
 import dev.ferry.config.ConfigException;
 import dev.ferry.config.DatabaseUrl;
+import dev.ferry.control.ControlSchema;
 import dev.ferry.db.ConnectionErrors;
 import dev.ferry.db.DatabaseException;
 import dev.ferry.db.Side;
-import dev.ferry.control.ControlSchema;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
