@@ -149,8 +149,8 @@ final class DemoCommand implements Callable<Integer> {
     }
     PrometheusMeterRegistry registry = MetricsVertx.registry();
     return Cli.run(System.err, null, overrides, () -> MetricsVertx.create(registry), (vertx, config) -> {
-      System.out.printf("Creating %s and %s on %s (scale %s)…%n", DemoDatabases.SOURCE, DemoDatabases.TARGET,
-          serverUrl.redacted(), scale);
+      System.out.printf("Creating %s and %s on %s (scale %s; earlier demo databases are dropped)…%n",
+          DemoDatabases.SOURCE, DemoDatabases.TARGET, serverUrl.redacted(), scale);
       long start = System.nanoTime();
       return DemoDatabases.create(vertx, serverUrl, scale)
           .recover(err -> Future.failedFuture(new dev.ferry.db.DatabaseException(
