@@ -1,10 +1,10 @@
 package dev.ferry.cli;
 
-import dev.ferry.config.ConfigException;
 import dev.ferry.config.ConfigLoader;
 import dev.ferry.config.FerryConfig;
-import dev.ferry.db.DatabaseException;
 import dev.ferry.db.Secrets;
+import dev.ferry.error.ErrorCode;
+import dev.ferry.error.FerryException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
@@ -41,16 +41,13 @@ final class Cli {
           .toCompletionStage().toCompletableFuture().join();
     } catch (CompletionException e) {
       Throwable cause = e.getCause();
-      if (cause instanceof ConfigException ce) {
-        err.println("ferry: configuration error: " + ce.getMessage());
-        return ExitCode.USAGE;
+      if (cause instanceof FerryException fe) {
+        String kind = fe.code() == ErrorCode.CONFIG ? "configuration error: " : "";
+        err.println("ferry: " + kind + scrub(fe.getMessage(), loaded.get()));
+        return ExitCode.of(fe.code());
       }
       if (cause instanceof org.flywaydb.core.api.FlywayException fe) {
         err.println("ferry: migrations: " + scrub(fe.getMessage(), loaded.get()));
-        return ExitCode.FAILED;
-      }
-      if (cause instanceof DatabaseException de) {
-        err.println("ferry: " + scrub(de.getMessage(), loaded.get()));
         return ExitCode.FAILED;
       }
       err.println("ferry: " + scrub(String.valueOf(cause), loaded.get()));

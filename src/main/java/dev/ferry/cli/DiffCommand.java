@@ -8,7 +8,6 @@ import dev.ferry.schema.Drift;
 import dev.ferry.schema.MigrationFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,5 +1,6 @@
 package dev.ferry.cli;
 
+import dev.ferry.error.ErrorCode;
 import dev.ferry.result.RunStatus;
 
 /** Documented in README: what a script calling ferry can rely on. */
@@ -19,6 +20,14 @@ public final class ExitCode {
       case SUCCEEDED -> OK;
       case REFUSED -> REFUSED;
       case PARTIAL, FAILED, CANCELLED -> FAILED;
+    };
+  }
+
+  public static int of(ErrorCode code) {
+    return switch (code) {
+      case CONFIG, BAD_REQUEST -> USAGE;
+      case REFUSED -> REFUSED;
+      case DATABASE, CANCELLED, CONFLICT, STOPPING -> FAILED;
     };
   }
 }

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(name = "migrations", mixinStandardHelpOptions = true,
     description = "Applied and pending migrations on both databases, side by side, with checksums.")

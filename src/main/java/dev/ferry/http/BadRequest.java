@@ -1,8 +1,11 @@
 package dev.ferry.http;
 
+import dev.ferry.error.ErrorCode;
+import dev.ferry.error.FerryException;
+
 /** A request that cannot be valid: answered 400 with this message as the detail. */
-final class BadRequest extends RuntimeException {
+final class BadRequest extends FerryException {
   BadRequest(String message) {
-    super(message);
+    super(ErrorCode.BAD_REQUEST, message);
   }
 }

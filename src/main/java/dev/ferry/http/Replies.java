@@ -1,10 +1,8 @@
 package dev.ferry.http;
 
-import dev.ferry.config.ConfigException;
-import dev.ferry.db.DatabaseException;
 import dev.ferry.db.Secrets;
+import dev.ferry.error.FerryException;
 import dev.ferry.runs.RunConflict;
-import dev.ferry.runs.ServerStopping;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -16,20 +14,20 @@ final class Replies {
     this.secrets = secrets;
   }
 
-  /** The one place errors become answers: conflicts 409, bad input 400, unreachable databases 503, else 500. */
+  /** The one place errors become answers: by their code, else 500 (logged, its text not shown). */
   void fail(RoutingContext rc, Throwable err) {
+    if (!(err instanceof FerryException fe)) {
+      rc.fail(500, err);
+      return;
+    }
     if (err instanceof RunConflict c) {
       rc.response().putHeader("Location", "/api/v1/syncs/" + c.runningId());
-      Problems.send(rc, 409, "Conflict", c.getMessage());
-    } else if (err instanceof ConfigException || err instanceof BadRequest) {
-      Problems.send(rc, 400, "Bad Request", err.getMessage());
-    } else if (err instanceof ServerStopping) {
-      Problems.send(rc, 503, "Service Unavailable", err.getMessage());
-    } else if (err instanceof DatabaseException) {
-      Problems.send(rc, 503, "Service Unavailable",
-          secrets.scrub(err.getMessage()));
-    } else {
-      rc.fail(500, err);
+    }
+    String detail = secrets.scrub(fe.getMessage());
+    switch (fe.code()) {
+      case CONFIG, BAD_REQUEST -> Problems.send(rc, 400, "Bad Request", detail);
+      case CONFLICT, REFUSED, CANCELLED -> Problems.send(rc, 409, "Conflict", detail);
+      case DATABASE, STOPPING -> Problems.send(rc, 503, "Service Unavailable", detail);
     }
   }
 

@@ -244,7 +244,7 @@ final class Claims {
    * Records a claim for each table validation found identical. The horizons are this run's (taken before it read
    * anything); the transactions are those it wrote the table with, all committed before validation read it.
    */
-  Future<Void> record(RunContext ctx, List<TablePlan> verified) {
+  Future<Void> record(RunContext ctx, List<TablePlan> verified, TableStates states) {
     if (source == null || ctx.options.dryRun()) {
       return Future.succeededFuture();
     }
@@ -257,7 +257,7 @@ final class Claims {
       for (TablePlan p : verified) {
         fingerprint(ctx, p).filter(f -> now.fingerprint(ctx, p).equals(Optional.of(f))).ifPresent(f ->
             claims.add(Tuple.from(List.of(source.database(), p.target().name().sql(), f, source.horizon(),
-                target.horizon(), ctx.targetXids.getOrDefault(p.name(), List.of()).toArray(Long[]::new), ctx.runId))));
+                target.horizon(), states.get(p.name()).xids().toArray(Long[]::new), ctx.runId))));
       }
       return claims.isEmpty() ? Future.succeededFuture() : ctx.target.pool().preparedQuery("INSERT INTO"
               + " ferry.table_claims (source, table_name, fingerprint, source_xmin, target_xmin, ferry_xids, run_id)"

@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -26,8 +25,6 @@ import java.util.function.Function;
  * parent's natural key, so a remapped id is not a difference.
  */
 final class RangeDiff {
-  /** Below this many source rows, streaming the table costs less than comparing it. */
-  static final long MIN_ROWS = 2_000;
   /** Rows read per round of the row-level pass: bounds the memory the comparison takes. */
   private static final int ROWS_PER_ROUND = 20_000;
 
@@ -57,6 +54,8 @@ final class RangeDiff {
 
   private final RunContext ctx;
   private final TablePlan plan;
+  private final long sourceRows;
+  private final long targetRows;
   private final TableSql sql;
   private final int rowsPerRange;
   /** After {@link #compare}: how the key was cut, the ranges that differed, the target's sum over the others. */
@@ -64,29 +63,14 @@ final class RangeDiff {
   private List<Long> differing = List.of();
   private StreamDigest targetClean;
 
-  RangeDiff(RunContext ctx, TablePlan plan) {
-    this.ctx = ctx;
-    this.plan = plan;
-    this.sql = ctx.sql(plan);
+  RangeDiff(TableRun run) {
+    this.ctx = run.ctx;
+    this.plan = run.plan;
+    this.sourceRows = run.sourceRows;
+    this.targetRows = run.targetRows;
+    this.sql = run.sql();
     // Small ranges: changes spread over a table dirty few of them (1% of rows changed leaves ~92% of 8-row ranges clean).
-    this.rowsPerRange = (int) Math.max(8, ctx.tally(plan.name()).sourceRows / 200_000);
-  }
-
-  /** Why the table takes the streaming upsert instead, or empty when the comparison is the better path. */
-  static Optional<String> unsuitable(RunContext ctx, TablePlan plan, TableTally t) {
-    if (!ctx.fastHash) {
-      return Optional.of("a server older than PostgreSQL 14 cannot hash rows cheaply");
-    }
-    if (t.sourceRows < MIN_ROWS) {
-      return Optional.of("small table: streaming it costs less than comparing it");
-    }
-    if (t.targetRows < t.sourceRows / 2) {
-      return Optional.of("most rows are missing on the target: streaming them is the shorter way");
-    }
-    if (plan.keyColumns().stream().anyMatch(c -> plan.mapped().containsKey(c.name()))) {
-      return Optional.of("the key holds remapped ids, which differ between the sides");
-    }
-    return Optional.empty();
+    this.rowsPerRange = (int) Math.max(8, sourceRows / 200_000);
   }
 
   Future<Result> compare() {
@@ -101,7 +85,7 @@ final class RangeDiff {
         Row r = rs.iterator().next();
         BigInteger min = BigInteger.valueOf(r.getLong(0) == null ? 0 : r.getLong(0));
         BigInteger max = BigInteger.valueOf(r.getLong(1) == null ? 0 : r.getLong(1));
-        long rows = Math.max(1, ctx.tally(plan.name()).sourceRows);
+        long rows = Math.max(1, sourceRows);
         // BigInteger: keys spread over the whole bigint range would overflow a long here.
         BigInteger width = max.subtract(min).add(BigInteger.ONE).multiply(BigInteger.valueOf(rowsPerRange))
             .divide(BigInteger.valueOf(rows)).max(BigInteger.ONE).min(BigInteger.valueOf(Long.MAX_VALUE));
@@ -137,15 +121,14 @@ final class RangeDiff {
    * ranges not shown unchanged are read row by row, and their rows' hashes make the digests.
    */
   private Future<Result> checked(List<Object> cut, Claims.Claim claim) {
-    TableTally tally = ctx.tally(plan.name());
     // Equal counts may mean nothing changed at all: one row per side settles that (a no-op's common case).
-    Future<Boolean> whole = tally.sourceRows == tally.targetRows ? Claims.unchanged(ctx, plan, claim)
+    Future<Boolean> whole = sourceRows == targetRows ? Claims.unchanged(ctx, plan, claim)
         : Future.succeededFuture(false);
     return whole.compose(same -> {
       if (!same) {
         return checkedByRange(cut, claim);
       }
-      StreamDigest all = StreamDigest.of(tally.sourceRows, BigInteger.ZERO); // the same count on both sides
+      StreamDigest all = StreamDigest.of(sourceRows, BigInteger.ZERO); // the same count on both sides
       return descend(cut, List.of(), all).map(rows -> result(rows, 0, all, all, claim.runId()));
     });
   }

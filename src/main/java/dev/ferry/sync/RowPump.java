@@ -93,7 +93,7 @@ final class RowPump {
       return;
     }
     if (cancelled.getAsBoolean()) {
-      fail(new CancelledException());
+      fail(Failures.cancelled());
       return;
     }
     List<String[]> full = batch;
@@ -138,13 +138,6 @@ final class RowPump {
       done.tryFail(failure);
     } else {
       done.tryComplete(rows);
-    }
-  }
-
-  /** Thrown into a table's work when its run is cancelled: the table's transaction rolls back. */
-  static final class CancelledException extends RuntimeException {
-    CancelledException() {
-      super("cancelled");
     }
   }
 }

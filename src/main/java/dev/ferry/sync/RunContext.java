@@ -12,7 +12,6 @@ import dev.ferry.progress.ProgressEvent;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,18 +30,12 @@ final class RunContext {
   /** Things worth reporting that are not warnings (sequences moved, tables analyzed). */
   final List<String> notes = new ArrayList<>();
   final Map<TableName, IdMap> idMaps = new HashMap<>();
-  final Map<TableName, TableTally> tallies = new LinkedHashMap<>();
   Map<TableName, TablePlan> plans = Map.of();
   SourceSnapshot snapshot;
   /** What earlier verified runs let this one skip comparing (see {@link Claims}). */
   Claims claims = Claims.NONE;
-  /** Per table, the target transactions this run wrote it with (a claim covers their rows; see {@link Claims}). */
-  final Map<TableName, List<Long>> targetXids = new HashMap<>();
-  /** Snapshots before destructive steps; {@code fullBackup} once the run backed up every selected table. */
+  /** Snapshots before destructive steps. */
   final Backups backups;
-  boolean fullBackup;
-  /** The backup taken before a rebuild or force run, if one was. */
-  Long fullBackupId;
   /** Both servers are PostgreSQL 14+: rows hash with hash_record_extended (see TableSql#rowHash). */
   boolean fastHash;
   /** Set from outside (API cancel, SIGTERM); checked at every batch and table boundary. */
@@ -71,15 +64,17 @@ final class RunContext {
     bus.publish(new ProgressEvent.Warning(runId, table == null ? null : table.display(), message));
   }
 
-  void wrote(TableName table, long xid) {
-    targetXids.computeIfAbsent(table, t -> new ArrayList<>()).add(xid);
+  void note(String line) {
+    notes.add(line);
+  }
+
+  /** An error's message for the run's report, scrubbed of secrets. */
+  String message(Throwable err) {
+    String m = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
+    return secrets.scrub(m);
   }
 
   TableSql sql(TablePlan plan) {
     return new TableSql(plan, plans, fastHash);
-  }
-
-  TableTally tally(TableName table) {
-    return tallies.get(table);
   }
 }

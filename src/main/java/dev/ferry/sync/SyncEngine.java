@@ -4,11 +4,11 @@ import dev.ferry.catalog.Catalog;
 import dev.ferry.catalog.CatalogReader;
 import dev.ferry.catalog.TableInfo;
 import dev.ferry.catalog.TableName;
-import dev.ferry.config.ConfigException;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.TargetTriggers;
 import dev.ferry.db.Database;
-import dev.ferry.db.DatabaseException;
+import dev.ferry.error.ErrorCode;
+import dev.ferry.error.FerryException;
 import dev.ferry.db.Side;
 import dev.ferry.plan.KeyKind;
 import dev.ferry.plan.Mode;
@@ -62,13 +62,6 @@ public final class SyncEngine {
     }
   }
 
-  /** Thrown when a safety rule or the schema check stops the run before it writes anything. */
-  static final class Refused extends RuntimeException {
-    Refused(String message) {
-      super(message);
-    }
-  }
-
   /**
    * Runs a sync. The future fails only for configuration errors (a bad table name, an impossible key); every
    * other outcome, including refusals and database failures, is a {@link RunSummary}. Setting {@code cancel} stops
@@ -100,12 +93,12 @@ public final class SyncEngine {
       ctx.warn(null, "FORCE mode: schema validation and safety guards are bypassed (confirmed with --confirm-destructive)");
     }
     Future<Void> executed = SafetyRules.confirmation(options)
-        .<Future<Void>>map(msg -> Future.failedFuture(new Refused(msg)))
+        .<Future<Void>>map(msg -> Future.failedFuture(Failures.refused(msg)))
         .orElseGet(run::execute);
     Future<RunSummary> result = executed
         .transform(ar -> run.dropUnusedBackups(ar.succeeded()).compose(v -> executed))
         .map(v -> run.summary(null))
-        .recover(err -> err instanceof ConfigException ce ? Future.failedFuture(ce)
+        .recover(err -> Failures.code(err) == ErrorCode.CONFIG ? Future.failedFuture(err)
             : Future.succeededFuture(run.summary(err)));
     return result
         .eventually(() -> ctx.snapshot == null ? Future.succeededFuture() : ctx.snapshot.close().otherwiseEmpty())
@@ -127,14 +120,18 @@ public final class SyncEngine {
     private List<RunSummary.ValidationResult> validation = List.of();
     /** A dry run's refusals: it goes on to plan, and ends refused as the real run would. */
     private final List<String> wouldRefuse = new ArrayList<>();
-    private final DataPhase data;
     private final boolean validateOnly;
+    /** Every table's state: counted, then replaced by what each data phase returns. */
+    private TableStates states = TableStates.of(List.of());
+    /** The backup taken before a rebuild or force run, if one was. */
+    private Long fullBackupId;
+    /** Once the data phases begin. */
+    private DataPhase data;
 
     Run(RunContext ctx, long startedAt, boolean validateOnly) {
       this.ctx = ctx;
       this.startedAt = startedAt;
       this.validateOnly = validateOnly;
-      this.data = new DataPhase(ctx);
     }
 
     Future<Void> execute() {
@@ -177,8 +174,7 @@ public final class SyncEngine {
               plans.stream().map(p -> p.target().name()).toList(), "before " + ctx.options.mode().label() + " sync",
               ctx.runId),
           info -> {
-            ctx.fullBackup = true;
-            ctx.fullBackupId = info.id();
+            fullBackupId = info.id();
             return List.of("backup #" + info.id() + ": " + info.rows() + " rows of " + info.rowsByTable().size()
                 + " table" + (info.rowsByTable().size() == 1 ? "" : "s") + " (`ferry rollback " + ctx.runId
                 + "` puts them back)");
@@ -190,13 +186,11 @@ public final class SyncEngine {
      * that never happened: the backup taken before it, and the copy of deleted rows when no delete was committed.
      */
     private Future<Void> dropUnusedBackups(boolean completed) {
-      boolean stopped = !completed || ctx.cancelled.get() || ctx.tallies.values().stream()
-          .anyMatch(t -> t.outcome == TableResult.Outcome.FAILED || t.outcome == TableResult.Outcome.SKIPPED);
-      boolean nothingWritten = ctx.tallies.values().stream()
-          .allMatch(t -> t.inserted + t.updated + t.deleted + t.linked == 0);
-      Future<Void> full = ctx.fullBackupId == null || !stopped || !nothingWritten ? Future.succeededFuture()
-          : ctx.backups.discard(ctx.fullBackupId).map(v -> {
-            ctx.warn(null, "backup #" + ctx.fullBackupId + " dropped: the run changed nothing, so there is nothing"
+      boolean stopped = !completed || ctx.cancelled.get() || states.all().stream()
+          .anyMatch(t -> t.outcome() == TableResult.Outcome.FAILED || t.outcome() == TableResult.Outcome.SKIPPED);
+      Future<Void> full = fullBackupId == null || !stopped || !states.nothingWritten() ? Future.succeededFuture()
+          : ctx.backups.discard(fullBackupId).map(v -> {
+            ctx.warn(null, "backup #" + fullBackupId + " dropped: the run changed nothing, so there is nothing"
                 + " to roll back");
             return null;
           });
@@ -213,7 +207,9 @@ public final class SyncEngine {
 
     /** Tables whose line waited for a later step that never came (the run stopped first) get it now. */
     void announceUnfinished() {
-      ctx.tallies.values().stream().filter(t -> !t.announced && !t.path.isEmpty()).forEach(data::finished);
+      if (data != null) {
+        data.announceUnfinished(states);
+      }
     }
 
     /** PostgreSQL 14+, which has hash_record_extended. */
@@ -224,14 +220,14 @@ public final class SyncEngine {
 
     /** Between phases: a cancelled run stops here (each table already committed or rolled back whole). */
     private Future<Void> unlessCancelled() {
-      return ctx.cancelled.get() ? Future.failedFuture(new RowPump.CancelledException()) : Future.succeededFuture();
+      return ctx.cancelled.get() ? Future.failedFuture(Failures.cancelled()) : Future.succeededFuture();
     }
 
     /** Validation, with the written tables' ANALYZE running alongside (both only read the tables). */
     private Future<Void> validate() {
-      Future<List<String>> analyzed = data.analyze(plans);
+      Future<List<String>> analyzed = DataPhase.analyze(ctx, plans, states);
       return phase(Phase.VALIDATION, "compare counts and content digests, look for orphaned rows; refresh statistics",
-          () -> Validation.run(ctx, plans).map(r -> validation = r).compose(this::claim).compose(r -> analyzed.map(a -> {
+          () -> Validation.run(ctx, plans, states).map(r -> validation = r).compose(this::claim).compose(r -> analyzed.map(a -> {
             List<String> lines = new ArrayList<>(r.stream().map(x -> x.table() + ": " + x.detail()).toList());
             lines.addAll(a);
             return lines;
@@ -241,23 +237,13 @@ public final class SyncEngine {
 
     /** A data phase's outcome: failed (or refused) when one of its tables was, or one failed while it ran. */
     private Supplier<PhaseOutcome> tablesVerdict(Collection<TableName> tables) {
-      Set<TableName> troubledBefore = troubled();
+      Set<TableName> troubledBefore = states.troubled();
       return () -> {
-        List<TableTally> hit = troubled().stream().filter(t -> tables.contains(t) || !troubledBefore.contains(t))
-            .map(ctx::tally).toList();
-        return hit.isEmpty() ? PhaseOutcome.OK : hit.stream().anyMatch(t -> t.outcome == TableResult.Outcome.FAILED)
+        List<TableState> hit = states.troubled().stream()
+            .filter(t -> tables.contains(t) || !troubledBefore.contains(t)).map(states::get).toList();
+        return hit.isEmpty() ? PhaseOutcome.OK : hit.stream().anyMatch(t -> t.outcome() == TableResult.Outcome.FAILED)
             ? PhaseOutcome.FAILED : PhaseOutcome.REFUSED;
       };
-    }
-
-    private Set<TableName> troubled() {
-      Set<TableName> out = new HashSet<>();
-      ctx.tallies.forEach((n, t) -> {
-        if (t.failedOrRefused()) {
-          out.add(n);
-        }
-      });
-      return out;
     }
 
     /** After a real run's validation: claims for the tables it found identical, so the next run can skip them. */
@@ -265,7 +251,7 @@ public final class SyncEngine {
       Set<String> identical = new HashSet<>();
       results.stream().filter(RunSummary.ValidationResult::matches).forEach(r -> identical.add(r.table()));
       List<TablePlan> verified = plans.stream().filter(p -> identical.contains(p.name().display())).toList();
-      return ctx.claims.record(ctx, verified)
+      return ctx.claims.record(ctx, verified, states)
           .recover(err -> {
             ctx.warn(null, "could not record what this run verified (the next run compares every row): "
                 + message(err));
@@ -279,12 +265,12 @@ public final class SyncEngine {
       SchemaCheck.Report report = SchemaCheck.compare(selected, sourceSchema, targetSchema);
       List<String> lines = report.lines();
       if (!report.missing().isEmpty()) {
-        return Future.failedFuture(new Refused(String.join("; ", lines)));
+        return Future.failedFuture(Failures.refused(String.join("; ", lines)));
       }
       if (!report.clean()) {
         if (ctx.options.mode() != Mode.FORCE) {
           // The safe way is the migration; force (sync the shared columns regardless) is in README, not advised here.
-          return Future.failedFuture(new Refused("the schemas differ: bring the target in line first (`ferry diff`"
+          return Future.failedFuture(Failures.refused("the schemas differ: bring the target in line first (`ferry diff`"
               + " shows how, `ferry diff --write-migration NAME` saves it as the next migration, `ferry migrate`"
               + " applies it):\n  " + String.join("\n  ", lines)));
         }
@@ -331,23 +317,24 @@ public final class SyncEngine {
           .map(rs -> rs.iterator().next().getLong(0))));
       return Future.all(sourceCounts, Future.all(new ArrayList<>(tgt.values()))).compose(v -> {
         List<String> refusals = new ArrayList<>();
+        List<TableState> counted = new ArrayList<>();
         for (TablePlan p : plans) {
           long s = src.get(p.name()).result();
           long t = tgt.get(p.name()).result();
-          TableTally tally = new TableTally(p, s, t);
-          ctx.tallies.put(p.name(), tally);
+          TableState state = TableState.counted(p, s, t);
           Optional<String> uncopyable = SafetyRules.copyable(p);
-          if (uncopyable.isPresent()) { // only force mode gets here with such a table: the schema check refuses it
-            tally.outcome = TableResult.Outcome.REFUSED;
-            tally.message = uncopyable.get();
+          // Only force mode gets here with such a table: the schema check refuses it.
+          counted.add(uncopyable.map(state::refused).orElse(state));
+          if (uncopyable.isPresent()) {
             continue;
           }
           if (ctx.options.mode() != Mode.FORCE) {
             SafetyRules.table(ctx.options.mode(), p, s, t).ifPresent(refusals::add);
           }
         }
+        states = TableStates.of(counted);
         if (!refusals.isEmpty() && !ctx.options.dryRun()) {
-          return Future.failedFuture(new Refused(String.join("\n", refusals)));
+          return Future.failedFuture(Failures.refused(String.join("\n", refusals)));
         }
         refusals.forEach(r -> ctx.warn(null, "a real run would refuse: " + r));
         wouldRefuse.addAll(refusals);
@@ -371,26 +358,35 @@ public final class SyncEngine {
     }
 
     private Future<Void> loadData() {
+      data = new DataPhase(ctx, fullBackupId != null);
       if (ctx.options.mode() == Mode.REBUILD) {
         return phase(Phase.DEPENDENTS, "replace every selected table in one transaction",
-            () -> data.rebuild(plans).compose(v -> analyzed()), Function.identity(),
+            () -> data.rebuild(plans, states).compose(this::handOn).compose(v -> analyzed()), Function.identity(),
             tablesVerdict(ctx.plans.keySet())).mapEmpty();
       }
       Set<TableName> parents = parentTables();
       List<List<TablePlan>> parentLevels = levels(parents, true);
       List<List<TablePlan>> dependentLevels = levels(parents, false);
       return phase(Phase.PARENTS, "tables others map their ids through, and their own parents",
-          () -> data.load(parentLevels).map(v -> tableLines(parentLevels)), Function.identity(), tablesVerdict(parents))
+          () -> data.load(parentLevels, states).compose(this::handOn).map(v -> tableLines(parentLevels)),
+          Function.identity(), tablesVerdict(parents))
           .compose(v -> phase(Phase.ID_MAP, "source id → target id for natural-key tables",
               () -> Future.succeededFuture(data.mapSummary()), Function.identity()))
           .compose(v -> phase(Phase.DEPENDENTS, "remaining tables in foreign-key order, then cycle links"
                   + (ctx.options.mode() == Mode.MIRROR ? " and deletes" : ""),
-              () -> data.load(dependentLevels)
-                  .compose(x -> data.links(plans))
-                  .compose(x -> ctx.options.mode() == Mode.MIRROR ? data.mirrorDeletes(plans) : Future.succeededFuture())
+              () -> data.load(dependentLevels, states).compose(this::handOn)
+                  .compose(x -> data.links(plans, states)).compose(this::handOn)
+                  .compose(x -> ctx.options.mode() == Mode.MIRROR
+                      ? data.mirrorDeletes(plans, states).compose(this::handOn) : Future.succeededFuture())
                   .compose(x -> analyzed()),
               Function.identity(), tablesVerdict(names(dependentLevels))))
           .mapEmpty();
+    }
+
+    /** The states a data phase returned become the run's. */
+    private Future<Void> handOn(TableStates next) {
+      states = next;
+      return Future.succeededFuture();
     }
 
     private static Set<TableName> names(List<List<TablePlan>> levels) {
@@ -402,10 +398,10 @@ public final class SyncEngine {
     /** The data phase's notes; ANALYZE too, unless validation runs (it then runs alongside validation). */
     private Future<List<String>> analyzed() {
       if (ctx.options.dryRun() || !ctx.options.skipValidation()) {
-        return Future.succeededFuture(data.notes());
+        return Future.succeededFuture(List.copyOf(ctx.notes));
       }
-      return data.analyze(plans).map(a -> {
-        List<String> lines = new ArrayList<>(data.notes());
+      return DataPhase.analyze(ctx, plans, states).map(a -> {
+        List<String> lines = new ArrayList<>(ctx.notes);
         lines.addAll(a);
         return lines;
       });
@@ -440,7 +436,7 @@ public final class SyncEngine {
     }
 
     private List<String> tableLines(List<List<TablePlan>> levels) {
-      return levels.stream().flatMap(List::stream).map(p -> ctx.tally(p.name()).result())
+      return levels.stream().flatMap(List::stream).map(p -> states.get(p.name()).result())
           .map(r -> r.table() + ": " + r.outcome().name().toLowerCase()).toList();
     }
 
@@ -468,15 +464,14 @@ public final class SyncEngine {
         long ms = (System.nanoTime() - start) / 1_000_000;
         List<String> lines = ar.succeeded() ? details.apply(ar.result()) : List.of(message(ar.cause()));
         PhaseOutcome outcome = ar.succeeded() ? verdict.get()
-            : ar.cause() instanceof Refused ? PhaseOutcome.REFUSED : PhaseOutcome.FAILED;
+            : Failures.phase(ar.cause());
         phases.add(new RunSummary.PhaseResult(name, outcome, ms, lines));
         bus.publish(new ProgressEvent.PhaseFinished(ctx.runId, name, outcome, ms, lines));
       });
     }
 
     private String message(Throwable err) {
-      String m = err instanceof DatabaseException || err instanceof Refused || err instanceof ConfigException
-          ? err.getMessage() : err.getClass().getSimpleName() + ": " + err.getMessage();
+      String m = err instanceof FerryException ? err.getMessage() : err.getClass().getSimpleName() + ": " + err.getMessage();
       return ctx.secrets.scrub(m);
     }
 
@@ -511,28 +506,26 @@ public final class SyncEngine {
     }
 
     RunSummary summary(Throwable err) {
-      List<TableResult> tables = new ArrayList<>(ctx.tallies.values().stream().map(TableTally::result).toList());
+      List<TableResult> tables = states.results();
       RunStatus status;
       String message;
       long failed = tables.stream().filter(t -> t.outcome() == TableResult.Outcome.FAILED).count();
       long refused = tables.stream().filter(t -> t.outcome() == TableResult.Outcome.REFUSED).count();
       long cancelled = tables.stream().filter(t -> t.outcome() == TableResult.Outcome.SKIPPED).count();
       long mismatched = validation.stream().filter(v -> !v.matches()).count();
-      if (err instanceof RowPump.CancelledException || (err == null && (cancelled > 0 || ctx.cancelled.get()))) {
+      RunStatus failedAs = err == null ? null : Failures.run(err);
+      if (failedAs == RunStatus.CANCELLED || (err == null && (cancelled > 0 || ctx.cancelled.get()))) {
         status = RunStatus.CANCELLED;
         // The status says "cancelled"; the message says what that left behind.
         message = (cancelled == 0 ? "stopped between tables, nothing in progress to roll back"
             : plural(cancelled, "table") + " in progress rolled back whole") + "; tables finished before the cancel"
             + " stay committed";
-      } else if (err instanceof Refused) {
-        status = RunStatus.REFUSED;
+      } else if (failedAs != null) {
+        status = failedAs;
         message = message(err);
-      } else if (err == null && !wouldRefuse.isEmpty()) {
+      } else if (!wouldRefuse.isEmpty()) {
         status = RunStatus.REFUSED;
         message = "dry run: a real run would refuse (nothing was written): " + String.join("\n", wouldRefuse);
-      } else if (err != null) {
-        status = RunStatus.FAILED;
-        message = message(err);
       } else if (refused > 0) {
         status = RunStatus.REFUSED;
         message = String.join("\n", tables.stream().filter(t -> t.outcome() == TableResult.Outcome.REFUSED)

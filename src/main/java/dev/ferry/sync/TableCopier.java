@@ -16,9 +16,10 @@ final class TableCopier {
   private static final long PROGRESS_EVERY_MS = 250;
 
   private final RunContext ctx;
+  private final TableRun run;
   private final TablePlan plan;
   private final TableSql sql;
-  private final TableTally tally;
+  private final Counter counter;
   private final IdMap[] rowMaps;
   private final IdMap[] linkMaps;
   private long rowsDone;
@@ -29,11 +30,12 @@ final class TableCopier {
   private List<Double> batchMillis = new ArrayList<>();
   private final long startedAt = System.nanoTime();
 
-  TableCopier(RunContext ctx, TablePlan plan) {
-    this.ctx = ctx;
-    this.plan = plan;
-    this.sql = ctx.sql(plan);
-    this.tally = ctx.tally(plan.name());
+  TableCopier(TableRun run) {
+    this.ctx = run.ctx;
+    this.run = run;
+    this.plan = run.plan;
+    this.sql = run.sql();
+    this.counter = run.counter;
     this.rowMaps = mapsFor(plan.columns());
     List<Column> linkLayout = new ArrayList<>(plan.keyColumns());
     linkLayout.addAll(plan.deferred());
@@ -54,9 +56,10 @@ final class TableCopier {
 
   /**
    * Pass 1: every source row, compared on the target and written only where new or different; or, when the
-   * target table is empty, plainly inserted.
+   * target table is empty, plainly inserted. Returns the source digest summed on the way (null in a dry run or
+   * without validation).
    */
-  Future<Void> copyRows(SqlConnection target, boolean targetEmpty) {
+  Future<StreamDigest> copyRows(SqlConnection target, boolean targetEmpty) {
     boolean dry = ctx.options.dryRun();
     String statement = dry ? (plan.keyed() ? sql.upsertPreview() : null)
         : targetEmpty || !plan.keyed() ? sql.insert() : sql.upsert();
@@ -64,17 +67,13 @@ final class TableCopier {
     StreamDigest digest = dry || ctx.options.skipValidation() ? null : new StreamDigest();
     int width = plan.columns().size();
     rowsDone = 0;
-    tally.streamed = null;
     return ctx.snapshot.read(src -> RowPump.run(src, digest == null ? sql.selectSource() : sql.selectSourceWithDigest(),
         ctx.batchSize, ctx.config.pipeline(), batch -> {
           if (digest != null) {
             digest.addAll(batch, width);
           }
           return writeBatch(target, statement, batch, width, rowMaps, false);
-        }, ctx.cancelled::get)).map(rows -> {
-          tally.streamed = digest;
-          return null;
-        });
+        }, ctx.cancelled::get)).map(rows -> digest);
   }
 
   /**
@@ -83,7 +82,7 @@ final class TableCopier {
    * checkpoint (the next attempt, same source snapshot), it reads on from that key. Rows after a checkpoint are
    * upserted, never plainly inserted: a COMMIT whose answer was lost may have committed more than recorded.
    */
-  Future<Void> copyRowsCheckpointed(SqlConnection target, boolean targetEmpty, Checkpoint cp) {
+  Future<StreamDigest> copyRowsCheckpointed(SqlConnection target, boolean targetEmpty, Checkpoint cp) {
     String statement = targetEmpty && !cp.started() ? sql.insert() : sql.upsert();
     boolean validate = !ctx.options.skipValidation();
     StreamDigest digest = !validate ? null : cp.digest == null ? new StreamDigest() : cp.digest.copy();
@@ -92,9 +91,7 @@ final class TableCopier {
     long[] sinceCommit = {0};
     long[] sent = {cp.rows};
     rowsDone = cp.rows;
-    tally.inserted = cp.inserted;
-    tally.updated = cp.updated;
-    tally.streamed = null;
+    counter.set(cp.committed);
     Tuple after = Tuple.tuple();
     if (cp.started()) {
       for (String v : cp.afterKey) {
@@ -124,21 +121,17 @@ final class TableCopier {
       Future<?> begin = target.query("BEGIN; " + triggers.off()).execute();
       Future<Long> xid = target.query("SELECT txid_current()").execute().map(rs -> rs.iterator().next().getLong(0));
       Future<Void> committed = commit.compose(v -> begin).compose(v -> xid).map(x -> {
-        ctx.wrote(plan.name(), x); // the next chunk's transaction
+        run.wrote(x); // the next chunk's transaction
         return null;
       });
       return written.compose(v -> committed).onSuccess(v -> {
         cp.afterKey = lastKey;
         cp.rows = rows;
-        cp.inserted = tally.inserted;
-        cp.updated = tally.updated;
+        cp.committed = counter.counts();
         cp.digest = upTo;
         ctx.bus.publish(new ProgressEvent.TableCheckpoint(ctx.runId, plan.name().display(), rows));
       });
-    }, ctx.cancelled::get)).map(rows -> {
-      tally.streamed = digest;
-      return null;
-    });
+    }, ctx.cancelled::get)).map(rows -> digest);
   }
 
   private <T> Future<T> guarded(Future<T> work) {
@@ -164,7 +157,7 @@ final class TableCopier {
   private Future<Void> copySlices(SqlConnection src, SqlConnection target, List<List<String[]>> slices, int i,
       Future<List<String[]>> rows) {
     if (ctx.cancelled.get()) {
-      return Future.failedFuture(new RowPump.CancelledException());
+      return Future.failedFuture(Failures.cancelled());
     }
     return rows.compose(batch -> {
       Future<List<String[]>> ahead = i + 1 < slices.size() ? readRows(src, slices.get(i + 1)) : null;
@@ -264,7 +257,7 @@ final class TableCopier {
       List<String[]> slice = keys.subList(from, Math.min(keys.size(), from + ctx.batchSize));
       chain = chain.compose(v -> target.preparedQuery(statement).execute(columnsOf(slice, plan.key()))
           .map(rs -> {
-            tally.deleted += rs.rowCount();
+            counter.deleted += rs.rowCount();
             return null;
           }));
     }
@@ -288,21 +281,21 @@ final class TableCopier {
       long written;
       if (links) {
         written = ctx.options.dryRun() ? rs.iterator().next().getLong(0) : rs.rowCount();
-        tally.linked += written;
+        counter.linked += written;
       } else if (ctx.options.dryRun()) {
         Row r = rs.iterator().next();
-        tally.inserted += r.getLong("inserted");
-        tally.updated += r.getLong("updated");
+        counter.inserted += r.getLong("inserted");
+        counter.updated += r.getLong("updated");
         written = r.getLong("inserted") + r.getLong("updated");
       } else if (rs.columnsNames() != null && rs.columnsNames().contains("written")) {
         Row r = rs.iterator().next();
         written = r.getLong("written");
         long inserted = Math.min(written, r.getLong("inserted"));
-        tally.inserted += inserted;
-        tally.updated += written - inserted;
+        counter.inserted += inserted;
+        counter.updated += written - inserted;
       } else {
         written = rs.rowCount();
-        tally.inserted += written;
+        counter.inserted += written;
       }
       return progress(batch.size(), written);
     });
@@ -360,7 +353,7 @@ final class TableCopier {
   void publishProgress(long done) {
     double seconds = Math.max(1e-3, (System.nanoTime() - startedAt) / 1e9);
     ctx.bus.publish(new ProgressEvent.TableProgress(ctx.runId, plan.name().display(), done,
-        progressTotal >= 0 ? progressTotal : tally.sourceRows, tally.inserted + tally.updated + tally.linked,
+        progressTotal >= 0 ? progressTotal : run.sourceRows, counter.inserted + counter.updated + counter.linked,
         done / seconds, batchMillis));
     batchMillis = new ArrayList<>();
   }

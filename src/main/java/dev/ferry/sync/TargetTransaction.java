@@ -8,6 +8,7 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 
 /**
  * One transaction on a target connection of its own: committed when the work succeeds, rolled back otherwise.
@@ -19,13 +20,12 @@ import java.util.function.Function;
 final class TargetTransaction {
   private TargetTransaction() {}
 
-  /** One transaction that writes {@code table}. */
-  static <T> Future<T> run(RunContext ctx, TableName table, Function<SqlConnection, Future<T>> work) {
-    return run(ctx, List.of(table), work);
-  }
-
-  /** {@code writes}: the tables the work writes, under which the transaction's id is recorded (see {@link Claims}). */
-  static <T> Future<T> run(RunContext ctx, List<TableName> writes, Function<SqlConnection, Future<T>> work) {
+  /**
+   * {@code writes}: the tables the work writes; {@code wrote} is told the transaction's id (a claim covers the rows
+   * it writes, see {@link Claims}).
+   */
+  static <T> Future<T> run(RunContext ctx, List<TableName> writes, LongConsumer wrote,
+      Function<SqlConnection, Future<T>> work) {
     boolean dry = ctx.options.dryRun();
     int stall = ctx.config.stallTimeoutSeconds();
     TriggerSwitch triggers = TriggerSwitch.of(ctx, writes);
@@ -38,7 +38,7 @@ final class TargetTransaction {
             Row r = rs.iterator().next();
             pid[0] = r.getInteger(0);
             if (!dry) {
-              writes.forEach(t -> ctx.wrote(t, r.getLong(1)));
+              wrote.accept(r.getLong(1));
             }
             Future<T> done = triggers.none() ? work.apply(conn) : conn.query(triggers.off()).execute()
                 .recover(e -> Future.failedFuture(TriggerSwitch.explain(e))).compose(x -> work.apply(conn));

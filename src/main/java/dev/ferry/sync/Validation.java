@@ -13,17 +13,18 @@ import java.util.List;
 final class Validation {
   private Validation() {}
 
-  static Future<List<RunSummary.ValidationResult>> run(RunContext ctx, List<TablePlan> plans) {
+  static Future<List<RunSummary.ValidationResult>> run(RunContext ctx, List<TablePlan> plans, TableStates states) {
     List<RunSummary.ValidationResult> results = Collections.synchronizedList(new ArrayList<>());
-    List<TablePlan> checked = plans.stream().filter(p -> !ctx.tally(p.name()).failedOrRefused()).toList();
-    return Bounded.forEach(checked, ctx.config.poolSize(), p -> table(ctx, p).onSuccess(results::add))
+    List<TablePlan> checked = plans.stream().filter(p -> !states.get(p.name()).failedOrRefused()).toList();
+    return Bounded.forEach(checked, ctx.config.poolSize(), p -> table(ctx, states.get(p.name())).onSuccess(results::add))
         .map(v -> checked.stream().map(p -> results.stream()
             .filter(r -> r.table().equals(p.name().display())).findFirst().orElse(null))
             .filter(r -> r != null).toList());
   }
 
-  private static Future<RunSummary.ValidationResult> table(RunContext ctx, TablePlan plan) {
-    Future<Digests> digests = Digests.of(ctx, plan);
+  private static Future<RunSummary.ValidationResult> table(RunContext ctx, TableState state) {
+    TablePlan plan = state.plan();
+    Future<Digests> digests = Digests.of(ctx, state);
     Future<Long> orphans = orphans(ctx, plan);
     return Future.all(digests, orphans).map(v -> {
       long sn = digests.result().sourceRows();
@@ -32,7 +33,7 @@ final class Validation {
       String td = digests.result().target();
       long o = orphans.result();
       boolean ok = sn == tn && sd.equals(td) && o == 0;
-      String claimRun = ctx.tally(plan.name()).claimRun;
+      String claimRun = state.evidence().claimRun();
       String detail = ok ? "match" + (claimRun == null ? "" : " (rows no transaction has touched since run "
           + claimRun + " verified them were not hashed again)") : sn != tn ? "row counts differ (source " + sn + ", target " + tn + ")"
           + (tn > sn && ctx.options.mode() == Mode.INCREMENTAL ? ": incremental never deletes, so rows the source"

@@ -1,0 +1,6 @@
+package dev.ferry.sync;
+
+import dev.ferry.result.Strategy;
+
+/** What a {@link TableSync} did: how, in words as the plan showed them and what it found, the rows, the evidence. */
+record CopyOutcome(Strategy strategy, String path, Counts counts, Evidence evidence) {}

@@ -1,0 +1,97 @@
+package dev.ferry.sync;
+
+import dev.ferry.catalog.IndexInfo;
+import dev.ferry.db.SqlState;
+import dev.ferry.result.Strategy;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.List;
+
+/**
+ * A keyed table that was empty when counted: plain inserts (no compare, no conflict check), its secondary indexes
+ * built after the load. Should rows appear meanwhile (a unique violation, rows found under the lock, the lock not
+ * granted), that attempt rolls back and the {@link Upsert}, which compares every row, takes over.
+ */
+final class EmptyLoad implements TableSync {
+  private final TableRun run;
+  private final Checkpoint cp;
+  /** Indexes dropped and built after the load; none for a checkpointed load, which commits as it goes. */
+  private final List<IndexInfo> later;
+  private final Upsert fallback;
+  private boolean comparing;
+
+  EmptyLoad(TableRun run, Checkpoint cp) {
+    this.run = run;
+    this.cp = cp;
+    this.later = cp == null ? deferrable(run) : List.of();
+    this.fallback = new Upsert(run, "target empty", cp);
+  }
+
+  @Override
+  public Strategy strategy() {
+    return Strategy.EMPTY_LOAD;
+  }
+
+  @Override
+  public String path() {
+    return "insert into empty table" + PathWords.indexes(later) + PathWords.mapped(run.plan)
+        + PathWords.checkpoints(cp, run.ctx.config.checkpointRows());
+  }
+
+  @Override
+  public Future<CopyOutcome> run() {
+    return run.retried(this::attempt).compose(digest -> run.advanceSequences()
+        .map(v -> new CopyOutcome(strategy(), path(), run.counter.counts(), Evidence.streamed(digest))));
+  }
+
+  private Future<StreamDigest> attempt() {
+    if (comparing) {
+      return fallback.attempt();
+    }
+    if (cp != null && cp.started()) {
+      run.warn("resuming after the checkpoint at row " + cp.rows + ": the rows before it stay committed");
+    } else {
+      run.counter.reset();
+    }
+    TableCopier copier = run.copier();
+    return run.transaction(conn -> cp != null ? copier.copyRowsCheckpointed(conn, true, cp) : load(run, conn, later))
+        .recover(err -> {
+          if ((cp != null && cp.started()) || !rowsAppeared(err)) {
+            return Future.failedFuture(err);
+          }
+          comparing = true;
+          run.warn(run.ctx.message(err) + "; comparing row by row instead");
+          return fallback.attempt();
+        });
+  }
+
+  private static boolean rowsAppeared(Throwable err) {
+    return SqlState.is(err, SqlState.UNIQUE_VIOLATION) || err instanceof IndexDeferral.NotEmpty
+        || SqlState.is(err, SqlState.LOCK_NOT_AVAILABLE);
+  }
+
+  /** Plain inserts into an empty table, with the deferrable indexes dropped first and built at the end. */
+  static Future<StreamDigest> load(TableRun run, SqlConnection conn, List<IndexInfo> later) {
+    TableCopier copier = run.copier();
+    if (later.isEmpty() || run.dryRun()) {
+      return copier.copyRows(conn, true);
+    }
+    return IndexDeferral.dropForLoad(conn, run.plan, later)
+        .compose(v -> copier.copyRows(conn, true))
+        .compose(digest -> IndexDeferral.recreate(conn, later).map(digest));
+  }
+
+  static List<IndexInfo> deferrable(TableRun run) {
+    return run.ctx.config.deferIndexes() ? IndexDeferral.candidates(run.plan) : List.of();
+  }
+
+  @Override
+  public Counts committed() {
+    return fallback.committed();
+  }
+
+  @Override
+  public String committedNote() {
+    return fallback.committedNote();
+  }
+}

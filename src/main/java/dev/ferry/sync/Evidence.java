@@ -1,0 +1,31 @@
+package dev.ferry.sync;
+
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * What a table's copy learnt that validation and mirror's deletes can reuse instead of reading the table again.
+ *
+ * @param source          the source digest summed while every row streamed, or by the comparison; null if none
+ * @param targetBefore    the target's digest before the run wrote: still valid if nothing was written since
+ * @param targetAfter     the target's digest after writes, re-summing only the ranges the comparison found
+ *                        different; null when there was no comparison
+ * @param missingOnSource target keys the comparison found missing on the source (mirror deletes them); null if
+ *                        there was no comparison, empty when the sides were found identical
+ * @param claimRun        the verified run whose claim let the comparison skip hashing ranges (see {@link Claims}):
+ *                        then the digests sum only the compared ranges' rows; null otherwise
+ */
+record Evidence(StreamDigest source, StreamDigest targetBefore, Supplier<Future<StreamDigest>> targetAfter,
+    List<String[]> missingOnSource, String claimRun) {
+  static final Evidence NONE = new Evidence(null, null, null, null, null);
+
+  static Evidence streamed(StreamDigest source) {
+    return new Evidence(source, null, null, null, null);
+  }
+
+  /** Both sides' digests found equal: mirror has nothing to delete. */
+  static Evidence identical(StreamDigest source, StreamDigest target) {
+    return new Evidence(source, target, null, List.of(), null);
+  }
+}

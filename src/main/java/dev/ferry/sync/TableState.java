@@ -1,0 +1,88 @@
+package dev.ferry.sync;
+
+import dev.ferry.plan.TablePlan;
+import dev.ferry.result.Strategy;
+import dev.ferry.result.TableResult;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where one table stands in a run, as a value: counted, then each step (copy, cycle links, mirror's deletes)
+ * returns the next state. Frozen into a {@link TableResult} for the summary and events.
+ *
+ * @param strategy null until a {@link TableSync} was chosen
+ * @param outcome  null while nothing went wrong (the result then says synced or unchanged from the counts)
+ * @param xids     the target transactions the run wrote the table with: a claim covers their rows ({@link Claims})
+ */
+record TableState(TablePlan plan, long sourceRows, long targetRows, Strategy strategy, String path, Counts counts,
+    int attempts, long durationMs, TableResult.Outcome outcome, String message, Evidence evidence, List<Long> xids) {
+
+  static TableState counted(TablePlan plan, long sourceRows, long targetRows) {
+    return new TableState(plan, sourceRows, targetRows, null, "", Counts.NONE, 0, 0, null, null, Evidence.NONE,
+        List.of());
+  }
+
+  boolean failedOrRefused() {
+    return outcome == TableResult.Outcome.FAILED || outcome == TableResult.Outcome.REFUSED;
+  }
+
+  /** Whether the table has a line to show: a strategy was chosen, or it was stopped before one could be. */
+  boolean begun() {
+    return !path.isEmpty() || outcome != null;
+  }
+
+  TableState refused(String why) {
+    return new TableState(plan, sourceRows, targetRows, strategy, path, Counts.NONE, attempts, durationMs,
+        TableResult.Outcome.REFUSED, why, evidence, xids);
+  }
+
+  TableState chosen(Strategy how, String words) {
+    return new TableState(plan, sourceRows, targetRows, how, words, counts, attempts, durationMs, outcome, message,
+        evidence, xids);
+  }
+
+  /** After the copy step. */
+  TableState copied(CopyOutcome o, StepLog step) {
+    return new TableState(plan, sourceRows, targetRows, o.strategy(), o.path(), o.counts(),
+        Math.max(attempts, step.attempts()), durationMs + step.millis(), outcome, message, o.evidence(),
+        plus(step.xids()));
+  }
+
+  /** After a later step (cycle links, mirror's deletes), whose rows add to the copy's. */
+  TableState added(Counts more, StepLog step) {
+    return new TableState(plan, sourceRows, targetRows, strategy, path, counts.plus(more),
+        Math.max(attempts, step.attempts()), durationMs + step.millis(), outcome, message, evidence,
+        plus(step.xids()));
+  }
+
+  /**
+   * A step failed (or was cancelled: {@code SKIPPED}): the counts are what stays committed, the earlier steps'
+   * rows and the part of this step's that committed ({@code committed}, a checkpointed copy's).
+   */
+  TableState failed(TableResult.Outcome how, String why, Counts committed, StepLog step) {
+    return new TableState(plan, sourceRows, targetRows, strategy, path, counts.plus(committed),
+        Math.max(attempts, step.attempts()), durationMs + step.millis(), how, why, evidence, plus(step.xids()));
+  }
+
+  /** Mirror's guard refused the deletes: the copy's rows stay, none deleted. */
+  TableState deletesRefused(String why, StepLog step) {
+    return new TableState(plan, sourceRows, targetRows, strategy, path, counts, Math.max(attempts, step.attempts()),
+        durationMs + step.millis(), TableResult.Outcome.REFUSED, why, evidence, xids);
+  }
+
+  private List<Long> plus(List<Long> more) {
+    if (more.isEmpty()) {
+      return xids;
+    }
+    List<Long> all = new ArrayList<>(xids);
+    all.addAll(more);
+    return List.copyOf(all);
+  }
+
+  TableResult result() {
+    TableResult.Outcome o = outcome != null ? outcome
+        : counts.written() > 0 ? TableResult.Outcome.SYNCED : TableResult.Outcome.UNCHANGED;
+    return new TableResult(plan.name().display(), o, strategy, path, sourceRows, targetRows, counts.inserted(),
+        counts.updated(), counts.deleted(), counts.linked(), attempts, durationMs, message);
+  }
+}
