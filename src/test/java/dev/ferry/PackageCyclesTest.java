@@ -3,8 +3,10 @@ package dev.ferry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,6 +20,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.spi.ToolProvider;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,6 +51,30 @@ class PackageCyclesTest {
       cycleThrough(start, uses).ifPresent(cycles::add);
     }
     assertTrue(cycles.isEmpty(), () -> "package cycles: " + cycles + "\nall dependencies: " + uses);
+    for (String leaf : List.of("result", "error", "progress")) {
+      assertTrue(uses.getOrDefault(leaf, Set.of()).stream().noneMatch(p -> p.equals("sync") || p.equals("runs")),
+          () -> leaf + " must not depend on the engine: " + uses.get(leaf));
+    }
+  }
+
+  /** One owner per store: only the control package reads or writes the tables of the ferry schema. */
+  @Test
+  void onlyTheControlPackageTouchesTheControlSchema() throws IOException {
+    Pattern table = Pattern.compile("\\b(?:FROM|INTO|UPDATE|JOIN|to_regclass\\(')\\s*ferry\\.(\\w+)",
+        Pattern.CASE_INSENSITIVE);
+    List<String> outside = new ArrayList<>();
+    Path root = Path.of("src/main/java/dev/ferry");
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+        Matcher m = table.matcher(Files.readString(f));
+        while (m.find()) {
+          if (!root.relativize(f).startsWith("control")) {
+            outside.add(root.relativize(f) + ": ferry." + m.group(1));
+          }
+        }
+      }
+    }
+    assertTrue(outside.isEmpty(), () -> "control-schema SQL outside dev.ferry.control: " + outside);
   }
 
   /** A path start → … → start, if there is one (breadth first, so the shortest). */

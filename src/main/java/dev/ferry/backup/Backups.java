@@ -7,18 +7,19 @@ import dev.ferry.catalog.TableInfo;
 import dev.ferry.catalog.TableName;
 import dev.ferry.config.BackupSettings;
 import dev.ferry.config.ConfigException;
+import dev.ferry.control.BackupRegistry;
 import dev.ferry.control.ControlSchema;
 import dev.ferry.db.Database;
 import dev.ferry.db.Sequences;
 import dev.ferry.plan.TableOrder;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +42,6 @@ public final class Backups {
       return rowsByTable.values().stream().mapToLong(Long::longValue).sum();
     }
   }
-
-  static final String DELETED_ROWS = "deleted rows";
 
   private final Vertx vertx;
   /** The backup collecting a mirror run's deleted rows, created at its first delete. */
@@ -77,9 +76,8 @@ public final class Backups {
     return ready().compose(v -> CatalogReader.read(target.pool())).compose(catalog -> {
       List<TableInfo> chosen = select(catalog, tables, lenient);
       return target.pool().withTransaction(conn -> conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute()
-          .compose(x -> conn.preparedQuery("INSERT INTO ferry.backups (reason, run_id) VALUES ($1, $2::uuid) RETURNING id")
-              .execute(Tuple.of(reason, runId)))
-          .compose(rs -> copyAll(conn, rs.iterator().next().getLong(0), chosen)));
+          .compose(x -> BackupRegistry.open(conn, reason, runId))
+          .compose(id -> copyAll(conn, id, chosen)));
     });
   }
 
@@ -92,15 +90,13 @@ public final class Backups {
    */
   public Future<String> runCopy(String runId, TableInfo table, boolean wholeTable) {
     if (runBackup == null) {
-      runBackup = ready().compose(v -> target.pool().preparedQuery("INSERT INTO ferry.backups (reason, run_id)"
-          + " VALUES ($1, $2::uuid) RETURNING id").execute(Tuple.of("rows deleted by mirror run", runId))
-          .map(rs -> rs.iterator().next().getLong(0)));
+      runBackup = ready().compose(v -> BackupRegistry.open(target.pool(), "rows deleted by mirror run", runId));
     }
     return runBackup.compose(id -> {
       String copy = "ferry_backup.b" + id + "_" + (++copies);
       return target.pool().query("CREATE TABLE " + copy + " AS SELECT * FROM " + table.fromSql() + " WITH NO DATA").execute()
-          .compose(v -> target.pool().preparedQuery("INSERT INTO ferry.backup_tables VALUES ($1, $2, $3, $4, 0, $5)")
-              .execute(Tuple.of(id, table.name().schema(), table.name().name(), copy, wholeTable ? "table" : DELETED_ROWS)))
+          .compose(v -> BackupRegistry.add(target.pool(), id, new BackupRegistry.Copy(table.name(), copy,
+              wholeTable ? BackupRegistry.WHOLE_TABLE : BackupRegistry.DELETED_ROWS, 0)))
           .map(copy);
     });
   }
@@ -115,11 +111,9 @@ public final class Backups {
     if (runBackup == null) {
       return Future.succeededFuture(java.util.Optional.empty());
     }
-    return runBackup.compose(id -> target.pool().preparedQuery(
-            "SELECT copy_name FROM ferry.backup_tables WHERE backup_id = $1").execute(Tuple.of(id))
-        .compose(rows -> {
-          List<String> probes = new ArrayList<>();
-          rows.forEach(r -> probes.add("SELECT 1 FROM " + r.getString(0)));
+    return runBackup.compose(id -> BackupRegistry.copies(target.pool(), id)
+        .compose(copies -> {
+          List<String> probes = copies.values().stream().map(c -> "SELECT 1 FROM " + c).toList();
           return probes.isEmpty() ? Future.succeededFuture(false) : target.pool().query(
               "SELECT EXISTS (" + String.join(" UNION ALL ", probes) + ")").execute()
               .map(rs -> rs.iterator().next().getBoolean(0));
@@ -130,8 +124,7 @@ public final class Backups {
 
   /** Records how many rows a deleted-rows copy ended up with (after its transaction committed). */
   public Future<Void> counted(String copy) {
-    return target.pool().query("UPDATE ferry.backup_tables SET rows = (SELECT count(*) FROM " + copy + ")"
-        + " WHERE copy_name = '" + copy + "'").execute().mapEmpty();
+    return BackupRegistry.counted(target.pool(), copy);
   }
 
   private static List<TableInfo> select(Catalog catalog, List<TableName> tables, boolean lenient) {
@@ -155,27 +148,15 @@ public final class Backups {
       TableInfo t = tables.get(i);
       String copy = "ferry_backup.b" + id + "_" + (i + 1);
       chain = chain.compose(v -> conn.query("CREATE TABLE " + copy + " AS SELECT * FROM " + t.fromSql()).execute()
-          .compose(rs -> conn.preparedQuery("INSERT INTO ferry.backup_tables VALUES ($1, $2, $3, $4, $5, 'table')")
-              .execute(Tuple.of(id, t.name().schema(), t.name().name(), copy, (long) rs.rowCount())))
-          .mapEmpty());
+          .compose(rs -> BackupRegistry.add(conn, id, new BackupRegistry.Copy(t.name(), copy, BackupRegistry.WHOLE_TABLE,
+              rs.rowCount()))));
     }
     return chain.map(id);
   }
 
   public Future<List<Info>> list() {
-    return ready().compose(v -> target.pool().query("""
-        SELECT b.id, b.created_at::text, b.reason, b.run_id::text, b.restored_at::text,
-               coalesce(array_agg(t.kind ORDER BY t.schema_name, t.table_name) FILTER (WHERE t.table_name IS NOT NULL), '{}'),
-               coalesce(array_agg(t.schema_name ORDER BY t.schema_name, t.table_name) FILTER (WHERE t.table_name IS NOT NULL), '{}'),
-               coalesce(array_agg(t.table_name ORDER BY t.schema_name, t.table_name) FILTER (WHERE t.table_name IS NOT NULL), '{}'),
-               coalesce(array_agg(t.rows ORDER BY t.schema_name, t.table_name) FILTER (WHERE t.table_name IS NOT NULL), '{}')
-        FROM ferry.backups b LEFT JOIN ferry.backup_tables t ON t.backup_id = b.id
-        GROUP BY b.id ORDER BY b.id DESC""").execute())
-        .map(rows -> {
-          List<Info> out = new ArrayList<>();
-          rows.forEach(r -> out.add(info(r)));
-          return out;
-        });
+    return ready().compose(v -> BackupRegistry.list(target.pool()))
+        .map(entries -> entries.stream().map(Backups::info).toList());
   }
 
   public Future<Info> get(long id) {
@@ -190,28 +171,16 @@ public final class Backups {
             + " force runs (set backup.beforeSync: always to be able to roll back any run)")));
   }
 
-  private static Info info(Row r) {
+  private static Info info(BackupRegistry.Entry e) {
     Map<TableName, Long> tables = new LinkedHashMap<>();
-    java.util.Set<TableName> deletedRowsOnly = new java.util.HashSet<>();
-    String[] kinds = r.getArrayOfStrings(5);
-    String[] schemas = r.getArrayOfStrings(6);
-    String[] names = r.getArrayOfStrings(7);
-    Long[] rows = r.getArrayOfLongs(8);
-    for (int i = 0; i < names.length; i++) {
-      TableName t = new TableName(schemas[i], names[i]);
-      tables.put(t, rows[i]);
-      if (DELETED_ROWS.equals(kinds[i])) {
-        deletedRowsOnly.add(t);
+    Set<TableName> deletedRowsOnly = new HashSet<>();
+    for (BackupRegistry.Copy c : e.copies()) {
+      tables.put(c.table(), c.rows());
+      if (BackupRegistry.DELETED_ROWS.equals(c.kind())) {
+        deletedRowsOnly.add(c.table());
       }
     }
-    return new Info(r.getLong(0), ts(r.getString(1)), r.getString(2), r.getString(3), ts(r.getString(4)), tables,
-        deletedRowsOnly);
-  }
-
-  private static Instant ts(String pg) {
-    return pg == null ? null : java.time.OffsetDateTime.parse(pg.replace(' ', 'T'),
-        java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME.withResolverStyle(java.time.format.ResolverStyle.LENIENT))
-        .toInstant();
+    return new Info(e.id(), e.createdAt(), e.reason(), e.runId(), e.restoredAt(), tables, deletedRowsOnly);
   }
 
   /**
@@ -225,8 +194,7 @@ public final class Backups {
           .compose(v -> take(names, "before restoring backup #" + id, null, false))
           .compose(safety -> CatalogReader.read(target.pool()))
           .compose(catalog -> replace(backup, catalog, names))
-          .compose(v -> target.pool().preparedQuery("UPDATE ferry.backups SET restored_at = now() WHERE id = $1")
-              .execute(Tuple.of(id)))
+          .compose(v -> BackupRegistry.restored(target.pool(), id))
           .compose(v -> get(id))
           .compose(info -> prune().map(info));
     });
@@ -266,11 +234,8 @@ public final class Backups {
     List<TableName> childrenFirst = new ArrayList<>(parentsFirst);
     Collections.reverse(childrenFirst);
     return target.pool().withTransaction(conn -> conn.query("SET CONSTRAINTS ALL DEFERRED").execute()
-        .compose(v -> conn.preparedQuery("SELECT schema_name, table_name, copy_name FROM ferry.backup_tables"
-            + " WHERE backup_id = $1").execute(Tuple.of(id)))
-        .compose(rows -> {
-          Map<TableName, String> copies = new LinkedHashMap<>();
-          rows.forEach(r -> copies.put(new TableName(r.getString(0), r.getString(1)), r.getString(2)));
+        .compose(v -> BackupRegistry.copies(conn, id))
+        .compose(copies -> {
           Future<Void> chain = Future.succeededFuture();
           for (TableName t : childrenFirst.stream().filter(x -> !backup.deletedRowsOnly().contains(x)).toList()) {
             chain = chain.compose(v -> conn.query("DELETE FROM " + catalog.table(t).get().fromSql()).execute().mapEmpty());
@@ -301,33 +266,25 @@ public final class Backups {
 
   /** Keeps the newest {@code keep} backups younger than {@code maxAgeDays}; returns how many went. */
   public Future<Integer> prune() {
-    return target.pool().preparedQuery("""
-        SELECT id FROM ferry.backups WHERE id NOT IN (SELECT id FROM ferry.backups ORDER BY id DESC LIMIT $1)
-           OR created_at < now() - make_interval(days => $2)""")
-        .execute(Tuple.of(settings.keep(), settings.maxAgeDays()))
-        .compose(rows -> {
+    return BackupRegistry.expired(target.pool(), settings.keep(), settings.maxAgeDays())
+        .compose(ids -> {
           Future<Void> chain = Future.succeededFuture();
-          int n = 0;
-          for (Row r : rows) {
-            long id = r.getLong(0);
-            n++;
+          for (long id : ids) {
             chain = chain.compose(v -> drop(id));
           }
-          int dropped = n;
-          return chain.map(dropped);
+          return chain.map(ids.size());
         });
   }
 
   private Future<Void> drop(long id) {
-    return target.pool().withTransaction(conn -> conn.preparedQuery(
-            "SELECT copy_name FROM ferry.backup_tables WHERE backup_id = $1").execute(Tuple.of(id))
-        .compose(rows -> {
+    return target.pool().withTransaction(conn -> BackupRegistry.copies(conn, id)
+        .compose(copies -> {
           Future<Void> chain = Future.succeededFuture();
-          for (Row r : rows) {
-            chain = chain.compose(v -> conn.query("DROP TABLE IF EXISTS " + r.getString(0)).execute().mapEmpty());
+          for (String copy : copies.values()) {
+            chain = chain.compose(v -> conn.query("DROP TABLE IF EXISTS " + copy).execute().mapEmpty());
           }
           return chain;
         })
-        .compose(v -> conn.preparedQuery("DELETE FROM ferry.backups WHERE id = $1").execute(Tuple.of(id)).mapEmpty()));
+        .compose(v -> BackupRegistry.delete(conn, id)));
   }
 }

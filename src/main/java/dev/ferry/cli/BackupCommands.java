@@ -28,14 +28,14 @@ final class BackupCommands {
         .eventually(target::close);
   }
 
-  static void print(Backups.Info b) {
-    System.out.printf("  #%-4d %s  %-40s %,10d rows in %d table%s%s%n", b.id(), b.createdAt(), b.reason(), b.rows(),
+  static void print(Console console, Backups.Info b) {
+    console.out().printf("  #%-4d %s  %-40s %,10d rows in %d table%s%s%n", b.id(), b.createdAt(), b.reason(), b.rows(),
         b.rowsByTable().size(), b.rowsByTable().size() == 1 ? "" : "s", b.restoredAt() == null ? "" : "  (restored " + b.restoredAt() + ")");
   }
 
   @Command(name = "backup", mixinStandardHelpOptions = true,
       description = "Snapshot target tables now (all of them, or --tables), on the target itself (schema ferry_backup).")
-  static final class Take implements Callable<Integer> {
+  static final class Take extends CliCommand {
     @Mixin
     ConnectionOptions connection;
 
@@ -47,30 +47,30 @@ final class BackupCommands {
 
     @Override
     public Integer call() {
-      return Cli.run(System.err, connection.config, connection.overrides(), (vertx, config) ->
+      return Cli.run(err(), connection.config, connection.overrides(), (vertx, config) ->
           withBackups(vertx, config, b -> b.take(tables.stream().map(t -> TableName.parse(t, "--tables")).toList(),
               reason, null).map(info -> {
-                System.out.println("✓ backup taken:");
-                print(info);
+                out().println("✓ backup taken:");
+                print(console(), info);
                 return ExitCode.OK;
               })));
     }
   }
 
   @Command(name = "backups", mixinStandardHelpOptions = true, description = "List the target's backups, newest first.")
-  static final class ListAll implements Callable<Integer> {
+  static final class ListAll extends CliCommand {
     @Mixin
     ConnectionOptions connection;
 
     @Override
     public Integer call() {
-      return Cli.run(System.err, connection.config, connection.overrides(), (vertx, config) ->
+      return Cli.run(err(), connection.config, connection.overrides(), (vertx, config) ->
           withBackups(vertx, config, b -> b.list().map(all -> {
             if (all.isEmpty()) {
-              System.out.println("No backups yet (`ferry backup` takes one).");
+              out().println("No backups yet (`ferry backup` takes one).");
             }
-            all.forEach(BackupCommands::print);
-            System.out.println("Retention: the newest " + config.backup().keep() + ", none older than "
+            all.forEach(backup -> print(console(), backup));
+            out().println("Retention: the newest " + config.backup().keep() + ", none older than "
                 + config.backup().maxAgeDays() + " days (backup.keep, backup.maxAgeDays).");
             return ExitCode.OK;
           })));
@@ -78,7 +78,7 @@ final class BackupCommands {
   }
 
   /** Shared by restore and rollback: preview, or confirm and restore. */
-  abstract static class Restoring implements Callable<Integer> {
+  abstract static class Restoring extends CliCommand {
     @Mixin
     ConnectionOptions connection;
 
@@ -92,19 +92,19 @@ final class BackupCommands {
 
     @Override
     public Integer call() {
-      return Cli.run(System.err, connection.config, connection.overrides(), (vertx, config) ->
+      return Cli.run(err(), connection.config, connection.overrides(), (vertx, config) ->
           withBackups(vertx, config, b -> find(b).compose(info -> {
-            System.out.println("Backup to restore:");
-            print(info);
-            info.rowsByTable().forEach((t, rows) -> System.out.printf("    %-30s %,d rows%n", t.display(), rows));
+            out().println("Backup to restore:");
+            print(console(), info);
+            info.rowsByTable().forEach((t, rows) -> out().printf("    %-30s %,d rows%n", t.display(), rows));
             if (dryRun || !confirm) {
-              System.out.println(dryRun ? "Dry run: nothing was changed."
+              out().println(dryRun ? "Dry run: nothing was changed."
                   : "⛔ refused: restoring replaces these tables' current rows. Add --confirm-destructive (their current"
                       + " contents are backed up first), or --dry-run to preview.");
               return Future.succeededFuture(dryRun ? ExitCode.OK : ExitCode.REFUSED);
             }
             return b.restore(info.id()).map(done -> {
-              System.out.println("✓ restored backup #" + done.id() + "; what it replaced is in the newest backup.");
+              out().println("✓ restored backup #" + done.id() + "; what it replaced is in the newest backup.");
               return ExitCode.OK;
             });
           })));

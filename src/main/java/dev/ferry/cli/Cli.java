@@ -7,7 +7,7 @@ import dev.ferry.error.ErrorCode;
 import dev.ferry.error.FerryException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -22,12 +22,12 @@ import java.util.function.Supplier;
 final class Cli {
   private Cli() {}
 
-  static int run(PrintStream err, Path configFile, Map<String, Object> overrides,
+  static int run(PrintWriter err, Path configFile, Map<String, Object> overrides,
       BiFunction<Vertx, FerryConfig, Future<Integer>> work) {
     return run(err, configFile, overrides, Vertx::vertx, work);
   }
 
-  static int run(PrintStream err, Path configFile, Map<String, Object> overrides, Supplier<Vertx> vertxFactory,
+  static int run(PrintWriter err, Path configFile, Map<String, Object> overrides, Supplier<Vertx> vertxFactory,
       BiFunction<Vertx, FerryConfig, Future<Integer>> work) {
     Vertx vertx = vertxFactory.get();
     AtomicReference<FerryConfig> loaded = new AtomicReference<>();

@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Create a demo source and target (rescue-dog schema, generated data, different ids) on a local "
         + "server, or on the PostgreSQL bundled with Ferry when none answers, and sync them with live progress.")
-final class DemoCommand implements Callable<Integer> {
+final class DemoCommand extends CliCommand {
   private static final String LOCAL_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres";
 
   @Option(names = "--server", paramLabel = "URL",
@@ -69,22 +69,22 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (!(scale > 0 && scale <= 10)) {
-      System.err.println("ferry: --scale must be above 0 and at most 10");
+      err().println("ferry: --scale must be above 0 and at most 10");
       return ExitCode.USAGE;
     }
     if (embedded && server != null) {
-      System.err.println("ferry: --embedded and --server name two different servers; give one");
+      err().println("ferry: --embedded and --server name two different servers; give one");
       return ExitCode.USAGE;
     }
     DatabaseUrl serverUrl;
     try {
       serverUrl = DatabaseUrl.parse(server != null ? server : LOCAL_SERVER, "--server");
     } catch (ConfigException e) {
-      System.err.println("ferry: " + e.getMessage());
+      err().println("ferry: " + e.getMessage());
       return ExitCode.USAGE;
     }
     if (!embedded && server == null && !answers(serverUrl)) {
-      System.out.println("No PostgreSQL server answers at " + serverUrl.host() + ":" + serverUrl.port()
+      out().println("No PostgreSQL server answers at " + serverUrl.host() + ":" + serverUrl.port()
           + ", so the demo runs the PostgreSQL bundled with Ferry (--server URL names yours).");
       embedded = true;
     }
@@ -93,10 +93,10 @@ final class DemoCommand implements Callable<Integer> {
     }
     EmbeddedPostgres bundled;
     try {
-      System.out.println("Starting the bundled PostgreSQL; its data is kept in " + dataDir.toAbsolutePath() + " …");
+      out().println("Starting the bundled PostgreSQL; its data is kept in " + dataDir.toAbsolutePath() + " …");
       bundled = EmbeddedPostgres.start(dataDir, EmbeddedPostgres.Durability.DURABLE);
     } catch (IOException e) {
-      System.err.println("ferry: cannot start the bundled PostgreSQL: " + e.getMessage());
+      err().println("ferry: cannot start the bundled PostgreSQL: " + e.getMessage());
       return ExitCode.FAILED;
     }
     // The server's own shutdown hook drains runs first; this one stops PostgreSQL only after that (or 30 s).
@@ -117,9 +117,9 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private static void stop(EmbeddedPostgres bundled) {
+  private void stop(EmbeddedPostgres bundled) {
     if (bundled.stop()) {
-      System.out.println("The bundled PostgreSQL stopped; its data stays in " + bundled.folder()
+      out().println("The bundled PostgreSQL stopped; its data stays in " + bundled.folder()
           + " (the next `ferry demo` starts it again).");
     }
   }
@@ -148,40 +148,40 @@ final class DemoCommand implements Callable<Integer> {
       overrides.put("api.token", token);
     }
     PrometheusMeterRegistry registry = MetricsVertx.registry();
-    return Cli.run(System.err, null, overrides, () -> MetricsVertx.create(registry), (vertx, config) -> {
-      System.out.printf("Creating %s and %s on %s (scale %s; earlier demo databases are dropped)…%n",
+    return Cli.run(err(), null, overrides, () -> MetricsVertx.create(registry), (vertx, config) -> {
+      out().printf("Creating %s and %s on %s (scale %s; earlier demo databases are dropped)…%n",
           DemoDatabases.SOURCE, DemoDatabases.TARGET, serverUrl.redacted(), scale);
       long start = System.nanoTime();
       return DemoDatabases.create(vertx, serverUrl, scale)
           .recover(err -> Future.failedFuture(new dev.ferry.db.DatabaseException(
               "cannot create the demo databases on " + serverUrl.redacted() + ": " + err.getMessage(), err)))
           .compose(v -> {
-            System.out.printf("Loaded in %.1f s. Syncing source → target (organizations keyed by config_id; the"
+            out().printf("Loaded in %.1f s. Syncing source → target (organizations keyed by config_id; the"
                 + " target's ids start at 1001).%n%n", (System.nanoTime() - start) / 1e9);
-            return SyncCommand.run(vertx, config, SyncOptions.defaults(), false);
+            return SyncCommand.run(console(), vertx, config, SyncOptions.defaults(), false);
           })
           .compose(code -> vertx.executeBlocking(() -> writeSettings(source, target, token, embedded)).map(file -> {
             String flags = "--config " + file;
             String ferry = launcher();
-            System.out.println("\nThe demo's settings (both URLs, organizations keyed by config_id"
+            out().println("\nThe demo's settings (both URLs, organizations keyed by config_id"
                 + (token != null ? ", this session's API token" : "") + ") are in " + file + ". Next"
                 + (!embedded ? ":" : noServe ? " (these need the bundled PostgreSQL, which stops with this demo:"
                     + " run `ferry demo` without --no-serve to keep it up):"
                     : ", in another terminal while the demo runs (it runs the bundled PostgreSQL):"));
-            System.out.println("  " + ferry + " status " + flags);
-            System.out.println("  " + ferry + " sync " + flags + "   # a second run writes 0 rows");
-            System.out.println("  psql \"" + source.redacted() + "\" -c \"UPDATE animals SET status = 'adopted'"
+            out().println("  " + ferry + " status " + flags);
+            out().println("  " + ferry + " sync " + flags + "   # a second run writes 0 rows");
+            out().println("  psql \"" + source.redacted() + "\" -c \"UPDATE animals SET status = 'adopted'"
                 + " WHERE id % 50 = 0\"");
-            System.out.println("  " + ferry + " sync --dry-run " + flags);
+            out().println("  " + ferry + " sync --dry-run " + flags);
             return code;
           }))
           .compose(code -> {
             if (noServe) {
               return Future.succeededFuture(code);
             }
-            System.out.println("\nStarting the server. Dashboard: http://localhost:" + port + "/  access token: "
+            out().println("\nStarting the server. Dashboard: http://localhost:" + port + "/  access token: "
                 + (token != null ? token : "$FERRY_API_TOKEN (from your environment)") + "   (Ctrl-C stops it)");
-            return ServeCommand.serve(vertx, config, new ApiServer(config, registry), "ferry demo");
+            return ServeCommand.serve(console(), vertx, config, new ApiServer(config, registry), "ferry demo");
           });
     });
   }

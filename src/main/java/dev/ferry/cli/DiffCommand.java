@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
         + " range types, domains, sequences, tables, columns, constraints, indexes, functions, procedures, aggregates,"
         + " triggers, views. --sql prints DDL that brings the target in line. Not compared: " + DbSchema.NOT_COMPARED
         + ".")
-final class DiffCommand implements Callable<Integer> {
+final class DiffCommand extends CliCommand {
   @Mixin
   ConnectionOptions connection;
 
@@ -44,7 +44,7 @@ final class DiffCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return Cli.run(System.err, connection.config, locations.addTo(connection.overrides()), this::diff);
+    return Cli.run(err(), connection.config, locations.addTo(connection.overrides()), this::diff);
   }
 
   private Future<Integer> diff(Vertx vertx, FerryConfig config) {
@@ -53,19 +53,19 @@ final class DiffCommand implements Callable<Integer> {
           + config.requireSource().redacted();
       if (migrationName != null) {
         if (changes.isEmpty()) {
-          System.out.println("No differences: no migration written.");
+          out().println("No differences: no migration written.");
           return Future.succeededFuture(ExitCode.OK);
         }
         return vertx.executeBlocking(() -> MigrationFiles.writeNext(config.migrationLocations(), migrationName,
             Drift.script(changes, unsafe, header))).map(path -> {
-              System.out.println("Wrote " + path + " (" + changes.size() + " changes). Review it, then `ferry migrate`.");
+              out().println("Wrote " + path + " (" + changes.size() + " changes). Review it, then `ferry migrate`.");
               return ExitCode.OK;
             });
       }
       if (json) {
-        System.out.println(ProgressBus.toJson(changes));
+        out().println(ProgressBus.toJson(changes));
       } else if (sql) {
-        System.out.print(Drift.script(changes, unsafe, header));
+        out().print(Drift.script(changes, unsafe, header));
       } else {
         report(changes);
       }
@@ -73,21 +73,21 @@ final class DiffCommand implements Callable<Integer> {
     });
   }
 
-  private static void report(List<Change> changes) {
+  private void report(List<Change> changes) {
     if (changes.isEmpty()) {
-      System.out.println("✓ The schemas match (not compared: " + DbSchema.NOT_COMPARED + ").");
+      out().println("✓ The schemas match (not compared: " + DbSchema.NOT_COMPARED + ").");
       return;
     }
     long destructive = changes.stream().filter(Change::destructive).count();
-    System.out.printf("Schema drift (target compared with source): %d difference%s, %d destructive to fix%n%n",
+    out().printf("Schema drift (target compared with source): %d difference%s, %d destructive to fix%n%n",
         changes.size(), changes.size() == 1 ? "" : "s", destructive);
     int width = Math.min(48, changes.stream().mapToInt(c -> c.object().length()).max().orElse(10));
     for (Change c : changes) {
       String mark = c.manual() ? "!" : c.step().name().startsWith("DROP_") ? "-"
           : c.description().contains("only on the source") || c.description().contains("of a new table") ? "+" : "~";
-      System.out.printf("  %s %-" + width + "s  %s%s%n", mark, c.object(), c.description(),
+      out().printf("  %s %-" + width + "s  %s%s%n", mark, c.object(), c.description(),
           c.destructive() ? "  [destructive]" : "");
     }
-    System.out.println("\n`ferry diff --sql` prints the DDL; `--write-migration NAME` saves it as the next migration.");
+    out().println("\n`ferry diff --sql` prints the DDL; `--write-migration NAME` saves it as the next migration.");
   }
 }

@@ -32,6 +32,18 @@ public final class FerryCli implements Runnable {
   static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new FerryCli());
     cl.setExitCodeExceptionMapper(e -> ExitCode.USAGE);
+    // picocli's writers flush on println only: what a command print()s would be lost at exit (picocli issue 2514).
+    CommandLine.IExecutionStrategy execute = cl.getExecutionStrategy();
+    cl.setExecutionStrategy(parsed -> {
+      try {
+        return execute.execute(parsed);
+      } finally {
+        parsed.asCommandLineList().forEach(c -> {
+          c.getOut().flush();
+          c.getErr().flush();
+        });
+      }
+    });
     cl.setParameterExceptionHandler((ex, a) -> {
       // picocli quotes the arguments it could not place: a URL given without --source would show its password.
       cl.getErr().println("ferry: " + dev.ferry.db.Secrets.none().scrub(ex.getMessage()));

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 @Command(name = "migrate", mixinStandardHelpOptions = true,
     description = "Apply pending versioned migrations (Flyway) to the target, or the source with --on source."
         + " Lints them first: refuses destructive statements without --confirm-destructive.")
-final class MigrateCommand implements Callable<Integer> {
+final class MigrateCommand extends CliCommand {
   @Mixin
   ConnectionOptions connection;
 
@@ -46,7 +46,7 @@ final class MigrateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return Cli.run(System.err, connection.config, locations.addTo(connection.overrides()), this::migrate);
+    return Cli.run(err(), connection.config, locations.addTo(connection.overrides()), this::migrate);
   }
 
   Future<Integer> migrate(Vertx vertx, FerryConfig config) {
@@ -57,26 +57,26 @@ final class MigrateCommand implements Callable<Integer> {
     };
     Migrations m = new Migrations("source".equals(on) ? dev.ferry.db.Side.SOURCE : dev.ferry.db.Side.TARGET, url,
         config.migrationLocations());
-    System.out.println("Migrations " + config.migrationLocations() + " on the " + on + " " + url.redacted());
+    out().println("Migrations " + config.migrationLocations() + " on the " + on + " " + url.redacted());
     return vertx.executeBlocking(() -> {
       if (undo != null) {
         return checkUndo(m);
       }
       if (baseline != null) {
-        System.out.println(m.baseline(baseline, System.out::println));
+        out().println(m.baseline(baseline, out()::println));
         return ExitCode.OK;
       }
       if (repair) {
-        List<String> repaired = m.repair(System.out::println);
-        System.out.println(repaired.isEmpty() ? "Nothing to repair." : String.join("\n", repaired));
+        List<String> repaired = m.repair(out()::println);
+        out().println(repaired.isEmpty() ? "Nothing to repair." : String.join("\n", repaired));
         return ExitCode.OK;
       }
       return check(m);
     }).compose(code -> code != null ? Future.succeededFuture(code)
         : backUpDestroyedTables(vertx, config, url)
             .compose(v -> vertx.executeBlocking(() -> undoPlan != null
-                ? done(m.undo(undoPlan, System.out::println), "undone")
-                : done(m.migrate(System.out::println), "applied"))));
+                ? done(m.undo(undoPlan, out()::println), "undone")
+                : done(m.migrate(out()::println), "applied"))));
   }
 
   private List<Migrations.Undo> undoPlan;
@@ -86,12 +86,12 @@ final class MigrateCommand implements Callable<Integer> {
     undoPlan = m.undoPlan(undo);
     boolean destructive = false;
     for (Migrations.Undo u : undoPlan) {
-      System.out.printf("%n  undo V%s  %s  (%s)%n", u.version(), u.description(), u.script().getFileName());
+      out().printf("%n  undo V%s  %s  (%s)%n", u.version(), u.description(), u.script().getFileName());
       if (dryRun) {
-        u.sql().lines().forEach(l -> System.out.println("      " + l));
+        u.sql().lines().forEach(l -> out().println("      " + l));
       }
       for (MigrationLint.Finding f : MigrationLint.check(u.sql())) {
-        System.out.println("    " + (f.destructive() ? "⛔ destructive: " : "⚠ ") + f.statement() + "\n        " + f.problem());
+        out().println("    " + (f.destructive() ? "⛔ destructive: " : "⚠ ") + f.statement() + "\n        " + f.problem());
         if (f.destructive()) {
           destructive = true;
           destroyed.addAll(f.tables());
@@ -99,11 +99,11 @@ final class MigrateCommand implements Callable<Integer> {
       }
     }
     if (dryRun) {
-      System.out.println("\nDry run: " + undoPlan.size() + " undo script(s) would run; nothing was run.");
+      out().println("\nDry run: " + undoPlan.size() + " undo script(s) would run; nothing was run.");
       return ExitCode.OK;
     }
     if (destructive && !confirmDestructive) {
-      System.out.println("\n⛔ refused: an undo script drops or deletes data (marked above). Add --confirm-destructive"
+      out().println("\n⛔ refused: an undo script drops or deletes data (marked above). Add --confirm-destructive"
           + " (the tables it names are backed up first).");
       return ExitCode.REFUSED;
     }
@@ -123,7 +123,7 @@ final class MigrateCommand implements Callable<Integer> {
         .takeExisting(destroyed.stream().map(t -> dev.ferry.catalog.TableName.parse(t, "migration")).toList(),
             "before destructive migration")
         .map(info -> {
-          System.out.println("Backed up first: backup #" + info.id() + ", " + info.rows() + " rows of "
+          out().println("Backed up first: backup #" + info.id() + ", " + info.rows() + " rows of "
               + info.rowsByTable().keySet().stream().map(dev.ferry.catalog.TableName::display).toList()
               + " (`ferry restore " + info.id() + "` puts them back)");
           return (Void) null;
@@ -136,32 +136,32 @@ final class MigrateCommand implements Callable<Integer> {
     List<String> invalid = m.validate();
     List<Migrations.Pending> pending = m.pending();
     for (Migrations.Pending p : pending) {
-      System.out.printf("%n  V%s  %s  (%s)%n", p.version(), p.description(), p.script());
+      out().printf("%n  V%s  %s  (%s)%n", p.version(), p.description(), p.script());
       if (dryRun) {
-        p.sql().lines().forEach(l -> System.out.println("      " + l));
+        p.sql().lines().forEach(l -> out().println("      " + l));
       }
       for (MigrationLint.Finding f : p.findings()) {
-        System.out.println("    " + (f.destructive() ? "⛔ destructive: " : "⚠ ") + f.statement() + "\n        " + f.problem());
+        out().println("    " + (f.destructive() ? "⛔ destructive: " : "⚠ ") + f.statement() + "\n        " + f.problem());
       }
     }
     if (!invalid.isEmpty()) {
-      System.out.println("\n✗ applied migrations do not match their files:");
-      invalid.forEach(i -> System.out.println("  " + i));
-      System.out.println("Restore the files, or run `ferry migrate --repair` if the change was intended.");
+      out().println("\n✗ applied migrations do not match their files:");
+      invalid.forEach(i -> out().println("  " + i));
+      out().println("Restore the files, or run `ferry migrate --repair` if the change was intended.");
       return ExitCode.FAILED;
     }
     if (pending.isEmpty()) {
-      System.out.println("✓ Up to date: no pending migrations.");
+      out().println("✓ Up to date: no pending migrations.");
       return ExitCode.OK;
     }
     boolean destructive = pending.stream().anyMatch(p -> p.findings().stream().anyMatch(MigrationLint.Finding::destructive));
     if (dryRun) {
-      System.out.println("\nDry run: " + pending.size() + " pending, checksums of applied migrations valid; nothing was run."
+      out().println("\nDry run: " + pending.size() + " pending, checksums of applied migrations valid; nothing was run."
           + (destructive ? " A real run needs --confirm-destructive." : ""));
       return ExitCode.OK;
     }
     if (destructive && !confirmDestructive) {
-      System.out.println("\n⛔ refused: a pending migration drops or deletes data (marked above). Check it with"
+      out().println("\n⛔ refused: a pending migration drops or deletes data (marked above). Check it with"
           + " --dry-run, then add --confirm-destructive.");
       return ExitCode.REFUSED;
     }
@@ -170,10 +170,10 @@ final class MigrateCommand implements Callable<Integer> {
     return null;
   }
 
-  private static int done(List<String> versions, String verb) {
-    System.out.println();
-    versions.forEach(v -> System.out.println("  ✓ " + verb + " " + v));
-    System.out.println(versions.isEmpty() ? "Nothing " + verb + " (another run got there first)." : versions.size()
+  private int done(List<String> versions, String verb) {
+    out().println();
+    versions.forEach(v -> out().println("  ✓ " + verb + " " + v));
+    out().println(versions.isEmpty() ? "Nothing " + verb + " (another run got there first)." : versions.size()
         + " migration" + (versions.size() == 1 ? "" : "s") + " " + verb + ".");
     return ExitCode.OK;
   }

@@ -14,7 +14,7 @@ import picocli.CommandLine.Mixin;
 
 @Command(name = "migrations", mixinStandardHelpOptions = true,
     description = "Applied and pending migrations on both databases, side by side, with checksums.")
-final class MigrationsCommand implements Callable<Integer> {
+final class MigrationsCommand extends CliCommand {
   @Mixin
   ConnectionOptions connection;
 
@@ -23,7 +23,7 @@ final class MigrationsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return Cli.run(System.err, connection.config, locations.addTo(connection.overrides()), this::list);
+    return Cli.run(err(), connection.config, locations.addTo(connection.overrides()), this::list);
   }
 
   private Future<Integer> list(Vertx vertx, FerryConfig config) {
@@ -35,18 +35,18 @@ final class MigrationsCommand implements Callable<Integer> {
       Map<String, Migrations.Entry[]> rows = new LinkedHashMap<>();
       source.result().forEach(e -> rows.computeIfAbsent(e.version() + " " + e.description(), k -> new Migrations.Entry[2])[0] = e);
       target.result().forEach(e -> rows.computeIfAbsent(e.version() + " " + e.description(), k -> new Migrations.Entry[2])[1] = e);
-      System.out.println("Migrations in " + config.migrationLocations());
-      System.out.printf("%n  %-8s %-32s %-22s %-22s %s%n", "version", "description", "source", "target", "checksum");
+      out().println("Migrations in " + config.migrationLocations());
+      out().printf("%n  %-8s %-32s %-22s %-22s %s%n", "version", "description", "source", "target", "checksum");
       boolean same = true;
       for (Migrations.Entry[] r : rows.values()) {
         Migrations.Entry any = r[0] != null ? r[0] : r[1];
         String s = r[0] == null ? "—" : r[0].state();
         String t = r[1] == null ? "—" : r[1].state();
         same &= s.equals(t);
-        System.out.printf("  %-8s %-32s %-22s %-22s %s%n", any.version(), clip(any.description()), s, t,
+        out().printf("  %-8s %-32s %-22s %-22s %s%n", any.version(), clip(any.description()), s, t,
             any.checksum() == null ? "" : any.checksum());
       }
-      System.out.println(rows.isEmpty() ? "\nNo migrations found." : same ? "\n✓ Both databases are at the same version."
+      out().println(rows.isEmpty() ? "\nNo migrations found." : same ? "\n✓ Both databases are at the same version."
           : "\nThe databases differ: `ferry migrate` (target) or `ferry migrate --on source`.");
       return ExitCode.OK;
     });

@@ -2,7 +2,7 @@ package dev.ferry.cli;
 
 import dev.ferry.progress.ProgressEvent;
 import dev.ferry.result.TableResult;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +14,7 @@ import java.util.Map;
 final class ProgressRenderer {
   private static final long LOG_PROGRESS_EVERY_MS = 5_000;
 
-  private final PrintStream out;
+  private final PrintWriter out;
   private final boolean ansi;
   private final Map<String, ProgressEvent.TableProgress> bars = new LinkedHashMap<>();
   private final Map<String, Long> lastLogged = new LinkedHashMap<>();
@@ -22,7 +22,7 @@ final class ProgressRenderer {
   /** A dry run's tables are reported as what a real run would write. */
   private boolean dryRun;
 
-  ProgressRenderer(PrintStream out, boolean ansi) {
+  ProgressRenderer(PrintWriter out, boolean ansi) {
     this.out = out;
     this.ansi = ansi;
   }

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = "Run the server: REST API, webhooks, live progress over WebSocket, the dashboard, /metrics."
         + " Needs FERRY_API_TOKEN. Stops gracefully on SIGTERM (running syncs stop at a batch boundary).")
-final class ServeCommand implements Callable<Integer> {
+final class ServeCommand extends CliCommand {
   @Mixin
   ConnectionOptions connection;
 
@@ -30,23 +30,23 @@ final class ServeCommand implements Callable<Integer> {
     Map<String, Object> overrides = connection.overrides();
     overrides.put("api.port", port);
     PrometheusMeterRegistry registry = MetricsVertx.registry();
-    return Cli.run(System.err, connection.config, overrides, () -> MetricsVertx.create(registry),
-        (vertx, config) -> serve(vertx, config, new ApiServer(config, registry), "ferry serve"));
+    return Cli.run(err(), connection.config, overrides, () -> MetricsVertx.create(registry),
+        (vertx, config) -> serve(console(), vertx, config, new ApiServer(config, registry), "ferry serve"));
   }
 
   /**
    * Deploys the server and completes when the JVM is asked to stop: the shutdown hook undeploys it (runs cancel at
    * a batch boundary, pools close) and waits for that before letting the JVM exit.
    */
-  static Future<Integer> serve(Vertx vertx, FerryConfig config, ApiServer server, String who) {
+  static Future<Integer> serve(Console console, Vertx vertx, FerryConfig config, ApiServer server, String who) {
     Promise<Integer> stopped = Promise.promise();
     CountDownLatch drained = new CountDownLatch(1);
     return vertx.deployVerticle(server).compose(id -> {
-      System.out.printf("%s: listening on http://localhost:%d/ (API /api/v1, events /api/v1/events, metrics /metrics)%n",
+      console.out().printf("%s: listening on http://localhost:%d/ (API /api/v1, events /api/v1/events, metrics /metrics)%n",
           who, server.port());
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         server.drain().eventually(() -> vertx.undeploy(id)).onComplete(ar -> {
-          System.out.println(who + ": stopped");
+          console.out().println(who + ": stopped");
           stopped.tryComplete(ExitCode.OK);
           drained.countDown();
         });

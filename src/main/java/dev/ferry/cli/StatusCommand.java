@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
     description = "Both databases and every table's row count side by side, with a recommendation.")
-final class StatusCommand implements Callable<Integer> {
+final class StatusCommand extends CliCommand {
   @Mixin
   ConnectionOptions connection;
 
@@ -22,14 +22,14 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return Cli.run(System.err, connection.config, connection.overrides(), (vertx, config) -> {
+    return Cli.run(err(), connection.config, connection.overrides(), (vertx, config) -> {
       Database source = Database.open(vertx, Side.SOURCE, config.requireSource(), 2, config.connectTimeoutSeconds(), true);
       Database target = Database.open(vertx, Side.TARGET, config.requireTarget(), 2, config.connectTimeoutSeconds(), true);
       return StatusCheck.check(source, target).map(status -> {
         if (json) {
-          System.out.println(ProgressBus.toJson(status));
+          out().println(ProgressBus.toJson(status));
         } else {
-          print(status);
+          print(console(), status);
         }
         boolean reachable = status.source().reachable() && status.target().reachable();
         return reachable ? ExitCode.OK : ExitCode.FAILED;
@@ -37,29 +37,29 @@ final class StatusCommand implements Callable<Integer> {
     });
   }
 
-  static void print(Status status) {
-    TestConnectionCommand.print("source", status.source());
-    TestConnectionCommand.print("target", status.target());
+  static void print(Console console, Status status) {
+    TestConnectionCommand.print(console, "source", status.source());
+    TestConnectionCommand.print(console, "target", status.target());
     if (!status.tables().isEmpty()) {
       int width = Math.max(5, status.tables().stream().mapToInt(t -> t.table().length()).max().orElse(5));
-      System.out.printf("%n  %-" + width + "s %12s %12s%n", "table", "source", "target");
+      console.out().printf("%n  %-" + width + "s %12s %12s%n", "table", "source", "target");
       for (Status.TableCounts t : status.tables()) {
-        System.out.printf("%s %-" + width + "s %12s %12s%n", t.matches() ? " " : "≠", t.table(),
+        console.out().printf("%s %-" + width + "s %12s %12s%n", t.matches() ? " " : "≠", t.table(),
             t.source() == null ? "—" : String.format("%,d", t.source()),
             t.target() == null ? "—" : String.format("%,d", t.target()));
       }
     }
     Status.Schema schema = status.schema();
     if (schema != null) {
-      System.out.printf("%n  migrations     source %s, target %s%n", version(schema.sourceMigration()),
+      console.out().printf("%n  migrations     source %s, target %s%n", version(schema.sourceMigration()),
           version(schema.targetMigration()));
-      System.out.println("  schema drift   " + (schema.differences() == 0 ? "none"
+      console.out().println("  schema drift   " + (schema.differences() == 0 ? "none"
           : schema.differences() + " differences (" + schema.destructive() + " destructive to fix); `ferry diff` shows them"));
-      schema.sample().forEach(s -> System.out.println("                   " + s));
-      System.out.println("  last backup    " + (schema.lastBackup() == null ? "none" : schema.lastBackup()));
+      schema.sample().forEach(s -> console.out().println("                   " + s));
+      console.out().println("  last backup    " + (schema.lastBackup() == null ? "none" : schema.lastBackup()));
     }
-    System.out.println();
-    System.out.println((status.inSync() ? "✓ " : "⚠ ") + status.recommendation());
+    console.out().println();
+    console.out().println((status.inSync() ? "✓ " : "⚠ ") + status.recommendation());
   }
 
   private static String version(String v) {

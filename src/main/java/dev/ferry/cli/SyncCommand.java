@@ -3,7 +3,7 @@ package dev.ferry.cli;
 import dev.ferry.config.ConfigException;
 import dev.ferry.config.DatabaseUrl;
 import dev.ferry.config.FerryConfig;
-import dev.ferry.history.RunHistory;
+import dev.ferry.control.RunHistory;
 import dev.ferry.plan.Mode;
 import dev.ferry.plan.SyncOptions;
 import dev.ferry.progress.ProgressBus;
@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 @Command(name = "sync", mixinStandardHelpOptions = true,
     description = "Sync the source's rows into the target: schema check, index sync, parents, id mapping, "
         + "dependents, validation.")
-final class SyncCommand implements Callable<Integer> {
+final class SyncCommand extends CliCommand {
   @Mixin
   ConnectionOptions connection;
 
@@ -67,7 +67,7 @@ final class SyncCommand implements Callable<Integer> {
   public Integer call() {
     Map<String, Object> overrides = connection.overrides();
     overrides.put("sync.batchSize", batchSize);
-    return Cli.run(System.err, connection.config, overrides, this::sync);
+    return Cli.run(err(), connection.config, overrides, this::sync);
   }
 
   private Future<Integer> sync(Vertx vertx, FerryConfig config) {
@@ -78,7 +78,7 @@ final class SyncCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       return Future.failedFuture(e);
     }
-    return run(vertx, config, options, json);
+    return run(console(), vertx, config, options, json);
   }
 
   /**
@@ -86,8 +86,8 @@ final class SyncCommand implements Callable<Integer> {
    * run history (like the server's, on api.controlDatabase or the target) unless the history cannot be opened.
    * SIGTERM cancels it at the next batch boundary and waits for it to be recorded as cancelled.
    */
-  static Future<Integer> run(Vertx vertx, FerryConfig config, SyncOptions options, boolean json) {
-    ProgressRenderer renderer = new ProgressRenderer(json ? System.err : System.out, !json && ProgressRenderer.terminal());
+  static Future<Integer> run(Console console, Vertx vertx, FerryConfig config, SyncOptions options, boolean json) {
+    ProgressRenderer renderer = new ProgressRenderer(json ? console.err() : console.out(), !json && ProgressRenderer.terminal());
     var listener = new ProgressBus(vertx).listen(renderer::on);
     String runId = Syncs.newRunId();
     AtomicBoolean cancel = new AtomicBoolean();
@@ -101,18 +101,18 @@ final class SyncCommand implements Callable<Integer> {
       }
     }, "ferry-sigterm");
     Runtime.getRuntime().addShutdownHook(onSigterm);
-    return history(vertx, config, options, runId)
+    return history(console, vertx, config, options, runId)
         .compose(history -> Syncs.runOnce(vertx, config, options, runId, cancel)
             .compose(summary -> history.isEmpty() ? Future.succeededFuture(summary)
                 : history.get().finished(summary, List.of(), err -> { }).otherwise(err -> {
-                  System.err.println("ferry: warning: could not record the run in the history: " + err.getMessage());
+                  console.err().println("ferry: warning: could not record the run in the history: " + err.getMessage());
                   return null;
                 }).map(summary).eventually(() -> history.get().close())))
         .map(summary -> {
           if (json) {
-            System.out.println(ProgressBus.toJson(summary));
+            console.out().println(ProgressBus.toJson(summary));
           } else {
-            print(summary);
+            print(console, summary);
           }
           return ExitCode.of(summary.status());
         })
@@ -127,7 +127,7 @@ final class SyncCommand implements Callable<Integer> {
         });
   }
 
-  private static Future<Optional<RunHistory>> history(Vertx vertx, FerryConfig config, SyncOptions options, String runId) {
+  private static Future<Optional<RunHistory>> history(Console console, Vertx vertx, FerryConfig config, SyncOptions options, String runId) {
     if (options.dryRun()) {
       return Future.succeededFuture(Optional.empty()); // a dry run writes nothing, not even its history
     }
@@ -137,40 +137,40 @@ final class SyncCommand implements Callable<Integer> {
             .map(v -> Optional.of(h))
             .recover(err -> h.close().transform(x -> Future.failedFuture(err))))
         .recover(err -> {
-          System.err.println("ferry: warning: this run will not be in the run history: " + err.getMessage());
+          console.err().println("ferry: warning: this run will not be in the run history: " + err.getMessage());
           return Future.succeededFuture(Optional.empty());
         });
   }
 
-  static void print(RunSummary s) {
-    System.out.println();
+  static void print(Console console, RunSummary s) {
+    console.out().println();
     if (!s.tables().isEmpty()) {
       int width = Math.max(5, s.tables().stream().mapToInt(t -> t.table().length()).max().orElse(5));
-      System.out.printf("  %-" + width + "s %-9s %10s %10s %10s %8s%n", "table", "outcome", "insert", "update", "delete", "ms");
+      console.out().printf("  %-" + width + "s %-9s %10s %10s %10s %8s%n", "table", "outcome", "insert", "update", "delete", "ms");
       for (TableResult t : s.tables()) {
         // A dry run synced nothing: its tables are what a real run would sync.
         String outcome = s.dryRun() && t.outcome() == TableResult.Outcome.SYNCED ? "to sync" : t.outcome().name().toLowerCase();
-        System.out.printf("  %-" + width + "s %-9s %,10d %,10d %,10d %8d%n", t.table(), outcome,
+        console.out().printf("  %-" + width + "s %-9s %,10d %,10d %,10d %8d%n", t.table(), outcome,
             t.inserted(), t.updated(), t.deleted(), t.durationMs());
       }
     }
     if (s.dryRun() && !s.ddl().isEmpty()) {
-      System.out.println("\n  DDL a real run would execute:");
-      s.ddl().forEach(d -> System.out.println("    " + d + ";"));
+      console.out().println("\n  DDL a real run would execute:");
+      s.ddl().forEach(d -> console.out().println("    " + d + ";"));
     }
     // Why each table failed or was refused, here too: the progress lines may be far above.
     s.tables().stream().filter(t -> t.message() != null && (t.outcome() == TableResult.Outcome.FAILED
             || t.outcome() == TableResult.Outcome.REFUSED))
-        .forEach(t -> System.out.println("  " + ProgressRenderer.finished(t, s.dryRun())));
+        .forEach(t -> console.out().println("  " + ProgressRenderer.finished(t, s.dryRun())));
     s.validation().stream().filter(v -> !v.matches())
-        .forEach(v -> System.out.println("  ⚠ validation " + v.table() + ": " + v.detail()));
-    System.out.println();
+        .forEach(v -> console.out().println("  ⚠ validation " + v.table() + ": " + v.detail()));
+    console.out().println();
     String mark = switch (s.status()) {
       case SUCCEEDED -> "✓";
       case REFUSED -> "⛔";
       default -> "✗";
     };
-    System.out.println(mark + " " + s.status().name().toLowerCase() + ": " + s.message()
+    console.out().println(mark + " " + s.status().name().toLowerCase() + ": " + s.message()
         + String.format(" (%.1f s)", s.durationMs() / 1000.0));
   }
 }

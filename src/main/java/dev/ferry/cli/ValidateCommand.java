@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 @Command(name = "validate", mixinStandardHelpOptions = true,
     description = "Check the target: counts and content digests against the source, orphaned foreign keys,"
         + " duplicates under natural keys, foreign keys without an index, the largest tables. Writes nothing.")
-final class ValidateCommand implements Callable<Integer> {
+final class ValidateCommand extends CliCommand {
   @Mixin
   ConnectionOptions connection;
 
@@ -37,11 +37,11 @@ final class ValidateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return Cli.run(System.err, connection.config, connection.overrides(), this::validate);
+    return Cli.run(err(), connection.config, connection.overrides(), this::validate);
   }
 
   private Future<Integer> validate(Vertx vertx, FerryConfig config) {
-    return run(vertx, config, SyncOptions.defaults().withTables(List.copyOf(tables)), report);
+    return run(console(), vertx, config, SyncOptions.defaults().withTables(List.copyOf(tables)), report);
   }
 
   /** The source comparison, or why it could not run. */
@@ -52,7 +52,7 @@ final class ValidateCommand implements Callable<Integer> {
   }
 
   /** Shared with setup: prints the findings, writes the report, and returns the exit code. */
-  static Future<Integer> run(Vertx vertx, FerryConfig config, SyncOptions options, Path report) {
+  static Future<Integer> run(Console console, Vertx vertx, FerryConfig config, SyncOptions options, Path report) {
     Database target = Database.open(vertx, Side.TARGET, config.requireTarget(), 2, config.connectTimeoutSeconds(), true);
     // A comparison that cannot be planned (a natural key the target cannot match by, say) is a finding, not the end.
     Future<Comparison> compared = Syncs.validateOnce(vertx, config, options).map(s -> new Comparison(s, null))
@@ -63,7 +63,7 @@ final class ValidateCommand implements Callable<Integer> {
     return Future.all(compared, checks).compose(v -> {
       Comparison cmp = compared.result();
       TargetChecks.Report c = checks.result();
-      print(cmp, c);
+      print(console, cmp, c);
       int code = cmp.ok() && c.clean() ? ExitCode.OK
           : cmp.summary() != null && cmp.summary().status() == RunStatus.REFUSED ? ExitCode.REFUSED : ExitCode.FAILED;
       if (report == null) {
@@ -74,43 +74,43 @@ final class ValidateCommand implements Callable<Integer> {
               : ProgressBus.toJsonObject(cmp.summary()))
           .put("target", ProgressBus.toJsonObject(c));
       return vertx.executeBlocking(() -> Files.writeString(report, json.encodePrettily())).map(p -> {
-        System.out.println("Report written to " + report);
+        console.out().println("Report written to " + report);
         return code;
       });
     }).eventually(target::close);
   }
 
-  private static void print(Comparison cmp, TargetChecks.Report c) {
-    System.out.println("Counts and content digests (source vs target):");
+  private static void print(Console console, Comparison cmp, TargetChecks.Report c) {
+    console.out().println("Counts and content digests (source vs target):");
     RunSummary s = cmp.summary();
     if (s == null) {
-      System.out.println("  ✗ could not compare: " + cmp.error());
+      console.out().println("  ✗ could not compare: " + cmp.error());
     } else {
       if (s.validation().isEmpty()) {
-        System.out.println("  " + s.message());
+        console.out().println("  " + s.message());
       }
       for (RunSummary.ValidationResult v : s.validation()) {
-        System.out.printf("  %s %-28s %,12d %,12d  %s%n", v.matches() ? "✓" : "✗", v.table(), v.sourceRows(),
+        console.out().printf("  %s %-28s %,12d %,12d  %s%n", v.matches() ? "✓" : "✗", v.table(), v.sourceRows(),
             v.targetRows(), v.detail());
       }
     }
-    section("Rows whose foreign key points at a missing parent:", c.orphans(),
+    section(console, "Rows whose foreign key points at a missing parent:", c.orphans(),
         o -> String.format("✗ %s.%s: %,d rows", o.table(), o.constraint(), o.rows()));
-    section("Duplicates under keys that should be unique (natural keys, invalid unique indexes):", c.duplicates(),
+    section(console, "Duplicates under keys that should be unique (natural keys, invalid unique indexes):", c.duplicates(),
         d -> String.format("✗ %s %s: %,d values appear more than once", d.table(), d.key(), d.groups()));
-    section("Foreign keys without a supporting index (deletes on the parent scan the child):", c.unindexedForeignKeys(),
+    section(console, "Foreign keys without a supporting index (deletes on the parent scan the child):", c.unindexedForeignKeys(),
         f -> "⚠ " + f.table() + "." + f.constraint() + " " + f.columns() + " → " + f.suggestion());
-    section("Largest tables on the target:", c.largest(),
+    section(console, "Largest tables on the target:", c.largest(),
         l -> String.format("%-32s %10s  ~%,d rows", l.table(), l.pretty(), l.estimatedRows()));
-    System.out.println();
-    System.out.println(cmp.ok() && c.clean() ? "✓ valid: " + s.message() : "✗ problems found (marked ✗ above)");
+    console.out().println();
+    console.out().println(cmp.ok() && c.clean() ? "✓ valid: " + s.message() : "✗ problems found (marked ✗ above)");
   }
 
-  private static <T> void section(String title, List<T> items, java.util.function.Function<T, String> line) {
-    System.out.println("\n" + title);
+  private static <T> void section(Console console, String title, List<T> items, java.util.function.Function<T, String> line) {
+    console.out().println("\n" + title);
     if (items.isEmpty()) {
-      System.out.println("  none");
+      console.out().println("  none");
     }
-    items.forEach(i -> System.out.println("  " + line.apply(i)));
+    items.forEach(i -> console.out().println("  " + line.apply(i)));
   }
 }

@@ -1,7 +1,7 @@
 package dev.ferry.runs;
 
 import dev.ferry.config.FerryConfig;
-import dev.ferry.history.RunHistory;
+import dev.ferry.control.RunHistory;
 import dev.ferry.plan.SyncOptions;
 import dev.ferry.progress.ProgressBus;
 import dev.ferry.progress.ProgressEvent;

@@ -2,6 +2,7 @@ package dev.ferry.schema;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Reads a {@link DbSchema} in one round of queries. Run it on a session whose search_path is pg_catalog (an engine
@@ -212,64 +214,70 @@ public final class SchemaReader {
     return Future.all(List.of(schemas, extensions, enums, domains, sequences, tables, columns, constraints, indexes, views,
             collations, composites, ranges, routines, aggregates, triggers, rules))
         .map(v -> {
-          Map<Long, String> byOid = new LinkedHashMap<>();
-          Map<String, DbSchema.Table> t = new TreeMap<>();
-          for (Row r : tables.result()) {
-            byOid.put(r.getLong(0), r.getString(1));
-            t.put(r.getString(1), new DbSchema.Table(r.getString(5), r.getString(6), r.getString(1), r.getString(2),
-                r.getString(3), r.getString(4), r.getString(7),
-                new LinkedHashMap<>(), new TreeMap<>(), new TreeMap<>()));
-          }
-          for (Row r : columns.result()) {
-            // A partition's columns come from its parent: comparing the parent is enough.
-            DbSchema.Table table = t.get(byOid.get(r.getLong(0)));
-            if (table.partitionOf() == null || r.getBoolean(7)) {
-              table.columns().put(r.getString(1), new DbSchema.Column(r.getString(1), r.getString(2), r.getBoolean(3),
-                  r.getString(4), r.getString(5), r.getString(6), r.getString(8)));
-            }
-          }
-          for (Row r : constraints.result()) {
-            t.get(byOid.get(r.getLong(0))).constraints().put(r.getString(1),
-                new DbSchema.Constraint(r.getString(1), r.getString(2), r.getString(3)));
-          }
-          for (Row r : indexes.result()) {
-            t.get(byOid.get(r.getLong(0))).indexes().put(r.getString(1), new DbSchema.Index(r.getString(1), r.getString(2)));
-          }
           TreeSet<String> s = new TreeSet<>();
           schemas.result().forEach(r -> s.add(r.getString(0)));
-          Map<String, String> ext = new TreeMap<>();
-          extensions.result().forEach(r -> ext.put(r.getString(0), r.getString(1)));
-          Map<String, List<String>> en = new TreeMap<>();
-          enums.result().forEach(r -> en.put(r.getString(0), Arrays.asList(r.getArrayOfStrings(1))));
-          Map<String, DbSchema.Domain> dom = new TreeMap<>();
-          domains.result().forEach(r -> dom.put(r.getString(0), new DbSchema.Domain(r.getString(0), r.getString(1),
-              r.getBoolean(2), r.getString(3), Arrays.asList(r.getArrayOfStrings(4)))));
-          Map<String, DbSchema.Sequence> seq = new TreeMap<>();
-          sequences.result().forEach(r -> seq.put(r.getString(0), new DbSchema.Sequence(r.getString(0), r.getString(1),
-              r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5), r.getBoolean(6), r.getString(7), r.getString(8))));
-          Map<String, DbSchema.View> vw = new TreeMap<>();
-          views.result().forEach(r -> vw.put(r.getString(0), new DbSchema.View(r.getString(0), r.getBoolean(1),
-              r.getString(2), r.getLong(3))));
-          Map<String, DbSchema.Collation> coll = new TreeMap<>();
-          collations.result().forEach(r -> coll.put(r.getString(0), new DbSchema.Collation(r.getString(0),
-              createCollation(r))));
-          Map<String, DbSchema.Composite> comp = new TreeMap<>();
-          composites.result().forEach(r -> comp.put(r.getString(0), new DbSchema.Composite(r.getString(0),
-              Arrays.asList(r.getArrayOfStrings(1)))));
-          Map<String, DbSchema.RangeType> rng = new TreeMap<>();
-          ranges.result().forEach(r -> rng.put(r.getString(0), new DbSchema.RangeType(r.getString(0), r.getString(1))));
-          Map<String, DbSchema.Routine> fn = new TreeMap<>();
-          routines.result().forEach(r -> fn.put(r.getString(0), new DbSchema.Routine(r.getString(0), r.getBoolean(1),
-              r.getString(2).strip())));
-          Map<String, DbSchema.Aggregate> agg = new TreeMap<>();
-          aggregates.result().forEach(r -> agg.put(r.getString(0), new DbSchema.Aggregate(r.getString(0), r.getString(1))));
-          Map<String, DbSchema.Trigger> trg = new TreeMap<>();
-          triggers.result().forEach(r -> trg.put(r.getString(0) + "." + r.getString(1), new DbSchema.Trigger(
-              r.getString(0), r.getString(1), r.getString(2), r.getString(3))));
-          Map<String, DbSchema.Rule> rl = new TreeMap<>();
-          rules.result().forEach(r -> rl.put(r.getString(0) + "." + r.getString(1), new DbSchema.Rule(r.getString(0),
-              r.getString(1), SchemaDiff.stripSemicolon(r.getString(2)))));
-          return new DbSchema(s, ext, en, dom, seq, t, vw, coll, comp, rng, fn, agg, trg, rl);
+          return new DbSchema(s,
+              byName(extensions.result(), r -> r.getString(1)),
+              byName(enums.result(), r -> Arrays.asList(r.getArrayOfStrings(1))),
+              byName(domains.result(), r -> new DbSchema.Domain(r.getString(0), r.getString(1), r.getBoolean(2),
+                  r.getString(3), Arrays.asList(r.getArrayOfStrings(4)))),
+              byName(sequences.result(), r -> new DbSchema.Sequence(r.getString(0), r.getString(1), r.getLong(2),
+                  r.getLong(3), r.getLong(4), r.getLong(5), r.getBoolean(6), r.getString(7), r.getString(8))),
+              tables(tables.result(), columns.result(), constraints.result(), indexes.result()),
+              byName(views.result(), r -> new DbSchema.View(r.getString(0), r.getBoolean(1), r.getString(2), r.getLong(3))),
+              byName(collations.result(), r -> new DbSchema.Collation(r.getString(0), createCollation(r))),
+              byName(composites.result(), r -> new DbSchema.Composite(r.getString(0),
+                  Arrays.asList(r.getArrayOfStrings(1)))),
+              byName(ranges.result(), r -> new DbSchema.RangeType(r.getString(0), r.getString(1))),
+              byName(routines.result(), r -> new DbSchema.Routine(r.getString(0), r.getBoolean(1),
+                  r.getString(2).strip())),
+              byName(aggregates.result(), r -> new DbSchema.Aggregate(r.getString(0), r.getString(1))),
+              byQualifiedName(triggers.result(), r -> new DbSchema.Trigger(r.getString(0), r.getString(1),
+                  r.getString(2), r.getString(3))),
+              byQualifiedName(rules.result(), r -> new DbSchema.Rule(r.getString(0), r.getString(1),
+                  SchemaDiff.stripSemicolon(r.getString(2)))));
         });
+  }
+
+  /** Rows by their first column (an object's name), in name order. */
+  private static <V> Map<String, V> byName(RowSet<Row> rows, Function<Row, V> value) {
+    Map<String, V> out = new TreeMap<>();
+    rows.forEach(r -> out.put(r.getString(0), value.apply(r)));
+    return out;
+  }
+
+  /** Rows by "table.name" (their first two columns): triggers and rules are named per table. */
+  private static <V> Map<String, V> byQualifiedName(RowSet<Row> rows, Function<Row, V> value) {
+    Map<String, V> out = new TreeMap<>();
+    rows.forEach(r -> out.put(r.getString(0) + "." + r.getString(1), value.apply(r)));
+    return out;
+  }
+
+  /** Tables with their columns, constraints and indexes (those rows refer to their table by oid). */
+  private static Map<String, DbSchema.Table> tables(RowSet<Row> tables, RowSet<Row> columns, RowSet<Row> constraints,
+      RowSet<Row> indexes) {
+    Map<Long, String> byOid = new LinkedHashMap<>();
+    Map<String, DbSchema.Table> t = new TreeMap<>();
+    for (Row r : tables) {
+      byOid.put(r.getLong(0), r.getString(1));
+      t.put(r.getString(1), new DbSchema.Table(r.getString(5), r.getString(6), r.getString(1), r.getString(2),
+          r.getString(3), r.getString(4), r.getString(7), new LinkedHashMap<>(), new TreeMap<>(), new TreeMap<>()));
+    }
+    for (Row r : columns) {
+      // A partition's columns come from its parent: comparing the parent is enough.
+      DbSchema.Table table = t.get(byOid.get(r.getLong(0)));
+      if (table.partitionOf() == null || r.getBoolean(7)) {
+        table.columns().put(r.getString(1), new DbSchema.Column(r.getString(1), r.getString(2), r.getBoolean(3),
+            r.getString(4), r.getString(5), r.getString(6), r.getString(8)));
+      }
+    }
+    for (Row r : constraints) {
+      t.get(byOid.get(r.getLong(0))).constraints().put(r.getString(1),
+          new DbSchema.Constraint(r.getString(1), r.getString(2), r.getString(3)));
+    }
+    for (Row r : indexes) {
+      t.get(byOid.get(r.getLong(0))).indexes().put(r.getString(1), new DbSchema.Index(r.getString(1), r.getString(2)));
+    }
+    return t;
   }
 }

@@ -4,11 +4,12 @@ import dev.ferry.catalog.Catalog;
 import dev.ferry.catalog.CatalogReader;
 import dev.ferry.catalog.TableInfo;
 import dev.ferry.catalog.TableName;
+import dev.ferry.control.BackupRegistry;
 import dev.ferry.db.Database;
 import dev.ferry.db.ServerInfo;
 import dev.ferry.schema.Change;
 import dev.ferry.schema.Drift;
-import dev.ferry.sync.TableSql;
+import dev.ferry.statements.ReadStatements;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,8 +61,7 @@ public final class StatusCheck {
     Future<List<Change>> drift = Drift.compare(source, target);
     Future<String> sv = migration(source);
     Future<String> tv = migration(target);
-    Future<String> backup = ifExists(target, "ferry.backups", "SELECT '#' || id || ' at ' || created_at::timestamp(0)"
-        + " || ' (' || reason || ')' FROM ferry.backups ORDER BY id DESC LIMIT 1");
+    Future<String> backup = BackupRegistry.latest(target.pool());
     return Future.all(List.of(drift, sv, tv, backup)).map(v -> {
       List<Change> changes = drift.result();
       return new Status.Schema(sv.result(), tv.result(), changes.size(),
@@ -87,7 +87,7 @@ public final class StatusCheck {
     if (table == null) {
       return Future.succeededFuture(null);
     }
-    return db.pool().query(TableSql.count(table.fromSql())).execute().map(rs -> rs.iterator().next().getLong(0));
+    return db.pool().query(ReadStatements.count(table.fromSql())).execute().map(rs -> rs.iterator().next().getLong(0));
   }
 
   static String recommend(List<Status.TableCounts> tables) {

@@ -1,6 +1,10 @@
 package dev.ferry.sync;
 
+import dev.ferry.control.ClaimStore.StoredClaim;
+import dev.ferry.control.ClaimStore;
 import dev.ferry.plan.TablePlan;
+import dev.ferry.statements.RangeStatements;
+import dev.ferry.statements.TableStatements;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -23,7 +27,7 @@ import java.util.Optional;
  * horizon (or by those transactions, which committed before validation read them) belonged to the verified,
  * identical contents.
  *
- * <p>A later run checks each key range cheaply instead of hashing it (see {@link TableSql#rangeChecks}): when no row
+ * <p>A later run checks each key range cheaply instead of hashing it (see {@link RangeStatements#rangeChecks}): when no row
  * in the range, on either side, is a newer version, each side's rows there are a subset of the same verified rows,
  * and equal counts and key hashes make them the same subset. Every UPDATE, INSERT or COPY (even FREEZE) writes new
  * row versions; what could change contents without them changes the claim's fingerprint instead (see {@link Side}
@@ -93,14 +97,20 @@ final class Claims {
     Future<Side> tgt = side(ctx.target.pool());
     Future<Map<String, String>> srcOids = ctx.snapshot.read(c -> oids(c, sourceNames, false));
     Future<Map<String, String>> tgtOids = oids(ctx.target.pool(), targetNames, true);
-    Future<Boolean> kept = ctx.target.pool().query("SELECT to_regclass('ferry.table_claims') IS NOT NULL").execute()
-        .map(rs -> rs.iterator().next().getBoolean(0));
+    Future<Boolean> kept = ClaimStore.kept(ctx.target.pool());
     return Future.all(src, tgt, srcOids, tgtOids, kept)
-        .compose(v -> (withStored && kept.result() ? load(ctx.target.pool(), src.result().database())
-            : Future.succeededFuture(Map.<String, Claim>of()))
-            .map(stored -> new Claims(src.result(), tgt.result(), srcOids.result(), tgtOids.result(), stored,
-                kept.result())))
+        .compose(v -> (withStored && kept.result() ? ClaimStore.load(ctx.target.pool(), src.result().database())
+            : Future.succeededFuture(Map.<String, StoredClaim>of()))
+            .map(stored -> new Claims(src.result(), tgt.result(), srcOids.result(), tgtOids.result(),
+                claims(stored), kept.result())))
         .otherwise(NONE);
+  }
+
+  private static Map<String, Claim> claims(Map<String, StoredClaim> stored) {
+    Map<String, Claim> out = new HashMap<>();
+    stored.forEach((table, c) -> out.put(table, new Claim(c.runId(), c.sourceXmin(), c.targetXmin(), c.ferryXids(),
+        c.fingerprint())));
+    return out;
   }
 
   /**
@@ -158,18 +168,6 @@ final class Claims {
         });
   }
 
-  private static Future<Map<String, Claim>> load(SqlClient db, String source) {
-    return db.preparedQuery("SELECT table_name, run_id, source_xmin, target_xmin, ferry_xids, fingerprint"
-        + " FROM ferry.table_claims WHERE source = $1").execute(Tuple.of(source)).map(rs -> {
-          Map<String, Claim> out = new HashMap<>();
-          for (Row r : rs) {
-            out.put(r.getString(0), new Claim(r.getString(1), r.getLong(2), r.getLong(3),
-                List.of(r.getArrayOfLongs(4)), r.getString(5)));
-          }
-          return out;
-        });
-  }
-
   /**
    * The claim this run may use for a table: recorded for the same fingerprint, young enough, and with the parents
    * the table maps through claimed by the same run and unchanged on both sides since (their rows all covered, the
@@ -208,10 +206,10 @@ final class Claims {
 
   /** Whether the table's rows are all covered by the claim on both sides, with the same keys on both. */
   static Future<Boolean> unchanged(RunContext ctx, TablePlan table, Claim claim) {
-    TableSql sql = ctx.sql(table);
-    Future<Row> s = ctx.snapshot.read(c -> c.preparedQuery(sql.tableCheck(true)).execute(Tuple.from(claim.params(true))))
+    TableStatements sql = ctx.sql(table);
+    Future<Row> s = ctx.snapshot.read(c -> c.preparedQuery(sql.ranges().tableCheck(true)).execute(Tuple.from(claim.params(true))))
         .map(rs -> rs.iterator().next());
-    Future<Row> t = ctx.target.pool().preparedQuery(sql.tableCheck(false)).execute(Tuple.from(claim.params(false)))
+    Future<Row> t = ctx.target.pool().preparedQuery(sql.ranges().tableCheck(false)).execute(Tuple.from(claim.params(false)))
         .map(rs -> rs.iterator().next());
     return Future.all(s, t).map(v -> s.result().getLong(2) == 0 && t.result().getLong(2) == 0
         && s.result().getLong(0).equals(t.result().getLong(0)) && s.result().getString(1).equals(t.result().getString(1)));
@@ -222,8 +220,8 @@ final class Claims {
     if (source == null || !plan.keyed()) {
       return Optional.empty();
     }
-    TableSql sql = ctx.sql(plan);
-    StringBuilder b = new StringBuilder(sql.rangeDigests(true)).append('\n').append(sql.rangeDigests(false))
+    TableStatements sql = ctx.sql(plan);
+    StringBuilder b = new StringBuilder(sql.ranges().rangeDigests(true)).append('\n').append(sql.ranges().rangeDigests(false))
         .append('\n').append(source.database()).append(' ').append(source.state())
         .append('\n').append(target.database()).append(' ').append(target.state());
     List<TablePlan> tables = new ArrayList<>(List.of(plan));
@@ -253,19 +251,13 @@ final class Claims {
       if (!now.kept) {
         return Future.succeededFuture();
       }
-      List<Tuple> claims = new ArrayList<>();
+      List<StoredClaim> claims = new ArrayList<>();
       for (TablePlan p : verified) {
         fingerprint(ctx, p).filter(f -> now.fingerprint(ctx, p).equals(Optional.of(f))).ifPresent(f ->
-            claims.add(Tuple.from(List.of(source.database(), p.target().name().sql(), f, source.horizon(),
-                target.horizon(), states.get(p.name()).xids().toArray(Long[]::new), ctx.runId))));
+            claims.add(new StoredClaim(source.database(), p.target().name().sql(), ctx.runId, source.horizon(),
+                target.horizon(), states.get(p.name()).xids(), f)));
       }
-      return claims.isEmpty() ? Future.succeededFuture() : ctx.target.pool().preparedQuery("INSERT INTO"
-              + " ferry.table_claims (source, table_name, fingerprint, source_xmin, target_xmin, ferry_xids, run_id)"
-              + " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (source, table_name) DO UPDATE SET"
-              + " fingerprint = excluded.fingerprint, source_xmin = excluded.source_xmin,"
-              + " target_xmin = excluded.target_xmin, ferry_xids = excluded.ferry_xids, run_id = excluded.run_id,"
-              + " verified_at = now()")
-          .executeBatch(claims).mapEmpty();
+      return ClaimStore.save(ctx.target.pool(), claims);
     });
   }
 

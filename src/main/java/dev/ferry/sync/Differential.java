@@ -1,6 +1,7 @@
 package dev.ferry.sync;
 
 import dev.ferry.result.Strategy;
+import dev.ferry.statements.TableStatements;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
@@ -68,10 +69,10 @@ final class Differential implements TableSync {
     if (run.dryRun()) {
       return Future.succeededFuture(name + "not used by a dry run, whose comparison counts every difference");
     }
-    TableSql sql = run.sql();
-    return run.ctx.target.pool().query(sql.targetWatermark()).execute().map(rs -> rs.iterator().next().getString(0))
+    TableStatements sql = run.sql();
+    return run.ctx.target.pool().query(sql.reads().targetWatermark()).execute().map(rs -> rs.iterator().next().getString(0))
         .compose(latest -> latest == null ? Future.succeededFuture(name + "none on the target yet")
-            : run.ctx.snapshot.read(src -> src.preparedQuery(sql.sourceKeysNewerThan()).execute(Tuple.of(latest)))
+            : run.ctx.snapshot.read(src -> src.preparedQuery(sql.reads().sourceKeysNewerThan()).execute(Tuple.of(latest)))
                 .map(rs -> {
                   List<String[]> keys = new ArrayList<>(rs.size());
                   rs.forEach(r -> keys.add(RangeDiff.key(r, run.plan.key())));

@@ -1,5 +1,6 @@
 package dev.ferry.sync;
 
+import dev.ferry.statements.TableStatements;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 
@@ -10,7 +11,7 @@ import io.vertx.sqlclient.Row;
 record Digests(long sourceRows, String source, long targetRows, String target) {
 
   static Future<Digests> of(RunContext ctx, TableState table) {
-    TableSql sql = ctx.sql(table.plan());
+    TableStatements sql = ctx.sql(table.plan());
     Evidence e = table.evidence();
     Counts written = table.counts();
     // Sums over the compared ranges only (a claim vouched for the rest) pair with the target's likewise, which the
@@ -18,10 +19,10 @@ record Digests(long sourceRows, String source, long targetRows, String target) {
     boolean partial = e.claimRun() != null;
     Future<StreamDigest> src = e.source() != null && e.source().rows() == table.sourceRows()
         && !(partial && written.linked() > 0) ? Future.succeededFuture(e.source())
-        : ctx.snapshot.read(c -> c.query(sql.digest(true)).execute()).map(rs -> read(rs.iterator().next()));
+        : ctx.snapshot.read(c -> c.query(sql.digests().digest(true)).execute()).map(rs -> read(rs.iterator().next()));
     Future<StreamDigest> tgt = e.targetBefore() != null && written.written() == 0 ? Future.succeededFuture(e.targetBefore())
         : e.targetAfter() != null && written.linked() == 0 ? e.targetAfter().get()
-        : ctx.target.pool().query(sql.digest(false)).execute().map(rs -> read(rs.iterator().next()));
+        : ctx.target.pool().query(sql.digests().digest(false)).execute().map(rs -> read(rs.iterator().next()));
     return Future.all(src, tgt).map(v -> new Digests(src.result().rows(), src.result().value(),
         tgt.result().rows(), tgt.result().value()));
   }

@@ -38,8 +38,8 @@ final class KeylessReplace implements TableSync {
     Future<String> copy = backedUp ? Future.succeededFuture(null) : ctx.backups.runCopy(ctx.runId, run.plan.target(), true);
     return copy.compose(c -> run.retried(() -> {
       run.counter.reset();
-      String delete = c == null ? run.sql().deleteAll()
-          : "WITH gone AS (" + run.sql().deleteAll() + " RETURNING *) INSERT INTO " + c + " SELECT * FROM gone";
+      String delete = c == null ? run.sql().writes().deleteAll()
+          : "WITH gone AS (" + run.sql().writes().deleteAll() + " RETURNING *) INSERT INTO " + c + " SELECT * FROM gone";
       return run.transaction(conn -> conn.query(delete).execute().compose(rs -> {
         run.counter.deleted = rs.rowCount();
         return run.copier().copyRows(conn, true);

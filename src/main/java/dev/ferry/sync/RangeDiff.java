@@ -2,6 +2,8 @@ package dev.ferry.sync;
 
 import dev.ferry.plan.TablePlan;
 import dev.ferry.progress.ProgressEvent;
+import dev.ferry.statements.RangeStatements;
+import dev.ferry.statements.TableStatements;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -23,6 +25,8 @@ import java.util.function.Function;
  * servers sum their rows' hashes per range at once; only ranges whose count or sum differ are read again, as
  * (key, hash) per row, to name the rows that are new, changed or gone. Remapped foreign keys are hashed as the
  * parent's natural key, so a remapped id is not a difference.
+ * (Over 300 lines: one algorithm, cut, hash or check, descend, re-sum, whose steps share the cut and the ranges
+ * found different.)
  */
 final class RangeDiff {
   /** Rows read per round of the row-level pass: bounds the memory the comparison takes. */
@@ -39,7 +43,7 @@ final class RangeDiff {
 
   private record Range(long rows, String sum) {}
 
-  /** A range as {@link TableSql#rangeChecks} sees it: rows, XOR of key hashes, rows the claim does not cover. */
+  /** A range as {@link RangeStatements#rangeChecks} sees it: rows, XOR of key hashes, rows the claim does not cover. */
   private record Check(long rows, String keys, long uncovered) {}
 
   /** What the row-level pass found, and the count and hash sum of the rows it read on each side. */
@@ -56,7 +60,7 @@ final class RangeDiff {
   private final TablePlan plan;
   private final long sourceRows;
   private final long targetRows;
-  private final TableSql sql;
+  private final TableStatements sql;
   private final int rowsPerRange;
   /** After {@link #compare}: how the key was cut, the ranges that differed, the target's sum over the others. */
   private List<Object> cut = List.of();
@@ -78,10 +82,10 @@ final class RangeDiff {
         .compose(claim -> claim.isPresent() ? checked(cut, claim.get()) : hashed(cut)));
   }
 
-  /** How the key is cut: the parameters that place a row in its range (see {@link TableSql#rangeDigests}). */
+  /** How the key is cut: the parameters that place a row in its range (see {@link RangeStatements#rangeDigests}). */
   private Future<List<Object>> cut(SqlClient src) {
-    if (sql.integerRanges()) {
-      return src.query(sql.rangeExtent()).execute().map(rs -> {
+    if (sql.ranges().integerRanges()) {
+      return src.query(sql.ranges().rangeExtent()).execute().map(rs -> {
         Row r = rs.iterator().next();
         BigInteger min = BigInteger.valueOf(r.getLong(0) == null ? 0 : r.getLong(0));
         BigInteger max = BigInteger.valueOf(r.getLong(1) == null ? 0 : r.getLong(1));
@@ -92,7 +96,7 @@ final class RangeDiff {
         return List.<Object>of(width.longValue());
       });
     }
-    return src.preparedQuery(sql.rangeBoundaries()).execute(Tuple.of(rowsPerRange)).map(rs -> {
+    return src.preparedQuery(sql.ranges().rangeBoundaries()).execute(Tuple.of(rowsPerRange)).map(rs -> {
       List<String> b = new ArrayList<>();
       rs.forEach(r -> b.add(r.getString(0)));
       return List.<Object>of((Object) b.toArray(String[]::new));
@@ -101,9 +105,9 @@ final class RangeDiff {
 
   /** Without a claim: both sides hash every row, summed per range; ranges whose sums differ are read row by row. */
   private Future<Result> hashed(List<Object> cut) {
-    Future<Map<Long, Range>> s = ctx.snapshot.read(src -> perRange(src, sql.rangeDigests(true), cut,
+    Future<Map<Long, Range>> s = ctx.snapshot.read(src -> perRange(src, sql.ranges().rangeDigests(true), cut,
         r -> new Range(r.getLong(1), r.getString(2))));
-    Future<Map<Long, Range>> t = perRange(ctx.target.pool(), sql.rangeDigests(false), cut,
+    Future<Map<Long, Range>> t = perRange(ctx.target.pool(), sql.ranges().rangeDigests(false), cut,
         r -> new Range(r.getLong(1), r.getString(2)));
     return Future.all(s, t).compose(v -> {
       Map<Long, Range> source = s.result();
@@ -134,9 +138,9 @@ final class RangeDiff {
   }
 
   private Future<Result> checkedByRange(List<Object> cut, Claims.Claim claim) {
-    Future<Map<Long, Check>> s = ctx.snapshot.read(src -> perRange(src, sql.rangeChecks(true),
+    Future<Map<Long, Check>> s = ctx.snapshot.read(src -> perRange(src, sql.ranges().rangeChecks(true),
         concat(cut, claim.params(true)), r -> new Check(r.getLong(1), r.getString(2), r.getLong(3))));
-    Future<Map<Long, Check>> t = perRange(ctx.target.pool(), sql.rangeChecks(false), concat(cut, claim.params(false)),
+    Future<Map<Long, Check>> t = perRange(ctx.target.pool(), sql.ranges().rangeChecks(false), concat(cut, claim.params(false)),
         r -> new Check(r.getLong(1), r.getString(2), r.getLong(3)));
     return Future.all(s, t).compose(v -> {
       Map<Long, Check> source = s.result();
@@ -271,7 +275,7 @@ final class RangeDiff {
 
   /** Key and hash of the rows in {@code round}: by key bounds where an index serves them, else by range number. */
   private Future<RowSet<Row>> rowsOf(SqlClient db, boolean sourceSide, List<Object> cut, List<Long> round) {
-    if (sql.rangeIndexed(sourceSide)) {
+    if (sql.ranges().rangeIndexed(sourceSide)) {
       long width = (Long) cut.get(0);
       long[] lo = new long[round.size()];
       long[] hi = new long[round.size()];
@@ -280,11 +284,11 @@ final class RangeDiff {
         lo[i] = b[0];
         hi[i] = b[1];
       }
-      return db.query(sql.rangeRowsBounded(sourceSide, lo, hi)).execute();
+      return db.query(sql.ranges().rangeRowsBounded(sourceSide, lo, hi)).execute();
     }
     List<Object> args = new ArrayList<>(cut);
     args.add(round.toArray(Long[]::new));
-    return db.preparedQuery(sql.rangeRows(sourceSide)).execute(Tuple.from(args));
+    return db.preparedQuery(sql.ranges().rangeRows(sourceSide)).execute(Tuple.from(args));
   }
 
   /**

@@ -60,7 +60,7 @@ final class Rebuild {
     Future<Void> chain = Future.succeededFuture();
     for (int i = runs.size() - 1; i >= 0; i--) {
       TableRun r = runs.get(i);
-      chain = chain.compose(v -> conn.query(r.sql().deleteAll()).execute().map(rs -> {
+      chain = chain.compose(v -> conn.query(r.sql().writes().deleteAll()).execute().map(rs -> {
         r.counter.deleted = rs.rowCount();
         return null;
       }));

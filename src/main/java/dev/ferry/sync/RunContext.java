@@ -9,6 +9,8 @@ import dev.ferry.plan.SyncOptions;
 import dev.ferry.plan.TablePlan;
 import dev.ferry.progress.ProgressBus;
 import dev.ferry.progress.ProgressEvent;
+import dev.ferry.statements.DigestStatements;
+import dev.ferry.statements.TableStatements;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,7 +38,7 @@ final class RunContext {
   Claims claims = Claims.NONE;
   /** Snapshots before destructive steps. */
   final Backups backups;
-  /** Both servers are PostgreSQL 14+: rows hash with hash_record_extended (see TableSql#rowHash). */
+  /** Both servers are PostgreSQL 14+: rows hash with hash_record_extended (see DigestStatements). */
   boolean fastHash;
   /** Set from outside (API cancel, SIGTERM); checked at every batch and table boundary. */
   final AtomicBoolean cancelled;
@@ -74,7 +76,7 @@ final class RunContext {
     return secrets.scrub(m);
   }
 
-  TableSql sql(TablePlan plan) {
-    return new TableSql(plan, plans, fastHash);
+  TableStatements sql(TablePlan plan) {
+    return TableStatements.of(plan, plans, fastHash);
   }
 }

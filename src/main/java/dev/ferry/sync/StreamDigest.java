@@ -1,11 +1,13 @@
 package dev.ferry.sync;
 
+import dev.ferry.statements.DigestStatements;
+import dev.ferry.statements.ReadStatements;
 import java.math.BigInteger;
 import java.util.List;
 
 /**
  * A table's source digest summed while its rows stream past: each row carries its hash (computed by the source
- * server, see {@link TableSql#selectSourceWithDigest()}), and their exact sum equals what {@link TableSql#digest}
+ * server, see {@link ReadStatements#selectSourceWithDigest()}), and their exact sum equals what {@link DigestStatements#digest}
  * returns for the same rows.
  */
 final class StreamDigest {

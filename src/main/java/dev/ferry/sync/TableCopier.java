@@ -4,6 +4,8 @@ import dev.ferry.catalog.Column;
 import dev.ferry.catalog.TableName;
 import dev.ferry.plan.TablePlan;
 import dev.ferry.progress.ProgressEvent;
+import dev.ferry.statements.ReadStatements;
+import dev.ferry.statements.TableStatements;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -18,7 +20,7 @@ final class TableCopier {
   private final RunContext ctx;
   private final TableRun run;
   private final TablePlan plan;
-  private final TableSql sql;
+  private final TableStatements sql;
   private final Counter counter;
   private final IdMap[] rowMaps;
   private final IdMap[] linkMaps;
@@ -61,13 +63,13 @@ final class TableCopier {
    */
   Future<StreamDigest> copyRows(SqlConnection target, boolean targetEmpty) {
     boolean dry = ctx.options.dryRun();
-    String statement = dry ? (plan.keyed() ? sql.upsertPreview() : null)
-        : targetEmpty || !plan.keyed() ? sql.insert() : sql.upsert();
-    // Validation will want the source's digest: it comes with the rows (see TableSql.selectSourceWithDigest).
+    String statement = dry ? (plan.keyed() ? sql.writes().upsertPreview() : null)
+        : targetEmpty || !plan.keyed() ? sql.writes().insert() : sql.writes().upsert();
+    // Validation will want the source's digest: it comes with the rows (see ReadStatements.selectSourceWithDigest).
     StreamDigest digest = dry || ctx.options.skipValidation() ? null : new StreamDigest();
     int width = plan.columns().size();
     rowsDone = 0;
-    return ctx.snapshot.read(src -> RowPump.run(src, digest == null ? sql.selectSource() : sql.selectSourceWithDigest(),
+    return ctx.snapshot.read(src -> RowPump.run(src, digest == null ? sql.reads().selectSource() : sql.reads().selectSourceWithDigest(),
         ctx.batchSize, ctx.config.pipeline(), batch -> {
           if (digest != null) {
             digest.addAll(batch, width);
@@ -83,7 +85,7 @@ final class TableCopier {
    * upserted, never plainly inserted: a COMMIT whose answer was lost may have committed more than recorded.
    */
   Future<StreamDigest> copyRowsCheckpointed(SqlConnection target, boolean targetEmpty, Checkpoint cp) {
-    String statement = targetEmpty && !cp.started() ? sql.insert() : sql.upsert();
+    String statement = targetEmpty && !cp.started() ? sql.writes().insert() : sql.writes().upsert();
     boolean validate = !ctx.options.skipValidation();
     StreamDigest digest = !validate ? null : cp.digest == null ? new StreamDigest() : cp.digest.copy();
     int width = plan.columns().size();
@@ -98,7 +100,7 @@ final class TableCopier {
         after.addString(v);
       }
     }
-    String select = sql.selectSourceInKeyOrder(validate, cp.started());
+    String select = sql.reads().selectSourceInKeyOrder(validate, cp.started());
     return ctx.snapshot.read(src -> RowPump.run(src, select, after, ctx.batchSize, ctx.config.pipeline(), batch -> {
       if (digest != null) {
         digest.addAll(batch, width);
@@ -162,7 +164,7 @@ final class TableCopier {
     return rows.compose(batch -> {
       Future<List<String[]>> ahead = i + 1 < slices.size() ? readRows(src, slices.get(i + 1)) : null;
       Future<Void> written = batch.isEmpty() ? Future.succeededFuture()
-          : writeBatch(target, ctx.options.dryRun() ? sql.upsertPreview() : sql.upsert(), batch,
+          : writeBatch(target, ctx.options.dryRun() ? sql.writes().upsertPreview() : sql.writes().upsert(), batch,
               plan.columns().size(), rowMaps, false);
       return ahead == null ? written : written.compose(v -> copySlices(src, target, slices, i + 1, ahead));
     });
@@ -171,7 +173,7 @@ final class TableCopier {
   /** The source rows (every written column, as text) with these keys. */
   private Future<List<String[]>> readRows(SqlConnection src, List<String[]> keys) {
     int width = plan.columns().size();
-    return src.preparedQuery(sql.selectSourceByKeys()).execute(columnsOf(keys, plan.key())).map(rs -> {
+    return src.preparedQuery(sql.reads().selectSourceByKeys()).execute(columnsOf(keys, plan.key())).map(rs -> {
       List<String[]> rows = new ArrayList<>(rs.size());
       for (Row r : rs) {
         String[] values = new String[width];
@@ -186,82 +188,10 @@ final class TableCopier {
 
   /** Pass 2: cycle and self-reference columns, now that every row they point at exists. */
   Future<Void> copyLinks(SqlConnection target) {
-    String statement = ctx.options.dryRun() ? sql.updateLinksPreview() : sql.updateLinks();
+    String statement = ctx.options.dryRun() ? sql.writes().updateLinksPreview() : sql.writes().updateLinks();
     rowsDone = 0;
-    return ctx.snapshot.read(src -> RowPump.run(src, sql.selectSourceLinks(), ctx.batchSize, ctx.config.pipeline(),
+    return ctx.snapshot.read(src -> RowPump.run(src, sql.reads().selectSourceLinks(), ctx.batchSize, ctx.config.pipeline(),
         batch -> writeBatch(target, statement, batch, linkMaps.length, linkMaps, true), ctx.cancelled::get)).mapEmpty();
-  }
-
-  /**
-   * Keys of target rows the source does not have. Reads the target's keys through a cursor and asks the source
-   * snapshot about each batch; only the missing keys are kept.
-   */
-  Future<List<String[]>> findMissingOnSource() {
-    List<String[]> missing = new ArrayList<>();
-    String check = sql.missingOnSource();
-    return ctx.snapshot.read(src -> ctx.target.connect().compose(tgt -> tgt.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").execute()
-        .compose(v -> RowPump.run(tgt, sql.selectTargetKeys(), ctx.batchSize, 1, batch -> {
-          // Key columns that are remapped foreign keys are translated back to source ids before asking.
-          List<String[]> asked = new ArrayList<>();
-          List<String[]> askedOriginal = new ArrayList<>();
-          for (String[] key : batch) {
-            String[] inSource = toSourceIds(key);
-            if (inSource == null) {
-              missing.add(key);
-            } else {
-              asked.add(inSource);
-              askedOriginal.add(key);
-            }
-          }
-          if (asked.isEmpty()) {
-            return Future.succeededFuture();
-          }
-          return src.preparedQuery(check).execute(columnsOf(asked, plan.key())).map(rs -> {
-            for (Row r : rs) {
-              missing.add(askedOriginal.get(r.getLong(0).intValue() - 1));
-            }
-            return (Void) null;
-          });
-        }, ctx.cancelled::get))
-        .eventually(() -> tgt.query("ROLLBACK").execute().eventually(tgt::close))))
-        .map(n -> missing);
-  }
-
-  /**
-   * Of the target keys the differential comparison found only on the target, those the source snapshot really
-   * lacks: a key that matches under the column's own equality (citext, numeric scale) is not deleted.
-   */
-  Future<List<String[]>> stillMissing(List<String[]> candidates) {
-    List<String[]> missing = new ArrayList<>();
-    String check = sql.missingOnSource();
-    return ctx.snapshot.read(src -> {
-      Future<Void> chain = Future.succeededFuture();
-      for (int from = 0; from < candidates.size(); from += ctx.batchSize) {
-        List<String[]> slice = candidates.subList(from, Math.min(candidates.size(), from + ctx.batchSize));
-        chain = chain.compose(v -> src.preparedQuery(check).execute(columnsOf(slice, plan.key())).map(rs -> {
-          rs.forEach(r -> missing.add(slice.get(r.getLong(0).intValue() - 1)));
-          return null;
-        }));
-      }
-      return chain;
-    }).map(v -> missing);
-  }
-
-  /** Deletes the given target keys, in batches, on a connection inside the caller's transaction. */
-  /** @param backupCopy where deleted rows are moved (same statement), or null */
-  Future<Void> deleteKeys(SqlConnection target, List<String[]> keys, String backupCopy) {
-    Future<Void> chain = Future.succeededFuture();
-    String statement = backupCopy == null ? sql.deleteByKeys()
-        : "WITH gone AS (" + sql.deleteByKeys() + " RETURNING t.*) INSERT INTO " + backupCopy + " SELECT * FROM gone";
-    for (int from = 0; from < keys.size(); from += ctx.batchSize) {
-      List<String[]> slice = keys.subList(from, Math.min(keys.size(), from + ctx.batchSize));
-      chain = chain.compose(v -> target.preparedQuery(statement).execute(columnsOf(slice, plan.key()))
-          .map(rs -> {
-            counter.deleted += rs.rowCount();
-            return null;
-          }));
-    }
-    return chain;
   }
 
   /** Writes the first {@code width} values of each row of a batch. */
@@ -327,7 +257,7 @@ final class TableCopier {
   }
 
   /** A target key in source ids, or null when a remapped column has no source counterpart. */
-  private String[] toSourceIds(String[] key) {
+  String[] toSourceIds(String[] key) {
     String[] out = key.clone();
     for (int i = 0; i < out.length; i++) {
       if (rowMaps[i] != null && out[i] != null) {
@@ -359,7 +289,7 @@ final class TableCopier {
   }
 
   /** Column-major text arrays, one per parameter, from row-major batches. */
-  private static Tuple columnsOf(List<String[]> batch, int width) {
+  static Tuple columnsOf(List<String[]> batch, int width) {
     Tuple t = Tuple.tuple();
     for (int c = 0; c < width; c++) {
       String[] column = new String[batch.size()];

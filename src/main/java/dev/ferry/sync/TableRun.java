@@ -3,6 +3,7 @@ package dev.ferry.sync;
 import dev.ferry.catalog.Column;
 import dev.ferry.db.Sequences;
 import dev.ferry.plan.TablePlan;
+import dev.ferry.statements.TableStatements;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
@@ -34,7 +35,7 @@ final class TableRun {
     this.targetRows = state.targetRows();
   }
 
-  TableSql sql() {
+  TableStatements sql() {
     return ctx.sql(plan);
   }
 

@@ -4,6 +4,7 @@ import dev.ferry.catalog.ForeignKey;
 import dev.ferry.plan.Mode;
 import dev.ferry.plan.TablePlan;
 import dev.ferry.result.RunSummary;
+import dev.ferry.statements.DigestStatements;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -48,7 +49,7 @@ final class Validation {
   private static Future<Long> orphans(RunContext ctx, TablePlan plan) {
     Future<Long> sum = Future.succeededFuture(0L);
     for (ForeignKey fk : plan.target().foreignKeys().stream().filter(fk -> !fk.enforced()).toList()) {
-      sum = sum.compose(n -> ctx.target.pool().query(TableSql.orphans(fk, plan.target().fromSql())).execute()
+      sum = sum.compose(n -> ctx.target.pool().query(DigestStatements.orphans(fk, plan.target().fromSql())).execute()
           .map(rs -> n + rs.iterator().next().getLong(0)));
     }
     return sum;

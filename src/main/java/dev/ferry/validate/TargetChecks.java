@@ -7,7 +7,7 @@ import dev.ferry.catalog.IndexInfo;
 import dev.ferry.catalog.TableInfo;
 import dev.ferry.catalog.TableName;
 import dev.ferry.config.FerryConfig;
-import dev.ferry.sync.TableSql;
+import dev.ferry.statements.DigestStatements;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import java.util.ArrayList;
@@ -51,7 +51,7 @@ public final class TargetChecks {
     List<Future<Orphans>> checks = new ArrayList<>();
     for (TableInfo t : catalog.tables().values()) {
       for (ForeignKey fk : t.foreignKeys()) {
-        checks.add(target.query(TableSql.orphans(fk, t.fromSql())).execute()
+        checks.add(target.query(DigestStatements.orphans(fk, t.fromSql())).execute()
             .map(rs -> new Orphans(t.name().display(), fk.name(), rs.iterator().next().getLong(0))));
       }
     }

@@ -3,6 +3,7 @@ package dev.ferry.cli;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -49,7 +50,9 @@ public final class CliHarness implements AutoCloseable {
       captured.reset();
       stdout.reset();
     }
-    return FerryCli.commandLine().execute(args);
+    // The commands write through picocli's streams; the server's log still goes to System.err.
+    return FerryCli.commandLine().setOut(new PrintWriter(System.out, true)).setErr(new PrintWriter(System.err, true))
+        .execute(args);
   }
 
   /** Standard output and error together, as a terminal shows them. */

@@ -1,7 +1,6 @@
-package dev.ferry.history;
+package dev.ferry.control;
 
 import dev.ferry.config.DatabaseUrl;
-import dev.ferry.control.ControlSchema;
 import dev.ferry.db.Database;
 import dev.ferry.db.Side;
 import dev.ferry.plan.SyncOptions;

@@ -1,0 +1,91 @@
+package dev.ferry.statements;
+
+import static dev.ferry.statements.Fragments.joinOn;
+import static dev.ferry.statements.Fragments.texts;
+
+import dev.ferry.catalog.Column;
+import dev.ferry.plan.TablePlan;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** What the copy reads: source rows (whole, in key order, by key, links), target keys, watermarks, counts. */
+public final class ReadStatements {
+  private final TablePlan plan;
+  private final DigestStatements digests;
+
+  ReadStatements(TablePlan plan, DigestStatements digests) {
+    this.plan = plan;
+    this.digests = digests;
+  }
+
+  public static String count(String fromSql) {
+    return "SELECT count(*) FROM " + fromSql;
+  }
+
+  /** Every written column as text, key first. */
+  public String selectSource() {
+    return "SELECT " + texts("", plan.columns()) + " FROM " + plan.source().fromSql();
+  }
+
+  /**
+   * {@link #selectSource()} plus, as a last column, the row hash that {@link DigestStatements#digest} sums: the
+   * source's digest comes with the rows the copy reads anyway, instead of from a second pass over the table.
+   */
+  public String selectSourceWithDigest() {
+    DigestStatements.HashedRow row = digests.hashedRow(true);
+    return "SELECT " + texts("t.", plan.columns()) + ", " + row.hash() + "::text FROM " + plan.source().fromSql() + " t"
+        + row.joins();
+  }
+
+  /**
+   * {@link #selectSource()} (with the digest column unless {@code digest} is false) in key order, after the key
+   * given as one parameter per key column if {@code resume}: the read of a checkpointed copy, which can start again
+   * right after the last committed key. Only for keys without NULLs (a NULL would never compare greater).
+   */
+  public String selectSourceInKeyOrder(boolean digest, boolean resume) {
+    List<Column> keys = plan.keyColumns();
+    Params params = new Params();
+    String select = digest ? selectSourceWithDigest()
+        : "SELECT " + texts("t.", plan.columns()) + " FROM " + plan.source().fromSql() + " t";
+    String after = !resume ? "" : " WHERE (" + keys.stream().map(c -> "t." + c.sql()).collect(Collectors.joining(", "))
+        + ") > (" + keys.stream().map(c -> params.next() + "::text::" + c.type()).collect(Collectors.joining(", ")) + ")";
+    return select + after + " ORDER BY " + keys.stream().map(c -> "t." + c.sql()).collect(Collectors.joining(", "));
+  }
+
+  /** Key and deferred (cycle) columns, for the second pass. */
+  public String selectSourceLinks() {
+    List<Column> cols = new ArrayList<>(plan.keyColumns());
+    cols.addAll(plan.deferred());
+    return "SELECT " + texts("", cols) + " FROM " + plan.source().fromSql();
+  }
+
+  public String selectTargetKeys() {
+    return "SELECT " + texts("", plan.keyColumns()) + " FROM " + plan.target().fromSql();
+  }
+
+  /** Which of a batch of keys (ordinal n) are missing on the source: rows mirror deletes. Binds the key batch. */
+  public String missingOnSource() {
+    return "SELECT u.n FROM " + new Params().unnest(plan.key(), true)
+        + " WHERE NOT EXISTS (SELECT 1 FROM " + plan.source().fromSql() + " s WHERE "
+        + joinOn("s", plan.keyColumns()) + ")";
+  }
+
+  /** Whole source rows (as {@link #selectSource()}) for a batch of keys. Binds the key batch. */
+  public String selectSourceByKeys() {
+    return "SELECT " + texts("t.", plan.columns()) + " FROM " + plan.source().fromSql() + " t JOIN "
+        + new Params().unnest(plan.key()) + " ON " + joinOn("t", plan.keyColumns());
+  }
+
+  /** The target's newest watermark, as text (null for an empty table or only NULL watermarks). */
+  public String targetWatermark() {
+    return "SELECT max(t." + plan.watermark().sql() + ")::text FROM " + plan.target().fromSql() + " t";
+  }
+
+  /** Keys (as text) of the source rows whose watermark is newer than the one parameter. */
+  public String sourceKeysNewerThan() {
+    Column w = plan.watermark();
+    return "SELECT " + texts("t.", plan.keyColumns()) + " FROM " + plan.source().fromSql() + " t WHERE t." + w.sql()
+        + " > " + new Params().next() + "::text::" + w.type();
+  }
+}

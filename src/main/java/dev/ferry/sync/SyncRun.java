@@ -1,0 +1,321 @@
+package dev.ferry.sync;
+
+import dev.ferry.catalog.Catalog;
+import dev.ferry.catalog.CatalogReader;
+import dev.ferry.catalog.TableInfo;
+import dev.ferry.catalog.TableName;
+import dev.ferry.config.TargetTriggers;
+import dev.ferry.db.Database;
+import dev.ferry.error.FerryException;
+import dev.ferry.plan.Mode;
+import dev.ferry.plan.Planner;
+import dev.ferry.plan.SafetyRules;
+import dev.ferry.plan.TableOrder;
+import dev.ferry.plan.TablePlan;
+import dev.ferry.result.Phase;
+import dev.ferry.result.PhaseOutcome;
+import dev.ferry.result.RunSummary;
+import dev.ferry.result.TableResult;
+import dev.ferry.schema.DbSchema;
+import dev.ferry.schema.SchemaReader;
+import dev.ferry.statements.ReadStatements;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * One sync run, phase by phase: schema check, plan, counts and guards, backup, indexes, data, validation. Each phase
+ * is a composed Future on the run's context; the tables' {@link TableStates} are handed from each data phase to the
+ * next. Reports through the {@link PhaseLog} and the progress bus only.
+ * (Just over 300 lines: the phases in order, each a few lines composing the parts that do the work.)
+ */
+final class SyncRun {
+  /** Ends a validate-only run after its validation phase (the data phases are skipped). */
+  private static final class ValidatedOnly extends RuntimeException {
+    ValidatedOnly() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** What the schema phase found: the tables selected, the target's catalog, the phase's lines. */
+  private record Checked(List<TableInfo> selected, Catalog target, List<String> lines) {}
+
+  private final RunContext ctx;
+  private final long startedAt;
+  private final PhaseLog log;
+  private final List<String> ddl = new ArrayList<>();
+  private List<TablePlan> plans = List.of();
+  private List<RunSummary.ValidationResult> validation = List.of();
+  /** A dry run's refusals: it goes on to plan, and ends refused as the real run would. */
+  private final List<String> wouldRefuse = new ArrayList<>();
+  private final boolean validateOnly;
+  /** Every table's state: counted, then replaced by what each data phase returns. */
+  private TableStates states = TableStates.of(List.of());
+  private final RunBackup backups;
+  /** Once the data phases begin. */
+  private DataPhase data;
+
+  /** The run's loading order, once planned. */
+  private LoadLevels levels;
+
+  SyncRun(RunContext ctx, long startedAt, boolean validateOnly) {
+    this.ctx = ctx;
+    this.startedAt = startedAt;
+    this.validateOnly = validateOnly;
+    this.log = new PhaseLog(ctx.runId, ctx.bus, this::message);
+    this.backups = new RunBackup(ctx, this::message);
+  }
+
+  Future<Void> execute() {
+    Future<Catalog> sourceCatalog = CatalogReader.read(ctx.source.pool()).recover(e -> Future.failedFuture(ctx.source.describe(e)));
+    Future<Catalog> targetCatalog = CatalogReader.read(ctx.target.pool()).recover(e -> Future.failedFuture(ctx.target.describe(e)));
+    Future<DbSchema> sourceSchema = SchemaReader.read(ctx.source.pool()).recover(e -> Future.failedFuture(ctx.source.describe(e)));
+    Future<DbSchema> targetSchema = SchemaReader.read(ctx.target.pool()).recover(e -> Future.failedFuture(ctx.target.describe(e)));
+    Future<Boolean> fastHash = Future.all(modern(ctx.source), modern(ctx.target))
+        .map(v -> ctx.fastHash = v.<Boolean>resultAt(0) && v.<Boolean>resultAt(1));
+    return Future.all(List.of(sourceCatalog, targetCatalog, sourceSchema, targetSchema, fastHash))
+        .compose(v -> log.phase(Phase.SCHEMA, "compare columns, types, nullability and defaults",
+            () -> checkSchema(sourceCatalog.result(), targetCatalog.result(), sourceSchema.result(), targetSchema.result()),
+            Checked::lines))
+        .compose(this::plan)
+        .compose(v -> SourceSnapshot.open(ctx.source).map(s -> ctx.snapshot = s))
+        .compose(v -> Future.all(Claims.open(ctx).map(c -> ctx.claims = c), countAndGuard()))
+        .compose(v -> validateOnly ? validate().compose(x -> Future.<Void>failedFuture(new ValidatedOnly())) : backup())
+        .compose(v -> ctx.options.skipIndexes() ? log.skipped(Phase.INDEXES, "--skip-indexes")
+            : log.phase(Phase.INDEXES, "create indexes the target lacks", this::syncIndexes, Function.identity()).mapEmpty())
+        .compose(v -> unlessCancelled())
+        .compose(v -> loadData())
+        .compose(v -> unlessCancelled())
+        .compose(v -> ctx.options.skipValidation() || ctx.options.dryRun()
+            ? log.skipped(Phase.VALIDATION, ctx.options.dryRun() ? "dry run: nothing was written" : "--skip-validation")
+            : validate())
+        .recover(err -> err instanceof ValidatedOnly ? Future.succeededFuture() : Future.failedFuture(err));
+  }
+
+  private Future<Void> backup() {
+    return backups.take(plans, log);
+  }
+
+  /** See {@link RunBackup#dropUnused}. */
+  Future<Void> dropUnusedBackups(boolean completed) {
+    return backups.dropUnused(completed, states);
+  }
+
+  /** Tables whose line waited for a later step that never came (the run stopped first) get it now. */
+  void announceUnfinished() {
+    if (data != null) {
+      data.announceUnfinished(states);
+    }
+  }
+
+  /** PostgreSQL 14+, which has hash_record_extended. */
+  private Future<Boolean> modern(Database db) {
+    return db.pool().query("SELECT current_setting('server_version_num')::int >= 140000").execute()
+        .map(rs -> rs.iterator().next().getBoolean(0));
+  }
+
+  /** Between phases: a cancelled run stops here (each table already committed or rolled back whole). */
+  private Future<Void> unlessCancelled() {
+    return ctx.cancelled.get() ? Future.failedFuture(Failures.cancelled()) : Future.succeededFuture();
+  }
+
+  /** Validation, with the written tables' ANALYZE running alongside (both only read the tables). */
+  private Future<Void> validate() {
+    Future<List<String>> analyzed = DataPhase.analyze(ctx, plans, states);
+    return log.phase(Phase.VALIDATION, "compare counts and content digests, look for orphaned rows; refresh statistics",
+        () -> Validation.run(ctx, plans, states).map(r -> validation = r).compose(this::claim).compose(r -> analyzed.map(a -> {
+          List<String> lines = new ArrayList<>(r.stream().map(x -> x.table() + ": " + x.detail()).toList());
+          lines.addAll(a);
+          return lines;
+        })), Function.identity(),
+        () -> validation.stream().allMatch(RunSummary.ValidationResult::matches) ? PhaseOutcome.OK : PhaseOutcome.FAILED).mapEmpty();
+  }
+
+  /** A data phase's outcome: failed (or refused) when one of its tables was, or one failed while it ran. */
+  private Supplier<PhaseOutcome> tablesVerdict(Collection<TableName> tables) {
+    Set<TableName> troubledBefore = states.troubled();
+    return () -> {
+      List<TableState> hit = states.troubled().stream()
+          .filter(t -> tables.contains(t) || !troubledBefore.contains(t)).map(states::get).toList();
+      return hit.isEmpty() ? PhaseOutcome.OK : hit.stream().anyMatch(t -> t.outcome() == TableResult.Outcome.FAILED)
+          ? PhaseOutcome.FAILED : PhaseOutcome.REFUSED;
+    };
+  }
+
+  /** After a real run's validation: claims for the tables it found identical, so the next run can skip them. */
+  private Future<List<RunSummary.ValidationResult>> claim(List<RunSummary.ValidationResult> results) {
+    Set<String> identical = new HashSet<>();
+    results.stream().filter(RunSummary.ValidationResult::matches).forEach(r -> identical.add(r.table()));
+    List<TablePlan> verified = plans.stream().filter(p -> identical.contains(p.name().display())).toList();
+    return ctx.claims.record(ctx, verified, states)
+        .recover(err -> {
+          ctx.warn(null, "could not record what this run verified (the next run compares every row): "
+              + message(err));
+          return Future.succeededFuture();
+        })
+        .map(results);
+  }
+
+  private Future<Checked> checkSchema(Catalog source, Catalog target, DbSchema sourceSchema, DbSchema targetSchema) {
+    List<TableInfo> selected = new Planner(ctx.config).select(source, ctx.options, ctx.warnings);
+    SchemaCheck.Report report = SchemaCheck.compare(selected, sourceSchema, targetSchema);
+    List<String> lines = report.lines();
+    if (!report.missing().isEmpty()) {
+      return Future.failedFuture(Failures.refused(String.join("; ", lines)));
+    }
+    if (!report.clean()) {
+      if (ctx.options.mode() != Mode.FORCE) {
+        // The safe way is the migration; force (sync the shared columns regardless) is in README, not advised here.
+        return Future.failedFuture(Failures.refused("the schemas differ: bring the target in line first (`ferry diff`"
+            + " shows how, `ferry diff --write-migration NAME` saves it as the next migration, `ferry migrate`"
+            + " applies it):\n  " + String.join("\n  ", lines)));
+      }
+      lines.forEach(l -> ctx.warn(null, "schema (ignored in force mode): " + l));
+    }
+    return Future.succeededFuture(new Checked(selected, target,
+        lines.isEmpty() ? List.of(selected.size() + " tables match") : lines));
+  }
+
+  private Future<Void> plan(Checked checked) {
+    TableOrder order = TableOrder.of(checked.selected());
+    plans = new Planner(ctx.config).plan(checked.selected(), checked.target(), order);
+    Map<TableName, TablePlan> byName = new LinkedHashMap<>();
+    plans.forEach(p -> byName.put(p.name(), p));
+    ctx.plans = byName;
+    levels = LoadLevels.of(byName, order);
+    // Triggers that will be switched off are noted; ones that will run and can change rows are warned about.
+    boolean fire = ctx.config.targetTriggers() == TargetTriggers.FIRE;
+    plans.forEach(p -> TriggerSwitch.describe(ctx.config.targetTriggers(), p)
+        .forEach(line -> {
+          if (fire) {
+            ctx.warn(null, line);
+          } else {
+            ctx.notes.add(line);
+          }
+        }));
+    return Future.succeededFuture();
+  }
+
+  /** Exact counts on both sides (the source's from the run's snapshot), then the per-table guards. */
+  private Future<Void> countAndGuard() {
+    Map<TableName, Future<Long>> src = new LinkedHashMap<>();
+    Map<TableName, Future<Long>> tgt = new LinkedHashMap<>();
+    Future<Void> sourceCounts = ctx.snapshot.read(conn -> {
+      plans.forEach(p -> src.put(p.name(), conn.query(ReadStatements.count(p.source().fromSql())).execute()
+          .map(rs -> rs.iterator().next().getLong(0))));
+      return Future.all(new ArrayList<>(src.values())).mapEmpty();
+    });
+    plans.forEach(p -> tgt.put(p.name(), ctx.target.pool().query(ReadStatements.count(p.target().fromSql())).execute()
+        .map(rs -> rs.iterator().next().getLong(0))));
+    return Future.all(sourceCounts, Future.all(new ArrayList<>(tgt.values()))).compose(v -> {
+      List<String> refusals = new ArrayList<>();
+      List<TableState> counted = new ArrayList<>();
+      for (TablePlan p : plans) {
+        long s = src.get(p.name()).result();
+        long t = tgt.get(p.name()).result();
+        TableState state = TableState.counted(p, s, t);
+        Optional<String> uncopyable = SafetyRules.copyable(p);
+        // Only force mode gets here with such a table: the schema check refuses it.
+        counted.add(uncopyable.map(state::refused).orElse(state));
+        if (uncopyable.isPresent()) {
+          continue;
+        }
+        if (ctx.options.mode() != Mode.FORCE) {
+          SafetyRules.table(ctx.options.mode(), p, s, t).ifPresent(refusals::add);
+        }
+      }
+      states = TableStates.of(counted);
+      if (!refusals.isEmpty() && !ctx.options.dryRun()) {
+        return Future.failedFuture(Failures.refused(String.join("\n", refusals)));
+      }
+      refusals.forEach(r -> ctx.warn(null, "a real run would refuse: " + r));
+      wouldRefuse.addAll(refusals);
+      return Future.succeededFuture();
+    });
+  }
+
+  private Future<List<String>> syncIndexes() {
+    List<String> notes = new ArrayList<>();
+    List<IndexSync.Change> changes = IndexSync.changes(plans, ctx.options.dropExtraIndexes(), notes);
+    changes.forEach(c -> ddl.add(c.ddl()));
+    if (ctx.options.dryRun() || changes.isEmpty()) {
+      notes.addAll(changes.stream().map(c -> (ctx.options.dryRun() ? "would run: " : "") + c.ddl()).toList());
+      return Future.succeededFuture(notes.isEmpty() ? List.of("indexes match") : notes);
+    }
+    return IndexSync.apply(ctx, changes).map(failures -> {
+      failures.forEach(f -> ctx.warn(null, f));
+      notes.add((changes.size() - failures.size()) + " index statements run, " + failures.size() + " failed");
+      return notes;
+    });
+  }
+
+  private Future<Void> loadData() {
+    data = new DataPhase(ctx, backups.taken());
+    if (ctx.options.mode() == Mode.REBUILD) {
+      return log.phase(Phase.DEPENDENTS, "replace every selected table in one transaction",
+          () -> data.rebuild(plans, states).compose(this::handOn).compose(v -> analyzed()), Function.identity(),
+          tablesVerdict(ctx.plans.keySet())).mapEmpty();
+    }
+    List<List<TablePlan>> parentLevels = levels.parents();
+    List<List<TablePlan>> dependentLevels = levels.dependents();
+    return log.phase(Phase.PARENTS, "tables others map their ids through, and their own parents",
+        () -> data.load(parentLevels, states).compose(this::handOn).map(v -> tableLines(parentLevels)),
+        Function.identity(), tablesVerdict(LoadLevels.names(parentLevels)))
+        .compose(v -> log.phase(Phase.ID_MAP, "source id → target id for natural-key tables",
+            () -> Future.succeededFuture(data.mapSummary()), Function.identity()))
+        .compose(v -> log.phase(Phase.DEPENDENTS, "remaining tables in foreign-key order, then cycle links"
+                + (ctx.options.mode() == Mode.MIRROR ? " and deletes" : ""),
+            () -> data.load(dependentLevels, states).compose(this::handOn)
+                .compose(x -> data.links(plans, states)).compose(this::handOn)
+                .compose(x -> ctx.options.mode() == Mode.MIRROR
+                    ? data.mirrorDeletes(plans, states).compose(this::handOn) : Future.succeededFuture())
+                .compose(x -> analyzed()),
+            Function.identity(), tablesVerdict(LoadLevels.names(dependentLevels))))
+        .mapEmpty();
+  }
+
+  /** The states a data phase returned become the run's. */
+  private Future<Void> handOn(TableStates next) {
+    states = next;
+    return Future.succeededFuture();
+  }
+
+  /** The data phase's notes; ANALYZE too, unless validation runs (it then runs alongside validation). */
+  private Future<List<String>> analyzed() {
+    if (ctx.options.dryRun() || !ctx.options.skipValidation()) {
+      return Future.succeededFuture(List.copyOf(ctx.notes));
+    }
+    return DataPhase.analyze(ctx, plans, states).map(a -> {
+      List<String> lines = new ArrayList<>(ctx.notes);
+      lines.addAll(a);
+      return lines;
+    });
+  }
+
+  private List<String> tableLines(List<List<TablePlan>> levels) {
+    return levels.stream().flatMap(List::stream).map(p -> states.get(p.name()).result())
+        .map(r -> r.table() + ": " + r.outcome().name().toLowerCase()).toList();
+  }
+
+  private String message(Throwable err) {
+    String m = err instanceof FerryException ? err.getMessage() : err.getClass().getSimpleName() + ": " + err.getMessage();
+    return ctx.secrets.scrub(m);
+  }
+
+  RunSummary summary(Throwable err) {
+    List<TableResult> tables = states.results();
+    Verdict verdict = Verdict.of(new Verdict.Facts(tables, validation, wouldRefuse, ctx.cancelled.get(), err,
+        err == null ? null : message(err), validateOnly, ctx.options.dryRun()));
+    return new RunSummary(ctx.runId, ctx.options.mode().label(), ctx.options.dryRun(), verdict.status(),
+        verdict.message(), startedAt, System.currentTimeMillis() - startedAt, log.results(), tables, List.copyOf(ddl),
+        validation, List.copyOf(ctx.warnings));
+  }
+}
