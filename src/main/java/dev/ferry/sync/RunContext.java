@@ -13,12 +13,18 @@ import dev.ferry.statements.DigestStatements;
 import dev.ferry.statements.TableStatements;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** The state of one run, shared by its phases. Lives on the run's verticle context, so it needs no locking. */
+/**
+ * What one run's phases share: its settings, databases and logs, and, once planned, the plans, the source snapshot,
+ * the claims and the servers' hashing. Immutable: {@link #prepared} and {@link #withClaims} return a new context
+ * (the logs and id maps are the same objects). Lives on the run's verticle context, so it needs no locking.
+ */
 final class RunContext {
   final String runId;
   final Vertx vertx;
@@ -28,24 +34,27 @@ final class RunContext {
   final Database source;
   final Database target;
   final int batchSize;
-  final List<String> warnings = new ArrayList<>();
+  final List<String> warnings;
   /** Things worth reporting that are not warnings (sequences moved, tables analyzed). */
-  final List<String> notes = new ArrayList<>();
-  final Map<TableName, IdMap> idMaps = new HashMap<>();
-  Map<TableName, TablePlan> plans = Map.of();
-  SourceSnapshot snapshot;
+  final List<String> notes;
+  /** Source id → target id per natural-key table, filled as each is loaded (phase 4). */
+  final Map<TableName, IdMap> idMaps;
+  final Map<TableName, TablePlan> plans;
+  /** The source's exported snapshot every source read imports; null until planned. */
+  final SourceSnapshot snapshot;
   /** What earlier verified runs let this one skip comparing (see {@link Claims}). */
-  Claims claims = Claims.NONE;
+  final Claims claims;
   /** Snapshots before destructive steps. */
   final Backups backups;
   /** Both servers are PostgreSQL 14+: rows hash with hash_record_extended (see DigestStatements). */
-  boolean fastHash;
+  final boolean fastHash;
   /** Set from outside (API cancel, SIGTERM); checked at every batch and table boundary. */
   final AtomicBoolean cancelled;
 
   /** What error texts the run reports are scrubbed of. */
   final Secrets secrets;
 
+  /** A run's context before it is planned. */
   RunContext(String runId, Vertx vertx, FerryConfig config, SyncOptions options, ProgressBus bus, Database source,
       Database target, AtomicBoolean cancelled) {
     this.runId = runId;
@@ -59,6 +68,44 @@ final class RunContext {
     this.cancelled = cancelled;
     this.backups = new Backups(vertx, target, config.backup());
     this.secrets = Secrets.of(config);
+    this.warnings = new ArrayList<>();
+    this.notes = new ArrayList<>();
+    this.idMaps = new HashMap<>();
+    this.plans = Map.of();
+    this.snapshot = null;
+    this.claims = Claims.NONE;
+    this.fastHash = false;
+  }
+
+  private RunContext(RunContext base, Map<TableName, TablePlan> plans, SourceSnapshot snapshot, Claims claims,
+      boolean fastHash) {
+    this.runId = base.runId;
+    this.vertx = base.vertx;
+    this.config = base.config;
+    this.options = base.options;
+    this.bus = base.bus;
+    this.source = base.source;
+    this.target = base.target;
+    this.batchSize = base.batchSize;
+    this.cancelled = base.cancelled;
+    this.backups = base.backups;
+    this.secrets = base.secrets;
+    this.warnings = base.warnings;
+    this.notes = base.notes;
+    this.idMaps = base.idMaps;
+    this.plans = Collections.unmodifiableMap(new LinkedHashMap<>(plans));
+    this.snapshot = snapshot;
+    this.claims = claims;
+    this.fastHash = fastHash;
+  }
+
+  /** The context once the run is planned and its source snapshot open. */
+  RunContext prepared(Map<TableName, TablePlan> plans, SourceSnapshot snapshot, boolean fastHash) {
+    return new RunContext(this, plans, snapshot, claims, fastHash);
+  }
+
+  RunContext withClaims(Claims claims) {
+    return new RunContext(this, plans, snapshot, claims, fastHash);
   }
 
   void warn(TableName table, String message) {

@@ -68,7 +68,7 @@ public final class SyncEngine {
         .recover(err -> Failures.code(err) == ErrorCode.CONFIG ? Future.failedFuture(err)
             : Future.succeededFuture(run.summary(err)));
     return result
-        .eventually(() -> ctx.snapshot == null ? Future.succeededFuture() : ctx.snapshot.close().otherwiseEmpty())
+        .eventually(run::closeSnapshot)
         .eventually(() -> Future.join(source.close(), target.close()))
         .onComplete(ar -> {
           run.announceUnfinished();

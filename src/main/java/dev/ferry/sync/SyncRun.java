@@ -48,7 +48,8 @@ final class SyncRun {
   /** What the schema phase found: the tables selected, the target's catalog, the phase's lines. */
   private record Checked(List<TableInfo> selected, Catalog target, List<String> lines) {}
 
-  private final RunContext ctx;
+  /** The run's context: replaced, once planned, by the prepared one (see {@link RunContext#prepared}). */
+  private RunContext ctx;
   private final long startedAt;
   private final PhaseLog log;
   private final List<String> ddl = new ArrayList<>();
@@ -80,14 +81,14 @@ final class SyncRun {
     Future<DbSchema> sourceSchema = SchemaReader.read(ctx.source.pool()).recover(e -> Future.failedFuture(ctx.source.describe(e)));
     Future<DbSchema> targetSchema = SchemaReader.read(ctx.target.pool()).recover(e -> Future.failedFuture(ctx.target.describe(e)));
     Future<Boolean> fastHash = Future.all(modern(ctx.source), modern(ctx.target))
-        .map(v -> ctx.fastHash = v.<Boolean>resultAt(0) && v.<Boolean>resultAt(1));
+        .map(v -> v.<Boolean>resultAt(0) && v.<Boolean>resultAt(1));
     return Future.all(List.of(sourceCatalog, targetCatalog, sourceSchema, targetSchema, fastHash))
         .compose(v -> log.phase(Phase.SCHEMA, "compare columns, types, nullability and defaults",
             () -> checkSchema(sourceCatalog.result(), targetCatalog.result(), sourceSchema.result(), targetSchema.result()),
             Checked::lines))
         .compose(this::plan)
-        .compose(v -> SourceSnapshot.open(ctx.source).map(s -> ctx.snapshot = s))
-        .compose(v -> Future.all(Claims.open(ctx).map(c -> ctx.claims = c), countAndGuard()))
+        .compose(plans -> SourceSnapshot.open(ctx.source).map(s -> ctx = ctx.prepared(plans, s, fastHash.result())))
+        .compose(v -> Future.all(Claims.open(ctx).map(c -> ctx = ctx.withClaims(c)), countAndGuard()))
         .compose(v -> validateOnly ? validate().compose(x -> Future.<Void>failedFuture(new ValidatedOnly())) : backup())
         .compose(v -> ctx.options.skipIndexes() ? log.skipped(Phase.INDEXES, "--skip-indexes")
             : log.phase(Phase.INDEXES, "create indexes the target lacks", this::syncIndexes, Function.identity()).mapEmpty())
@@ -184,12 +185,12 @@ final class SyncRun {
         lines.isEmpty() ? List.of(selected.size() + " tables match") : lines));
   }
 
-  private Future<Void> plan(Checked checked) {
+  /** The plans, by table, in plan order. */
+  private Future<Map<TableName, TablePlan>> plan(Checked checked) {
     TableOrder order = TableOrder.of(checked.selected());
     plans = new Planner(ctx.config).plan(checked.selected(), checked.target(), order);
     Map<TableName, TablePlan> byName = new LinkedHashMap<>();
     plans.forEach(p -> byName.put(p.name(), p));
-    ctx.plans = byName;
     levels = LoadLevels.of(byName, order);
     // Triggers that will be switched off are noted; ones that will run and can change rows are warned about.
     boolean fire = ctx.config.targetTriggers() == TargetTriggers.FIRE;
@@ -201,7 +202,7 @@ final class SyncRun {
             ctx.notes.add(line);
           }
         }));
-    return Future.succeededFuture();
+    return Future.succeededFuture(byName);
   }
 
   /** Exact counts on both sides (the source's from the run's snapshot), then the per-table guards. */
@@ -308,6 +309,11 @@ final class SyncRun {
   private String message(Throwable err) {
     String m = err instanceof FerryException ? err.getMessage() : err.getClass().getSimpleName() + ": " + err.getMessage();
     return ctx.secrets.scrub(m);
+  }
+
+  /** Closes the run's source snapshot, if it opened one. */
+  Future<Void> closeSnapshot() {
+    return ctx.snapshot == null ? Future.succeededFuture() : ctx.snapshot.close().otherwiseEmpty();
   }
 
   RunSummary summary(Throwable err) {

@@ -1,53 +1,24 @@
 package dev.ferry.plan;
 
+import static dev.ferry.testing.CatalogFixtures.col;
+import static dev.ferry.testing.CatalogFixtures.fk;
+import static dev.ferry.testing.CatalogFixtures.plan;
+import static dev.ferry.testing.CatalogFixtures.table;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.catalog.Catalog;
 import dev.ferry.catalog.Column;
-import dev.ferry.catalog.ForeignKey;
 import dev.ferry.catalog.TableInfo;
-import dev.ferry.catalog.TableName;
 import dev.ferry.config.ConfigException;
-import dev.ferry.config.DatabaseUrl;
-import dev.ferry.testing.TestConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Planning from catalogs alone, no database: how each table's rows are matched, what is remapped, what deferred. */
 class PlannerTest {
-  private static final DatabaseUrl URL = DatabaseUrl.parse("postgresql://u@localhost/x", "test");
-
-  private static Column col(String name, boolean notNull) {
-    return new Column(name, "integer", notNull, null, null, false, null, true);
-  }
-
-  private static TableInfo table(String name, List<Column> columns, List<String> pk, List<List<String>> unique,
-      List<ForeignKey> fks) {
-    return new TableInfo(new TableName("public", name), false, columns, pk, unique, fks, List.of(), Map.of(), List.of());
-  }
-
-  private static ForeignKey fk(String table, String column, String parent, String parentColumn) {
-    return new ForeignKey(table + "_" + column + "_fkey", new TableName("public", table), List.of(column),
-        new TableName("public", parent), List.of(parentColumn), false, true);
-  }
-
-  private static List<TablePlan> plan(JsonObject tables, TableInfo... infos) {
-    Map<TableName, TableInfo> byName = new LinkedHashMap<>();
-    for (TableInfo t : infos) {
-      byName.put(t.name(), t);
-    }
-    Catalog catalog = new Catalog(byName);
-    Planner planner = new Planner(TestConfig.of(URL, URL, new JsonObject().put("tables", tables)));
-    List<TableInfo> selected = planner.select(catalog, SyncOptions.defaults(), new java.util.ArrayList<>());
-    return planner.plan(selected, catalog, TableOrder.of(selected));
-  }
-
   private static TablePlan named(List<TablePlan> plans, String name) {
     return plans.stream().filter(p -> p.name().name().equals(name)).findFirst().orElseThrow();
   }

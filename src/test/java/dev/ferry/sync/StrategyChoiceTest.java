@@ -1,25 +1,19 @@
 package dev.ferry.sync;
 
+import static dev.ferry.testing.CatalogFixtures.col;
+import static dev.ferry.testing.CatalogFixtures.fk;
+import static dev.ferry.testing.CatalogFixtures.plan;
+import static dev.ferry.testing.CatalogFixtures.table;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.catalog.Catalog;
-import dev.ferry.catalog.Column;
-import dev.ferry.catalog.ForeignKey;
 import dev.ferry.catalog.TableInfo;
-import dev.ferry.catalog.TableName;
-import dev.ferry.config.DatabaseUrl;
-import dev.ferry.plan.Planner;
-import dev.ferry.plan.SyncOptions;
-import dev.ferry.plan.TableOrder;
 import dev.ferry.plan.TablePlan;
 import dev.ferry.result.Strategy;
-import dev.ferry.testing.TestConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,41 +21,18 @@ import org.junit.jupiter.api.Test;
 
 /** Which way each table shape is copied, from counts alone: no database. */
 class StrategyChoiceTest {
-  private static final DatabaseUrl URL = DatabaseUrl.parse("postgresql://u@localhost/x", "test");
-
-  private static Column col(String name, boolean notNull) {
-    return new Column(name, "integer", notNull, null, null, false, null, true);
-  }
-
-  private static TableInfo table(String name, List<Column> columns, List<String> pk, List<List<String>> unique,
-      List<ForeignKey> fks) {
-    return new TableInfo(new TableName("public", name), false, columns, pk, unique, fks, List.of(), Map.of(), List.of());
-  }
-
-  private static ForeignKey fk(String table, String column, String parent) {
-    return new ForeignKey(table + "_" + column + "_fkey", new TableName("public", table), List.of(column),
-        new TableName("public", parent), List.of("id"), false, true);
-  }
-
   private final Map<String, TablePlan> plans = plans();
 
   private static Map<String, TablePlan> plans() {
     TableInfo orgs = table("orgs", List.of(col("id", true), col("code", true)), List.of("id"), List.of(List.of("code")), List.of());
     TableInfo dogs = table("dogs", List.of(col("id", true), col("org_id", true)), List.of("id"), List.of(),
-        List.of(fk("dogs", "org_id", "orgs")));
+        List.of(fk("dogs", "org_id", "orgs", "id")));
     TableInfo members = table("members", List.of(col("org_id", true), col("n", true)), List.of("org_id", "n"),
-        List.of(), List.of(fk("members", "org_id", "orgs")));
+        List.of(), List.of(fk("members", "org_id", "orgs", "id")));
     TableInfo logs = table("logs", List.of(col("line", false)), List.of(), List.of(), List.of());
-    Map<TableName, TableInfo> byName = new LinkedHashMap<>();
-    for (TableInfo t : List.of(orgs, dogs, members, logs)) {
-      byName.put(t.name(), t);
-    }
-    Catalog catalog = new Catalog(byName);
     JsonObject tables = new JsonObject().put("orgs", new JsonObject().put("key", new JsonArray().add("code")));
-    Planner planner = new Planner(TestConfig.of(URL, URL, new JsonObject().put("tables", tables)));
-    List<TableInfo> selected = planner.select(catalog, SyncOptions.defaults(), new ArrayList<>());
     Map<String, TablePlan> out = new LinkedHashMap<>();
-    planner.plan(selected, catalog, TableOrder.of(selected)).forEach(p -> out.put(p.name().name(), p));
+    plan(tables, orgs, dogs, members, logs).forEach(p -> out.put(p.name().name(), p));
     return out;
   }
 
