@@ -3,6 +3,7 @@ package dev.ferry.cli;
 import dev.ferry.config.ConfigException;
 import dev.ferry.config.DatabaseUrl;
 import dev.ferry.config.FerryConfig;
+import dev.ferry.config.OnProductionEdit;
 import dev.ferry.control.RunHistory;
 import dev.ferry.plan.Mode;
 import dev.ferry.plan.SyncOptions;
@@ -57,6 +58,11 @@ final class SyncCommand extends CliCommand {
   @Option(names = "--exclude", split = ",", paramLabel = "TABLE", description = "Leave these tables out.")
   List<String> exclude = new ArrayList<>();
 
+  @Option(names = "--on-production-edit", paramLabel = "POLICY",
+      description = "Rows production changed since the last verified sync: refuse (default: the table is not written),"
+          + " keep (production's version stays), overwrite (the source's replaces it). Default: sync.onProductionEdit.")
+  String onProductionEdit;
+
   @Option(names = "--batch-size", paramLabel = "ROWS", description = "Rows per batch (default: sync.batchSize, 1000).")
   Integer batchSize;
 
@@ -74,7 +80,8 @@ final class SyncCommand extends CliCommand {
     SyncOptions options;
     try {
       options = new SyncOptions(Mode.parse(mode), dryRun, confirmDestructive, skipValidation, skipIndexes,
-          dropExtraIndexes, List.copyOf(tables), List.copyOf(exclude));
+          dropExtraIndexes, List.copyOf(tables), List.copyOf(exclude),
+          OnProductionEdit.parse(onProductionEdit, "--on-production-edit"));
     } catch (ConfigException e) {
       return Future.failedFuture(e);
     }

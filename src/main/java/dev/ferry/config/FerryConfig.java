@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Validated configuration. Built once per command from conf/ferry.yaml, the environment and flags.
@@ -27,6 +28,7 @@ public record FerryConfig(
     double mirrorMaxDeleteShare,
     boolean deferIndexes,
     TargetTriggers targetTriggers,
+    OnProductionEdit onProductionEdit,
     List<String> include,
     List<String> exclude,
     Map<String, TableSettings> tables,
@@ -39,7 +41,7 @@ public record FerryConfig(
   public FerryConfig withFile(Path read) {
     return new FerryConfig(source, target, poolSize, connectTimeoutSeconds, batchSize, pipeline, retries,
         retryBaseDelayMs, checkpointRows, stallTimeoutSeconds, mirrorMaxDeleteShare, deferIndexes, targetTriggers,
-        include, exclude, tables, api, migrationLocations, backup, read);
+        onProductionEdit, include, exclude, tables, api, migrationLocations, backup, read);
   }
 
   public DatabaseUrl requireSource() {
@@ -55,6 +57,12 @@ public record FerryConfig(
           "no target database: pass --target, or set FERRY_TARGET_URL or RAILWAY_DATABASE_URL");
     }
     return target;
+  }
+
+  /** The policy for rows production changed: the run's if it set one, else the table's, else {@code sync}'s. */
+  public OnProductionEdit onProductionEdit(OnProductionEdit run, String qualifiedName, String bareName) {
+    OnProductionEdit table = settingsFor(qualifiedName, bareName).onProductionEdit();
+    return run != null ? run : table != null ? table : onProductionEdit;
   }
 
   public TableSettings settingsFor(String qualifiedName, String bareName) {
@@ -85,6 +93,8 @@ public record FerryConfig(
         share(sync),
         bool(sync, "sync.deferIndexes", "deferIndexes", true),
         TargetTriggers.fromJson(sync),
+        Objects.requireNonNullElse(OnProductionEdit.parse(sync.getValue("onProductionEdit"), "sync.onProductionEdit"),
+            OnProductionEdit.REFUSE),
         strings(json, "include"),
         strings(json, "exclude"),
         tables(json),
@@ -225,8 +235,8 @@ public record FerryConfig(
         throw new ConfigException(key, "must be a mapping such as {key: [config_id], minRows: 5}");
       }
       for (String field : t.fieldNames()) {
-        if (!List.of("key", "minRows", "watermark").contains(field)) {
-          throw new ConfigException(key + "." + field, "unknown setting (known: key, minRows, watermark)");
+        if (!List.of("key", "minRows", "watermark", "onProductionEdit").contains(field)) {
+          throw new ConfigException(key + "." + field, "unknown setting (known: key, minRows, watermark, onProductionEdit)");
         }
       }
       List<String> keyColumns = strings(t, "key");
@@ -242,7 +252,8 @@ public record FerryConfig(
       if (watermark != null && (!(watermark instanceof String w) || w.isBlank())) {
         throw new ConfigException(key + ".watermark", "must be a column name such as updated_at (got '" + watermark + "')");
       }
-      out.put(name, new TableSettings(List.copyOf(keyColumns), minRows, (String) watermark));
+      out.put(name, new TableSettings(List.copyOf(keyColumns), minRows, (String) watermark,
+          OnProductionEdit.parse(t.getValue("onProductionEdit"), key + ".onProductionEdit")));
     }
     return out;
   }

@@ -12,9 +12,11 @@ import java.util.List;
  *                  newer than the target's newest are copied first, without searching for them; the checksum
  *                  comparison still runs over every row and finds what changed without a newer watermark.
  *                  Null when not set.
+ * @param onProductionEdit this table's policy for rows production changed (see {@link OnProductionEdit}); null:
+ *                  {@code sync.onProductionEdit}'s
  */
-public record TableSettings(List<String> key, long minRows, String watermark) {
-  public static final TableSettings DEFAULT = new TableSettings(List.of(), 0, null);
+public record TableSettings(List<String> key, long minRows, String watermark, OnProductionEdit onProductionEdit) {
+  public static final TableSettings DEFAULT = new TableSettings(List.of(), 0, null, null);
 
   public boolean hasNaturalKey() {
     return !key.isEmpty();

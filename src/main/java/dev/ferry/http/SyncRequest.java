@@ -1,6 +1,7 @@
 package dev.ferry.http;
 
 import dev.ferry.config.ConfigException;
+import dev.ferry.config.OnProductionEdit;
 import dev.ferry.plan.Mode;
 import dev.ferry.plan.SyncOptions;
 import io.vertx.core.json.JsonArray;
@@ -12,7 +13,7 @@ import java.util.Set;
 /** The body of {@code POST /api/v1/syncs} (and a webhook's configured request), checked field by field. */
 final class SyncRequest {
   private static final Set<String> FIELDS = Set.of("mode", "dryRun", "tables", "exclude", "skipValidation",
-      "skipIndexes", "confirmDestructive", "dropExtraIndexes");
+      "skipIndexes", "confirmDestructive", "dropExtraIndexes", "onProductionEdit");
   private static final int MAX_TABLES = 10_000;
 
   private SyncRequest() {}
@@ -40,7 +41,20 @@ final class SyncRequest {
       }
     }
     return new SyncOptions(mode, bool(body, "dryRun"), bool(body, "confirmDestructive"), bool(body, "skipValidation"),
-        bool(body, "skipIndexes"), bool(body, "dropExtraIndexes"), names(body, "tables"), names(body, "exclude"));
+        bool(body, "skipIndexes"), bool(body, "dropExtraIndexes"), names(body, "tables"), names(body, "exclude"),
+        onProductionEdit(body));
+  }
+
+  private static OnProductionEdit onProductionEdit(JsonObject body) {
+    Object v = body.getValue("onProductionEdit");
+    if (v != null && !(v instanceof String)) {
+      throw new BadRequest("onProductionEdit must be a string: refuse, keep or overwrite");
+    }
+    try {
+      return OnProductionEdit.parse(v, "onProductionEdit");
+    } catch (ConfigException e) {
+      throw new BadRequest("unknown onProductionEdit '" + clip((String) v) + "' (use refuse, keep or overwrite)");
+    }
   }
 
   private static boolean bool(JsonObject body, String field) {

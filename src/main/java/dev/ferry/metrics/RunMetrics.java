@@ -49,6 +49,11 @@ public final class RunMetrics {
       count(r.table(), "update", r.updated());
       count(r.table(), "delete", r.deleted());
       count(r.table(), "link", r.linked());
+    } else if (event instanceof ProgressEvent.TableCompared c && !dryRuns.contains(c.runId())) {
+      found(c.table(), "edit", c.productionEdits());
+      found(c.table(), "insert", c.productionInserts());
+      found(c.table(), "delete", c.productionDeletes());
+      found(c.table(), "conflict", c.conflicts());
     } else if (event instanceof ProgressEvent.RunFinished f) {
       dryRuns.remove(f.runId());
       Timer.builder("ferry_run_duration").description("wall time of a sync run")
@@ -62,6 +67,14 @@ public final class RunMetrics {
     if (rows > 0) {
       Counter.builder("ferry_rows_written").description("rows written to the target")
           .tag("table", table).tag("kind", kind).register(registry).increment(rows);
+    }
+  }
+
+  /** Rows production changed since the last verified sync, by a transaction that was not Ferry's. */
+  private void found(String table, String kind, long rows) {
+    if (rows > 0) {
+      Counter.builder("ferry_production_edits_found").description("rows production changed since the last verified"
+          + " sync, found by a comparison").tag("table", table).tag("kind", kind).register(registry).increment(rows);
     }
   }
 

@@ -46,10 +46,13 @@ public sealed interface ProgressEvent {
 
   /**
    * A differential comparison's findings: key ranges compared on both servers, how many differed, rows whose
-   * hashes were then compared one by one, and what that found (rows to copy, rows only on the target).
+   * hashes were then compared one by one, and what that found (rows to copy, rows only on the target). When a
+   * verified sync's claim held ({@code classified}), who made each difference: production edits, rows production
+   * added or deleted, and conflicts (changed on both sides) since that sync; the rest are the source's own changes.
    */
   record TableCompared(String runId, String table, int ranges, int rangesDiffering, long rowsCompared, long rowsToCopy,
-      long rowsOnlyOnTarget) implements ProgressEvent {}
+      long rowsOnlyOnTarget, boolean classified, long productionEdits, long productionInserts, long productionDeletes,
+      long conflicts) implements ProgressEvent {}
 
   /** A large table's copy committed its first {@code rowsCommitted} rows (in key order): a retry resumes after them. */
   record TableCheckpoint(String runId, String table, long rowsCommitted) implements ProgressEvent {}

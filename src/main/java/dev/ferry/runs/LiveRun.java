@@ -82,7 +82,10 @@ public final class LiveRun {
       line(r.table() + ": " + r.outcome().name().toLowerCase() + ", " + r.written() + " rows written");
     } else if (event instanceof ProgressEvent.TableCompared c) {
       line(c.table() + ": " + c.rangesDiffering() + " of " + c.ranges() + " key ranges differ; " + c.rowsToCopy()
-          + " rows to copy, " + c.rowsOnlyOnTarget() + " only on the target");
+          + " rows to copy, " + c.rowsOnlyOnTarget() + " only on the target" + (c.productionEdits() + c.productionInserts()
+          + c.productionDeletes() + c.conflicts() == 0 ? "" : "; production since the last verified sync: "
+          + c.productionEdits() + " edited, " + c.productionInserts() + " added, " + c.productionDeletes() + " deleted, "
+          + c.conflicts() + " changed on both sides"));
     } else if (event instanceof ProgressEvent.Warning w) {
       String text = (w.table() == null ? "" : w.table() + ": ") + w.message();
       warnings.add(text);

@@ -103,6 +103,53 @@ public final class RangeStatements {
         + " BETWEEN b.lo AND b.hi" + row.joins();
   }
 
+  /**
+   * As {@link #rangeRows}, with two flags after the hash: {@code u}, the row is newer than a claim (see
+   * {@link #UNCOVERED}), and {@code p}, besides, no Ferry transaction wrote it: a production edit when on the target.
+   * Binds the cut, the ranges, the claim's horizon, its transactions and every transaction Ferry wrote the table with.
+   */
+  public String rangeRowsFlagged(boolean sourceSide) {
+    Params params = new Params();
+    String cut = params.next();
+    String ranges = params.next();
+    String horizon = flagHorizon(params.next(), params.next(), params.next());
+    DigestStatements.HashedRow row = digests.hashedRow(sourceSide);
+    return "SELECT " + texts("t.", plan.keyColumns()) + ", " + row.hash() + "::text, " + FLAGS + " FROM " + horizon
+        + ", " + bounds(cut) + (sourceSide ? plan.source() : plan.target()).fromSql() + " t" + row.joins()
+        + " WHERE " + range(cut) + " = ANY(" + ranges + "::bigint[])";
+  }
+
+  /**
+   * As {@link #rangeRowsBounded} with the flags of {@link #rangeRowsFlagged}; the horizon and the transaction ids are
+   * literals too (numbers only, checked), so that every read is planned with its ranges.
+   */
+  public String rangeRowsBoundedFlagged(boolean sourceSide, long[] lo, long[] hi, String xmin, String[] covered,
+      String[] ferry) {
+    DigestStatements.HashedRow row = digests.hashedRow(sourceSide);
+    String horizon = flagHorizon("'" + number(xmin) + "'", "'" + numbers(covered) + "'", "'" + numbers(ferry) + "'");
+    return "SELECT " + texts("t.", plan.keyColumns()) + ", " + row.hash() + "::text, " + FLAGS + " FROM " + horizon
+        + ", unnest('" + bigints(lo) + "'::bigint[], '" + bigints(hi) + "'::bigint[]) AS b(lo, hi) JOIN "
+        + (sourceSide ? plan.source() : plan.target()).fromSql() + " t ON t." + plan.keyColumns().get(0).sql()
+        + " BETWEEN b.lo AND b.hi" + row.joins();
+  }
+
+  /** {@link #horizon} plus the transactions Ferry wrote the table with since (a superset of the claim's). */
+  private static String flagHorizon(String xid, String xids, String ferry) {
+    return "(SELECT age(" + xid + "::text::xid) AS age, " + xids + "::text[]::xid[] AS xids, " + ferry
+        + "::text[]::xid[] AS ferry OFFSET 0) h";
+  }
+
+  private static String number(String s) {
+    if (!s.matches("[0-9]{1,20}")) {
+      throw new IllegalArgumentException("not a transaction id: " + s);
+    }
+    return s;
+  }
+
+  private static String numbers(String[] values) {
+    return Arrays.stream(values).map(RangeStatements::number).collect(Collectors.joining(",", "{", "}"));
+  }
+
   /** Whether that side has a valid, whole-table btree index whose first column is the range column. */
   public boolean rangeIndexed(boolean sourceSide) {
     String first = plan.keyColumns().get(0).name();
@@ -159,6 +206,9 @@ public final class RangeStatements {
    * transactions old (freezing keeps the original id): no visible row is younger than the current transaction.
    */
   private static final String UNCOVERED = "NOT (age(t.xmin) > h.age OR age(t.xmin) < 0 OR t.xmin = ANY(h.xids))";
+
+  /** The flags of {@link #rangeRowsFlagged}. */
+  private static final String FLAGS = UNCOVERED + " AS u, " + UNCOVERED + " AND NOT t.xmin = ANY(h.ferry) AS p";
 
   /** An array literal of numbers (nothing to quote or escape). */
   private static String bigints(long[] values) {

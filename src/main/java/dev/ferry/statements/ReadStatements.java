@@ -77,6 +77,12 @@ public final class ReadStatements {
         + new Params().unnest(plan.key()) + " ON " + joinOn("t", plan.keyColumns());
   }
 
+  /** Whole target rows (their written columns, as text, key first) for a batch of keys. Binds the key batch. */
+  public String selectTargetByKeys() {
+    return "SELECT " + texts("t.", plan.columns()) + " FROM " + plan.target().fromSql() + " t JOIN "
+        + new Params().unnest(plan.key()) + " ON " + joinOn("t", plan.keyColumns());
+  }
+
   /** The target's newest watermark, as text (null for an empty table or only NULL watermarks). */
   public String targetWatermark() {
     return "SELECT max(t." + plan.watermark().sql() + ")::text FROM " + plan.target().fromSql() + " t";

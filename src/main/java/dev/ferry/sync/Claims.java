@@ -14,11 +14,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What a verified run lets the next one skip. When validation finds a table identical on both sides, the run
@@ -50,14 +52,34 @@ final class Claims {
   private record Side(String database, String state, long horizon, long next) {}
 
   /** A recorded claim: the run that verified the table, its horizons and its target transactions. */
-  record Claim(String runId, long sourceXmin, long targetXmin, List<Long> ferryXids, String fingerprint) {
+  record Claim(String runId, long sourceXmin, long targetXmin, List<Long> ferryXids, String fingerprint,
+      List<List<String>> kept) {
+    /** The kept keys, each joined as the comparison joins keys. */
+    Set<String> keptIds() {
+      Set<String> out = new HashSet<>();
+      kept.forEach(k -> out.add(String.join("\u0000", k)));
+      return out;
+    }
+
     /** Parameters for the checks on one side: the horizon and the transactions, as 32-bit ids in text. */
     List<Object> params(boolean sourceSide) {
+      Flags f = flags(sourceSide);
+      return List.of(f.xmin(), f.covered());
+    }
+
+    /** The horizon and transactions on one side, as 32-bit ids in text, to flag rows by who wrote them. */
+    Flags flags(boolean sourceSide) {
       String[] xids = sourceSide ? new String[0]
           : ferryXids.stream().map(x -> Long.toString(x & 0xFFFFFFFFL)).toArray(String[]::new);
-      return List.of(Long.toString((sourceSide ? sourceXmin : targetXmin) & 0xFFFFFFFFL), xids);
+      return new Flags(Long.toString((sourceSide ? sourceXmin : targetXmin) & 0xFFFFFFFFL), xids, xids);
     }
   }
+
+  /**
+   * A side's horizon ({@code xmin}), the transactions the claim covers besides, and every transaction Ferry wrote the
+   * table with ({@code ferry}): a row newer than the horizon that none of those wrote is someone else's change.
+   */
+  record Flags(String xmin, String[] covered, String[] ferry) {}
 
   private final Side source;
   private final Side target;
@@ -109,7 +131,7 @@ final class Claims {
   private static Map<String, Claim> claims(Map<String, StoredClaim> stored) {
     Map<String, Claim> out = new HashMap<>();
     stored.forEach((table, c) -> out.put(table, new Claim(c.runId(), c.sourceXmin(), c.targetXmin(), c.ferryXids(),
-        c.fingerprint())));
+        c.fingerprint(), c.kept())));
     return out;
   }
 
@@ -187,6 +209,16 @@ final class Claims {
     return parents.map(ok -> ok ? claim : Optional.<Claim>empty());
   }
 
+  /** Whether a claim for the table holds as far as identities, fingerprint and age tell (its parents aside). */
+  boolean covers(RunContext ctx, TablePlan plan) {
+    return recorded(ctx, plan).isPresent();
+  }
+
+  /** Whether a claim was recorded for the table but no longer holds (a restart, another server, schema changes). */
+  boolean voided(RunContext ctx, TablePlan plan) {
+    return stored.containsKey(plan.target().name().sql()) && recorded(ctx, plan).isEmpty();
+  }
+
   /** The table's recorded claim if it still holds as far as identities, fingerprint and age tell. */
   private Optional<Claim> recorded(RunContext ctx, TablePlan plan) {
     Optional<String> fingerprint = fingerprint(ctx, plan);
@@ -255,7 +287,7 @@ final class Claims {
       for (TablePlan p : verified) {
         fingerprint(ctx, p).filter(f -> now.fingerprint(ctx, p).equals(Optional.of(f))).ifPresent(f ->
             claims.add(new StoredClaim(source.database(), p.target().name().sql(), ctx.runId, source.horizon(),
-                target.horizon(), states.get(p.name()).xids(), f)));
+                target.horizon(), states.get(p.name()).xids(), f, states.get(p.name()).evidence().kept().keys())));
       }
       return ClaimStore.save(ctx.target.pool(), claims);
     });

@@ -97,7 +97,12 @@ final class DataPhase {
    * first: for the demo's small parent table, instead of streaming every row to the target in a transaction.
    */
   private Future<TableSync> choose(TableRun run, TableState state) {
-    StrategyChoice choice = StrategyChoice.of(run.plan, run.sourceRows, run.targetRows, ctx.fastHash);
+    StrategyChoice choice = StrategyChoice.of(run.plan, run.sourceRows, run.targetRows, ctx.fastHash,
+        ctx.claims.covers(ctx, run.plan));
+    if (ctx.claims.voided(ctx, run.plan)) {
+      run.warn("the last verified sync's claim no longer holds (a restart, a restore, another server or a schema"
+          + " change voids it): production's own edits cannot be told apart from the source's changes this run");
+    }
     if (choice.ifIdentical() == null) {
       return Future.succeededFuture(build(choice, run));
     }

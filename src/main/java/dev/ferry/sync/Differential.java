@@ -1,5 +1,7 @@
 package dev.ferry.sync;
 
+import dev.ferry.config.OnProductionEdit;
+import dev.ferry.plan.Mode;
 import dev.ferry.result.Strategy;
 import dev.ferry.statements.TableStatements;
 import io.vertx.core.Future;
@@ -32,18 +34,65 @@ final class Differential implements TableSync {
 
   @Override
   public Future<CopyOutcome> run() {
+    OnProductionEdit policy = policy();
+    boolean claimed = run.ctx.claims.covers(run.ctx, run.plan);
     return run.retried(() -> {
       run.counter.reset();
       RangeDiff ranges = new RangeDiff(run);
-      return byWatermark().compose(early -> ranges.compare().compose(diff -> {
-        Evidence evidence = new Evidence(diff.sourceDigest(), diff.targetDigest(), ranges::targetAfterWrites,
-            diff.missing(), diff.claimRun());
-        String words = path() + early + " — " + found(diff) + diff.changed().size() + " rows to copy";
-        Future<Void> written = diff.changed().isEmpty() ? Future.succeededFuture()
-            : run.transaction(conn -> run.copier().copyKeys(conn, diff.changed()));
-        return written.map(v -> new CopyOutcome(strategy(), words, run.counter.counts(), evidence));
-      }));
+      return byWatermark(claimed && policy != OnProductionEdit.OVERWRITE).compose(early -> ranges.compare()
+          .compose(diff -> {
+            ProductionEdits edits = ProductionEdits.decide(diff.differences(), policy,
+                run.ctx.options.mode() == Mode.MIRROR);
+            if (!edits.refused().isEmpty()) {
+              return refuse(edits, policy);
+            }
+            boolean mirror = run.ctx.options.mode() == Mode.MIRROR;
+            Evidence evidence = new Evidence(diff.sourceDigest(), diff.targetDigest(), ranges::targetAfterWrites,
+                edits.deletable(), diff.claimRun(),
+                edits.expected().withKeys(edits.keptKeys(diff.keptEarlier(), mirror)));
+            return said(diff, edits, policy).compose(note -> {
+              String words = path() + early + " — " + found(diff) + edits.copy().size() + " rows to copy" + note;
+              Future<Void> written = edits.copy().isEmpty() ? Future.succeededFuture()
+                  : run.transaction(conn -> run.copier().copyKeys(conn, edits.copy()));
+              return written.map(v -> new CopyOutcome(strategy(), words, run.counter.counts(), evidence));
+            });
+          }));
     }).compose(outcome -> run.advanceSequences().map(outcome));
+  }
+
+  private OnProductionEdit policy() {
+    return run.ctx.config.onProductionEdit(run.ctx.options.onProductionEdit(), run.plan.name().qualified(),
+        run.plan.name().name());
+  }
+
+  /** The table is not written: production changed rows since the last verified sync, and the policy says stop. */
+  private Future<CopyOutcome> refuse(ProductionEdits edits, OnProductionEdit policy) {
+    List<RowDifference> rows = edits.refused();
+    boolean conflictsOnly = policy == OnProductionEdit.KEEP;
+    return ProductionEditReport.describe(run, rows).compose(list -> Future.failedFuture(Failures.refused(
+        run.plan.name().display() + ": " + ProductionEdits.counts(rows) + " since the last verified sync, by"
+            + " transactions that were not Ferry's; nothing of this table was written (onProductionEdit: "
+            + policy.label() + (conflictsOnly ? ", and a row changed on both sides is never kept silently" : "")
+            + "). Keep production's version with --on-production-edit keep, or replace it with"
+            + " --on-production-edit overwrite:\n" + list)));
+  }
+
+  /** What the path says of production's changes the run keeps or writes over (listed, so the history has them). */
+  private Future<String> said(RangeDiff.Result diff, ProductionEdits edits, OnProductionEdit policy) {
+    if (!diff.classified()) {
+      return Future.succeededFuture(run.targetRows == 0 ? "" : "; " + PathWords.UNCLAIMED);
+    }
+    Future<String> kept = ProductionEditReport.describe(run, edits.kept())
+        .map(list -> list.isEmpty() ? "" : "; kept as production left them (onProductionEdit: " + policy.label()
+            + "): " + ProductionEdits.counts(edits.kept()) + "\n" + list);
+    return kept.compose(k -> ProductionEditReport.describe(run, edits.overwritten()).map(list -> {
+      if (list.isEmpty()) {
+        return k;
+      }
+      run.warn("overwrote " + ProductionEdits.counts(edits.overwritten()) + " (onProductionEdit: overwrite)");
+      return k + "; written over with the source's rows (onProductionEdit: overwrite): "
+          + ProductionEdits.counts(edits.overwritten()) + "\n" + list;
+    }));
   }
 
   private static String found(RangeDiff.Result diff) {
@@ -61,11 +110,14 @@ final class Differential implements TableSync {
    * comparison, which then finds only what changed without a newer watermark, and deletes. Returns the path's note.
    * A dry run copies nothing, so its comparison counts every difference itself.
    */
-  private Future<String> byWatermark() {
+  private Future<String> byWatermark(boolean classifying) {
     if (run.plan.watermark() == null) {
       return Future.succeededFuture("");
     }
     String name = "; watermark " + run.plan.watermark().name() + ": ";
+    if (classifying) {
+      return Future.succeededFuture(name + "not used, so that the comparison sees production's edits among the rows");
+    }
     if (run.dryRun()) {
       return Future.succeededFuture(name + "not used by a dry run, whose comparison counts every difference");
     }

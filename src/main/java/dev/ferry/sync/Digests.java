@@ -23,8 +23,11 @@ record Digests(long sourceRows, String source, long targetRows, String target) {
     Future<StreamDigest> tgt = e.targetBefore() != null && written.written() == 0 ? Future.succeededFuture(e.targetBefore())
         : e.targetAfter() != null && written.linked() == 0 ? e.targetAfter().get()
         : ctx.target.pool().query(sql.digests().digest(false)).execute().map(rs -> read(rs.iterator().next()));
-    return Future.all(src, tgt).map(v -> new Digests(src.result().rows(), src.result().value(),
-        tgt.result().rows(), tgt.result().value()));
+    // Rows production changed and the policy kept: the target should hold their hashes in place of the source's.
+    ProductionEdits.Kept kept = e.kept();
+    return Future.all(src, tgt).map(v -> new Digests(src.result().rows() + kept.rows(),
+        new java.math.BigInteger(src.result().value()).add(kept.sum()).toString(), tgt.result().rows(),
+        tgt.result().value()));
   }
 
   private static StreamDigest read(Row r) {

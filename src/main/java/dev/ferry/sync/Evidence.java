@@ -12,20 +12,22 @@ import java.util.function.Supplier;
  * @param targetAfter     the target's digest after writes, re-summing only the ranges the comparison found
  *                        different; null when there was no comparison
  * @param missingOnSource target keys the comparison found missing on the source (mirror deletes them); null if
- *                        there was no comparison, empty when the sides were found identical
+ *                        there was no comparison, empty when the sides were found identical; never rows production
+ *                        added that the policy keeps
  * @param claimRun        the verified run whose claim let the comparison skip hashing ranges (see {@link Claims}):
  *                        then the digests sum only the compared ranges' rows; null otherwise
+ * @param kept            production's changes the run left as they are (validation expects them on the target)
  */
 record Evidence(StreamDigest source, StreamDigest targetBefore, Supplier<Future<StreamDigest>> targetAfter,
-    List<String[]> missingOnSource, String claimRun) {
-  static final Evidence NONE = new Evidence(null, null, null, null, null);
+    List<String[]> missingOnSource, String claimRun, ProductionEdits.Kept kept) {
+  static final Evidence NONE = new Evidence(null, null, null, null, null, ProductionEdits.Kept.NONE);
 
   static Evidence streamed(StreamDigest source) {
-    return new Evidence(source, null, null, null, null);
+    return new Evidence(source, null, null, null, null, ProductionEdits.Kept.NONE);
   }
 
   /** Both sides' digests found equal: mirror has nothing to delete. */
   static Evidence identical(StreamDigest source, StreamDigest target) {
-    return new Evidence(source, target, null, List.of(), null);
+    return new Evidence(source, target, null, List.of(), null, ProductionEdits.Kept.NONE);
   }
 }

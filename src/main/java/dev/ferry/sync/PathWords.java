@@ -8,6 +8,10 @@ import java.util.List;
 final class PathWords {
   private PathWords() {}
 
+  /** Said where no verified sync's claim holds for a table that already has rows. */
+  static final String UNCLAIMED = "no verified sync to compare with, so production's own edits cannot be told apart"
+      + " from the source's changes";
+
   static String key(TablePlan plan) {
     String cols = plan.keyColumns().stream().map(c -> c.name()).toList().toString();
     return switch (plan.keyKind()) {

@@ -38,8 +38,14 @@ final class RangeDiff {
    * every range was hashed); the digests then cover the rows of the differing ranges only, on both sides alike, and
    * the counts every row.
    */
-  record Result(List<String[]> changed, List<String[]> missing, int ranges, int differing, long rowsCompared,
-      StreamDigest sourceDigest, StreamDigest targetDigest, String claimRun) {}
+  record Result(List<RowDifference> differences, int ranges, int differing, long rowsCompared,
+      StreamDigest sourceDigest, StreamDigest targetDigest, String claimRun, List<List<String>> keptEarlier) {
+
+    /** Whether each difference says who made it: a claim held, so production's edits are told apart. */
+    boolean classified() {
+      return claimRun != null;
+    }
+  }
 
   private record Range(long rows, String sum) {}
 
@@ -48,8 +54,7 @@ final class RangeDiff {
 
   /** What the row-level pass found, and the count and hash sum of the rows it read on each side. */
   private static final class Rows {
-    final List<String[]> changed = new ArrayList<>();
-    final List<String[]> missing = new ArrayList<>();
+    final List<RowDifference> differences = new ArrayList<>();
     long sourceRows;
     long targetRows;
     BigInteger sourceSum = BigInteger.ZERO;
@@ -66,6 +71,8 @@ final class RangeDiff {
   private List<Object> cut = List.of();
   private List<Long> differing = List.of();
   private StreamDigest targetClean;
+  /** The claim the comparison runs under, if one holds: rows are then read with who-changed-them flags. */
+  private Claims.Claim claim;
 
   RangeDiff(TableRun run) {
     this.ctx = run.ctx;
@@ -79,7 +86,10 @@ final class RangeDiff {
 
   Future<Result> compare() {
     return ctx.snapshot.read(this::cut).compose(cut -> ctx.claims.usable(ctx, plan)
-        .compose(claim -> claim.isPresent() ? checked(cut, claim.get()) : hashed(cut)));
+        .compose(claim -> {
+          this.claim = claim.orElse(null);
+          return claim.isPresent() ? checked(cut, claim.get()) : hashed(cut);
+        }));
   }
 
   /** How the key is cut: the parameters that place a row in its range (see {@link RangeStatements#rangeDigests}). */
@@ -204,39 +214,60 @@ final class RangeDiff {
   }
 
   private Result result(Rows rows, int ranges, StreamDigest source, StreamDigest target, String claimRun) {
-    Result result = new Result(rows.changed, rows.missing, ranges, differing.size(), rows.sourceRows + rows.targetRows,
-        source, target, claimRun);
+    // Under a claim that the whole-table check or the range checks used, every difference read is classified; the
+    // hashed fallback keeps the claim's flags too.
+    String by = claimRun != null ? claimRun : claim != null ? claim.runId() : null;
+    Result result = new Result(rows.differences, ranges, differing.size(), rows.sourceRows + rows.targetRows,
+        source, target, by, claim == null ? List.of() : claim.kept());
+    List<RowDifference> d = rows.differences;
     ctx.bus.publish(new ProgressEvent.TableCompared(ctx.runId, plan.name().display(), ranges, differing.size(),
-        result.rowsCompared(), rows.changed.size(), rows.missing.size()));
+        result.rowsCompared(), d.stream().filter(x -> x.sourceHash() != null).count(),
+        d.stream().filter(x -> x.sourceHash() == null).count(), result.classified(),
+        count(d, RowDifference.Kind.PRODUCTION_EDIT), count(d, RowDifference.Kind.PRODUCTION_INSERT),
+        count(d, RowDifference.Kind.PRODUCTION_DELETE), count(d, RowDifference.Kind.CONFLICT)));
     return result;
   }
 
-  /** One round of the row-level pass: (key, hash) of the round's rows from both sides at once, then matched. */
+  private static long count(List<RowDifference> differences, RowDifference.Kind kind) {
+    return differences.stream().filter(x -> x.kind() == kind).count();
+  }
+
+  /**
+   * One round of the row-level pass: (key, hash) of the round's rows from both sides at once, then matched. Under a
+   * claim each row also says whether it is newer than the claim (and, on the target, whether Ferry wrote it), which
+   * tells who made each difference.
+   */
   private Future<Void> rows(List<Object> cut, List<Long> round, Rows found) {
     int k = plan.key();
+    boolean flagged = claim != null;
+    Set<String> kept = flagged ? claim.keptIds() : Set.of();
     Future<RowSet<Row>> tgt = rowsOf(ctx.target.pool(), false, cut, round);
     Future<RowSet<Row>> src = ctx.snapshot.read(db -> rowsOf(db, true, cut, round));
     return Future.all(tgt, src).map(v -> {
-      Map<String, String> hashes = new HashMap<>();
-      Map<String, String[]> keys = new HashMap<>();
+      Map<String, Row> there = new HashMap<>();
       for (Row r : tgt.result()) {
-        String[] key = key(r, k);
-        String id = String.join("\u0000", key);
-        hashes.put(id, r.getString(k));
-        keys.put(id, key);
+        there.put(String.join("\u0000", key(r, k)), r);
         found.targetSum = found.targetSum.add(new BigInteger(r.getString(k)));
       }
       for (Row r : src.result()) {
         String[] key = key(r, k);
-        String there = hashes.remove(String.join("\u0000", key));
-        if (there == null || !there.equals(r.getString(k))) {
-          found.changed.add(key);
+        Row t = there.remove(String.join("\u0000", key));
+        if (t == null || !t.getString(k).equals(r.getString(k))) {
+          RowDifference.Kind kind = !flagged ? RowDifference.Kind.LOCAL
+              : RowDifference.classify(true, t != null, r.getBoolean(k + 1), t != null && t.getBoolean(k + 2),
+                  kept.contains(String.join("\u0000", key)));
+          found.differences.add(new RowDifference(key, kind, r.getString(k), t == null ? null : t.getString(k)));
         }
         found.sourceSum = found.sourceSum.add(new BigInteger(r.getString(k)));
       }
+      for (Row t : there.values()) {
+        RowDifference.Kind kind = !flagged ? RowDifference.Kind.LOCAL
+            : RowDifference.classify(false, true, false, t.getBoolean(k + 2),
+                kept.contains(String.join("\u0000", key(t, k))));
+        found.differences.add(new RowDifference(key(t, k), kind, null, t.getString(k)));
+      }
       found.targetRows += tgt.result().size();
       found.sourceRows += src.result().size();
-      hashes.keySet().forEach(id -> found.missing.add(keys.get(id)));
       return null;
     });
   }
@@ -284,11 +315,21 @@ final class RangeDiff {
         lo[i] = b[0];
         hi[i] = b[1];
       }
-      return db.query(sql.ranges().rangeRowsBounded(sourceSide, lo, hi)).execute();
+      if (claim == null) {
+        return db.query(sql.ranges().rangeRowsBounded(sourceSide, lo, hi)).execute();
+      }
+      Claims.Flags f = claim.flags(sourceSide);
+      return db.query(sql.ranges().rangeRowsBoundedFlagged(sourceSide, lo, hi, f.xmin(), f.covered(), f.ferry()))
+          .execute();
     }
     List<Object> args = new ArrayList<>(cut);
     args.add(round.toArray(Long[]::new));
-    return db.preparedQuery(sql.ranges().rangeRows(sourceSide)).execute(Tuple.from(args));
+    if (claim == null) {
+      return db.preparedQuery(sql.ranges().rangeRows(sourceSide)).execute(Tuple.from(args));
+    }
+    Claims.Flags f = claim.flags(sourceSide);
+    args.addAll(List.of(f.xmin(), f.covered(), f.ferry()));
+    return db.preparedQuery(sql.ranges().rangeRowsFlagged(sourceSide)).execute(Tuple.from(args));
   }
 
   /**

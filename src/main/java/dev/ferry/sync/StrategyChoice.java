@@ -15,7 +15,11 @@ record StrategyChoice(Strategy strategy, String reason, Strategy ifIdentical) {
   /** Below this many source rows, streaming the table costs less than comparing it. */
   static final long MIN_DIFFERENTIAL_ROWS = 2_000;
 
-  static StrategyChoice of(TablePlan plan, long sourceRows, long targetRows, boolean fastHash) {
+  /**
+   * @param claimed a verified sync's claim holds for the table: the comparison, which then tells production's edits
+   *                from the source's changes, is taken whatever the table's size or how much of it is missing
+   */
+  static StrategyChoice of(TablePlan plan, long sourceRows, long targetRows, boolean fastHash, boolean claimed) {
     if (!plan.keyed()) {
       return targetRows == 0 ? new StrategyChoice(Strategy.KEYLESS_LOAD, null, null)
           : new StrategyChoice(Strategy.KEYLESS_REPLACE, null, Strategy.KEYLESS_UNCHANGED);
@@ -23,7 +27,8 @@ record StrategyChoice(Strategy strategy, String reason, Strategy ifIdentical) {
     if (targetRows == 0) {
       return new StrategyChoice(Strategy.EMPTY_LOAD, "target empty", null);
     }
-    Optional<String> notDifferential = notDifferential(plan, sourceRows, targetRows, fastHash);
+    Optional<String> notDifferential = claimed ? unclassifiable(plan, fastHash)
+        : notDifferential(plan, sourceRows, targetRows, fastHash);
     if (notDifferential.isEmpty()) {
       return new StrategyChoice(Strategy.DIFFERENTIAL, null, null);
     }
@@ -46,6 +51,11 @@ record StrategyChoice(Strategy strategy, String reason, Strategy ifIdentical) {
       return Optional.of("the key holds remapped ids, which differ between the sides");
     }
     return Optional.empty();
+  }
+
+  /** Why a claimed table cannot be compared (and so its production edits told apart), or empty. */
+  private static Optional<String> unclassifiable(TablePlan plan, boolean fastHash) {
+    return notDifferential(plan, MIN_DIFFERENTIAL_ROWS, MIN_DIFFERENTIAL_ROWS, fastHash);
   }
 
   /**

@@ -27,7 +27,8 @@ final class Upsert implements TableSync {
   @Override
   public String path() {
     return "upsert by " + PathWords.key(run.plan) + ", every row compared on the target (" + reason + ")"
-        + PathWords.mapped(run.plan) + PathWords.checkpoints(cp, run.ctx.config.checkpointRows());
+        + PathWords.mapped(run.plan) + PathWords.checkpoints(cp, run.ctx.config.checkpointRows())
+        + (reason.equals("target empty") ? "" : "; " + PathWords.UNCLAIMED);
   }
 
   @Override

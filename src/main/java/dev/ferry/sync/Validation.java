@@ -35,8 +35,10 @@ final class Validation {
       long o = orphans.result();
       boolean ok = sn == tn && sd.equals(td) && o == 0;
       String claimRun = state.evidence().claimRun();
-      String detail = ok ? "match" + (claimRun == null ? "" : " (rows no transaction has touched since run "
-          + claimRun + " verified them were not hashed again)") : sn != tn ? "row counts differ (source " + sn + ", target " + tn + ")"
+      int kept = state.evidence().kept().count();
+      String detail = ok ? "match" + (kept == 0 ? "" : ", with " + kept + " row" + (kept == 1 ? "" : "s")
+          + " production changed kept as production left them") + (claimRun == null ? ""
+          : " (rows no transaction has touched since run " + claimRun + " verified them were not hashed again)") : sn != tn ? "row counts differ (source " + sn + ", target " + tn + ")"
           + (tn > sn && ctx.options.mode() == Mode.INCREMENTAL ? ": incremental never deletes, so rows the source"
               + " deleted stay on the target; --mode mirror deletes them" : "")
           : !sd.equals(td) ? "same row count but contents differ" : o + " rows reference missing parents";

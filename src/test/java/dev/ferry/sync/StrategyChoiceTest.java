@@ -37,7 +37,7 @@ class StrategyChoiceTest {
   }
 
   private StrategyChoice choose(String table, long source, long target, boolean fastHash) {
-    return StrategyChoice.of(plans.get(table), source, target, fastHash);
+    return StrategyChoice.of(plans.get(table), source, target, fastHash, false);
   }
 
   @Test
@@ -75,6 +75,15 @@ class StrategyChoiceTest {
     StrategyChoice keyless = choose("logs", 5, 7, true);
     assertEquals(Strategy.KEYLESS_REPLACE, keyless.strategy());
     assertEquals(Strategy.KEYLESS_UNCHANGED, keyless.ifIdentical(), "without a key only the whole can be compared");
+  }
+
+  @Test
+  void aClaimedTableIsComparedWhateverItsSizeSoThatProductionEditsAreToldApart() {
+    assertEquals(Strategy.DIFFERENTIAL, StrategyChoice.of(plans.get("dogs"), 3, 3, true, true).strategy());
+    assertEquals(Strategy.DIFFERENTIAL, StrategyChoice.of(plans.get("dogs"), 10_000, 10, true, true).strategy(),
+        "most rows missing on a claimed target were deleted there: the comparison says so");
+    assertEquals(Strategy.UPSERT, StrategyChoice.of(plans.get("members"), 10_000, 10_000, true, true).strategy(),
+        "remapped ids in the key cannot be compared across the sides");
   }
 
   @Test

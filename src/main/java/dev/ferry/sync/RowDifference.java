@@ -1,0 +1,50 @@
+package dev.ferry.sync;
+
+/**
+ * One row that differs between the sides, and who changed it since the last verified sync (see {@link Claims}).
+ *
+ * @param sourceHash the row's hash on the source, or null when the source lacks it
+ * @param targetHash the row's hash on the target, or null when the target lacks it
+ */
+record RowDifference(String[] key, Kind kind, String sourceHash, String targetHash) {
+
+  /** Who changed the row. Without a usable claim nobody can tell, and every difference is {@link #LOCAL}. */
+  enum Kind {
+    /** The source changed, inserted or deleted it (or nobody can tell): the sync copies or deletes it. */
+    LOCAL,
+    /** Production changed it, by a transaction that was not Ferry's; the source did not. */
+    PRODUCTION_EDIT,
+    /** Production added it; the source never had it. */
+    PRODUCTION_INSERT,
+    /** Production deleted a row the source still has unchanged. */
+    PRODUCTION_DELETE,
+    /** Both sides changed it. */
+    CONFLICT,
+    /** Production's version, which an earlier run kept (onProductionEdit: keep); the source has not changed it since. */
+    PRODUCTION_KEPT;
+
+    /** What a policy decides about: every kind but the source's own changes. */
+    boolean production() {
+      return this != LOCAL;
+    }
+  }
+
+  /**
+   * The kind from where the row is and its flags: {@code sourceNew}, the source row is newer than the claim;
+   * {@code productionNew}, the target row is newer than the claim and no Ferry transaction wrote it; {@code keptEarlier},
+   * an earlier run kept production's version of the row.
+   */
+  static Kind classify(boolean onSource, boolean onTarget, boolean sourceNew, boolean productionNew,
+      boolean keptEarlier) {
+    if (keptEarlier) {
+      return onSource && sourceNew ? Kind.CONFLICT : Kind.PRODUCTION_KEPT;
+    }
+    if (onSource && onTarget) {
+      return productionNew ? (sourceNew ? Kind.CONFLICT : Kind.PRODUCTION_EDIT) : Kind.LOCAL;
+    }
+    if (onSource) { // the target lacks it: a new source row, or one production deleted
+      return sourceNew ? Kind.LOCAL : Kind.PRODUCTION_DELETE;
+    }
+    return productionNew ? Kind.PRODUCTION_INSERT : Kind.LOCAL; // the source lacks it: deleted there, or added here
+  }
+}
