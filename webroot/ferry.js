@@ -62,6 +62,10 @@
     showLogin();
   });
 
+  // Rows written since the last verified sync, told apart: the source's, production's own, both.
+  const sinceSync = (c) => (c ? `${fmt(c.local)} local · ${fmt(c.production)} on production`
+    + (c.both ? ` · ${fmt(c.both)} on both` : '') : '');
+
   // --- status and tables -----------------------------------------------------------------------------------
   function endpointCard(title, e) {
     return el('div', { class: 'card' },
@@ -84,9 +88,11 @@
       const drift = t.source !== t.target;
       return el('tr', { class: drift ? 'drift' : 'match', 'data-table': t.table, 'data-source': t.source ?? '', 'data-target': t.target ?? '' },
         el('td', {}, t.table), el('td', { class: 'num' }, fmt(t.source)), el('td', { class: 'num' }, fmt(t.target)),
-        el('td', {}, drift ? (t.target == null ? 'missing on target' : 'differs') : '✓'));
+        el('td', {}, drift ? (t.target == null ? 'missing on target' : 'differs') : '✓'),
+        el('td', { class: 'since' }, sinceSync(t.changes)));
     });
     $('#status-tables tbody').replaceChildren(...rows);
+    $('#status-tables').classList.toggle('with-since', (s.tables || []).some((t) => t.changes));
     if (s.schema) {
       const v = (x) => (x ? `at V${x}` : 'no migration history');
       const sch = s.schema;

@@ -6,7 +6,6 @@ import dev.ferry.progress.ProgressBus;
 import dev.ferry.status.Status;
 import dev.ferry.status.StatusCheck;
 import io.vertx.core.Future;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -42,11 +41,13 @@ final class StatusCommand extends CliCommand {
     TestConnectionCommand.print(console, "target", status.target());
     if (!status.tables().isEmpty()) {
       int width = Math.max(5, status.tables().stream().mapToInt(t -> t.table().length()).max().orElse(5));
-      console.out().printf("%n  %-" + width + "s %12s %12s%n", "table", "source", "target");
+      boolean since = status.tables().stream().anyMatch(t -> t.changes() != null);
+      console.out().printf("%n  %-" + width + "s %12s %12s%s%n", "table", "source", "target",
+          since ? "   changed since the last verified sync: locally / on production / both" : "");
       for (Status.TableCounts t : status.tables()) {
-        console.out().printf("%s %-" + width + "s %12s %12s%n", t.matches() ? " " : "≠", t.table(),
+        console.out().printf("%s %-" + width + "s %12s %12s%s%n", t.matches() ? " " : "≠", t.table(),
             t.source() == null ? "—" : String.format("%,d", t.source()),
-            t.target() == null ? "—" : String.format("%,d", t.target()));
+            t.target() == null ? "—" : String.format("%,d", t.target()), changes(t.changes()));
       }
     }
     Status.Schema schema = status.schema();
@@ -60,6 +61,12 @@ final class StatusCommand extends CliCommand {
     }
     console.out().println();
     console.out().println((status.inSync() ? "✓ " : "⚠ ") + status.recommendation());
+  }
+
+  /** "   3 / 1 / 0" rows written since the last verified sync, or nothing without one. */
+  private static String changes(Status.Changes c) {
+    return c == null ? "" : String.format("   %,d / %,d / %s", c.local(), c.production(),
+        c.both() == null ? "?" : String.format("%,d", c.both()));
   }
 
   private static String version(String v) {

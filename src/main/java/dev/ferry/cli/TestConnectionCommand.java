@@ -5,7 +5,6 @@ import dev.ferry.db.Side;
 import dev.ferry.status.Status;
 import dev.ferry.status.StatusCheck;
 import io.vertx.core.Future;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 

@@ -1,10 +1,10 @@
 package dev.ferry.control;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import io.vertx.core.json.JsonArray;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -56,7 +56,31 @@ public final class ClaimStore {
     return out;
   }
 
-  /** Records claims, each replacing the table's earlier one. */
+  /** The target transactions Ferry wrote each table with since its last claim, by table (see {@link #wrote}). */
+  public static Future<Map<String, List<Long>>> writes(SqlClient target, String source) {
+    return target.query("SELECT to_regclass('ferry.table_writes') IS NOT NULL").execute()
+        .compose(rs -> !rs.iterator().next().getBoolean(0) ? Future.succeededFuture(Map.<String, List<Long>>of())
+            : target.preparedQuery("SELECT table_name, xids FROM ferry.table_writes WHERE source = $1")
+                .execute(Tuple.of(source)).map(rows -> {
+                  Map<String, List<Long>> out = new HashMap<>();
+                  rows.forEach(r -> out.put(r.getString(0), List.of(r.getArrayOfLongs(1))));
+                  return out;
+                }));
+  }
+
+  /** Adds the transactions a run wrote these tables with (table → xids) to what no claim covers yet. */
+  public static Future<Void> wrote(SqlClient target, String source, Map<String, List<Long>> xids) {
+    if (xids.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Tuple> rows = xids.entrySet().stream().map(e -> Tuple.tuple().addString(source).addString(e.getKey())
+        .addArrayOfLong(e.getValue().toArray(Long[]::new))).toList();
+    return target.preparedQuery("INSERT INTO ferry.table_writes (source, table_name, xids) VALUES ($1, $2, $3)"
+        + " ON CONFLICT (source, table_name) DO UPDATE SET xids = ferry.table_writes.xids || excluded.xids")
+        .executeBatch(rows).mapEmpty();
+  }
+
+  /** Records claims, each replacing the table's earlier one; what they now cover leaves {@code table_writes}. */
   public static Future<Void> save(SqlClient target, List<StoredClaim> claims) {
     if (claims.isEmpty()) {
       return Future.succeededFuture();
@@ -69,6 +93,10 @@ public final class ClaimStore {
             + " ON CONFLICT (source, table_name) DO UPDATE SET fingerprint = excluded.fingerprint,"
             + " source_xmin = excluded.source_xmin, target_xmin = excluded.target_xmin, ferry_xids = excluded.ferry_xids,"
             + " run_id = excluded.run_id, kept = excluded.kept, verified_at = now()")
-        .executeBatch(rows).mapEmpty();
+        .executeBatch(rows)
+        .compose(v -> target.preparedQuery("DELETE FROM ferry.table_writes WHERE source = $1 AND table_name = ANY($2)")
+            .execute(Tuple.tuple().addString(claims.get(0).source())
+                .addArrayOfString(claims.stream().map(StoredClaim::table).toArray(String[]::new))))
+        .mapEmpty();
   }
 }

@@ -16,10 +16,19 @@ public record Status(Endpoint source, Endpoint target, List<TableCounts> tables,
   /** One database: its redacted URL and either its server facts or why it could not be reached. */
   public record Endpoint(String url, boolean reachable, String version, boolean tls, double roundTripMs, String error) {}
 
-  /** Counts for a table; null where the table does not exist on that side. */
-  public record TableCounts(String table, Long source, Long target) {
+  /**
+   * Counts for a table; null where the table does not exist on that side. {@code changes}: what changed since the
+   * last verified sync, null without one.
+   */
+  public record TableCounts(String table, Long source, Long target, Changes changes) {
     public boolean matches() {
       return source != null && source.equals(target);
     }
   }
+
+  /**
+   * Rows written since the last verified sync ({@code verifiedBy}): on the source, on production by transactions
+   * that were not Ferry's, and on both (null when too many to compare). Deleted rows are not among them.
+   */
+  public record Changes(String verifiedBy, long local, long production, Long both) {}
 }

@@ -38,7 +38,10 @@ public final class StatusCheck {
       Future<Catalog> sc = CatalogReader.read(source.pool());
       Future<Catalog> tc = CatalogReader.read(target.pool());
       Future<Status.Schema> schema = schema(source, target);
-      return Future.all(sc, tc).compose(v -> counts(source, target, sc.result(), tc.result()))
+      return Future.all(sc, tc).compose(v -> Future.all(counts(source, target, sc.result(), tc.result()),
+              ChangesSinceSync.read(source, target, sc.result(), tc.result()))
+              .map(w -> w.<List<Status.TableCounts>>resultAt(0).stream().map(c -> new Status.TableCounts(c.table(),
+                  c.source(), c.target(), w.<java.util.Map<String, Status.Changes>>resultAt(1).get(c.table()))).toList()))
           .compose(tables -> schema.map(sch -> new Status(s.result(), t.result(), tables, recommend(tables),
               tables.stream().allMatch(Status.TableCounts::matches), sch)));
     });
@@ -51,7 +54,7 @@ public final class StatusCheck {
     for (TableName n : names) {
       Future<Long> a = count(source, sc.table(n).orElse(null));
       Future<Long> b = count(target, tc.table(n).orElse(null));
-      rows.add(Future.all(a, b).map(v -> new Status.TableCounts(n.display(), a.result(), b.result())));
+      rows.add(Future.all(a, b).map(v -> new Status.TableCounts(n.display(), a.result(), b.result(), null)));
     }
     return Future.all(rows).map(v -> rows.stream().map(Future::result).toList());
   }
@@ -100,6 +103,13 @@ public final class StatusCheck {
     if (!ahead.isEmpty()) {
       return "the target has more rows in " + ahead + ": incremental sync will refuse these; check them, then use "
           + "`ferry sync --mode mirror` or `--mode rebuild --confirm-destructive`";
+    }
+    List<String> edited = tables.stream().filter(t -> t.changes() != null && t.changes().production() > 0)
+        .map(Status.TableCounts::table).toList();
+    if (!edited.isEmpty()) {
+      return "production changed rows in " + edited + " since the last verified sync: `ferry sync` refuses to write"
+          + " over them and lists them; `ferry sync --on-production-edit keep` keeps production's version,"
+          + " `--on-production-edit overwrite` replaces it";
     }
     if (tables.stream().allMatch(Status.TableCounts::matches)) {
       return "row counts match; `ferry sync --dry-run` shows whether any row content differs";

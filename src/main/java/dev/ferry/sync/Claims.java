@@ -1,5 +1,6 @@
 package dev.ferry.sync;
 
+import dev.ferry.catalog.TableName;
 import dev.ferry.control.ClaimStore.StoredClaim;
 import dev.ferry.control.ClaimStore;
 import dev.ferry.plan.TablePlan;
@@ -53,7 +54,7 @@ final class Claims {
 
   /** A recorded claim: the run that verified the table, its horizons and its target transactions. */
   record Claim(String runId, long sourceXmin, long targetXmin, List<Long> ferryXids, String fingerprint,
-      List<List<String>> kept) {
+      List<List<String>> kept, List<Long> laterWrites) {
     /** The kept keys, each joined as the comparison joins keys. */
     Set<String> keptIds() {
       Set<String> out = new HashSet<>();
@@ -69,9 +70,16 @@ final class Claims {
 
     /** The horizon and transactions on one side, as 32-bit ids in text, to flag rows by who wrote them. */
     Flags flags(boolean sourceSide) {
-      String[] xids = sourceSide ? new String[0]
-          : ferryXids.stream().map(x -> Long.toString(x & 0xFFFFFFFFL)).toArray(String[]::new);
-      return new Flags(Long.toString((sourceSide ? sourceXmin : targetXmin) & 0xFFFFFFFFL), xids, xids);
+      if (sourceSide) {
+        return new Flags(Long.toString(sourceXmin & 0xFFFFFFFFL), new String[0], new String[0]);
+      }
+      List<Long> ferry = new ArrayList<>(ferryXids);
+      ferry.addAll(laterWrites);
+      return new Flags(Long.toString(targetXmin & 0xFFFFFFFFL), ids(ferryXids), ids(ferry));
+    }
+
+    private static String[] ids(List<Long> xids) {
+      return xids.stream().map(x -> Long.toString(x & 0xFFFFFFFFL)).toArray(String[]::new);
     }
   }
 
@@ -122,16 +130,18 @@ final class Claims {
     Future<Boolean> kept = ClaimStore.kept(ctx.target.pool());
     return Future.all(src, tgt, srcOids, tgtOids, kept)
         .compose(v -> (withStored && kept.result() ? ClaimStore.load(ctx.target.pool(), src.result().database())
-            : Future.succeededFuture(Map.<String, StoredClaim>of()))
-            .map(stored -> new Claims(src.result(), tgt.result(), srcOids.result(), tgtOids.result(),
-                claims(stored), kept.result())))
+            .compose(stored -> ClaimStore.writes(ctx.target.pool(), src.result().database())
+                .map(writes -> claims(stored, writes)))
+            : Future.succeededFuture(Map.<String, Claim>of()))
+            .map(claims -> new Claims(src.result(), tgt.result(), srcOids.result(), tgtOids.result(), claims,
+                kept.result())))
         .otherwise(NONE);
   }
 
-  private static Map<String, Claim> claims(Map<String, StoredClaim> stored) {
+  private static Map<String, Claim> claims(Map<String, StoredClaim> stored, Map<String, List<Long>> writes) {
     Map<String, Claim> out = new HashMap<>();
     stored.forEach((table, c) -> out.put(table, new Claim(c.runId(), c.sourceXmin(), c.targetXmin(), c.ferryXids(),
-        c.fingerprint(), c.kept())));
+        c.fingerprint(), c.kept(), writes.getOrDefault(table, List.of()))));
     return out;
   }
 
@@ -274,23 +284,37 @@ final class Claims {
    * Records a claim for each table validation found identical. The horizons are this run's (taken before it read
    * anything); the transactions are those it wrote the table with, all committed before validation read it.
    */
-  Future<Void> record(RunContext ctx, List<TablePlan> verified, TableStates states) {
+  Future<Set<TableName>> record(RunContext ctx, List<TablePlan> verified, TableStates states) {
     if (source == null || ctx.options.dryRun()) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(Set.of());
     }
     // Read again now: what the fingerprint covers (a trigger, a column, an enum label) may have changed during the run.
     return read(ctx, false).compose(now -> {
       if (!now.kept) {
-        return Future.succeededFuture();
+        return Future.succeededFuture(Set.<TableName>of());
       }
+      Set<TableName> claimed = new HashSet<>();
       List<StoredClaim> claims = new ArrayList<>();
       for (TablePlan p : verified) {
-        fingerprint(ctx, p).filter(f -> now.fingerprint(ctx, p).equals(Optional.of(f))).ifPresent(f ->
-            claims.add(new StoredClaim(source.database(), p.target().name().sql(), ctx.runId, source.horizon(),
-                target.horizon(), states.get(p.name()).xids(), f, states.get(p.name()).evidence().kept().keys())));
+        fingerprint(ctx, p).filter(f -> now.fingerprint(ctx, p).equals(Optional.of(f))).ifPresent(f -> {
+          claims.add(new StoredClaim(source.database(), p.target().name().sql(), ctx.runId, source.horizon(),
+              target.horizon(), states.get(p.name()).xids(), f, states.get(p.name()).evidence().kept().keys()));
+          claimed.add(p.name());
+        });
       }
-      return ClaimStore.save(ctx.target.pool(), claims);
+      return ClaimStore.save(ctx.target.pool(), claims).map(v -> claimed);
     });
+  }
+
+  /**
+   * After a real run: the target transactions it wrote the tables it did not claim with (it failed, was cancelled,
+   * skipped validation, or found a difference), so that a later comparison does not take those rows for production's.
+   */
+  Future<Void> recordWrites(RunContext ctx, Map<String, List<Long>> byTable) {
+    if (source == null || !kept || ctx.options.dryRun() || byTable.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return ClaimStore.wrote(ctx.target.pool(), source.database(), byTable);
   }
 
   private static String sha256(String s) {

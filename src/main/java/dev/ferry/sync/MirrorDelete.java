@@ -2,10 +2,10 @@ package dev.ferry.sync;
 
 import dev.ferry.plan.SafetyRules;
 import io.vertx.core.Future;
-import java.util.List;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**

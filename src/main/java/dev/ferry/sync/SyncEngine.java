@@ -68,6 +68,7 @@ public final class SyncEngine {
         .recover(err -> Failures.code(err) == ErrorCode.CONFIG ? Future.failedFuture(err)
             : Future.succeededFuture(run.summary(err)));
     return result
+        .compose(summary -> run.recordWrites().map(summary))
         .eventually(run::closeSnapshot)
         .eventually(() -> Future.join(source.close(), target.close()))
         .onComplete(ar -> {

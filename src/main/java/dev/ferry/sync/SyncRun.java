@@ -61,6 +61,8 @@ final class SyncRun {
   /** Every table's state: counted, then replaced by what each data phase returns. */
   private TableStates states = TableStates.of(List.of());
   private final RunBackup backups;
+  /** The tables this run's validation claimed (see {@link Claims#record}). */
+  private Set<TableName> claimedNow = Set.of();
   /** Once the data phases begin. */
   private DataPhase data;
 
@@ -157,12 +159,25 @@ final class SyncRun {
     results.stream().filter(RunSummary.ValidationResult::matches).forEach(r -> identical.add(r.table()));
     List<TablePlan> verified = plans.stream().filter(p -> identical.contains(p.name().display())).toList();
     return ctx.claims.record(ctx, verified, states)
+        .map(claimed -> claimedNow = claimed)
         .recover(err -> {
           ctx.warn(null, "could not record what this run verified (the next run compares every row): "
               + message(err));
           return Future.succeededFuture();
         })
         .map(results);
+  }
+
+  /** See {@link Claims#recordWrites}; never fails the run. */
+  Future<Void> recordWrites() {
+    Map<String, List<Long>> byTable = new LinkedHashMap<>();
+    states.all().stream().filter(t -> !t.xids().isEmpty() && !claimedNow.contains(t.plan().name()))
+        .forEach(t -> byTable.put(t.plan().target().name().sql(), t.xids()));
+    return ctx.claims.recordWrites(ctx, byTable).recover(err -> {
+      ctx.warn(null, "could not record the transactions this run wrote with (a later run may take its rows for"
+          + " production's edits): " + message(err));
+      return Future.succeededFuture();
+    });
   }
 
   private Future<Checked> checkSchema(Catalog source, Catalog target, DbSchema sourceSchema, DbSchema targetSchema) {

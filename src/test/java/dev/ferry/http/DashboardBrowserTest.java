@@ -126,6 +126,15 @@ class DashboardBrowserTest {
     assertTrue(browser.findElement(By.cssSelector("#live-tables .progress[data-table='animals']")).getText()
         .matches("(?s).*would write [1-9][0-9,]*.*"), dryBars);
 
+    // Since the verified sync, production fixed a row by hand: the status tells it apart from the local changes.
+    f.dbs.execute(f.target, "UPDATE animals SET status = 'fixed in production' WHERE id = (SELECT min(id) FROM animals"
+        + " WHERE id % 10 <> 0)");
+    browser.navigate().refresh();
+    waitUpTo(15).until(d -> d.findElements(By.cssSelector("#status-tables tr[data-table='animals'] td.since")).stream()
+        .anyMatch(e -> e.getText().matches("[1-9][0-9,]* local · 1 on production")));
+    assertTrue(browser.findElement(By.cssSelector("#status-tables thead")).getText()
+        .contains("since last verified sync"));
+
     Path shot = Path.of("target", "dashboard.png");
     Files.createDirectories(shot.getParent());
     Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));

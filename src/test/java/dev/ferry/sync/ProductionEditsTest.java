@@ -6,6 +6,8 @@ import static dev.ferry.testing.TestDatabases.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.cli.CliHarness;
+import dev.ferry.cli.ExitCode;
 import dev.ferry.config.DatabaseUrl;
 import dev.ferry.config.OnProductionEdit;
 import dev.ferry.control.ControlSchema;
@@ -208,6 +210,43 @@ class ProductionEditsTest {
     String all = "SELECT md5(string_agg(r, ',' ORDER BY r)) FROM (SELECT i::text AS r FROM items i UNION ALL"
         + " SELECT n::text FROM notes n) x";
     assertEquals(on(source, all), on(target, all));
+  }
+
+  @Test
+  void statusAndTheRefusedRunSayWhoChangedWhatSinceTheLastVerifiedSync() {
+    editBothSides();
+    dbs.execute(target, "UPDATE items SET name = 'also fixed' WHERE id = 7"); // row 7 now changed on both sides
+    try (CliHarness cli = new CliHarness()) {
+      String[] urls = {"--source", source.toLibpqUrl(), "--target", target.toLibpqUrl()};
+      assertEquals(ExitCode.OK, cli.ferry(concat("status", urls)), cli.output());
+      assertTrue(cli.output().contains("changed since the last verified sync: locally / on production / both"),
+          cli.output());
+      assertTrue(cli.output().matches("(?s).*\\n  items\\s+3,000\\s+3,000\\s+1 / 2 / 1\\n.*"), cli.output());
+      assertEquals(ExitCode.REFUSED, cli.ferry(concat("sync", urls)), cli.output());
+      assertTrue(cli.output().contains("id=7: changed on both sides: name 'also fixed' (source: 'changed locally')"),
+          cli.output());
+      assertTrue(cli.output().contains("id=42: edited on production: name 'fixed in production' (source: 'item 42')"),
+          cli.output());
+    }
+  }
+
+  private static String[] concat(String command, String[] args) {
+    String[] out = new String[args.length + 1];
+    out[0] = command;
+    System.arraycopy(args, 0, out, 1, args.length);
+    return out;
+  }
+
+  @Test
+  void rowsARunWroteWithoutVerifyingThemAreStillFerrysNotProductions() {
+    dbs.execute(source, "UPDATE items SET name = 'first change' WHERE id = 7");
+    RunSummary unverified = sync(SyncOptions.defaults().withSkips(true, false)); // no claim is recorded
+    assertEquals(RunStatus.SUCCEEDED, unverified.status(), () -> describe(unverified));
+    dbs.execute(source, "UPDATE items SET name = 'second change' WHERE id = 7");
+    RunSummary next = sync(SyncOptions.defaults());
+    assertEquals(RunStatus.SUCCEEDED, next.status(), () -> describe(next));
+    assertEquals("second change", on(target, NAME_7));
+    assertEquals(0, dbs.count(target, "SELECT count(*) FROM ferry.table_writes"), "the new claims cover those writes");
   }
 
   @Test
