@@ -43,7 +43,7 @@ public final class StatusCheck {
               .map(w -> w.<List<Status.TableCounts>>resultAt(0).stream().map(c -> new Status.TableCounts(c.table(),
                   c.source(), c.target(), w.<java.util.Map<String, Status.Changes>>resultAt(1).get(c.table()))).toList()))
           .compose(tables -> schema.map(sch -> new Status(s.result(), t.result(), tables, recommend(tables),
-              tables.stream().allMatch(Status.TableCounts::matches), sch)));
+              tables.stream().allMatch(StatusCheck::settled), sch)));
     });
   }
 
@@ -91,6 +91,11 @@ public final class StatusCheck {
       return Future.succeededFuture(null);
     }
     return db.pool().query(ReadStatements.count(table.fromSql())).execute().map(rs -> rs.iterator().next().getLong(0));
+  }
+
+  /** Counts that match, and nothing production changed since the last verified sync. */
+  private static boolean settled(Status.TableCounts t) {
+    return t.matches() && (t.changes() == null || t.changes().production() == 0);
   }
 
   static String recommend(List<Status.TableCounts> tables) {

@@ -230,7 +230,7 @@ final class Claims {
   }
 
   /** The table's recorded claim if it still holds as far as identities, fingerprint and age tell. */
-  private Optional<Claim> recorded(RunContext ctx, TablePlan plan) {
+  Optional<Claim> recorded(RunContext ctx, TablePlan plan) {
     Optional<String> fingerprint = fingerprint(ctx, plan);
     Claim claim = stored.get(plan.target().name().sql());
     return fingerprint.isPresent() && claim != null && claim.fingerprint().equals(fingerprint.get())

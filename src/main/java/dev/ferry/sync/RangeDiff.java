@@ -36,16 +36,12 @@ final class RangeDiff {
    * What the comparison found, with the digests validation can reuse. {@code claimRun} is the verified run whose
    * claim let {@code ranges - differing} ranges go unhashed, or the whole table when {@code ranges} is 0 (null when
    * every range was hashed); the digests then cover the rows of the differing ranges only, on both sides alike, and
-   * the counts every row.
+   * the counts every row. {@code classified}: a claim was recorded for the table, so each difference says who made
+   * it (even where the claim could not spare any hashing, a mapped parent's claim being from another run).
    */
   record Result(List<RowDifference> differences, int ranges, int differing, long rowsCompared,
-      StreamDigest sourceDigest, StreamDigest targetDigest, String claimRun, List<List<String>> keptEarlier) {
-
-    /** Whether each difference says who made it: a claim held, so production's edits are told apart. */
-    boolean classified() {
-      return claimRun != null;
-    }
-  }
+      StreamDigest sourceDigest, StreamDigest targetDigest, String claimRun, boolean classified,
+      List<List<String>> keptEarlier) {}
 
   private record Range(long rows, String sum) {}
 
@@ -86,9 +82,10 @@ final class RangeDiff {
 
   Future<Result> compare() {
     return ctx.snapshot.read(this::cut).compose(cut -> ctx.claims.usable(ctx, plan)
-        .compose(claim -> {
-          this.claim = claim.orElse(null);
-          return claim.isPresent() ? checked(cut, claim.get()) : hashed(cut);
+        .compose(usable -> {
+          // Who changed a row needs only the table's own claim; skipping ranges needs its mapped parents' too.
+          this.claim = usable.or(() -> ctx.claims.recorded(ctx, plan)).orElse(null);
+          return usable.isPresent() ? checked(cut, usable.get()) : hashed(cut);
         }));
   }
 
@@ -214,11 +211,8 @@ final class RangeDiff {
   }
 
   private Result result(Rows rows, int ranges, StreamDigest source, StreamDigest target, String claimRun) {
-    // Under a claim that the whole-table check or the range checks used, every difference read is classified; the
-    // hashed fallback keeps the claim's flags too.
-    String by = claimRun != null ? claimRun : claim != null ? claim.runId() : null;
     Result result = new Result(rows.differences, ranges, differing.size(), rows.sourceRows + rows.targetRows,
-        source, target, by, claim == null ? List.of() : claim.kept());
+        source, target, claimRun, claim != null, claim == null ? List.of() : claim.kept());
     List<RowDifference> d = rows.differences;
     ctx.bus.publish(new ProgressEvent.TableCompared(ctx.runId, plan.name().display(), ranges, differing.size(),
         result.rowsCompared(), d.stream().filter(x -> x.sourceHash() != null).count(),
