@@ -298,6 +298,11 @@
       $('#recommendation').textContent = err.message;
     }
     connect();
+    // Counts change without a run of ours too (production, the developer): refreshed while the page is looked at.
+    // The server shares one computation among all viewers, so this costs production nothing per viewer.
+    setInterval(() => {
+      if (token && document.visibilityState === 'visible') loadStatus().catch(() => {});
+    }, 10000);
   }
 
   if (token) start(); else showLogin();

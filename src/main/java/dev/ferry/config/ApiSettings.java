@@ -16,9 +16,11 @@ import java.util.Map;
  * @param readToken optional, allows GET only
  * @param control   the database holding the {@code ferry} control schema; null means the target
  * @param limits    what one client may make the server hold ({@code api.limits})
+ * @param schedules syncs the server starts by itself ({@code api.schedules})
  */
 public record ApiSettings(int port, String token, String readToken, DatabaseUrl control,
-    Map<String, Webhook> webhooks, List<Notification> notifications, long notifyRetryBaseMs, ServerLimits limits) {
+    Map<String, Webhook> webhooks, List<Notification> notifications, long notifyRetryBaseMs, ServerLimits limits,
+    Map<String, Schedule> schedules) {
 
   public static final int MIN_TOKEN_LENGTH = 16;
 
@@ -29,6 +31,9 @@ public record ApiSettings(int port, String token, String readToken, DatabaseUrl 
       return "Webhook[" + name + "]";
     }
   }
+
+  /** A sync the server starts when its cron expression comes round (a JSON body as POST /syncs takes). */
+  public record Schedule(String name, Cron cron, JsonObject sync) {}
 
   /** An outbound notification target; {@code secret} (optional) signs each POST. */
   public record Notification(URI url, String secret) {
@@ -62,7 +67,8 @@ public record ApiSettings(int port, String token, String readToken, DatabaseUrl 
       throw new ConfigException("api.notifyRetryBaseMs", "must be between 0 and 600000");
     }
     return new ApiSettings(port, token, readToken, controlUrl, webhooks(api.getValue("webhooks")),
-        notifications(api.getValue("notify")), retryBase, ServerLimits.fromJson(api.getValue("limits")));
+        notifications(api.getValue("notify")), retryBase, ServerLimits.fromJson(api.getValue("limits")),
+        schedules(api.getValue("schedules")));
   }
 
   private static int port(Object value) {
@@ -114,6 +120,40 @@ public record ApiSettings(int port, String token, String readToken, DatabaseUrl 
         throw new ConfigException(key + ".sync", "must be a mapping like the body of POST /api/v1/syncs");
       }
       out.put(name, new Webhook(name, s, sync == null ? new JsonObject() : (JsonObject) sync));
+    }
+    return out;
+  }
+
+  private static Map<String, Schedule> schedules(Object value) {
+    Map<String, Schedule> out = new LinkedHashMap<>();
+    if (value == null) {
+      return out;
+    }
+    if (!(value instanceof JsonObject all)) {
+      throw new ConfigException("api.schedules", "must be a mapping of name → {cron, zone, sync}");
+    }
+    for (String name : all.fieldNames()) {
+      String key = "api.schedules." + name;
+      if (!name.matches("[A-Za-z0-9_-]{1,64}")) {
+        throw new ConfigException(key, "schedule names may use letters, digits, '-' and '_' only");
+      }
+      if (!(all.getValue(name) instanceof JsonObject sched)) {
+        throw new ConfigException(key, "must be a mapping such as {cron: '0 2 * * MON-FRI', zone: Europe/Berlin,"
+            + " sync: {mode: incremental}}");
+      }
+      for (String field : sched.fieldNames()) {
+        if (!List.of("cron", "zone", "sync").contains(field)) {
+          throw new ConfigException(key + "." + field, "unknown setting (known: cron, zone, sync)");
+        }
+      }
+      Object zone = sched.getValue("zone");
+      Cron cron = Cron.parse(sched.getValue("cron") == null ? null : sched.getValue("cron").toString(),
+          zone == null ? null : zone.toString(), key);
+      Object sync = sched.getValue("sync");
+      if (sync != null && !(sync instanceof JsonObject)) {
+        throw new ConfigException(key + ".sync", "must be a mapping like the body of POST /api/v1/syncs");
+      }
+      out.put(name, new Schedule(name, cron, sync == null ? new JsonObject() : (JsonObject) sync));
     }
     return out;
   }

@@ -131,6 +131,16 @@ public final class RunHistory {
         t.durationMs(), t.message() == null ? "" : t.message()));
   }
 
+  /** A run that was due but did not start (a schedule found its target busy): recorded as {@code skipped}, with why. */
+  public Future<Void> skipped(String runId, String trigger, String target, SyncOptions options, String why) {
+    return db.pool().preparedQuery("INSERT INTO ferry.runs (id, trigger, target, mode, dry_run, options, status,"
+            + " message, started_at, finished_at, rows_written) VALUES ($1::uuid, $2, $3, $4, $5, $6::text::jsonb,"
+            + " 'skipped', $7, now(), now(), 0)")
+        .execute(Tuple.from(List.of(runId, trigger, target, options.mode().label(), options.dryRun(),
+            options(options).encode(), why)))
+        .mapEmpty();
+  }
+
   /** Best effort: a run whose verticle never started is not left "running". */
   public void failedToStart(String runId, String message) {
     db.pool().preparedQuery("UPDATE ferry.runs SET status = 'failed', finished_at = now(), message = $2"

@@ -11,22 +11,26 @@ import dev.ferry.db.Side;
 import dev.ferry.metrics.RunMetrics;
 import dev.ferry.notify.Notifier;
 import dev.ferry.progress.ProgressBus;
+import dev.ferry.progress.ProgressEvent;
 import dev.ferry.runs.RunManager;
+import dev.ferry.runs.Scheduler;
+import dev.ferry.status.SharedStatus;
 import dev.ferry.status.Status;
 import dev.ferry.status.StatusCheck;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +40,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class ApiServer extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+  /**
+   * How old a status viewers may get: every table's exact count on both databases is one computation, shared by all
+   * viewers, at most this often (and right after a run finishes).
+   */
+  static final long STATUS_MAX_AGE_MS = 5_000;
   static final long DRY_RUN_WAIT_MS = 30_000;
 
   private final FerryConfig config;
@@ -55,6 +64,10 @@ public final class ApiServer extends VerticleBase {
   private WebhookCheck webhooks;
   private ConnectionLimit connections;
   private HttpServer server;
+  /** The status every viewer shares (see {@link SharedStatus}); refreshed at most every few seconds. */
+  private SharedStatus status;
+  private Scheduler scheduler;
+  private MessageConsumer<String> runsFinishing;
   private Future<JsonObject> readiness;
   private long readinessAt;
 
@@ -82,11 +95,25 @@ public final class ApiServer extends VerticleBase {
     source = Database.open(vertx, Side.SOURCE, config.requireSource(), 2, config.connectTimeoutSeconds(), true);
     target = Database.open(vertx, Side.TARGET, config.requireTarget(), 2, config.connectTimeoutSeconds(), true);
     webhooks = new WebhookCheck(System::currentTimeMillis);
+    status = new SharedStatus(() -> StatusCheck.check(source, target), STATUS_MAX_AGE_MS);
+    // A finished run changed the counts: the next viewer waits for fresh ones rather than see stale ones.
+    runsFinishing = new ProgressBus(vertx).listen(e -> {
+      if (e instanceof ProgressEvent.RunFinished) {
+        status.invalidate();
+      }
+    });
     for (ApiSettings.Webhook hook : api.webhooks().values()) {
       try {
         SyncRequest.parse(hook.sync());
       } catch (BadRequest e) {
         return Future.failedFuture(new ConfigException("api.webhooks." + hook.name() + ".sync", e.getMessage()));
+      }
+    }
+    for (ApiSettings.Schedule schedule : api.schedules().values()) {
+      try {
+        SyncRequest.parse(schedule.sync());
+      } catch (BadRequest e) {
+        return Future.failedFuture(new ConfigException("api.schedules." + schedule.name() + ".sync", e.getMessage()));
       }
     }
     return RunHistory.open(vertx, api.control() != null ? api.control() : config.requireTarget(), config.connectTimeoutSeconds())
@@ -95,6 +122,9 @@ public final class ApiServer extends VerticleBase {
         .compose(h -> {
           history = h;
           runs = new RunManager(vertx, config, h);
+          scheduler = new Scheduler(vertx, runs, h, config.requireTarget().redacted(), api.schedules(),
+              SyncRequest::parse, Clock.systemUTC());
+          scheduler.start();
           notifier = new Notifier(vertx, api);
           if (registry != null) {
             metrics = new RunMetrics(vertx, registry, () -> runs.active().size());
@@ -178,6 +208,13 @@ public final class ApiServer extends VerticleBase {
         .eventually(() -> events == null ? Future.succeededFuture() : events.close())
         .eventually(() -> notifier == null ? Future.succeededFuture() : notifier.close())
         .eventually(() -> metrics == null ? Future.succeededFuture() : metrics.close())
+        .eventually(() -> runsFinishing == null ? Future.succeededFuture() : runsFinishing.unregister())
+        .eventually(() -> {
+          if (scheduler != null) {
+            scheduler.stop();
+          }
+          return Future.succeededFuture();
+        })
         .eventually(() -> Future.join(source.close(), target.close(),
             history == null ? Future.succeededFuture() : history.close()));
   }
@@ -201,7 +238,8 @@ public final class ApiServer extends VerticleBase {
     RunRoutes runRoutes = new RunRoutes(vertx, config, source, runs, history, webhooks, replies);
     runRoutes.mountWebhooks(router);
     router.route("/api/v1/*").handler(new BearerAuth(api));
-    router.get("/api/v1/status").handler(this::status);
+    new StatusRoute(status, runs, replies).mount(router);
+    new ScheduleRoutes(scheduler).mount(router);
     runRoutes.mount(router);
     router.get("/api/v1/events").handler(rc -> events.handle(rc));
     router.route("/api/*").handler(rc -> Problems.send(rc, 404, "Not Found", "no such API endpoint: "
@@ -258,18 +296,4 @@ public final class ApiServer extends VerticleBase {
       Replies.json(rc, ok ? 200 : 503, body.put("status", ok ? "ready" : "not ready"));
     });
   }
-
-  private void status(RoutingContext rc) {
-    StatusCheck.check(source, target).onComplete(ar -> {
-      if (ar.failed()) {
-        replies.fail(rc, ar.cause());
-        return;
-      }
-      JsonObject body = ProgressBus.toJsonObject(ar.result());
-      JsonArray active = new JsonArray();
-      runs.active().forEach(r -> active.add(r.snapshot()));
-      Replies.json(rc, 200, body.put("activeRuns", active));
-    });
-  }
-
 }

@@ -130,7 +130,7 @@ class DashboardBrowserTest {
     f.dbs.execute(f.target, "UPDATE animals SET status = 'fixed in production' WHERE id = (SELECT min(id) FROM animals"
         + " WHERE id % 10 <> 0)");
     browser.navigate().refresh();
-    waitUpTo(15).until(d -> d.findElements(By.cssSelector("#status-tables tr[data-table='animals'] td.since")).stream()
+    waitUpTo(30).until(d -> d.findElements(By.cssSelector("#status-tables tr[data-table='animals'] td.since")).stream()
         .anyMatch(e -> e.getText().matches("[1-9][0-9,]* local · 1 on production")));
     assertTrue(browser.findElement(By.cssSelector("#status-tables thead")).getText()
         .contains("since last verified sync"));
