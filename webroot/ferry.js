@@ -184,6 +184,7 @@
       case 'warning': live.warnings.push((e.table ? `${e.table}: ` : '') + e.message); break;
       case 'run-finished':
         live.status = e.summary.status.toLowerCase();
+        live.message = e.summary.message;
         live.log.push(`run ${live.status}: ${e.summary.message}`);
         if (e.summary.dryRun) showPlan(e.summary);
         loadStatus().catch(() => {});
@@ -204,7 +205,8 @@
     const state = live.dryRun && t.state === 'synced' ? 'would sync' : t.state || 'waiting';
     const planned = live.dryRun && finished ? ` · would write ${fmt(t.rowsWritten)}` : '';
     const verb = live.dryRun ? 'compared' : '';
-    return el('div', { class: `progress${finished ? ' done' : ''}`, 'data-table': t.table, 'data-percent': String(pct) },
+    return el('div', { class: `progress${finished ? ' done' : ''}`, 'data-table': t.table, 'data-percent': String(pct),
+      'data-state': t.state || 'waiting' },
       el('div', { class: 'meta' },
         el('span', {}, el('strong', {}, t.table), ` ${state}`),
         el('span', {}, `${verb} ${fmt(t.rowsDone)} / ${fmt(total)} rows · ${pct}%${planned}${rate ? ` · ${fmt(Math.round(rate))} rows/s` : ''} ${eta}`)),
@@ -224,7 +226,24 @@
     const running = live.status === 'running' || live.status === 'cancelling';
     $('#sync-btn').disabled = running;
     $('#dryrun-btn').disabled = running;
+    $('#cancel-btn').hidden = live.status !== 'running';
+    // How it ended, in a line everyone sees: a refusal's reason is the thing to act on.
+    const outcome = $('#outcome');
+    outcome.hidden = !live.message || running;
+    outcome.className = `outcome ${live.status}`;
+    outcome.textContent = live.message ? `${live.status}: ${live.message}` : '';
   }
+
+  $('#cancel-btn').addEventListener('click', async () => {
+    if (!live) return;
+    try {
+      await api(`/api/v1/syncs/${encodeURIComponent(live.id)}/cancel`, { method: 'POST' });
+      live.status = 'cancelling';
+    } catch (err) {
+      live.warnings.push(err.status === 403 ? 'this token may only look: cancelling needs the full token' : err.message);
+    }
+    renderLive();
+  });
 
   function showPlan(summary) {
     const rows = summary.tables.map((t) => el('tr', {},
@@ -287,12 +306,38 @@
     };
   }
 
+  // --- schedules -------------------------------------------------------------------------------------------
+  async function loadSchedules() {
+    const { schedules } = await api('/api/v1/schedules');
+    $('#schedules-none').hidden = schedules.length > 0;
+    $('#schedules').hidden = schedules.length === 0;
+    const when = (iso) => (iso ? new Date(iso).toLocaleString() : '—');
+    $('#schedules tbody').replaceChildren(...schedules.map((s) => el('tr', { 'data-schedule': s.name },
+      el('td', {}, s.name), el('td', {}, el('code', {}, s.cron), ` ${s.zone}`),
+      el('td', {}, s.paused ? 'paused' : when(s.next)),
+      el('td', {}, s.last ? `${s.last.outcome} ${when(s.last.at)}` : '—'),
+      el('td', {}, el('button', { type: 'button', class: 'pause', onclick: () => pause(s.name, !s.paused) },
+        s.paused ? 'Resume' : 'Pause')))));
+  }
+
+  async function pause(name, paused) {
+    try {
+      await api(`/api/v1/schedules/${encodeURIComponent(name)}/${paused ? 'pause' : 'resume'}`, { method: 'POST' });
+      $('#schedules-error').hidden = true;
+      await loadSchedules();
+    } catch (err) {
+      $('#schedules-error').hidden = false;
+      $('#schedules-error').textContent = err.status === 403
+        ? 'This token may only look: pausing a schedule needs the full token.' : err.message;
+    }
+  }
+
   async function start() {
     $('#login').hidden = true;
     $('#app').hidden = false;
     $('#forget-token').hidden = false;
     try {
-      await Promise.all([loadStatus(), loadHistory()]);
+      await Promise.all([loadStatus(), loadHistory(), loadSchedules()]);
     } catch (err) {
       if (err.status === 401) { localStorage.removeItem('ferryToken'); showLogin('That token is no longer valid.'); return; }
       $('#recommendation').textContent = err.message;

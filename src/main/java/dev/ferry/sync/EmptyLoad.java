@@ -48,11 +48,7 @@ final class EmptyLoad implements TableSync {
     if (comparing) {
       return fallback.attempt();
     }
-    if (cp != null && cp.started()) {
-      run.warn("resuming after the checkpoint at row " + cp.rows + ": the rows before it stay committed");
-    } else {
-      run.counter.reset();
-    }
+    run.beginAttempt(cp);
     TableCopier copier = run.copier();
     return run.transaction(conn -> cp != null ? copier.copyRowsCheckpointed(conn, true, cp) : load(run, conn, later))
         .recover(err -> {

@@ -60,6 +60,15 @@ final class TableRun {
     }, (n, err) -> warn("retrying (attempt " + n + ") after: " + ctx.message(err)));
   }
 
+  /** Before an attempt of a streamed copy: after the checkpoint if a chunk committed (said), else from nothing. */
+  void beginAttempt(Checkpoint cp) {
+    if (cp != null && cp.started()) {
+      warn("resuming after the checkpoint at row " + cp.rows + ": the rows before it stay committed");
+    } else {
+      counter.reset();
+    }
+  }
+
   /** One target transaction writing this table (see {@link TargetTransaction}). */
   <T> Future<T> transaction(Function<SqlConnection, Future<T>> work) {
     return TargetTransaction.run(ctx, List.of(plan.name()), xids::add, work);

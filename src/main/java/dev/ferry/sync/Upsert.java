@@ -39,11 +39,7 @@ final class Upsert implements TableSync {
 
   /** One attempt: from the last checkpoint if there is one, else from the start. */
   Future<StreamDigest> attempt() {
-    if (cp != null && cp.started()) {
-      run.warn("resuming after the checkpoint at row " + cp.rows + ": the rows before it stay committed");
-    } else {
-      run.counter.reset();
-    }
+    run.beginAttempt(cp);
     TableCopier copier = run.copier();
     return run.transaction(conn -> cp != null ? copier.copyRowsCheckpointed(conn, false, cp)
         : copier.copyRows(conn, false));

@@ -26,7 +26,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard in a real browser (Debian's chromium through chromedriver, installed by .ci/run): enter the token,
- * start a sync, watch live progress reach 100% and the counts match. Leaves target/dashboard.png behind.
+ * start a sync, watch live progress reach 100% and the counts match. Leaves target/dashboard-refused-run.png behind.
  */
 class DashboardBrowserTest {
   private static final String CHROMEDRIVER = System.getenv().getOrDefault("CHROMEDRIVER", "/usr/bin/chromedriver");
@@ -96,6 +96,8 @@ class DashboardBrowserTest {
 
     browser.findElement(By.id("sync-btn")).click();
     waitUpTo(60).until(d -> d.findElement(By.id("run-status")).getText().equals("succeeded"));
+    assertTrue(browser.findElement(By.id("outcome")).getText().startsWith("succeeded: wrote"),
+        () -> browser.findElement(By.id("outcome")).getText());
     List<WebElement> bars = browser.findElements(By.cssSelector("#live-tables .progress"));
     assertEquals(4, bars.size(), "one progress bar per table");
     bars.forEach(b -> assertEquals("100", b.getAttribute("data-percent"), b.getAttribute("data-table")));
@@ -129,13 +131,23 @@ class DashboardBrowserTest {
     // Since the verified sync, production fixed a row by hand: the status tells it apart from the local changes.
     f.dbs.execute(f.target, "UPDATE animals SET status = 'fixed in production' WHERE id = (SELECT min(id) FROM animals"
         + " WHERE id % 10 <> 0)");
+    // The server shares one status among viewers for up to 5 s: past that, a fresh page gets fresh counts.
+    ServerFixture.sleep(5_500);
     browser.navigate().refresh();
     waitUpTo(30).until(d -> d.findElements(By.cssSelector("#status-tables tr[data-table='animals'] td.since")).stream()
         .anyMatch(e -> e.getText().matches("[1-9][0-9,]* local · 1 on production")));
     assertTrue(browser.findElement(By.cssSelector("#status-tables thead")).getText()
         .contains("since last verified sync"));
+    assertTrue(browser.findElement(By.id("schedules-none")).isDisplayed(), "no schedules configured, and it says so");
 
-    Path shot = Path.of("target", "dashboard.png");
+    // A sync now refuses to write over production's fix, and the page says why where everyone sees it.
+    browser.findElement(By.id("sync-btn")).click();
+    waitUpTo(60).until(d -> d.findElement(By.id("run-status")).getText().equals("refused"));
+    String outcome = browser.findElement(By.id("outcome")).getText();
+    assertTrue(outcome.startsWith("refused: animals: 1 edited on production") && outcome.contains("status 'fixed in"
+        + " production'"), outcome);
+
+    Path shot = Path.of("target", "dashboard-refused-run.png");
     Files.createDirectories(shot.getParent());
     Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
 
