@@ -110,33 +110,59 @@
 
   // --- history ---------------------------------------------------------------------------------------------
   async function loadHistory() {
-    const page = await api('/api/v1/syncs?limit=20');
-    const rows = page.items.map((r) => {
+    const page = await api('/api/v1/syncs?limit=50');
+    const status = $('#history-status').value;
+    const trigger = $('#history-trigger').value;
+    const shown = page.items.filter((r) => (!status || r.status === status)
+      && (!trigger || r.trigger === trigger || r.trigger.startsWith(`${trigger}:`)));
+    $('#history tbody').replaceChildren(...shown.map((r) => {
       const tr = el('tr', { class: 'clickable', 'data-run': r.id },
         el('td', {}, new Date(r.startedAt).toLocaleString()),
         el('td', {}, r.mode + (r.dryRun ? ' (dry run)' : '')),
         el('td', {}, el('span', { class: `pill ${r.status}` }, r.status)),
         el('td', { class: 'num' }, fmt(r.rowsWritten)),
         el('td', {}, r.trigger));
-      tr.addEventListener('click', () => showRun(r.id));
+      tr.addEventListener('click', () => { location.hash = `#/runs/${r.id}`; });
       return tr;
-    });
-    $('#history tbody').replaceChildren(...rows);
+    }));
+  }
+  $('#history-status').addEventListener('change', () => loadHistory().catch(() => {}));
+  $('#history-trigger').addEventListener('change', () => loadHistory().catch(() => {}));
+
+  // A run's page, linkable as #/runs/{id}: how it ended and why, per table what it did and how, validation, events.
+  async function showRun(id) {
+    const run = await api(`/api/v1/syncs/${encodeURIComponent(id)}`);
+    const s = run.summary || { tables: [], validation: [], warnings: [] };
+    $('#run-detail-title').textContent = `${run.mode}${run.dryRun ? ' (dry run)' : ''} · started by ${run.trigger}`
+      + ` · ${new Date(run.startedAt).toLocaleString()}`;
+    const outcome = $('#run-detail-outcome');
+    outcome.className = `outcome ${run.status}`;
+    outcome.textContent = `${run.status}: ${run.message || ''}`;
+    $('#run-detail-tables tbody').replaceChildren(...s.tables.map((t) => el('tr', { 'data-table': t.table },
+      el('td', {}, t.table), el('td', {}, el('span', { class: `pill ${t.outcome.toLowerCase()}` }, t.outcome.toLowerCase())),
+      el('td', { class: 'num' }, fmt(t.inserted)), el('td', { class: 'num' }, fmt(t.updated)),
+      el('td', { class: 'num' }, fmt(t.deleted)), el('td', { class: 'num' }, fmt(t.durationMs)),
+      el('td', { class: 'how' }, [t.strategy ? el('code', {}, t.strategy) : '', ' ', t.path || '',
+        t.message ? el('div', { class: 'warning' }, t.message) : '']))));
+    $('#run-detail-validation').replaceChildren(...(s.validation || []).map((v) => el('li',
+      { class: v.matches ? 'ok' : 'bad' }, `${v.matches ? '✓' : '✗'} ${v.table}: ${v.detail}`)));
+    $('#run-detail-warnings').replaceChildren(...(s.warnings || []).map((w) => el('li', {}, w)));
+    $('#run-detail-events').replaceChildren(...(run.events || []).map((e) => el('li', {},
+      `${e.type}${e.table ? ' ' + e.table : ''}${e.phase ? ' ' + e.phase : ''}${e.message ? ': ' + e.message : ''}`)));
+    $('#run-detail').hidden = false;
+    $('#run-detail').scrollIntoView();
   }
 
-  async function showRun(id) {
-    const run = await api(`/api/v1/syncs/${id}`);
-    const s = run.summary;
-    const lines = [`${run.mode}${run.dryRun ? ' (dry run)' : ''} · ${run.status} · ${run.message || ''}`];
-    if (s) {
-      s.phases.forEach((p) => lines.push(`phase ${p.phase}: ${p.outcome} (${p.durationMs} ms)${p.details.length ? '\n  ' + p.details.join('\n  ') : ''}`));
-      s.tables.forEach((t) => lines.push(`${t.table}: ${t.outcome.toLowerCase()} +${t.inserted} ~${t.updated} -${t.deleted} (${t.durationMs} ms)${t.message ? ' ' + t.message : ''}`));
-      s.warnings.forEach((w) => lines.push(`warning: ${w}`));
+  function route() {
+    const m = location.hash.match(/^#\/runs\/([0-9a-f-]{36})$/);
+    if (m) {
+      showRun(m[1]).catch((err) => { $('#run-detail').hidden = true; $('#recommendation').textContent = err.message; });
+    } else {
+      $('#run-detail').hidden = true;
     }
-    const d = $('#history-detail');
-    d.textContent = lines.join('\n');
-    d.hidden = false;
   }
+  window.addEventListener('hashchange', () => { if (token) route(); });
+  $('#run-detail-close').addEventListener('click', (e) => { e.preventDefault(); location.hash = ''; });
 
   // --- live run --------------------------------------------------------------------------------------------
   function adopt(snapshot) {
@@ -338,6 +364,7 @@
     $('#forget-token').hidden = false;
     try {
       await Promise.all([loadStatus(), loadHistory(), loadSchedules()]);
+      route();
     } catch (err) {
       if (err.status === 401) { localStorage.removeItem('ferryToken'); showLogin('That token is no longer valid.'); return; }
       $('#recommendation').textContent = err.message;

@@ -151,6 +151,26 @@ class DashboardBrowserTest {
     Files.createDirectories(shot.getParent());
     Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
 
+    // The refused run's own page, from the history, and by its link: why, and per table what happened and how.
+    String refusedId = browser.findElement(By.id("run-status")).getAttribute("data-run");
+    waitUpTo(10).until(d -> !d.findElements(By.cssSelector("#history tr[data-run='" + refusedId + "']")).isEmpty());
+    browser.findElement(By.cssSelector("#history tr[data-run='" + refusedId + "']")).click();
+    waitUpTo(10).until(d -> d.findElement(By.id("run-detail")).isDisplayed());
+    assertTrue(browser.getCurrentUrl().endsWith("#/runs/" + refusedId), browser.getCurrentUrl());
+    assertTrue(browser.findElement(By.id("run-detail-outcome")).getText().startsWith("refused: animals: 1 edited"));
+    WebElement refusedAnimals = browser.findElement(By.cssSelector("#run-detail-tables tr[data-table='animals']"));
+    assertTrue(refusedAnimals.getText().contains("refused") && refusedAnimals.getText().contains("differential"),
+        refusedAnimals::getText);
+    Files.write(Path.of("target", "dashboard-run-page.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    browser.get("http://127.0.0.1:" + f.port() + "/#/runs/" + refusedId);
+    waitUpTo(10).until(d -> d.findElement(By.id("run-detail")).isDisplayed()
+        && d.findElement(By.id("run-detail-outcome")).getText().startsWith("refused"));
+    // History filters: by who started a run.
+    new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("history-trigger"))).selectByVisibleText("schedule");
+    waitUpTo(10).until(d -> d.findElements(By.cssSelector("#history tbody tr")).isEmpty());
+    new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("history-trigger"))).selectByVisibleText("api");
+    waitUpTo(10).until(d -> d.findElements(By.cssSelector("#history tbody tr")).size() >= 3);
+
     // A destructive mode asks for the target's name before anything starts.
     new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("mode"))).selectByValue("rebuild");
     browser.findElement(By.id("sync-btn")).click();
