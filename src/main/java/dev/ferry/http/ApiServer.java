@@ -102,19 +102,10 @@ public final class ApiServer extends VerticleBase {
         status.invalidate();
       }
     });
-    for (ApiSettings.Webhook hook : api.webhooks().values()) {
-      try {
-        SyncRequest.parse(hook.sync());
-      } catch (BadRequest e) {
-        return Future.failedFuture(new ConfigException("api.webhooks." + hook.name() + ".sync", e.getMessage()));
-      }
-    }
-    for (ApiSettings.Schedule schedule : api.schedules().values()) {
-      try {
-        SyncRequest.parse(schedule.sync());
-      } catch (BadRequest e) {
-        return Future.failedFuture(new ConfigException("api.schedules." + schedule.name() + ".sync", e.getMessage()));
-      }
+    try {
+      checkSyncBodies();
+    } catch (ConfigException e) {
+      return Future.failedFuture(e);
     }
     return RunHistory.open(vertx, api.control() != null ? api.control() : config.requireTarget(), config.connectTimeoutSeconds())
         .recover(err -> Future.failedFuture(new dev.ferry.db.DatabaseException("cannot prepare the run history (the ferry"
@@ -154,6 +145,24 @@ public final class ApiServer extends VerticleBase {
         })
         .onSuccess(s -> LOG.debug("listening on port {}", s.actualPort())) // the CLI says it, once
         .onFailure(err -> Future.join(source.close(), target.close()));
+  }
+
+  /** The sync bodies webhooks and schedules start, checked by the API's own rules before anything listens. */
+  private void checkSyncBodies() {
+    for (ApiSettings.Webhook hook : api.webhooks().values()) {
+      try {
+        SyncRequest.parse(hook.sync());
+      } catch (BadRequest e) {
+        throw new ConfigException("api.webhooks." + hook.name() + ".sync", e.getMessage());
+      }
+    }
+    for (ApiSettings.Schedule schedule : api.schedules().values()) {
+      try {
+        SyncRequest.parse(schedule.sync());
+      } catch (BadRequest e) {
+        throw new ConfigException("api.schedules." + schedule.name() + ".sync", e.getMessage());
+      }
+    }
   }
 
   /** The port actually bound (differs from the configured one when that was 0). */

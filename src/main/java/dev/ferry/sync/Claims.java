@@ -37,6 +37,9 @@ import java.util.Set;
  * and {@link #oids}): another server or database, a restart (a restore or failover rewinds history), other versions
  * or enum labels, another table under the name, column slots, columns or digest SQL. Target tables with triggers or
  * rules are never claimed, and the parents a table maps its foreign keys through must be unchanged too.
+ *
+ * <p>(Over 300 lines: what a claim proves and every guard on it belong together; the statements are in
+ * {@link RangeStatements} and the stored rows in {@code control.ClaimStore}.)
  */
 final class Claims {
   /** Claims older than this many transactions are not used: age() compares 32-bit ids, exact up to 2^31. */

@@ -35,7 +35,8 @@ import java.util.function.Supplier;
  * One sync run, phase by phase: schema check, plan, counts and guards, backup, indexes, data, validation. Each phase
  * is a composed Future on the run's context; the tables' {@link TableStates} are handed from each data phase to the
  * next. Reports through the {@link PhaseLog} and the progress bus only.
- * (Just over 300 lines: the phases in order, each a few lines composing the parts that do the work.)
+ * (Over 300 lines: the phases in order, each a few lines composing the parts that do the work; the rest is in
+ * {@link PhaseLog}, {@link Verdict}, {@link LoadLevels}, {@link RunBackup} and {@link DataPhase}.)
  */
 final class SyncRun {
   /** Ends a validate-only run after its validation phase (the data phases are skipped). */
