@@ -86,9 +86,11 @@
       .map((part, i) => (i % 2 ? el('code', {}, part) : part)));
     const rows = (s.tables || []).map((t) => {
       const drift = t.source !== t.target;
-      return el('tr', { class: drift ? 'drift' : 'match', 'data-table': t.table, 'data-source': t.source ?? '', 'data-target': t.target ?? '' },
+      // Equal counts are not equal rows: rows written on either side since the last verified sync say so.
+      const changed = !drift && t.changes && (t.changes.local > 0 || t.changes.production > 0);
+      return el('tr', { class: drift ? 'drift' : changed ? 'changed' : 'match', 'data-table': t.table, 'data-source': t.source ?? '', 'data-target': t.target ?? '' },
         el('td', {}, t.table), el('td', { class: 'num' }, fmt(t.source)), el('td', { class: 'num' }, fmt(t.target)),
-        el('td', {}, drift ? (t.target == null ? 'missing on target' : 'differs') : '✓'),
+        el('td', {}, drift ? (t.target == null ? 'missing on target' : 'differs') : changed ? 'rows changed' : '✓'),
         el('td', { class: 'since' }, sinceSync(t.changes)));
     });
     $('#status-tables tbody').replaceChildren(...rows);

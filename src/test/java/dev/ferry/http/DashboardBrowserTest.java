@@ -138,6 +138,8 @@ class DashboardBrowserTest {
         .anyMatch(e -> e.getText().matches("[1-9][0-9,]* local · 1 on production")));
     assertTrue(browser.findElement(By.cssSelector("#status-tables thead")).getText()
         .contains("since last verified sync"));
+    assertTrue(browser.findElement(By.cssSelector("#status-tables tr[data-table='animals']")).getText()
+        .contains("rows changed"), "equal counts, changed rows: no ✓");
     assertTrue(browser.findElement(By.id("schedules-none")).isDisplayed(), "no schedules configured, and it says so");
 
     // A sync now refuses to write over production's fix, and the page says why where everyone sees it.
