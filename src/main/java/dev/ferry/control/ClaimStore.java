@@ -12,6 +12,13 @@ import java.util.Map;
 
 /** {@code ferry.table_claims}: what verified runs recorded per table, for the next run to skip comparing. */
 public final class ClaimStore {
+  /**
+   * Which database a server session is in, as claims are recorded under it: the cluster's system identifier and the
+   * database's oid (an SQL expression).
+   */
+  public static final String DATABASE_IDENTITY = "(SELECT system_identifier::text FROM pg_control_system()) || '/'"
+      + " || (SELECT oid::text FROM pg_database WHERE datname = current_database())";
+
   private ClaimStore() {}
 
   /**

@@ -207,6 +207,16 @@ public final class RangeStatements {
    */
   private static final String UNCOVERED = "NOT (age(t.xmin) > h.age OR age(t.xmin) < 0 OR t.xmin = ANY(h.xids))";
 
+  /**
+   * Of any table ({@code fromSql}), {@code selected} for each row written after a claim's horizon by a transaction not
+   * in the list, as {@link #tableCheck} counts them. Binds the horizon and the transactions.
+   */
+  public static String writtenSince(String fromSql, String selected, int limit) {
+    Params params = new Params();
+    return "SELECT " + selected + " FROM " + fromSql + " t, " + horizon(params.next(), params.next()) + " WHERE "
+        + UNCOVERED + " LIMIT " + limit;
+  }
+
   /** The flags of {@link #rangeRowsFlagged}. */
   private static final String FLAGS = UNCOVERED + " AS u, " + UNCOVERED + " AND NOT t.xmin = ANY(h.ferry) AS p";
 

@@ -5,6 +5,7 @@ import dev.ferry.catalog.TableInfo;
 import dev.ferry.catalog.TableName;
 import dev.ferry.control.ClaimStore;
 import dev.ferry.db.Database;
+import dev.ferry.statements.RangeStatements;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -57,8 +58,7 @@ final class ChangesSinceSync {
 
   /** The source database's identity, as claims are recorded under it. */
   private static Future<String> identity(SqlClient db) {
-    return db.query("SELECT (SELECT system_identifier::text FROM pg_control_system()) || '/' || (SELECT oid::text"
-        + " FROM pg_database WHERE datname = current_database())").execute().map(rs -> rs.iterator().next().getString(0));
+    return db.query("SELECT " + ClaimStore.DATABASE_IDENTITY).execute().map(rs -> rs.iterator().next().getString(0));
   }
 
   private static Future<Status.Changes> changes(SqlClient source, SqlClient target, TableInfo s, TableInfo t,
@@ -79,9 +79,7 @@ final class ChangesSinceSync {
     String key = table.primaryKey().stream().map(c -> "t." + TableName.quote(c) + "::text")
         .collect(Collectors.joining(" || chr(1) || "));
     String[] xids = ferry.stream().map(x -> Long.toString(x & 0xFFFFFFFFL)).toArray(String[]::new);
-    return db.preparedQuery("SELECT " + key + " FROM " + table.fromSql() + " t, (SELECT age($1::text::xid) AS age,"
-            + " $2::text[]::xid[] AS xids OFFSET 0) h WHERE NOT (age(t.xmin) > h.age OR age(t.xmin) < 0"
-            + " OR t.xmin = ANY(h.xids)) LIMIT " + MAX_KEYS)
+    return db.preparedQuery(RangeStatements.writtenSince(table.fromSql(), key, MAX_KEYS))
         .execute(Tuple.tuple().addString(Long.toString(horizon & 0xFFFFFFFFL)).addArrayOfString(xids)).map(rs -> {
           Set<String> keys = new HashSet<>();
           rs.forEach(r -> keys.add(r.getString(0)));

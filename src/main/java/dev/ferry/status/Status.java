@@ -24,6 +24,10 @@ public record Status(Endpoint source, Endpoint target, List<TableCounts> tables,
     public boolean matches() {
       return source != null && source.equals(target);
     }
+
+    TableCounts with(Changes since) {
+      return new TableCounts(table, source, target, since);
+    }
   }
 
   /**

@@ -13,6 +13,7 @@ import dev.ferry.statements.ReadStatements;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 
 /** Seed 001's `status`: are both databases reachable, and do their tables hold the same number of rows? */
@@ -40,8 +41,8 @@ public final class StatusCheck {
       Future<Status.Schema> schema = schema(source, target);
       return Future.all(sc, tc).compose(v -> Future.all(counts(source, target, sc.result(), tc.result()),
               ChangesSinceSync.read(source, target, sc.result(), tc.result()))
-              .map(w -> w.<List<Status.TableCounts>>resultAt(0).stream().map(c -> new Status.TableCounts(c.table(),
-                  c.source(), c.target(), w.<java.util.Map<String, Status.Changes>>resultAt(1).get(c.table()))).toList()))
+              .map(w -> w.<List<Status.TableCounts>>resultAt(0).stream()
+                  .map(c -> c.with(w.<Map<String, Status.Changes>>resultAt(1).get(c.table()))).toList()))
           .compose(tables -> schema.map(sch -> new Status(s.result(), t.result(), tables, recommend(tables),
               tables.stream().allMatch(StatusCheck::settled), sch)));
     });

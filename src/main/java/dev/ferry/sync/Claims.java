@@ -153,8 +153,7 @@ final class Claims {
    * database put back to an earlier moment keeps its identifiers, and its reused transaction ids would look covered.
    */
   private static Future<Side> side(SqlClient db) {
-    return db.query("SELECT txid_snapshot_xmin(s), txid_snapshot_xmax(s), (SELECT system_identifier::text FROM"
-        + " pg_control_system()) || '/' || (SELECT oid::text FROM pg_database WHERE datname = current_database()),"
+    return db.query("SELECT txid_snapshot_xmin(s), txid_snapshot_xmax(s), " + ClaimStore.DATABASE_IDENTITY + ","
         + " md5(concat_ws('|', pg_postmaster_start_time(), current_setting('server_version_num'),"
         + " (SELECT string_agg(extname || ' ' || extversion, ',' ORDER BY extname) FROM pg_extension),"
         + " (SELECT string_agg(enumtypid::text || ':' || enumlabel, ',' ORDER BY enumtypid, enumsortorder) FROM pg_enum),"

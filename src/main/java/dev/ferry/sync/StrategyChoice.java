@@ -14,6 +14,7 @@ import java.util.Optional;
 record StrategyChoice(Strategy strategy, String reason, Strategy ifIdentical) {
   /** Below this many source rows, streaming the table costs less than comparing it. */
   static final long MIN_DIFFERENTIAL_ROWS = 2_000;
+  private static final String OLD_SERVER = "a server older than PostgreSQL 14 cannot hash rows cheaply";
 
   /**
    * @param claimed a verified sync's claim holds for the table: the comparison, which then tells production's edits
@@ -39,7 +40,7 @@ record StrategyChoice(Strategy strategy, String reason, Strategy ifIdentical) {
   /** Why a keyed table takes the streaming upsert instead, or empty when the comparison is the better path. */
   static Optional<String> notDifferential(TablePlan plan, long sourceRows, long targetRows, boolean fastHash) {
     if (!fastHash) {
-      return Optional.of("a server older than PostgreSQL 14 cannot hash rows cheaply");
+      return Optional.of(OLD_SERVER);
     }
     if (sourceRows < MIN_DIFFERENTIAL_ROWS) {
       return Optional.of("small table: streaming it costs less than comparing it");
@@ -47,15 +48,17 @@ record StrategyChoice(Strategy strategy, String reason, Strategy ifIdentical) {
     if (targetRows < sourceRows / 2) {
       return Optional.of("most rows are missing on the target: streaming them is the shorter way");
     }
-    if (plan.keyColumns().stream().anyMatch(c -> plan.mapped().containsKey(c.name()))) {
-      return Optional.of("the key holds remapped ids, which differ between the sides");
-    }
-    return Optional.empty();
+    return remappedKey(plan);
   }
 
-  /** Why a claimed table cannot be compared (and so its production edits told apart), or empty. */
+  /** Why a claimed table cannot be compared (and so its production edits told apart), or empty: size aside. */
   private static Optional<String> unclassifiable(TablePlan plan, boolean fastHash) {
-    return notDifferential(plan, MIN_DIFFERENTIAL_ROWS, MIN_DIFFERENTIAL_ROWS, fastHash);
+    return !fastHash ? Optional.of(OLD_SERVER) : remappedKey(plan);
+  }
+
+  private static Optional<String> remappedKey(TablePlan plan) {
+    return plan.keyColumns().stream().anyMatch(c -> plan.mapped().containsKey(c.name()))
+        ? Optional.of("the key holds remapped ids, which differ between the sides") : Optional.empty();
   }
 
   /**
