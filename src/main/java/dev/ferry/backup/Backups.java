@@ -7,10 +7,15 @@ import dev.ferry.catalog.TableInfo;
 import dev.ferry.catalog.TableName;
 import dev.ferry.config.BackupSettings;
 import dev.ferry.config.ConfigException;
+import dev.ferry.config.FerryConfig;
 import dev.ferry.control.BackupRegistry;
 import dev.ferry.control.ControlSchema;
 import dev.ferry.db.Database;
 import dev.ferry.db.Sequences;
+import dev.ferry.db.Side;
+import dev.ferry.db.SqlState;
+import dev.ferry.error.ErrorCode;
+import dev.ferry.error.FerryException;
 import dev.ferry.plan.TableOrder;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -24,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -54,6 +60,17 @@ public final class Backups {
     this.vertx = vertx;
     this.target = target;
     this.settings = settings;
+  }
+
+  /**
+   * Opens the target in a session of its own (not an engine session: a restore fires the target's triggers, which
+   * expect its usual search_path), runs {@code work} with its backups, closes it. Driver errors come back described.
+   */
+  public static <T> Future<T> onTarget(Vertx vertx, FerryConfig config, Function<Backups, Future<T>> work) {
+    Database target = Database.open(vertx, Side.TARGET, config.requireTarget(), 2, config.connectTimeoutSeconds(), false);
+    return work.apply(new Backups(vertx, target, config.backup()))
+        .recover(err -> Future.failedFuture(err instanceof FerryException ? err : target.describe(err)))
+        .eventually(target::close);
   }
 
   /** The ferry and ferry_backup schemas (Flyway, on a worker thread, when they are missing or behind). */
@@ -161,14 +178,35 @@ public final class Backups {
 
   public Future<Info> get(long id) {
     return list().map(all -> all.stream().filter(b -> b.id() == id).findFirst()
-        .orElseThrow(() -> new ConfigException("backup", "no backup #" + id + " on the target (`ferry backups` lists them)")));
+        .orElseThrow(() -> new FerryException(ErrorCode.NOT_FOUND, "no backup #" + id + " on the target (`ferry backups`"
+            + " or GET /api/v1/backups lists them)")));
+  }
+
+  /**
+   * How many rows each of the backup's tables holds now: what a restore would replace (a preview's figures); a table
+   * that no longer exists has none.
+   */
+  public Future<Map<TableName, Long>> currentRows(Info backup) {
+    Map<TableName, Long> out = new LinkedHashMap<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (TableName t : backup.rowsByTable().keySet()) {
+      chain = chain.compose(v -> target.pool().query("SELECT count(*) FROM " + t.sql()).execute()
+          .map(rs -> rs.iterator().next().getLong(0))
+          .recover(err -> SqlState.is(err, SqlState.UNDEFINED_TABLE)
+              ? Future.succeededFuture(null) : Future.failedFuture(err))
+          .map(n -> {
+            out.put(t, n);
+            return null;
+          }));
+    }
+    return chain.map(v -> out);
   }
 
   /** The newest backup taken for a sync run, if it took one. */
   public Future<Info> forRun(String runId) {
     return list().map(all -> all.stream().filter(b -> runId.equals(b.runId())).findFirst()
-        .orElseThrow(() -> new ConfigException("run", "run " + runId + " took no backup: Ferry backs up before rebuild and"
-            + " force runs (set backup.beforeSync: always to be able to roll back any run)")));
+        .orElseThrow(() -> new FerryException(ErrorCode.NOT_FOUND, "run " + runId + " took no backup: Ferry backs up"
+            + " before rebuild and force runs (set backup.beforeSync: always to be able to roll back any run)")));
   }
 
   private static Info info(BackupRegistry.Entry e) {

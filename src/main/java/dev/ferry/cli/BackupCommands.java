@@ -2,14 +2,9 @@ package dev.ferry.cli;
 
 import dev.ferry.backup.Backups;
 import dev.ferry.catalog.TableName;
-import dev.ferry.config.FerryConfig;
-import dev.ferry.db.Database;
-import dev.ferry.db.Side;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,14 +13,6 @@ import picocli.CommandLine.Parameters;
 /** {@code backup}, {@code backups}, {@code restore} and {@code rollback}: the target's snapshots. */
 final class BackupCommands {
   private BackupCommands() {}
-
-  /** Opens the target, runs {@code work} with its backups, closes it. */
-  static Future<Integer> withBackups(Vertx vertx, FerryConfig config, Function<Backups, Future<Integer>> work) {
-    Database target = Database.open(vertx, Side.TARGET, config.requireTarget(), 2, config.connectTimeoutSeconds(), false);
-    return work.apply(new Backups(vertx, target, config.backup()))
-        .recover(err -> Future.failedFuture(err instanceof dev.ferry.config.ConfigException ? err : target.describe(err)))
-        .eventually(target::close);
-  }
 
   static void print(Console console, Backups.Info b) {
     console.out().printf("  #%-4d %s  %-40s %,10d rows in %d table%s%s%n", b.id(), b.createdAt(), b.reason(), b.rows(),
@@ -47,7 +34,7 @@ final class BackupCommands {
     @Override
     public Integer call() {
       return Cli.run(err(), connection.config, connection.overrides(), (vertx, config) ->
-          withBackups(vertx, config, b -> b.take(tables.stream().map(t -> TableName.parse(t, "--tables")).toList(),
+          Backups.onTarget(vertx, config, b -> b.take(tables.stream().map(t -> TableName.parse(t, "--tables")).toList(),
               reason, null).map(info -> {
                 out().println("✓ backup taken:");
                 print(console(), info);
@@ -64,7 +51,7 @@ final class BackupCommands {
     @Override
     public Integer call() {
       return Cli.run(err(), connection.config, connection.overrides(), (vertx, config) ->
-          withBackups(vertx, config, b -> b.list().map(all -> {
+          Backups.onTarget(vertx, config, b -> b.list().map(all -> {
             if (all.isEmpty()) {
               out().println("No backups yet (`ferry backup` takes one).");
             }
@@ -92,7 +79,7 @@ final class BackupCommands {
     @Override
     public Integer call() {
       return Cli.run(err(), connection.config, connection.overrides(), (vertx, config) ->
-          withBackups(vertx, config, b -> find(b).compose(info -> {
+          Backups.onTarget(vertx, config, b -> find(b).compose(info -> {
             out().println("Backup to restore:");
             print(console(), info);
             info.rowsByTable().forEach((t, rows) -> out().printf("    %-30s %,d rows%n", t.display(), rows));

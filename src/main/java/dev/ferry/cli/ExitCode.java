@@ -25,7 +25,7 @@ public final class ExitCode {
 
   public static int of(ErrorCode code) {
     return switch (code) {
-      case CONFIG, BAD_REQUEST -> USAGE;
+      case CONFIG, BAD_REQUEST, NOT_FOUND -> USAGE;
       case REFUSED -> REFUSED;
       case DATABASE, CANCELLED, CONFLICT, STOPPING -> FAILED;
     };

@@ -4,6 +4,7 @@ import dev.ferry.config.ConfigException;
 import dev.ferry.config.DatabaseUrl;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.migrate.MigrationLint;
+import dev.ferry.migrate.MigrationPlan;
 import dev.ferry.migrate.Migrations;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -132,8 +133,9 @@ final class MigrateCommand extends CliCommand {
 
   /** Prints the plan; an exit code when it ends here, null when the migrations should run. */
   private Integer check(Migrations m) {
-    List<String> invalid = m.validate();
-    List<Migrations.Pending> pending = m.pending();
+    MigrationPlan plan = MigrationPlan.of(m);
+    List<String> invalid = plan.invalid();
+    List<Migrations.Pending> pending = plan.pending();
     for (Migrations.Pending p : pending) {
       out().printf("%n  V%s  %s  (%s)%n", p.version(), p.description(), p.script());
       if (dryRun) {
@@ -153,7 +155,7 @@ final class MigrateCommand extends CliCommand {
       out().println("✓ Up to date: no pending migrations.");
       return ExitCode.OK;
     }
-    boolean destructive = pending.stream().anyMatch(p -> p.findings().stream().anyMatch(MigrationLint.Finding::destructive));
+    boolean destructive = plan.destructive();
     if (dryRun) {
       out().println("\nDry run: " + pending.size() + " pending, checksums of applied migrations valid; nothing was run."
           + (destructive ? " A real run needs --confirm-destructive." : ""));
@@ -164,8 +166,7 @@ final class MigrateCommand extends CliCommand {
           + " --dry-run, then add --confirm-destructive.");
       return ExitCode.REFUSED;
     }
-    pending.forEach(p -> p.findings().stream().filter(MigrationLint.Finding::destructive)
-        .forEach(f -> destroyed.addAll(f.tables())));
+    destroyed.addAll(plan.destroyedTables());
     return null;
   }
 

@@ -139,7 +139,8 @@ final class SyncCommand extends CliCommand {
     }
     DatabaseUrl control = config.api().control() != null ? config.api().control() : config.requireTarget();
     return RunHistory.open(vertx, control, config.connectTimeoutSeconds())
-        .compose(h -> h.started(runId, "cli", config.requireTarget().redacted(), options, System.currentTimeMillis())
+        .compose(h -> h.started(runId, "cli", config.requireTarget().redacted(), options.mode().label(), options,
+            System.currentTimeMillis())
             .map(v -> Optional.of(h))
             .recover(err -> h.close().transform(x -> Future.failedFuture(err))))
         .recover(err -> {

@@ -16,7 +16,7 @@ import java.util.Map;
  * @param readToken optional, allows GET only
  * @param control   the database holding the {@code ferry} control schema; null means the target
  * @param limits    what one client may make the server hold ({@code api.limits})
- * @param schedules syncs the server starts by itself ({@code api.schedules})
+ * @param schedules syncs and validations the server starts by itself ({@code api.schedules})
  */
 public record ApiSettings(int port, String token, String readToken, DatabaseUrl control,
     Map<String, Webhook> webhooks, List<Notification> notifications, long notifyRetryBaseMs, ServerLimits limits,
@@ -32,8 +32,18 @@ public record ApiSettings(int port, String token, String readToken, DatabaseUrl 
     }
   }
 
-  /** A sync the server starts when its cron expression comes round (a JSON body as POST /syncs takes). */
-  public record Schedule(String name, Cron cron, JsonObject sync) {}
+  /**
+   * A sync or a validation the server starts when its cron expression comes round.
+   *
+   * @param options  a JSON body as {@code POST /syncs} takes, or as {@code POST /validations} takes
+   * @param validate the schedule validates ({@code validate:} in the configuration) rather than syncs ({@code sync:})
+   */
+  public record Schedule(String name, Cron cron, JsonObject options, boolean validate) {
+    /** The configuration key its options came from. */
+    public String optionsKey() {
+      return "api.schedules." + name + (validate ? ".validate" : ".sync");
+    }
+  }
 
   /** An outbound notification target; {@code secret} (optional) signs each POST. */
   public record Notification(URI url, String secret) {
@@ -130,7 +140,7 @@ public record ApiSettings(int port, String token, String readToken, DatabaseUrl 
       return out;
     }
     if (!(value instanceof JsonObject all)) {
-      throw new ConfigException("api.schedules", "must be a mapping of name → {cron, zone, sync}");
+      throw new ConfigException("api.schedules", "must be a mapping of name → {cron, zone, sync or validate}");
     }
     for (String name : all.fieldNames()) {
       String key = "api.schedules." + name;
@@ -142,18 +152,24 @@ public record ApiSettings(int port, String token, String readToken, DatabaseUrl 
             + " sync: {mode: incremental}}");
       }
       for (String field : sched.fieldNames()) {
-        if (!List.of("cron", "zone", "sync").contains(field)) {
-          throw new ConfigException(key + "." + field, "unknown setting (known: cron, zone, sync)");
+        if (!List.of("cron", "zone", "sync", "validate").contains(field)) {
+          throw new ConfigException(key + "." + field, "unknown setting (known: cron, zone, sync, validate)");
         }
       }
       Object zone = sched.getValue("zone");
       Cron cron = Cron.parse(sched.getValue("cron") == null ? null : sched.getValue("cron").toString(),
           zone == null ? null : zone.toString(), key);
-      Object sync = sched.getValue("sync");
-      if (sync != null && !(sync instanceof JsonObject)) {
-        throw new ConfigException(key + ".sync", "must be a mapping like the body of POST /api/v1/syncs");
+      boolean validate = sched.containsKey("validate");
+      if (validate && sched.containsKey("sync")) {
+        throw new ConfigException(key, "a schedule either syncs (sync: {…}) or validates (validate: {…}), not both");
       }
-      out.put(name, new Schedule(name, cron, sync == null ? new JsonObject() : (JsonObject) sync));
+      Object options = sched.getValue(validate ? "validate" : "sync");
+      if (options != null && !(options instanceof JsonObject)) {
+        throw new ConfigException(key + (validate ? ".validate" : ".sync"), validate
+            ? "must be a mapping like the body of POST /api/v1/validations ({} or {tables: [...]})"
+            : "must be a mapping like the body of POST /api/v1/syncs");
+      }
+      out.put(name, new Schedule(name, cron, options == null ? new JsonObject() : (JsonObject) options, validate));
     }
     return out;
   }

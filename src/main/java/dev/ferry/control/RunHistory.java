@@ -72,7 +72,9 @@ public final class RunHistory {
   }
 
   /** Records the run as running, under a lock held until {@link #finished} or {@link #failedToStart}. */
-  public Future<Void> started(String runId, String trigger, String target, SyncOptions options, long startedAtMs) {
+  /** @param mode the sync's mode, or {@code validate} */
+  public Future<Void> started(String runId, String trigger, String target, String mode, SyncOptions options,
+      long startedAtMs) {
     return db.connect().compose(conn -> conn.preparedQuery("SELECT pg_advisory_lock($1, hashtext($2))")
             .execute(Tuple.of(LIVE_LOCK, runId))
             .onSuccess(v -> leases.put(runId, conn))
@@ -80,8 +82,7 @@ public final class RunHistory {
         .compose(v -> db.pool().preparedQuery("INSERT INTO ferry.runs (id, trigger, target, mode, dry_run, options,"
                 + " status, started_at) VALUES ($1::uuid, $2, $3, $4, $5, $6::text::jsonb, 'running',"
                 + " to_timestamp($7::float8 / 1000))")
-            .execute(Tuple.of(runId, trigger, target, options.mode().label(), options.dryRun(), options(options).encode(),
-                startedAtMs)))
+            .execute(Tuple.of(runId, trigger, target, mode, options.dryRun(), options(options).encode(), startedAtMs)))
         .onFailure(err -> release(runId))
         .mapEmpty();
   }
@@ -132,12 +133,12 @@ public final class RunHistory {
   }
 
   /** A run that was due but did not start (a schedule found its target busy): recorded as {@code skipped}, with why. */
-  public Future<Void> skipped(String runId, String trigger, String target, SyncOptions options, String why) {
+  /** @param mode the sync's mode, or {@code validate} */
+  public Future<Void> skipped(String runId, String trigger, String target, String mode, SyncOptions options, String why) {
     return db.pool().preparedQuery("INSERT INTO ferry.runs (id, trigger, target, mode, dry_run, options, status,"
             + " message, started_at, finished_at, rows_written) VALUES ($1::uuid, $2, $3, $4, $5, $6::text::jsonb,"
             + " 'skipped', $7, now(), now(), 0)")
-        .execute(Tuple.from(List.of(runId, trigger, target, options.mode().label(), options.dryRun(),
-            options(options).encode(), why)))
+        .execute(Tuple.from(List.of(runId, trigger, target, mode, options.dryRun(), options(options).encode(), why)))
         .mapEmpty();
   }
 

@@ -15,6 +15,8 @@ public enum ErrorCode {
   REFUSED,
   /** The work was cancelled (API, Ctrl-C, SIGTERM). */
   CANCELLED,
+  /** What the request names does not exist (a backup, a run). */
+  NOT_FOUND,
   /** Another run holds the same target. */
   CONFLICT,
   /** The server is draining for shutdown. */

@@ -114,7 +114,7 @@ public final class ApiServer extends VerticleBase {
           history = h;
           runs = new RunManager(vertx, config, h);
           scheduler = new Scheduler(vertx, runs, h, config.requireTarget().redacted(), api.schedules(),
-              SyncRequest::parse, Clock.systemUTC());
+              ApiServer::scheduleOptions, Clock.systemUTC());
           scheduler.start();
           notifier = new Notifier(vertx, api);
           if (registry != null) {
@@ -158,11 +158,15 @@ public final class ApiServer extends VerticleBase {
     }
     for (ApiSettings.Schedule schedule : api.schedules().values()) {
       try {
-        SyncRequest.parse(schedule.sync());
+        scheduleOptions(schedule);
       } catch (BadRequest e) {
-        throw new ConfigException("api.schedules." + schedule.name() + ".sync", e.getMessage());
+        throw new ConfigException(schedule.optionsKey(), e.getMessage());
       }
     }
+  }
+
+  private static dev.ferry.plan.SyncOptions scheduleOptions(ApiSettings.Schedule schedule) {
+    return schedule.validate() ? SyncRequest.parseValidation(schedule.options()) : SyncRequest.parse(schedule.options());
   }
 
   /** The port actually bound (differs from the configured one when that was 0). */
@@ -250,6 +254,8 @@ public final class ApiServer extends VerticleBase {
     new StatusRoute(status, runs, replies).mount(router);
     new ScheduleRoutes(scheduler).mount(router);
     runRoutes.mount(router);
+    new BackupRoutes(vertx, config, runs, replies, status::invalidate).mount(router);
+    new SchemaRoutes(vertx, config, source, target, runs, replies, status::invalidate).mount(router);
     router.get("/api/v1/events").handler(rc -> events.handle(rc));
     router.route("/api/*").handler(rc -> Problems.send(rc, 404, "Not Found", "no such API endpoint: "
         + rc.request().method() + " " + SyncRequest.clip(rc.request().path()) + " (see /api/v1/openapi.yaml)"));

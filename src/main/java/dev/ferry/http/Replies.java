@@ -20,15 +20,21 @@ final class Replies {
       rc.fail(500, err);
       return;
     }
-    if (err instanceof RunConflict c) {
+    if (err instanceof RunConflict c && c.runningId() != null) {
       rc.response().putHeader("Location", "/api/v1/syncs/" + c.runningId());
     }
     String detail = secrets.scrub(fe.getMessage());
     switch (fe.code()) {
       case CONFIG, BAD_REQUEST -> Problems.send(rc, 400, "Bad Request", detail);
+      case NOT_FOUND -> Problems.send(rc, 404, "Not Found", detail);
       case CONFLICT, REFUSED, CANCELLED -> Problems.send(rc, 409, "Conflict", detail);
       case DATABASE, STOPPING -> Problems.send(rc, 503, "Service Unavailable", detail);
     }
+  }
+
+  /** A message about to reach a client, with every configured secret masked. */
+  String scrub(String message) {
+    return secrets.scrub(message);
   }
 
   static void json(RoutingContext rc, int status, JsonObject body) {

@@ -11,7 +11,6 @@ import dev.ferry.plan.SyncOptions;
 import dev.ferry.runs.RunManager;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -58,12 +57,32 @@ final class RunRoutes {
     router.get("/api/v1/syncs").handler(this::listSyncs);
     router.get("/api/v1/syncs/:id").handler(this::getSync);
     router.post("/api/v1/syncs/:id/cancel").handler(this::cancelSync);
+    router.post("/api/v1/validations").handler(this::startValidation);
+  }
+
+  /** A run that compares counts and content digests and writes nothing; followed like any run. */
+  private void startValidation(RoutingContext rc) {
+    SyncOptions options;
+    try {
+      options = SyncRequest.parseValidation(JsonBody.of(rc));
+    } catch (BadRequest e) {
+      Problems.send(rc, 400, "Bad Request", e.getMessage());
+      return;
+    }
+    checkTables(options)
+        .compose(v -> runs.startValidation(options, "api"))
+        .onSuccess(run -> {
+          String location = "/api/v1/syncs/" + run.id();
+          rc.response().putHeader("Location", location);
+          accepted(rc, run.id(), location);
+        })
+        .onFailure(err -> replies.fail(rc, err));
   }
 
   private void startSync(RoutingContext rc) {
     SyncOptions options;
     try {
-      options = SyncRequest.parse(jsonBody(rc));
+      options = SyncRequest.parse(JsonBody.of(rc));
     } catch (BadRequest e) {
       Problems.send(rc, 400, "Bad Request", e.getMessage());
       return;
@@ -208,42 +227,6 @@ final class RunRoutes {
     start(rc, SyncRequest.parse(hook.sync()), "webhook:" + name, () -> webhooks.forget(hook, rc.request().headers()));
   }
 
-  private static JsonObject jsonBody(RoutingContext rc) {
-    String type = rc.request().getHeader("content-type");
-    var buffer = rc.body().buffer();
-    // The content type is checked before the body is found empty: the body handler consumes a form or multipart
-    // body into form attributes, and the empty buffer it leaves must not read as "no body, run with the defaults".
-    boolean json = type != null && isJson(type);
-    if (type != null && !type.isBlank() && !json) {
-      throw new BadRequest("send the body as JSON with 'Content-Type: application/json'");
-    }
-    if (buffer == null || buffer.length() == 0) {
-      if (json) {
-        // Announced as JSON, but nothing came (a lost Content-Length, say): not "run with the defaults".
-        throw new BadRequest("the body is empty but announced as JSON: send {} for the defaults");
-      }
-      return new JsonObject();
-    }
-    if (!json) {
-      throw new BadRequest("send the body as JSON with 'Content-Type: application/json'");
-    }
-    try {
-      Object value = io.vertx.core.json.Json.decodeValue(buffer);
-      if (!(value instanceof JsonObject o)) {
-        throw new BadRequest("the body must be a JSON object");
-      }
-      return o;
-    } catch (DecodeException e) {
-      throw new BadRequest("the body is not valid JSON");
-    }
-  }
-
-  /** application/json or a +json type, parameters allowed; not application/jsonx. */
-  private static boolean isJson(String contentType) {
-    String media = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
-    return media.equals("application/json") || media.endsWith("+json");
-  }
-
   private static int intParam(RoutingContext rc, String name, int dflt, int min, int max) {
     List<String> values = rc.queryParam(name);
     if (values.isEmpty()) {
@@ -256,7 +239,7 @@ final class RunRoutes {
     return Integer.parseInt(v);
   }
 
-  private static boolean isUuid(String id) {
+  static boolean isUuid(String id) {
     return id != null && id.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   }
 }

@@ -10,20 +10,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** The body of {@code POST /api/v1/syncs} (and a webhook's configured request), checked field by field. */
+/**
+ * The bodies of {@code POST /api/v1/syncs} (and a webhook's or schedule's configured request), of
+ * {@code POST /api/v1/validations}, and of the destructive operations' confirmations, checked field by field.
+ */
 final class SyncRequest {
   private static final Set<String> FIELDS = Set.of("mode", "dryRun", "tables", "exclude", "skipValidation",
       "skipIndexes", "confirmDestructive", "dropExtraIndexes", "onProductionEdit");
+  private static final Set<String> VALIDATION_FIELDS = Set.of("tables", "exclude");
+  private static final Set<String> CONFIRM_FIELDS = Set.of("dryRun", "confirmDestructive");
   private static final int MAX_TABLES = 10_000;
 
   private SyncRequest() {}
 
+  /** A restore's, rollback's or migration's body: preview it, or confirm it. */
+  record Confirm(boolean dryRun, boolean confirmDestructive) {}
+
   static SyncOptions parse(JsonObject body) {
-    for (String field : body.fieldNames()) {
-      if (!FIELDS.contains(field)) {
-        throw new BadRequest("unknown field '" + clip(field) + "' (known: " + String.join(", ", FIELDS.stream().sorted().toList()) + ")");
-      }
-    }
+    known(body, FIELDS);
     Mode mode;
     Object m = body.getValue("mode");
     if (m == null) {
@@ -43,6 +47,26 @@ final class SyncRequest {
     return new SyncOptions(mode, bool(body, "dryRun"), bool(body, "confirmDestructive"), bool(body, "skipValidation"),
         bool(body, "skipIndexes"), bool(body, "dropExtraIndexes"), names(body, "tables"), names(body, "exclude"),
         onProductionEdit(body));
+  }
+
+  /** A validation's body: which tables (all by default). */
+  static SyncOptions parseValidation(JsonObject body) {
+    known(body, VALIDATION_FIELDS);
+    return SyncOptions.defaults().withTables(names(body, "tables")).withExclude(names(body, "exclude"));
+  }
+
+  static Confirm confirm(JsonObject body) {
+    known(body, CONFIRM_FIELDS);
+    return new Confirm(bool(body, "dryRun"), bool(body, "confirmDestructive"));
+  }
+
+  private static void known(JsonObject body, Set<String> fields) {
+    for (String field : body.fieldNames()) {
+      if (!fields.contains(field)) {
+        throw new BadRequest("unknown field '" + clip(field) + "' (known: " + String.join(", ", fields.stream().sorted()
+            .toList()) + ")");
+      }
+    }
   }
 
   private static OnProductionEdit onProductionEdit(JsonObject body) {

@@ -45,6 +45,11 @@ public record SyncOptions(
         t, exclude, onProductionEdit);
   }
 
+  public SyncOptions withExclude(List<String> x) {
+    return new SyncOptions(mode, dryRun, confirmDestructive, skipValidation, skipIndexes, dropExtraIndexes,
+        tables, x, onProductionEdit);
+  }
+
   public SyncOptions withDropExtraIndexes(boolean d) {
     return new SyncOptions(mode, dryRun, confirmDestructive, skipValidation, skipIndexes, d,
         tables, exclude, onProductionEdit);

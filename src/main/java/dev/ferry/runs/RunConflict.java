@@ -3,16 +3,23 @@ package dev.ferry.runs;
 import dev.ferry.error.ErrorCode;
 import dev.ferry.error.FerryException;
 
-/** A run was asked for while another holds the same target: one run per target at a time. */
+/** Work was asked for while a run or another operation (a restore, a migration) holds the same target. */
 public final class RunConflict extends FerryException {
   private final String runningId;
 
-  RunConflict(String runningId, String target) {
-    super(ErrorCode.CONFLICT, "run " + runningId + " is already syncing into " + target + "; wait for it to finish or cancel it"
-        + " (POST /api/v1/syncs/" + runningId + "/cancel)");
+  private RunConflict(String runningId, String message) {
+    super(ErrorCode.CONFLICT, message);
     this.runningId = runningId;
   }
 
+  static RunConflict of(RunManager.Slot holder, String target) {
+    return holder.runId() == null
+        ? new RunConflict(null, "the target " + target + " is busy: " + holder.what() + "; try again when it is done")
+        : new RunConflict(holder.runId(), "run " + holder.runId() + " is already " + holder.what() + " " + target
+            + "; wait for it to finish or cancel it (POST /api/v1/syncs/" + holder.runId() + "/cancel)");
+  }
+
+  /** The run holding the target; null when an operation other than a run holds it. */
   public String runningId() {
     return runningId;
   }

@@ -34,8 +34,11 @@ public final class RunManager {
   private final Vertx vertx;
   private final FerryConfig config;
   private final RunHistory history;
-  /** Target identity → its running run; putIfAbsent is what makes "one run per target" hold under races. */
-  private final ConcurrentHashMap<String, LiveRun> byTarget = new ConcurrentHashMap<>();
+  /**
+   * Target identity → what holds it (a run, a restore, a migration); putIfAbsent is what makes "one at a time per
+   * target" hold under races.
+   */
+  private final ConcurrentHashMap<String, Slot> byTarget = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, LiveRun> byId = new ConcurrentHashMap<>();
   private final MessageConsumer<String> listener;
   private volatile boolean stopping;
@@ -58,26 +61,36 @@ public final class RunManager {
     });
   }
 
+  /** What holds a target: a run ({@code runId} set) or another operation; {@code what} says it in words. */
+  record Slot(String runId, String what) {}
+
   /**
-   * Starts a run, or fails with {@link RunConflict} when the target is busy. The returned run's {@code done}
+   * Starts a sync, or fails with {@link RunConflict} when the target is busy. The returned run's {@code done}
    * completes once the run has ended and been recorded.
    */
   public Future<LiveRun> start(SyncOptions options, String trigger) {
+    return start(options, trigger, false);
+  }
+
+  /** Starts a run that only validates (counts, content digests, orphans); it writes nothing but holds the target. */
+  public Future<LiveRun> startValidation(SyncOptions options, String trigger) {
+    return start(options, trigger, true);
+  }
+
+  private Future<LiveRun> start(SyncOptions options, String trigger, boolean validateOnly) {
     if (stopping) {
       return Future.failedFuture(new ServerStopping());
     }
     String target = config.requireTarget().redacted();
-    LiveRun run = new LiveRun(Syncs.newRunId(), trigger, options, target);
-    LiveRun holder = byTarget.putIfAbsent(target, run);
+    LiveRun run = new LiveRun(Syncs.newRunId(), trigger, options, validateOnly, target);
+    Slot holder = byTarget.putIfAbsent(target, new Slot(run.id, validateOnly ? "validating" : "syncing into"));
     if (holder != null) {
-      return Future.failedFuture(new RunConflict(holder.id, target));
+      return Future.failedFuture(RunConflict.of(holder, target));
     }
     byId.put(run.id, run);
-    return history.started(run.id, trigger, target, options, run.startedAtMs)
-        .compose(v -> {
-          SyncVerticle verticle = new SyncVerticle(config, options, run.id, run.cancel);
-          return vertx.deployVerticle(verticle);
-        })
+    return history.started(run.id, trigger, target, run.mode(), options, run.startedAtMs)
+        .compose(v -> vertx.deployVerticle(validateOnly ? SyncVerticle.validating(config, options, run.id)
+            : new SyncVerticle(config, options, run.id, run.cancel)))
         .map(deploymentId -> {
           run.deploymentId = deploymentId;
           LOG.info("run {} started by {}: {}{}", run.id, trigger, options.mode().label(), options.dryRun() ? " (dry run)" : "");
@@ -111,8 +124,33 @@ public final class RunManager {
   }
 
   private void release(LiveRun run) {
-    byTarget.remove(run.target, run);
+    byTarget.computeIfPresent(run.target, (t, slot) -> run.id.equals(slot.runId()) ? null : slot);
     byId.remove(run.id, run);
+  }
+
+  /**
+   * Runs {@code work} (a restore, a migration) holding the target as a run would: no run starts meanwhile, and it
+   * fails with {@link RunConflict} rather than wait when the target is busy.
+   *
+   * @param what what the work is doing, as a busy target explains itself ("restoring backup #3")
+   */
+  public <T> Future<T> exclusively(String what, java.util.function.Supplier<Future<T>> work) {
+    if (stopping) {
+      return Future.failedFuture(new ServerStopping());
+    }
+    String target = config.requireTarget().redacted();
+    Slot slot = new Slot(null, what);
+    Slot holder = byTarget.putIfAbsent(target, slot);
+    if (holder != null) {
+      return Future.failedFuture(RunConflict.of(holder, target));
+    }
+    Future<T> done;
+    try {
+      done = work.get();
+    } catch (RuntimeException e) {
+      done = Future.failedFuture(e);
+    }
+    return done.onComplete(ar -> byTarget.remove(target, slot));
   }
 
   /** Asks a running run to stop at its next batch boundary; false when no such run is active. */
@@ -140,6 +178,4 @@ public final class RunManager {
     return Future.join(active().stream().map(r -> r.done.future()).toList()).mapEmpty()
         .eventually(listener::unregister).mapEmpty();
   }
-
-  /** The options as the history records them. */
 }

@@ -19,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts the configured syncs when their cron expressions come round ({@code api.schedules}), as runs with trigger
- * {@code schedule}. A schedule that finds its target busy records a skip, never a second run. Timers live on the
+ * Starts the configured syncs and validations when their cron expressions come round ({@code api.schedules}), as
+ * runs with trigger {@code schedule}. A schedule that finds its target busy records a skip, never a second run. Timers live on the
  * server's event loop; a paused schedule keeps its place and starts nothing until resumed.
  */
 public final class Scheduler {
@@ -51,15 +51,15 @@ public final class Scheduler {
     }
   }
 
-  /** @param parse the sync body of a schedule as options (the API's rules: {@code http.SyncRequest}) */
+  /** @param parse a schedule's options as a run's (the API's rules: {@code http.SyncRequest}) */
   public Scheduler(Vertx vertx, RunManager runs, RunHistory history, String target,
-      Map<String, ApiSettings.Schedule> schedules, Function<JsonObject, SyncOptions> parse, Clock clock) {
+      Map<String, ApiSettings.Schedule> schedules, Function<ApiSettings.Schedule, SyncOptions> parse, Clock clock) {
     this.vertx = vertx;
     this.runs = runs;
     this.history = history;
     this.target = target;
     this.clock = clock;
-    schedules.forEach((name, s) -> entries.put(name, new Entry(s, parse.apply(s.sync()))));
+    schedules.forEach((name, s) -> entries.put(name, new Entry(s, parse.apply(s))));
   }
 
   /** Arms every schedule's next firing. */
@@ -85,7 +85,7 @@ public final class Scheduler {
       return;
     }
     e.lastAt = due;
-    runs.start(e.options, TRIGGER).onSuccess(run -> {
+    (e.schedule.validate() ? runs.startValidation(e.options, TRIGGER) : runs.start(e.options, TRIGGER)).onSuccess(run -> {
       e.lastRun = run.id;
       e.lastOutcome = "started";
       LOG.info("schedule {} started run {}", e.schedule.name(), run.id);
@@ -97,7 +97,7 @@ public final class Scheduler {
           + (FerryException.is(err, ErrorCode.CONFLICT) ? "another run held the target"
               : "the run could not start: " + err.getMessage());
       LOG.warn("{}", why);
-      history.skipped(runId, TRIGGER, target, e.options, why)
+      history.skipped(runId, TRIGGER, target, e.schedule.validate() ? "validate" : e.options.mode().label(), e.options, why)
           .onFailure(x -> LOG.warn("schedule {}: could not record the skip: {}", e.schedule.name(), x.getMessage()));
     });
   }
@@ -120,7 +120,8 @@ public final class Scheduler {
 
   private static JsonObject json(Entry e) {
     return new JsonObject().put("name", e.schedule.name()).put("cron", e.schedule.cron().text())
-        .put("zone", e.schedule.cron().zone().getId()).put("sync", e.schedule.sync().copy())
+        .put("zone", e.schedule.cron().zone().getId())
+        .put("action", e.schedule.validate() ? "validate" : "sync").put("options", e.schedule.options().copy())
         .put("paused", e.paused).put("next", e.next == null ? null : e.next.toOffsetDateTime().toString())
         .put("last", e.lastOutcome == null ? null : new JsonObject().put("at", e.lastAt.toOffsetDateTime().toString())
             .put("outcome", e.lastOutcome).put("runId", e.lastRun));

@@ -46,6 +46,7 @@ final class ServerFixture implements AutoCloseable {
   ApiServer server;
 
   private final JsonObject sync;
+  private final JsonObject extra;
 
   ServerFixture(JsonObject extraApi) {
     this(extraApi, new JsonObject());
@@ -53,9 +54,15 @@ final class ServerFixture implements AutoCloseable {
 
   /** @param sync settings merged into the configuration's {@code sync} section */
   ServerFixture(JsonObject extraApi, JsonObject sync) {
+    this(extraApi, sync, new JsonObject());
+  }
+
+  /** @param extra further sections of the configuration ({@code migrations}, {@code backup}…) */
+  ServerFixture(JsonObject extraApi, JsonObject sync, JsonObject extra) {
     dbs.loadRescueDogs(source, target);
     api = new JsonObject().put("port", 0).put("token", TOKEN).put("readToken", READ_TOKEN).mergeIn(extraApi);
     this.sync = sync;
+    this.extra = extra;
     start();
   }
 
@@ -63,7 +70,7 @@ final class ServerFixture implements AutoCloseable {
     String withPassword = source.toLibpqUrl().replace("postgresql://postgres@", "postgresql://postgres:" + PASSWORD + "@");
     return TestConfig.of(DatabaseUrl.parse(withPassword, "test"), target, new JsonObject()
         .put("tables", new JsonObject().put("organizations", new JsonObject().put("key", new JsonArray().add("config_id"))))
-        .put("api", api).put("sync", sync));
+        .put("api", api).put("sync", sync).mergeIn(extra));
   }
 
   void start() {

@@ -66,15 +66,13 @@ class SchedulerTest {
 
   @Test
   void aScheduleStartsItsRunAtItsMinuteAndATwinDueThenRecordsASkip() {
-    Instant now = Instant.now();
-    Instant boundary = now.truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.MINUTES);
-    Clock clock = Clock.offset(Clock.systemUTC(), Duration.between(now, boundary.minusMillis(800)));
     Map<String, ApiSettings.Schedule> schedules = new LinkedHashMap<>();
     for (String name : new String[] {"every-minute", "twin"}) {
       schedules.put(name, new ApiSettings.Schedule(name, Cron.parse("* * * * *", "Europe/Berlin", "test"),
-          new JsonObject()));
+          new JsonObject(), false));
     }
-    scheduler = new Scheduler(vertx, runs, history, target.redacted(), schedules, body -> SyncOptions.defaults(), clock);
+    scheduler = new Scheduler(vertx, runs, history, target.redacted(), schedules, s -> SyncOptions.defaults(),
+        justBeforeAMinute());
     scheduler.start();
     JsonObject listed = scheduler.list().getJsonObject(0);
     assertEquals("every-minute", listed.getString("name"));
@@ -83,11 +81,7 @@ class SchedulerTest {
     String query = "SELECT coalesce(string_agg(trigger || ' ' || status, ', ' ORDER BY status), '') FROM ferry.runs";
     String seen = "";
     for (int i = 0; i < 150 && !seen.equals("schedule skipped, schedule succeeded"); i++) {
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
+      pause(100);
       seen = dbs.text(target, query);
     }
     assertEquals("schedule skipped, schedule succeeded", seen, "one run, one skip");
@@ -102,5 +96,38 @@ class SchedulerTest {
     JsonObject paused = scheduler.pause("twin", true).orElseThrow();
     assertTrue(paused.getBoolean("paused"));
     assertTrue(scheduler.pause("nope", true).isEmpty());
+  }
+
+  @Test
+  void aValidationScheduleStartsAValidationThatWritesNothing() {
+    scheduler = new Scheduler(vertx, runs, history, target.redacted(), Map.of("fridays", new ApiSettings.Schedule(
+        "fridays", Cron.parse("* * * * *", "UTC", "test"), new JsonObject(), true)), s -> SyncOptions.defaults(),
+        justBeforeAMinute());
+    scheduler.start();
+    assertEquals("validate", scheduler.list().getJsonObject(0).getString("action"));
+    String query = "SELECT coalesce(string_agg(trigger || ' ' || mode || ' ' || status, ', '), '') FROM ferry.runs";
+    String seen = "";
+    for (int i = 0; i < 150 && !seen.matches("schedule validate (failed|succeeded)"); i++) {
+      pause(100);
+      seen = dbs.text(target, query);
+    }
+    // The target is empty and the source is not: the validation finds it, and writes nothing.
+    assertEquals("schedule validate failed", seen);
+    assertEquals("0", dbs.text(target, "SELECT count(*)::text FROM items"));
+  }
+
+  private static void pause(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** A clock 0.8 s before the next minute boundary: a "* * * * *" schedule fires in about a second. */
+  private static Clock justBeforeAMinute() {
+    Instant now = Instant.now();
+    Instant boundary = now.truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.MINUTES);
+    return Clock.offset(Clock.systemUTC(), Duration.between(now, boundary.minusMillis(800)));
   }
 }
