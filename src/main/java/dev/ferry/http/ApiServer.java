@@ -54,6 +54,8 @@ public final class ApiServer extends VerticleBase {
   private final Replies replies;
   private final PrometheusMeterRegistry registry;
   private final long heartbeatMs;
+  /** The schedules' clock: the system's, or a test's set just before a minute. */
+  private final Clock clock;
   private Database source;
   private Database target;
   private RunManager runs;
@@ -73,6 +75,11 @@ public final class ApiServer extends VerticleBase {
 
   /** @param registry where /metrics scrapes from (Vert.x's own meters included when it was built with it); may be null */
   public ApiServer(FerryConfig config, PrometheusMeterRegistry registry, long heartbeatMs) {
+    this(config, registry, heartbeatMs, Clock.systemUTC());
+  }
+
+  ApiServer(FerryConfig config, PrometheusMeterRegistry registry, long heartbeatMs, Clock clock) {
+    this.clock = clock;
     this.config = config;
     this.api = config.api();
     this.secrets = Secrets.of(config);
@@ -114,7 +121,7 @@ public final class ApiServer extends VerticleBase {
           history = h;
           runs = new RunManager(vertx, config, h);
           scheduler = new Scheduler(vertx, runs, h, config.requireTarget().redacted(), api.schedules(),
-              ApiServer::scheduleOptions, Clock.systemUTC());
+              ApiServer::scheduleOptions, clock);
           scheduler.start();
           notifier = new Notifier(vertx, api);
           if (registry != null) {

@@ -68,15 +68,17 @@ public final class LiveRun {
       compact.add(json.copy().put("at", now));
     }
     if (event instanceof ProgressEvent.PhaseStarted p) {
-      phases.add(new JsonObject().put("phase", p.phase().wire()).put("outcome", "running").put("description", p.description()));
+      phases.add(new JsonObject().put("phase", p.phase().wire()).put("outcome", "running").put("description", p.description())
+          .put("startedAt", now));
       line("phase " + p.phase() + " started");
     } else if (event instanceof ProgressEvent.PhaseFinished p) {
       phases.stream().filter(x -> x.getString("phase").equals(p.phase().wire())).reduce((a, b) -> b)
-          .ifPresent(x -> x.put("outcome", p.outcome().wire()).put("durationMs", p.durationMs()));
+          .ifPresent(x -> x.put("outcome", p.outcome().wire()).put("durationMs", p.durationMs()).put("finishedAt", now));
       line("phase " + p.phase() + " " + p.outcome() + " in " + p.durationMs() + " ms");
     } else if (event instanceof ProgressEvent.TableStarted t) {
       tables.put(t.table(), new JsonObject().put("table", t.table()).put("state", "running").put("path", t.path())
-          .put("rowsDone", 0L).put("rowsTotal", t.sourceRows()).put("rowsWritten", 0L).put("rowsPerSecond", 0.0));
+          .put("rowsDone", 0L).put("rowsTotal", t.sourceRows()).put("rowsWritten", 0L).put("rowsPerSecond", 0.0)
+          .put("startedAt", now));
       line(t.table() + ": started (" + t.path() + ")");
     } else if (event instanceof ProgressEvent.TableProgress t) {
       tables.computeIfAbsent(t.table(), k -> new JsonObject().put("table", k))
@@ -86,9 +88,13 @@ public final class LiveRun {
       var r = t.result();
       tables.computeIfAbsent(r.table(), k -> new JsonObject().put("table", k))
           .put("state", r.outcome().name().toLowerCase()).put("rowsDone", r.sourceRows())
-          .put("rowsTotal", r.sourceRows()).put("rowsWritten", r.written());
+          .put("rowsTotal", r.sourceRows()).put("rowsWritten", r.written()).put("inserted", r.inserted())
+          .put("updated", r.updated()).put("deleted", r.deleted()).put("finishedAt", now);
       line(r.table() + ": " + r.outcome().name().toLowerCase() + ", " + r.written() + " rows written");
     } else if (event instanceof ProgressEvent.TableCompared c) {
+      tables.computeIfAbsent(c.table(), k -> new JsonObject().put("table", k)).put("compared", new JsonObject()
+          .put("ranges", c.ranges()).put("rangesDiffering", c.rangesDiffering()).put("rowsCompared", c.rowsCompared())
+          .put("rowsToCopy", c.rowsToCopy()).put("rowsOnlyOnTarget", c.rowsOnlyOnTarget()));
       line(c.table() + ": " + c.rangesDiffering() + " of " + c.ranges() + " key ranges differ; " + c.rowsToCopy()
           + " rows to copy, " + c.rowsOnlyOnTarget() + " only on the target" + (c.productionEdits() + c.productionInserts()
           + c.productionDeletes() + c.conflicts() == 0 ? "" : "; production since the last verified sync: "
@@ -126,6 +132,8 @@ public final class LiveRun {
         .put("dryRun", options.dryRun())
         .put("status", cancel.get() ? "cancelling" : "running")
         .put("startedAt", java.time.Instant.ofEpochMilli(startedAtMs).toString())
+        // The server's clock when this was taken: a page maps the ms times above onto its own clock with it.
+        .put("now", System.currentTimeMillis())
         .put("phases", new JsonArray(phases.stream().map(JsonObject::copy).toList()))
         .put("tables", t)
         .put("warnings", new JsonArray(List.copyOf(warnings)))

@@ -6,77 +6,47 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The dashboard in a real browser (Debian's chromium through chromedriver, installed by .ci/run): enter the token,
- * start a sync, watch live progress reach 100% and the counts match. Leaves target/dashboard-refused-run.png behind.
+ * The dashboard in a real browser: enter the token, start a sync, watch live progress reach 100% and the counts
+ * match; a dry run drawn as a plan; a refusal's reason and the run's own page. Leaves target/dashboard-*.png behind.
  */
 class DashboardBrowserTest {
-  private static final String CHROMEDRIVER = System.getenv().getOrDefault("CHROMEDRIVER", "/usr/bin/chromedriver");
-  private static final String CHROMIUM = System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
-
   private ServerFixture f;
+  private DashboardBrowser b;
   private ChromeDriver browser;
-  private Path profile;
 
   @BeforeEach
   void start() throws IOException {
-    boolean installed = Files.isExecutable(Path.of(CHROMEDRIVER)) && Files.isExecutable(Path.of(CHROMIUM));
-    String need = "the dashboard test needs chromium and chromedriver (apt-get install chromium chromium-driver;"
-        + " .ci/run does; CHROMIUM and CHROMEDRIVER point elsewhere)";
-    // Required in CI; on a developer's machine without a browser it is skipped, saying what to install.
-    if (System.getenv("CI") != null) {
-      assertTrue(installed, need);
-    }
-    Assumptions.assumeTrue(installed, need);
+    DashboardBrowser.assumeInstalled();
     f = new ServerFixture(new JsonObject());
-    profile = Files.createTempDirectory("ferry-chromium");
-    ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM).addArguments("--headless", "--no-sandbox",
-        "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--user-data-dir=" + profile);
-    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(Path.of(CHROMEDRIVER).toFile())
-        .usingAnyFreePort().build();
-    browser = new ChromeDriver(service, options);
-    browser.manage().window().setSize(new Dimension(1100, 1600));
+    b = DashboardBrowser.open(f.port());
+    browser = b.driver;
   }
 
   @AfterEach
   void stop() throws IOException {
     try {
-      if (browser != null) {
-        browser.quit();
+      if (b != null) {
+        b.close();
       }
     } finally {
       if (f != null) {
         f.close();
       }
-      if (profile != null) {
-        try (var files = Files.walk(profile)) {
-          files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-      }
     }
   }
 
   private WebDriverWait waitUpTo(int seconds) {
-    return new WebDriverWait(browser, Duration.ofSeconds(seconds));
+    return b.waitUpTo(seconds);
   }
 
   @Test
@@ -117,16 +87,23 @@ class DashboardBrowserTest {
     List<String> phases = browser.findElements(By.cssSelector("#phases li")).stream().map(WebElement::getText).toList();
     assertEquals(phases.stream().distinct().toList(), phases, "each phase once on the timeline");
 
-    // A dry run's bars are its comparison and its plan: nothing says synced, the changed table says what it would do.
-    f.dbs.execute(f.source, "UPDATE animals SET status = 'adopted' WHERE id % 10 = 0 AND status <> 'adopted'");
+    // A dry run is drawn as its plan, not as bars: nothing says synced, the changed table says what it would do.
+    long changed = f.dbs.count(f.source, "WITH u AS (UPDATE animals SET status = 'adopted' WHERE id % 10 = 0"
+        + " AND status <> 'adopted' RETURNING 1) SELECT count(*) FROM u");
     browser.findElement(By.id("dryrun-btn")).click();
     waitUpTo(60).until(d -> d.findElement(By.id("plan")).getText().startsWith("Plan:"));
-    waitUpTo(10).until(d -> d.findElement(By.cssSelector("#live-tables .progress[data-table='animals']")).getText()
+    waitUpTo(10).until(d -> d.findElement(By.cssSelector("#live-tables tr.plan-row[data-table='animals']")).getText()
         .contains("would sync"));
-    String dryBars = browser.findElement(By.id("live-tables")).getText();
-    assertTrue(!dryBars.contains(" synced"), dryBars);
-    assertTrue(browser.findElement(By.cssSelector("#live-tables .progress[data-table='animals']")).getText()
-        .matches("(?s).*would write [1-9][0-9,]*.*"), dryBars);
+    assertTrue(browser.findElements(By.cssSelector("#live-tables .progress")).isEmpty(), "no bars for a dry run");
+    String plan = browser.findElement(By.id("live-tables")).getText();
+    assertTrue(!plan.contains(" synced"), plan);
+    java.util.List<String> animalsPlan = browser.findElements(By.cssSelector("#live-tables tr.plan-row[data-table='animals'] td"))
+        .stream().map(WebElement::getText).toList();
+    assertEquals(String.format("%,d", changed), animalsPlan.get(4), "would update, as the test counted: " + animalsPlan);
+    // The tables list says what the dry run found in the rows, not only the counts.
+    waitUpTo(10).until(d -> d.findElement(By.cssSelector("#status-tables tr[data-table='animals'] td.content")).getText()
+        .equals(String.format("0 to insert · %,d to update · 0 to delete", changed)));
+    b.screenshot("dry-run-plan");
 
     // Since the verified sync, production fixed a row by hand: the status tells it apart from the local changes.
     f.dbs.execute(f.target, "UPDATE animals SET status = 'fixed in production' WHERE id = (SELECT min(id) FROM animals"
@@ -149,9 +126,7 @@ class DashboardBrowserTest {
     assertTrue(outcome.startsWith("refused: animals: 1 edited on production") && outcome.contains("status 'fixed in"
         + " production'"), outcome);
 
-    Path shot = Path.of("target", "dashboard-refused-run.png");
-    Files.createDirectories(shot.getParent());
-    Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    b.screenshot("refused-run");
 
     // The refused run's own page, from the history, and by its link: why, and per table what happened and how.
     String refusedId = browser.findElement(By.id("run-status")).getAttribute("data-run");
@@ -163,7 +138,7 @@ class DashboardBrowserTest {
     WebElement refusedAnimals = browser.findElement(By.cssSelector("#run-detail-tables tr[data-table='animals']"));
     assertTrue(refusedAnimals.getText().contains("refused") && refusedAnimals.getText().contains("differential"),
         refusedAnimals::getText);
-    Files.write(Path.of("target", "dashboard-run-page.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    b.screenshot("run-page");
     browser.get("http://127.0.0.1:" + f.port() + "/#/runs/" + refusedId);
     waitUpTo(10).until(d -> d.findElement(By.id("run-detail")).isDisplayed()
         && d.findElement(By.id("run-detail-outcome")).getText().startsWith("refused"));

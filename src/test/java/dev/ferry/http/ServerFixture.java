@@ -18,8 +18,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -47,6 +49,7 @@ final class ServerFixture implements AutoCloseable {
 
   private final JsonObject sync;
   private final JsonObject extra;
+  private final Clock clock;
 
   ServerFixture(JsonObject extraApi) {
     this(extraApi, new JsonObject());
@@ -59,7 +62,17 @@ final class ServerFixture implements AutoCloseable {
 
   /** @param extra further sections of the configuration ({@code migrations}, {@code backup}…) */
   ServerFixture(JsonObject extraApi, JsonObject sync, JsonObject extra) {
+    this(extraApi, sync, extra, Clock.systemUTC(), db -> {});
+  }
+
+  /**
+   * @param clock    the schedules' clock
+   * @param prepare  runs after the demo schema is loaded and before the server starts (extra tables, say)
+   */
+  ServerFixture(JsonObject extraApi, JsonObject sync, JsonObject extra, Clock clock, Consumer<ServerFixture> prepare) {
+    this.clock = clock;
     dbs.loadRescueDogs(source, target);
+    prepare.accept(this);
     api = new JsonObject().put("port", 0).put("token", TOKEN).put("readToken", READ_TOKEN).mergeIn(extraApi);
     this.sync = sync;
     this.extra = extra;
@@ -74,7 +87,7 @@ final class ServerFixture implements AutoCloseable {
   }
 
   void start() {
-    server = new ApiServer(config(), registry, 300);
+    server = new ApiServer(config(), registry, 300, clock);
     deployment = await(vertx.deployVerticle(server));
   }
 
