@@ -206,6 +206,7 @@
     const s = run.summary || { tables: [], validation: [], warnings: [] };
     $('#run-detail-title').textContent = `${run.mode}${run.dryRun ? ' (dry run)' : ''} · started by ${run.trigger}`
       + ` · ${new Date(run.startedAt).toLocaleString()}`;
+    if ($('#run-detail').dataset.run !== id) $('#rollback-result').textContent = '';
     $('#run-detail').dataset.run = id;
     const outcome = $('#run-detail-outcome');
     outcome.className = `outcome ${run.status}`;
@@ -231,7 +232,6 @@
     const backup = backups.backups.find((b) => b.runId === id && !b.reason.startsWith('rows deleted'))
       || backups.backups.find((b) => b.runId === id);
     $('#rollback-btn').hidden = !backup;
-    $('#rollback-result').textContent = '';
     $('#run-detail-backup').textContent = backup
       ? `Backup #${backup.id} (${backup.reason}, ${fmt(backup.rows)} rows in ${backup.tables.length} tables)`
         + `${backup.restoredAt ? `, restored ${new Date(backup.restoredAt).toLocaleString()}` : ''}`
@@ -248,7 +248,7 @@
     try {
       const preview = await api(path, { method: 'POST', body: JSON.stringify({ dryRun: true }) });
       if (!await confirmTyped('Rolling back', `puts back backup #${preview.backup.id}, replacing the current rows of these tables`
-        + ' (they are backed up first):', restorePreview(preview))) return;
+        + ' (they are backed up first):', restorePreview(preview), 'Roll back')) return;
       const done = await api(path, { method: 'POST', body: JSON.stringify({ confirmDestructive: true }) });
       $('#rollback-result').className = 'ok';
       $('#rollback-result').textContent = `✓ rolled back: ${done.detail}`;
@@ -285,7 +285,7 @@
   function adopt(snapshot) {
     const shift = Date.now() - (snapshot.now || Date.now());
     const at = (t) => (t == null ? null : t + shift);
-    live = { id: snapshot.id, status: snapshot.status, mode: snapshot.mode, dryRun: snapshot.dryRun,
+    live = { id: snapshot.id, status: snapshot.status, mode: snapshot.mode, dryRun: snapshot.dryRun && snapshot.mode !== 'validate',
       startedAt: Date.parse(snapshot.startedAt) + shift, warnings: snapshot.warnings, log: snapshot.log, samples: [],
       phases: snapshot.phases.map((p) => ({ ...p, start: at(p.startedAt), end: at(p.finishedAt) })),
       tables: Object.fromEntries(snapshot.tables.map((t) => [t.table, { ...t, start: at(t.startedAt), end: at(t.finishedAt) }])) };
@@ -294,14 +294,15 @@
   }
 
   function newRun(id, dryRun, mode) {
-    live = { id, status: 'running', mode, dryRun: !!dryRun, startedAt: Date.now(), phases: [], warnings: [], log: [],
+    // A validation runs as a dry run underneath, but it is drawn as what it is: tables checked.
+    live = { id, status: 'running', mode, dryRun: !!dryRun && mode !== 'validate', startedAt: Date.now(), phases: [], warnings: [], log: [],
       tables: {}, samples: [] };
     $('#plan').replaceChildren();
     startSampling();
     renderLive();
   }
 
-  // Throughput is measured here, from the rows each table reports done: every half second, per table and in all.
+  // Throughput is measured here, from the rows each table reports done: four times a second, per table and in all.
   function startSampling() {
     clearInterval(sampler);
     const last = {};
@@ -327,7 +328,7 @@
     sampler = setInterval(() => {
       if (!live || (live.status !== 'running' && live.status !== 'cancelling')) { clearInterval(sampler); return; }
       sample();
-    }, 500);
+    }, 250);
   }
 
   function onEvent(e) {
@@ -343,7 +344,7 @@
     const now = Date.now();
     const t = (name) => (live.tables[name] ||= { table: name, rowsDone: 0, rowsTotal: 0, rowsWritten: 0, rowsPerSecond: 0 });
     switch (e.type) {
-      case 'run-started': live.dryRun = e.dryRun; live.log.push(`run started: ${e.mode}${e.dryRun ? ' (dry run)' : ''}`); break;
+      case 'run-started': live.mode = e.mode; live.dryRun = e.dryRun && e.mode !== 'validate'; live.log.push(`run started: ${e.mode}${e.dryRun ? ' (dry run)' : ''}`); break;
       case 'phase-started': live.phases.push({ phase: e.phase, outcome: 'running', start: now, end: null }); break;
       case 'phase-finished': {
         const p = [...live.phases].reverse().find((x) => x.phase === e.phase);
@@ -368,8 +369,8 @@
         live.status = e.summary.status.toLowerCase();
         live.message = e.summary.message;
         live.log.push(`run ${live.status}: ${e.summary.message}`);
-        if (e.summary.dryRun) showPlan(e.summary);
         if (live.mode === 'validate') showValidation(e.summary);
+        else if (e.summary.dryRun) showPlan(e.summary);
         refreshAfterWrite();
         break;
       default: break;
@@ -503,8 +504,9 @@
    * The typed confirmation every destructive step asks for: the target database's name, typed. Resolves true when
    * confirmed. {@code preview} (an element) shows what the step would replace.
    */
-  function confirmTyped(title, what, preview) {
+  function confirmTyped(title, what, preview, okLabel = 'Run it') {
     const dialog = $('#confirm');
+    $('#confirm-ok').textContent = okLabel;
     $('#confirm-mode').textContent = title;
     $('#confirm-what').textContent = what;
     $('#confirm-preview').replaceChildren(...(preview ? [preview] : []));
@@ -590,7 +592,7 @@
       const list = el('ul', {}, plan.pending.map((p) => el('li', {}, `V${p.version} ${p.description}`,
         ...p.findings.map((f) => el('div', { class: f.destructive ? 'error' : 'warning' }, `${f.statement}: ${f.problem}`)))));
       if (!await confirmTyped('Migrating', plan.destructive ? 'runs migrations that drop or delete data (the tables they'
-        + ' name are backed up first):' : 'runs these migrations on production:', list)) return;
+        + ' name are backed up first):' : 'runs these migrations on production:', list, 'Migrate')) return;
       const done = await api('/api/v1/migrate', { method: 'POST', body: JSON.stringify({ confirmDestructive: plan.destructive }) });
       schemaResult(`✓ applied ${done.applied.join(', ') || 'nothing'}${done.backup ? `; backup #${done.backup} taken first` : ''}`, true);
       await loadDrift();
@@ -620,7 +622,7 @@
     try {
       const preview = await api(path, { method: 'POST', body: JSON.stringify({ dryRun: true }) });
       if (!await confirmTyped(`Restoring backup #${id}`, 'replaces the current rows of these tables (they are backed up'
-        + ' first):', restorePreview(preview))) return;
+        + ' first):', restorePreview(preview), 'Restore')) return;
       const done = await api(path, { method: 'POST', body: JSON.stringify({ confirmDestructive: true }) });
       $('#backups-result').className = 'ok';
       $('#backups-result').textContent = `✓ ${done.detail}`;

@@ -54,7 +54,7 @@ public final class SyncEngine {
         config.connectTimeoutSeconds(), true);
     RunContext ctx = new RunContext(runId, vertx, config, options, bus, source, target, cancel);
     SyncRun run = new SyncRun(ctx, startedAt, validateOnly);
-    bus.publish(new ProgressEvent.RunStarted(runId, options.mode().label(), options.dryRun(),
+    bus.publish(new ProgressEvent.RunStarted(runId, validateOnly ? "validate" : options.mode().label(), options.dryRun(),
         source.url().redacted(), target.url().redacted()));
     if (options.mode() == Mode.FORCE && !options.dryRun()) {
       ctx.warn(null, "FORCE mode: schema validation and safety guards are bypassed (confirmed with --confirm-destructive)");
