@@ -100,6 +100,7 @@
     });
     (s.validation || []).forEach((v) => { byTable[v.table] = v.matches ? 'rows equal' : v.detail; });
     lastComparison = { run: latest.id, byTable };
+    $('#status-tables').classList.add('with-content');
     $('#content-head').textContent = `content (${latest.dryRun ? 'dry run' : 'validation'} ${new Date(latest.startedAt).toLocaleTimeString()})`;
     document.querySelectorAll('#status-tables tr[data-table]').forEach((tr) => {
       tr.querySelector('td.content').textContent = contentOf(tr.dataset.table);
@@ -125,6 +126,7 @@
     });
     $('#status-tables tbody').replaceChildren(...rows);
     $('#status-tables').classList.toggle('with-since', (s.tables || []).some((t) => t.changes));
+    $('#status-tables').classList.toggle('with-content', !!lastComparison);
     if (s.schema) {
       const v = (x) => (x ? `at V${x}` : 'no migration history');
       const sch = s.schema;
@@ -145,8 +147,8 @@
       : r.mode !== 'validate' && !r.dryRun);
     const shown = page.items.filter((r) => (!status || r.status === status)
       && (!trigger || r.trigger === trigger || r.trigger.startsWith(`${trigger}:`)) && ofKind(r));
-    $('#history-chart').replaceChildren(historyChart([...shown].slice(0, 40).reverse(),
-      (id) => { location.hash = `#/runs/${id}`; }));
+    $('#history-chart').replaceChildren(...(shown.length ? [historyChart([...shown].slice(0, 40).reverse(),
+      (id) => { location.hash = `#/runs/${id}`; })] : []));
     loadComparison(page.items).catch(() => {});
     $('#history tbody').replaceChildren(...shown.map((r) => {
       const tr = el('tr', { class: 'clickable', 'data-run': r.id },
@@ -547,7 +549,7 @@
 
   async function loadDrift() {
     drift = await api('/api/v1/drift');
-    $('#drift-count').textContent = drift.changes.length ? `${drift.changes.length} differences` : 'none';
+    $('#drift-count').textContent = drift.changes.length ? `${drift.changes.length} difference${drift.changes.length === 1 ? '' : 's'}` : 'none';
     $('#drift-count').className = `pill ${drift.changes.length ? 'refused' : 'ok'}`;
     $('#drift').replaceChildren(...(drift.changes.length ? drift.changes.map((c) => el('li', { 'data-object': c.object },
       el('span', { class: c.destructive ? 'warning' : '' }, `${c.object}: ${c.description}${c.destructive ? ' [destructive]' : ''}`),
