@@ -165,6 +165,10 @@
   $('#history-trigger').addEventListener('change', () => loadHistory().catch(() => {}));
   $('#history-mode').addEventListener('change', () => loadHistory().catch(() => {}));
 
+  // A few keys of what a table's copy wrote (or would), where it compared rows by key.
+  const sampleText = (k) => (!k ? '' : [['inserted', k.inserted], ['updated', k.updated], ['deleted', k.deleted]]
+    .filter(([, keys]) => keys && keys.length).map(([what, keys]) => `${what} ${keys.join(', ')}`).join(' · '));
+
   // An event of a run as a sentence, for the run's page.
   function sentence(e) {
     const r = e.result;
@@ -223,6 +227,7 @@
       el('td', { class: 'num' }, fmt(t.inserted)), el('td', { class: 'num' }, fmt(t.updated)),
       el('td', { class: 'num' }, fmt(t.deleted)), el('td', { class: 'num' }, fmt(t.durationMs)),
       el('td', { class: 'how' }, [t.strategy && !(t.path || '').startsWith(t.strategy) ? el('code', {}, t.strategy) : '', ' ', t.path || '',
+        sampleText(t.samples) ? el('div', { class: 'samples' }, `e.g. ${sampleText(t.samples)}`) : '',
         t.message ? el('div', { class: 'warning' }, t.message) : '']))));
     $('#run-detail-validation').replaceChildren(...(s.validation || []).map((v) => el('li',
       { class: v.matches ? 'ok' : 'bad' }, `${v.matches ? '✓' : '✗'} ${v.table}: ${v.detail}`)));
@@ -362,7 +367,7 @@
         const r = e.result;
         Object.assign(t(r.table), { state: r.outcome.toLowerCase(), rowsDone: r.sourceRows, rowsTotal: r.sourceRows,
           rowsWritten: r.inserted + r.updated + r.deleted + r.linked, inserted: r.inserted, updated: r.updated,
-          deleted: r.deleted, path: r.path || t(r.table).path, end: now });
+          deleted: r.deleted, samples: r.samples, path: r.path || t(r.table).path, end: now });
         live.log.push(sentence(e));
         break;
       }
@@ -419,7 +424,8 @@
         el('td', {}, t.table), el('td', {}, state), el('td', { class: 'how' }, t.path || ''),
         el('td', { class: 'num' }, finished ? fmt(t.inserted) : ''), el('td', { class: 'num' }, finished ? fmt(t.updated) : ''),
         el('td', { class: 'num' }, finished ? fmt(t.deleted) : ''),
-        el('td', { class: 'compared' }, comparedText(t.compared)));
+        el('td', { class: 'compared' }, comparedText(t.compared),
+          sampleText(t.samples) ? el('div', { class: 'samples' }, `e.g. ${sampleText(t.samples)}`) : ''));
     });
     return el('table', { class: 'plan' }, el('thead', {}, el('tr', {}, el('th', {}, 'table'), el('th', {}, 'would'),
       el('th', {}, 'how'), el('th', { class: 'num' }, 'insert'), el('th', { class: 'num' }, 'update'),

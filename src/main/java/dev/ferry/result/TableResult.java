@@ -6,6 +6,7 @@ package dev.ferry.result;
  * @param strategy how the table was copied; null when it was refused or failed before one was chosen
  * @param path    the same in words, and why ("upsert by primary key", "insert: target empty", …)
  * @param linked  rows whose deferred (cycle) columns were updated in the second pass
+ * @param samples a few keys of the rows inserted, updated and deleted
  */
 public record TableResult(
     String table,
@@ -20,7 +21,8 @@ public record TableResult(
     long linked,
     int attempts,
     long durationMs,
-    String message) {
+    String message,
+    SampleKeys samples) {
 
   public enum Outcome { SYNCED, UNCHANGED, FAILED, REFUSED, SKIPPED }
 

@@ -2,12 +2,16 @@ package dev.ferry.sync;
 
 import dev.ferry.config.OnProductionEdit;
 import dev.ferry.plan.Mode;
+import dev.ferry.result.SampleKeys;
 import dev.ferry.result.Strategy;
 import dev.ferry.statements.TableStatements;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A big keyed table mostly present on the target: {@link RangeDiff} names the rows that differ, only those are read
@@ -54,10 +58,35 @@ final class Differential implements TableSync {
               String words = path() + early + " — " + found(diff) + edits.copy().size() + " rows to copy" + note;
               Future<Void> written = edits.copy().isEmpty() ? Future.succeededFuture()
                   : run.transaction(conn -> run.copier().copyKeys(conn, edits.copy()));
-              return written.map(v -> new CopyOutcome(strategy(), words, run.counter.counts(), evidence));
+              return written.map(v -> new CopyOutcome(strategy(), words, run.counter.counts(), evidence,
+                  samples(diff, edits, mirror)));
             });
           }));
     }).compose(outcome -> run.advanceSequences().map(outcome));
+  }
+
+  /**
+   * A few keys of what the copy writes: a source row the target lacks is inserted, one on both sides updated, and
+   * under mirror a target row the source lacks is deleted (by {@link MirrorDelete}, from the same comparison).
+   */
+  private SampleKeys samples(RangeDiff.Result diff, ProductionEdits edits, boolean mirror) {
+    Set<String[]> copied = Collections.newSetFromMap(new IdentityHashMap<>());
+    copied.addAll(edits.copy());
+    Set<String[]> deleted = Collections.newSetFromMap(new IdentityHashMap<>());
+    if (mirror) {
+      deleted.addAll(edits.deletable());
+    }
+    List<String> inserted = new ArrayList<>();
+    List<String> updated = new ArrayList<>();
+    List<String> gone = new ArrayList<>();
+    for (RowDifference d : diff.differences()) {
+      List<String> into = copied.contains(d.key()) ? (d.targetHash() == null ? inserted : updated)
+          : deleted.contains(d.key()) ? gone : null;
+      if (into != null && into.size() < SampleKeys.LIMIT) {
+        into.add(ProductionEditReport.keyText(run, d.key()));
+      }
+    }
+    return new SampleKeys(List.copyOf(inserted), List.copyOf(updated), List.copyOf(gone));
   }
 
   private OnProductionEdit policy() {

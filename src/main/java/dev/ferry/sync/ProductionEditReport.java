@@ -59,7 +59,8 @@ final class ProductionEditReport {
     return out;
   }
 
-  private static String keyText(TableRun run, String[] key) {
+  /** A row's key as {@code column=value}, or {@code (a=1, b=2)} for several columns. */
+  static String keyText(TableRun run, String[] key) {
     List<Column> cols = run.plan.keyColumns();
     List<String> parts = new ArrayList<>();
     for (int i = 0; i < key.length; i++) {

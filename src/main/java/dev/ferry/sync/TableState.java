@@ -1,6 +1,7 @@
 package dev.ferry.sync;
 
 import dev.ferry.plan.TablePlan;
+import dev.ferry.result.SampleKeys;
 import dev.ferry.result.Strategy;
 import dev.ferry.result.TableResult;
 import java.util.ArrayList;
@@ -13,13 +14,15 @@ import java.util.List;
  * @param strategy null until a {@link TableSync} was chosen
  * @param outcome  null while nothing went wrong (the result then says synced or unchanged from the counts)
  * @param xids     the target transactions the run wrote the table with: a claim covers their rows ({@link Claims})
+ * @param samples  a few keys of what the copy wrote, for the run's page
  */
 record TableState(TablePlan plan, long sourceRows, long targetRows, Strategy strategy, String path, Counts counts,
-    int attempts, long durationMs, TableResult.Outcome outcome, String message, Evidence evidence, List<Long> xids) {
+    int attempts, long durationMs, TableResult.Outcome outcome, String message, Evidence evidence, List<Long> xids,
+    SampleKeys samples) {
 
   static TableState counted(TablePlan plan, long sourceRows, long targetRows) {
     return new TableState(plan, sourceRows, targetRows, null, "", Counts.NONE, 0, 0, null, null, Evidence.NONE,
-        List.of());
+        List.of(), SampleKeys.NONE);
   }
 
   boolean failedOrRefused() {
@@ -33,26 +36,26 @@ record TableState(TablePlan plan, long sourceRows, long targetRows, Strategy str
 
   TableState refused(String why) {
     return new TableState(plan, sourceRows, targetRows, strategy, path, Counts.NONE, attempts, durationMs,
-        TableResult.Outcome.REFUSED, why, evidence, xids);
+        TableResult.Outcome.REFUSED, why, evidence, xids, samples);
   }
 
   TableState chosen(Strategy how, String words) {
     return new TableState(plan, sourceRows, targetRows, how, words, counts, attempts, durationMs, outcome, message,
-        evidence, xids);
+        evidence, xids, samples);
   }
 
   /** After the copy step. */
   TableState copied(CopyOutcome o, StepLog step) {
     return new TableState(plan, sourceRows, targetRows, o.strategy(), o.path(), o.counts(),
         Math.max(attempts, step.attempts()), durationMs + step.millis(), outcome, message, o.evidence(),
-        plus(step.xids()));
+        plus(step.xids()), o.samples());
   }
 
   /** After a later step (cycle links, mirror's deletes), whose rows add to the copy's. */
   TableState added(Counts more, StepLog step) {
     return new TableState(plan, sourceRows, targetRows, strategy, path, counts.plus(more),
         Math.max(attempts, step.attempts()), durationMs + step.millis(), outcome, message, evidence,
-        plus(step.xids()));
+        plus(step.xids()), samples);
   }
 
   /**
@@ -61,13 +64,13 @@ record TableState(TablePlan plan, long sourceRows, long targetRows, Strategy str
    */
   TableState failed(TableResult.Outcome how, String why, Counts committed, StepLog step) {
     return new TableState(plan, sourceRows, targetRows, strategy, path, counts.plus(committed),
-        Math.max(attempts, step.attempts()), durationMs + step.millis(), how, why, evidence, plus(step.xids()));
+        Math.max(attempts, step.attempts()), durationMs + step.millis(), how, why, evidence, plus(step.xids()), samples);
   }
 
   /** Mirror's guard refused the deletes: the copy's rows stay, none deleted. */
   TableState deletesRefused(String why, StepLog step) {
     return new TableState(plan, sourceRows, targetRows, strategy, path, counts, Math.max(attempts, step.attempts()),
-        durationMs + step.millis(), TableResult.Outcome.REFUSED, why, evidence, xids);
+        durationMs + step.millis(), TableResult.Outcome.REFUSED, why, evidence, xids, samples);
   }
 
   private List<Long> plus(List<Long> more) {
@@ -83,6 +86,6 @@ record TableState(TablePlan plan, long sourceRows, long targetRows, Strategy str
     TableResult.Outcome o = outcome != null ? outcome
         : counts.written() > 0 ? TableResult.Outcome.SYNCED : TableResult.Outcome.UNCHANGED;
     return new TableResult(plan.name().display(), o, strategy, path, sourceRows, targetRows, counts.inserted(),
-        counts.updated(), counts.deleted(), counts.linked(), attempts, durationMs, message);
+        counts.updated(), counts.deleted(), counts.linked(), attempts, durationMs, message, samples);
   }
 }

@@ -100,6 +100,8 @@ class DashboardBrowserTest {
     java.util.List<String> animalsPlan = browser.findElements(By.cssSelector("#live-tables tr.plan-row[data-table='animals'] td"))
         .stream().map(WebElement::getText).toList();
     assertEquals(String.format("%,d", changed), animalsPlan.get(4), "would update, as the test counted: " + animalsPlan);
+    String samples = browser.findElement(By.cssSelector("#live-tables tr.plan-row[data-table='animals'] .samples")).getText();
+    assertTrue(samples.matches("e\\.g\\. updated id=\\d*0(, id=\\d*0){4}"), samples);
     // The tables list says what the dry run found in the rows, not only the counts.
     waitUpTo(10).until(d -> d.findElement(By.cssSelector("#status-tables tr[data-table='animals'] td.content")).getText()
         .equals(String.format("0 to insert · %,d to update · 0 to delete", changed)));

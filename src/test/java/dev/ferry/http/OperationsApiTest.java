@@ -99,6 +99,25 @@ class OperationsApiTest {
   }
 
   @Test
+  void aRunNamesSampleKeysOfWhatItInsertedUpdatedAndDeleted() {
+    run("/api/v1/syncs", "{}");
+    f.dbs.execute(f.source, "INSERT INTO animals (id, organization_id, external_id, name) SELECT 900001, organization_id,"
+        + " 'new-1', 'Newcomer' FROM animals ORDER BY id LIMIT 1;"
+        + " UPDATE animals SET name = 'Renamed' WHERE id IN (SELECT id FROM animals ORDER BY id LIMIT 2);"
+        + " DELETE FROM animals WHERE id = (SELECT max(id) FROM animals WHERE id < 900001)");
+    long gone = f.dbs.count(f.target, "SELECT max(id) FROM animals");
+    String[] renamed = f.dbs.text(f.source, "SELECT string_agg('id=' || id, ',' ORDER BY id) FROM animals"
+        + " WHERE name = 'Renamed'").split(",");
+    JsonObject done = run("/api/v1/syncs", "{\"mode\":\"mirror\"}");
+    JsonObject animals = done.getJsonObject("summary").getJsonArray("tables").stream().map(JsonObject.class::cast)
+        .filter(t -> "animals".equals(t.getString("table"))).findFirst().orElseThrow();
+    JsonObject samples = animals.getJsonObject("samples");
+    assertEquals(new JsonArray().add("id=900001"), samples.getJsonArray("inserted"), animals::encodePrettily);
+    assertEquals(new JsonArray().add(renamed[0]).add(renamed[1]), samples.getJsonArray("updated"), animals::encodePrettily);
+    assertEquals(new JsonArray().add("id=" + gone), samples.getJsonArray("deleted"), animals::encodePrettily);
+  }
+
+  @Test
   void aValidationIsARunThatWritesNothing() {
     JsonObject failed = run("/api/v1/validations", "{}");
     assertEquals("validate", failed.getString("mode"));

@@ -45,5 +45,6 @@ class FailuresTest {
     assertEquals(ErrorCode.CONFIG, e.code());
     assertEquals(ExitCode.USAGE, ExitCode.of(e.code()));
     assertEquals(ExitCode.USAGE, ExitCode.of(ErrorCode.BAD_REQUEST));
+    assertEquals(ExitCode.USAGE, ExitCode.of(ErrorCode.NOT_FOUND), "`ferry restore 99` names a backup that is not there");
   }
 }

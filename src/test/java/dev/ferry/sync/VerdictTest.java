@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ferry.result.RunStatus;
 import dev.ferry.result.RunSummary;
+import dev.ferry.result.SampleKeys;
 import dev.ferry.result.Strategy;
 import dev.ferry.result.TableResult;
 import java.util.List;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class VerdictTest {
   private static TableResult table(String name, TableResult.Outcome outcome, long inserted, long deleted) {
     return new TableResult(name, outcome, Strategy.UPSERT, "upsert", 10, 10, inserted, 0, deleted, 0, 1, 5,
-        outcome == TableResult.Outcome.REFUSED ? name + " would lose rows" : null);
+        outcome == TableResult.Outcome.REFUSED ? name + " would lose rows" : null, SampleKeys.NONE);
   }
 
   private static Verdict verdict(List<TableResult> tables, List<RunSummary.ValidationResult> validation,
