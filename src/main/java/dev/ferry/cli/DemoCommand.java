@@ -20,6 +20,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -141,6 +142,7 @@ final class DemoCommand extends CliCommand {
     overrides.put("target", target.toLibpqUrl());
     overrides.put("tables", tables());
     overrides.put("api.port", port);
+    overrides.put("migrations.locations", new JsonArray(MIGRATION_LOCATIONS));
     String envToken = System.getenv("FERRY_API_TOKEN");
     String token = envToken != null && !envToken.isBlank() ? null : randomToken();
     if (token != null) {
@@ -197,6 +199,13 @@ final class DemoCommand extends CliCommand {
 
   /** Where the demo leaves its settings for the next commands (owner-only: it may hold the API token). */
   static final Path SETTINGS = Path.of("ferry-demo.yaml");
+  /** The folder migrations written from the drift go to (`diff --write-migration`, the dashboard's button). */
+  static final Path MIGRATIONS = Path.of("ferry-demo-migrations");
+  /**
+   * The demo schema's own migration (inside Ferry, applied to both databases), then the folder for new ones: with
+   * both, `migrate` and the dashboard see the target's history as resolved and write next to it.
+   */
+  static final List<String> MIGRATION_LOCATIONS = List.of(DemoDatabases.MIGRATIONS, "filesystem:" + MIGRATIONS);
 
   private static Path writeSettings(DatabaseUrl source, DatabaseUrl target, String token, boolean embedded)
       throws IOException {
@@ -213,9 +222,13 @@ final class DemoCommand extends CliCommand {
               .collect(java.util.stream.Collectors.joining(", ", "[", "]")) : settings.getValue(f)))
           .toList())).append("}\n");
     }
+    yaml.append("migrations:\n  # the demo schema's migration (inside Ferry), then the folder new ones are written to\n")
+        .append("  locations: [").append(String.join(", ", MIGRATION_LOCATIONS.stream().map(DemoCommand::quoted).toList()))
+        .append("]\n");
     if (token != null) {
       yaml.append("api:\n  token: ").append(quoted(token)).append('\n');
     }
+    Files.createDirectories(MIGRATIONS);
     Files.deleteIfExists(SETTINGS);
     Files.createFile(SETTINGS, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.writeString(SETTINGS, yaml.toString());

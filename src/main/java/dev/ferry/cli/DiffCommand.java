@@ -1,6 +1,8 @@
 package dev.ferry.cli;
 
 import dev.ferry.config.FerryConfig;
+import dev.ferry.db.Side;
+import dev.ferry.migrate.Migrations;
 import dev.ferry.progress.ProgressBus;
 import dev.ferry.schema.Change;
 import dev.ferry.schema.DbSchema;
@@ -56,7 +58,8 @@ final class DiffCommand extends CliCommand {
           return Future.succeededFuture(ExitCode.OK);
         }
         return vertx.executeBlocking(() -> MigrationFiles.writeNext(config.migrationLocations(), migrationName,
-            Drift.script(changes, unsafe, header))).map(path -> {
+            Drift.script(changes, unsafe, header), new Migrations(Side.TARGET, config.requireTarget(),
+                config.migrationLocations()).highestVersion())).map(path -> {
               out().println("Wrote " + path + " (" + changes.size() + " changes). Review it, then `ferry migrate`.");
               return ExitCode.OK;
             });

@@ -124,10 +124,11 @@ final class SchemaRoutes {
         return Future.succeededFuture();
       }
       return vertx.executeBlocking(() -> MigrationFiles.writeNext(config.migrationLocations(), name,
-          Drift.script(changes, false, header())), false).map(path -> {
+          Drift.script(changes, false, header()), migrations().highestVersion()), false).recover(SchemaRoutes::described)
+          .map(path -> {
             Replies.json(rc, 201, new JsonObject().put("file", path.getFileName().toString())
                 .put("changes", changes.size()).put("detail", "wrote " + path.getFileName() + " (" + changes.size()
-                    + " changes); review it, then migrate"));
+                    + (changes.size() == 1 ? " change" : " changes") + "); review it, then migrate"));
             return null;
           });
     }).onFailure(err -> replies.fail(rc, err));

@@ -93,6 +93,23 @@ public final class Migrations {
     return out;
   }
 
+  /**
+   * The highest major version known here: in any location (classpath ones included) or applied to the database.
+   * The next migration written must be above it, or Flyway finds two of one version.
+   */
+  public java.math.BigInteger highestVersion() {
+    java.math.BigInteger highest = java.math.BigInteger.ZERO;
+    for (MigrationInfo m : flyway().info().all()) {
+      if (m.getVersion() != null) {
+        String major = m.getVersion().getVersion().split("\\.")[0];
+        if (major.matches("\\d+")) {
+          highest = highest.max(new java.math.BigInteger(major));
+        }
+      }
+    }
+    return highest;
+  }
+
   private static String state(MigrationState s) {
     return s.getDisplayName().toLowerCase();
   }

@@ -25,8 +25,11 @@ public final class MigrationFiles {
             "no filesystem: location to write migrations to (got " + locations + ")"));
   }
 
-  /** Writes {@code V<highest major version + 1>__<name>.sql}; blocking (call it on a worker thread). */
-  public static Path writeNext(List<String> locations, String name, String sql) {
+  /**
+   * Writes {@code V<highest major version + 1>__<name>.sql}, above both the folder's files and {@code known} (the
+   * highest version in any location or applied: {@code Migrations.highestVersion}); blocking (a worker thread).
+   */
+  public static Path writeNext(List<String> locations, String name, String sql, BigInteger known) {
     String slug = name.trim().toLowerCase().replaceAll("[^a-z0-9]+", "_").replaceAll("^_|_$", "");
     if (slug.isEmpty()) {
       throw new ConfigException("--write-migration", "give the migration a name made of letters or digits");
@@ -34,7 +37,7 @@ public final class MigrationFiles {
     Path dir = folder(locations);
     try {
       Files.createDirectories(dir);
-      BigInteger next = BigInteger.ONE;
+      BigInteger next = known.add(BigInteger.ONE);
       try (Stream<Path> files = Files.list(dir)) {
         for (Path p : files.toList()) {
           Matcher m = VERSIONED.matcher(p.getFileName().toString());

@@ -33,8 +33,13 @@ class OperationsApiTest {
   @BeforeEach
   void start() throws IOException {
     migrations = Files.createTempDirectory("ferry-migrations");
+    // As `ferry demo` sets them: the demo schema's migration inside Ferry, then the folder new ones are written to.
     f = new ServerFixture(new JsonObject(), new JsonObject(), new JsonObject()
-        .put("migrations", new JsonObject().put("locations", new JsonArray().add("filesystem:" + migrations))));
+        .put("migrations", new JsonObject().put("locations", new JsonArray(locations()))));
+  }
+
+  private List<String> locations() {
+    return List.of("classpath:sql/demo/migrations", "filesystem:" + migrations);
   }
 
   @AfterEach
@@ -138,8 +143,7 @@ class OperationsApiTest {
     JsonObject unadopted = f.get("/api/v1/drift", TOKEN).bodyAsJsonObject().getJsonObject("migrations");
     assertTrue(unadopted.getString("error").contains("no migration history"), unadopted::encodePrettily);
     // As a user would with `ferry migrate --baseline 1`: the target is at the demo schema's migration.
-    Files.copy(Path.of("sql/demo/migrations/V1__rescue_dog_schema.sql"), migrations.resolve("V1__rescue_dog_schema.sql"));
-    new Migrations(Side.TARGET, f.target, List.of("filesystem:" + migrations)).baseline("1", line -> {});
+    new Migrations(Side.TARGET, f.target, locations()).baseline("1", line -> {});
     f.dbs.execute(f.source, "ALTER TABLE animals ADD COLUMN collar_colour text");
     HttpResponse<Buffer> read = f.get("/api/v1/drift", READ_TOKEN);
     assertEquals(200, read.statusCode(), read::bodyAsString);
@@ -155,7 +159,7 @@ class OperationsApiTest {
     HttpResponse<Buffer> written = f.post("/api/v1/migrations", TOKEN, "{\"name\":\"collar colour\"}");
     assertEquals(201, written.statusCode(), written::bodyAsString);
     String file = written.bodyAsJsonObject().getString("file");
-    assertEquals("V2__collar_colour.sql", file);
+    assertEquals("V2__collar_colour.sql", file, "above V1, which is in another location (the classpath)");
     assertTrue(Files.readString(migrations.resolve(file)).contains("collar_colour"));
 
     JsonObject pending = f.get("/api/v1/drift", TOKEN).bodyAsJsonObject().getJsonObject("migrations");
