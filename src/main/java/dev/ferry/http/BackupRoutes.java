@@ -65,11 +65,8 @@ final class BackupRoutes {
 
   /** Preview: the backup and what its tables hold now. Confirmed: the restore, holding the target. */
   private void restore(RoutingContext rc, String what, Function<Backups, Future<Backups.Info>> find) {
-    SyncRequest.Confirm confirm;
-    try {
-      confirm = SyncRequest.confirm(JsonBody.of(rc));
-    } catch (BadRequest e) {
-      Problems.send(rc, 400, "Bad Request", e.getMessage());
+    SyncRequest.Confirm confirm = JsonBody.parse(rc, SyncRequest::confirm);
+    if (confirm == null) {
       return;
     }
     Backups.onTarget(vertx, config, backups -> find.apply(backups).compose(info -> {

@@ -8,6 +8,16 @@ import io.vertx.ext.web.RoutingContext;
 final class JsonBody {
   private JsonBody() {}
 
+  /** The body as {@code parse} reads it; null once a 400 saying what is wrong has been sent. */
+  static <T> T parse(RoutingContext rc, java.util.function.Function<JsonObject, T> parse) {
+    try {
+      return parse.apply(of(rc));
+    } catch (BadRequest e) {
+      Problems.send(rc, 400, "Bad Request", e.getMessage());
+      return null;
+    }
+  }
+
   static JsonObject of(RoutingContext rc) {
     String type = rc.request().getHeader("content-type");
     var buffer = rc.body().buffer();

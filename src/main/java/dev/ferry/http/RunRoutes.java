@@ -62,11 +62,8 @@ final class RunRoutes {
 
   /** A run that compares counts and content digests and writes nothing; followed like any run. */
   private void startValidation(RoutingContext rc) {
-    SyncOptions options;
-    try {
-      options = SyncRequest.parseValidation(JsonBody.of(rc));
-    } catch (BadRequest e) {
-      Problems.send(rc, 400, "Bad Request", e.getMessage());
+    SyncOptions options = JsonBody.parse(rc, SyncRequest::parseValidation);
+    if (options == null) {
       return;
     }
     checkTables(options)
@@ -80,11 +77,8 @@ final class RunRoutes {
   }
 
   private void startSync(RoutingContext rc) {
-    SyncOptions options;
-    try {
-      options = SyncRequest.parse(JsonBody.of(rc));
-    } catch (BadRequest e) {
-      Problems.send(rc, 400, "Bad Request", e.getMessage());
+    SyncOptions options = JsonBody.parse(rc, SyncRequest::parse);
+    if (options == null) {
       return;
     }
     start(rc, options, "api", () -> {});

@@ -106,16 +106,8 @@ final class SchemaRoutes {
 
   /** Writes the drift as the next versioned migration: {@code {"name": "…"}}. Destructive statements stay comments. */
   private void writeMigration(RoutingContext rc) {
-    String name;
-    try {
-      JsonObject body = JsonBody.of(rc);
-      Object n = body.getValue("name");
-      if (body.size() != 1 || !(n instanceof String s) || !s.matches("[A-Za-z0-9_ -]{1,60}")) {
-        throw new BadRequest("send {\"name\": \"…\"}: letters, digits, spaces, '-' and '_', at most 60");
-      }
-      name = (String) n;
-    } catch (BadRequest e) {
-      Problems.send(rc, 400, "Bad Request", e.getMessage());
+    String name = JsonBody.parse(rc, SchemaRoutes::migrationName);
+    if (name == null) {
       return;
     }
     Drift.compare(source, target).compose(changes -> {
@@ -134,13 +126,18 @@ final class SchemaRoutes {
     }).onFailure(err -> replies.fail(rc, err));
   }
 
+  private static String migrationName(JsonObject body) {
+    Object n = body.getValue("name");
+    if (body.size() != 1 || !(n instanceof String s) || !s.matches("[A-Za-z0-9_ -]{1,60}")) {
+      throw new BadRequest("send {\"name\": \"…\"}: letters, digits, spaces, '-' and '_', at most 60");
+    }
+    return s;
+  }
+
   /** Applies the target's pending migrations: {@code dryRun} previews, destructive ones need confirmation. */
   private void migrate(RoutingContext rc) {
-    SyncRequest.Confirm confirm;
-    try {
-      confirm = SyncRequest.confirm(JsonBody.of(rc));
-    } catch (BadRequest e) {
-      Problems.send(rc, 400, "Bad Request", e.getMessage());
+    SyncRequest.Confirm confirm = JsonBody.parse(rc, SyncRequest::confirm);
+    if (confirm == null) {
       return;
     }
     plan().compose(plan -> {

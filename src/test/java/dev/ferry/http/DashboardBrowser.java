@@ -98,6 +98,19 @@ final class DashboardBrowser implements AutoCloseable {
     }
   }
 
+  /** A test's teardown: the browser, then the server, whichever of them started. */
+  static void closeBoth(DashboardBrowser browser, ServerFixture server) throws IOException {
+    try {
+      if (browser != null) {
+        browser.close();
+      }
+    } finally {
+      if (server != null) {
+        server.close();
+      }
+    }
+  }
+
   @Override
   public void close() throws IOException {
     try {

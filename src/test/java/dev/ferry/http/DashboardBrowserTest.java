@@ -34,15 +34,7 @@ class DashboardBrowserTest {
 
   @AfterEach
   void stop() throws IOException {
-    try {
-      if (b != null) {
-        b.close();
-      }
-    } finally {
-      if (f != null) {
-        f.close();
-      }
-    }
+    DashboardBrowser.closeBoth(b, f);
   }
 
   private WebDriverWait waitUpTo(int seconds) {

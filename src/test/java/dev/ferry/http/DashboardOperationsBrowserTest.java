@@ -55,13 +55,8 @@ class DashboardOperationsBrowserTest {
   @AfterEach
   void stop() throws IOException {
     try {
-      if (b != null) {
-        b.close();
-      }
+      DashboardBrowser.closeBoth(b, f);
     } finally {
-      if (f != null) {
-        f.close();
-      }
       try (var files = Files.walk(migrations)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
