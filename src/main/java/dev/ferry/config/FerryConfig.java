@@ -12,7 +12,8 @@ import java.util.Objects;
 /**
  * Validated configuration. Built once per command from conf/ferry.yaml, the environment and flags.
  *
- * @param file the configuration file that was read, or null when none was
+ * @param rules what a pull does to columns' values before they leave production ({@code rules:})
+ * @param file  the configuration file that was read, or null when none was
  */
 public record FerryConfig(
     DatabaseUrl source,
@@ -35,13 +36,14 @@ public record FerryConfig(
     ApiSettings api,
     List<String> migrationLocations,
     BackupSettings backup,
+    MaskRules rules,
     Path file) {
 
   /** The same configuration, noting the file it was read from (null: none). */
   public FerryConfig withFile(Path read) {
     return new FerryConfig(source, target, poolSize, connectTimeoutSeconds, batchSize, pipeline, retries,
         retryBaseDelayMs, checkpointRows, stallTimeoutSeconds, mirrorMaxDeleteShare, deferIndexes, targetTriggers,
-        onProductionEdit, include, exclude, tables, api, migrationLocations, backup, read);
+        onProductionEdit, include, exclude, tables, api, migrationLocations, backup, rules, read);
   }
 
   public DatabaseUrl requireSource() {
@@ -101,6 +103,7 @@ public record FerryConfig(
         ApiSettings.fromJson(object(json, "api"), origins),
         locations(object(json, "migrations")),
         BackupSettings.fromJson(object(json, "backup")),
+        MaskRules.fromJson(json.getValue("rules")),
         null);
   }
 
