@@ -10,6 +10,7 @@ import dev.ferry.plan.SyncOptions;
 import dev.ferry.progress.ProgressBus;
 import dev.ferry.result.RunSummary;
 import dev.ferry.result.TableResult;
+import dev.ferry.sync.Direction;
 import dev.ferry.sync.Syncs;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -93,6 +94,12 @@ final class SyncCommand extends CliCommand {
    * SIGTERM cancels it at the next batch boundary and waits for it to be recorded as cancelled.
    */
   static Future<Integer> run(Console console, Vertx vertx, FerryConfig config, SyncOptions options, boolean json) {
+    return run(console, vertx, config, options, json, Direction.PUSH);
+  }
+
+  /** As above, in either direction (a pull's {@code config} is {@link FerryConfig#forPull}'s). */
+  static Future<Integer> run(Console console, Vertx vertx, FerryConfig config, SyncOptions options, boolean json,
+      Direction direction) {
     ProgressRenderer renderer = new ProgressRenderer(json ? console.err() : console.out(), !json && ProgressRenderer.terminal());
     var listener = new ProgressBus(vertx).listen(renderer::on);
     String runId = Syncs.newRunId();
@@ -107,8 +114,9 @@ final class SyncCommand extends CliCommand {
       }
     }, "ferry-sigterm");
     Runtime.getRuntime().addShutdownHook(onSigterm);
-    return history(console, vertx, config, options, runId)
-        .compose(history -> Syncs.runOnce(vertx, config, options, runId, cancel)
+    return history(console, vertx, config, options, runId, direction)
+        .compose(history -> (direction.pull() ? Syncs.pullOnce(vertx, config, options, runId, cancel, direction)
+            : Syncs.runOnce(vertx, config, options, runId, cancel))
             .compose(summary -> history.isEmpty() ? Future.succeededFuture(summary)
                 : history.get().finished(summary, List.of(), err -> { }).otherwise(err -> {
                   console.err().println("ferry: warning: could not record the run in the history: " + err.getMessage());
@@ -133,14 +141,15 @@ final class SyncCommand extends CliCommand {
         });
   }
 
-  private static Future<Optional<RunHistory>> history(Console console, Vertx vertx, FerryConfig config, SyncOptions options, String runId) {
+  private static Future<Optional<RunHistory>> history(Console console, Vertx vertx, FerryConfig config,
+      SyncOptions options, String runId, Direction direction) {
     if (options.dryRun()) {
       return Future.succeededFuture(Optional.empty()); // a dry run writes nothing, not even its history
     }
     DatabaseUrl control = config.api().control() != null ? config.api().control() : config.requireTarget();
     return RunHistory.open(vertx, control, config.connectTimeoutSeconds())
-        .compose(h -> h.started(runId, "cli", config.requireTarget().redacted(), options.mode().label(), options,
-            System.currentTimeMillis())
+        .compose(h -> h.started(runId, "cli", config.requireTarget().redacted(), direction.label(options.mode().label()),
+            options, System.currentTimeMillis())
             .map(v -> Optional.of(h))
             .recover(err -> h.close().transform(x -> Future.failedFuture(err))))
         .recover(err -> {

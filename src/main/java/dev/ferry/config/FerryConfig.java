@@ -46,6 +46,18 @@ public record FerryConfig(
         onProductionEdit, include, exclude, tables, api, migrationLocations, backup, rules, read);
   }
 
+  /**
+   * The configuration a pull runs with: production (this configuration's target) becomes the source, the local
+   * database (its source) the target, and the run history is kept on the local side, never on production.
+   */
+  public FerryConfig forPull() {
+    ApiSettings local = new ApiSettings(api.port(), api.token(), api.readToken(), null, api.webhooks(),
+        api.notifications(), api.notifyRetryBaseMs(), api.limits(), api.schedules());
+    return new FerryConfig(target, source, poolSize, connectTimeoutSeconds, batchSize, pipeline, retries,
+        retryBaseDelayMs, checkpointRows, stallTimeoutSeconds, mirrorMaxDeleteShare, deferIndexes, targetTriggers,
+        onProductionEdit, include, exclude, tables, local, migrationLocations, backup, rules, file);
+  }
+
   public DatabaseUrl requireSource() {
     if (source == null) {
       throw new ConfigException("source", "no source database: pass --source, or set FERRY_SOURCE_URL or DATABASE_URL");

@@ -9,6 +9,8 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
@@ -48,9 +50,27 @@ public final class Database {
    */
   public static Database open(Vertx vertx, Side side, DatabaseUrl url, int poolSize, int connectTimeoutSeconds,
       boolean engineSession) {
+    return open(vertx, side, url, poolSize, connectTimeoutSeconds, engineSession, false, Map.of());
+  }
+
+  /**
+   * Engine sessions that cannot write: {@code default_transaction_read_only} is set when each connects, so the
+   * server itself refuses any write (a pull's production side). {@code settings} are set on each session with
+   * {@code set_config}, their values as parameters, never in the SQL text.
+   */
+  public static Database openReadOnly(Vertx vertx, Side side, DatabaseUrl url, int poolSize, int connectTimeoutSeconds,
+      Map<String, String> settings) {
+    return open(vertx, side, url, poolSize, connectTimeoutSeconds, true, true, settings);
+  }
+
+  private static Database open(Vertx vertx, Side side, DatabaseUrl url, int poolSize, int connectTimeoutSeconds,
+      boolean engineSession, boolean readOnly, Map<String, String> settings) {
     PgConnectOptions options = url.connectOptions();
     if (engineSession) {
       options.addProperty("search_path", "pg_catalog");
+    }
+    if (readOnly) {
+      options.addProperty("default_transaction_read_only", "on");
     }
     Optional<RememberingTrustManager> certificateCheck = RememberingTrustManager.install(vertx, options);
     int timeout = url.connectTimeoutSeconds() != null ? url.connectTimeoutSeconds() : connectTimeoutSeconds;
@@ -59,8 +79,12 @@ public final class Database {
             .setConnectionTimeoutUnit(TimeUnit.SECONDS))
         .with(new NetClientOptions().setConnectTimeout(timeout * 1000))
         .connectingTo(options)
-        .withConnectHandler(conn -> (engineSession ? conn.query(ENGINE_SETTINGS).execute().mapEmpty()
-            : Future.<Void>succeededFuture()).onComplete(ar -> conn.close()))
+        .withConnectHandler(conn -> (engineSession ? conn.query(ENGINE_SETTINGS).execute().<Void>mapEmpty()
+            : Future.<Void>succeededFuture())
+            .compose(v -> settings.isEmpty() ? Future.<Void>succeededFuture() : conn.preparedQuery(
+                "SELECT set_config($1, $2, false)").executeBatch(settings.entrySet().stream()
+                    .map(e -> Tuple.of(e.getKey(), e.getValue())).toList()).<Void>mapEmpty())
+            .onComplete(ar -> conn.close()))
         .using(vertx)
         .build(), poolSize, certificateCheck);
   }

@@ -16,6 +16,8 @@ import java.util.Map;
  * @param mapped    column → table whose id map rewrites it (foreign keys into natural-key tables)
  * @param deferred  cycle and self-reference columns, written by a second pass after every row exists
  * @param watermark the configured watermark column (see {@code TableSettings}); null when none
+ * @param maskedSource what a pull reads instead of the source table: the table with its ruled columns masked
+ *                  ({@code mask.MaskSql#relation}); null to read the table itself
  */
 public record TablePlan(
     TableInfo source,
@@ -27,7 +29,23 @@ public record TablePlan(
     Map<String, TableName> mapped,
     List<Column> deferred,
     long minRows,
-    Column watermark) {
+    Column watermark,
+    String maskedSource) {
+
+  public TablePlan(TableInfo source, TableInfo target, KeyKind keyKind, List<Column> columns, int key,
+      List<String> surrogate, Map<String, TableName> mapped, List<Column> deferred, long minRows, Column watermark) {
+    this(source, target, keyKind, columns, key, surrogate, mapped, deferred, minRows, watermark, null);
+  }
+
+  /** The same plan reading {@code relation} (a parenthesised SELECT over the source table) instead of the table. */
+  public TablePlan readingFrom(String relation) {
+    return new TablePlan(source, target, keyKind, columns, key, surrogate, mapped, deferred, minRows, watermark, relation);
+  }
+
+  /** The source as a FROM item (follow it with an alias): the table, or what a pull reads instead. */
+  public String sourceRelation() {
+    return maskedSource != null ? maskedSource : source.fromSql();
+  }
 
   public TableName name() {
     return target.name();

@@ -40,7 +40,7 @@ public final class DigestStatements {
   public String digest(boolean sourceSide) {
     HashedRow row = hashedRow(sourceSide);
     return "SELECT count(*) AS n, coalesce(sum(" + row.hash() + "), 0)::text AS digest FROM "
-        + (sourceSide ? plan.source() : plan.target()).fromSql() + " t" + row.joins();
+        + (sourceSide ? plan.sourceRelation() : plan.target().fromSql()) + " t" + row.joins();
   }
 
   /** Rows of the target table whose foreign key points at no row (where the key does not rule it out itself). */
@@ -72,7 +72,7 @@ public final class DigestStatements {
         continue;
       }
       String alias = "m" + joins.size();
-      joins.add(" LEFT JOIN " + (sourceSide ? parentPlan.source() : parentPlan.target()).fromSql() + " " + alias
+      joins.add(" LEFT JOIN " + (sourceSide ? parentPlan.sourceRelation() : parentPlan.target().fromSql()) + " " + alias
           + " ON " + alias + "." + TableName.quote(parentPlan.idColumn()) + " = t." + c.sql());
       // A one-column natural key is hashed as its text; a record's text costs a record_out per row.
       List<Column> natural = parentPlan.keyColumns();

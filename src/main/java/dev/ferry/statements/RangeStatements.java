@@ -32,13 +32,13 @@ public final class RangeStatements {
   /** Smallest and largest value of an integer range column. */
   public String rangeExtent() {
     Column k = plan.keyColumns().get(0);
-    return "SELECT min(t." + k.sql() + ")::bigint, max(t." + k.sql() + ")::bigint FROM " + plan.source().fromSql() + " t";
+    return "SELECT min(t." + k.sql() + ")::bigint, max(t." + k.sql() + ")::bigint FROM " + plan.sourceRelation() + " t";
   }
 
   /** Every n-th value (the one parameter) of the range column on the source, in order: the boundaries. */
   public String rangeBoundaries() {
     return "SELECT b::text FROM (SELECT " + rangeExpr() + " AS b, row_number() OVER (ORDER BY " + rangeExpr()
-        + ") AS rn FROM " + plan.source().fromSql() + " t) s WHERE rn % " + new Params().next() + " = 0 GROUP BY b ORDER BY b";
+        + ") AS rn FROM " + plan.sourceRelation() + " t) s WHERE rn % " + new Params().next() + " = 0 GROUP BY b ORDER BY b";
   }
 
   /**
@@ -51,7 +51,7 @@ public final class RangeStatements {
     String cut = new Params().next();
     DigestStatements.HashedRow row = digests.hashedRow(sourceSide);
     return "SELECT r, count(*), sum(h)::text FROM (SELECT " + range(cut) + " AS r, " + row.hash() + " AS h FROM "
-        + bounds(cut) + (sourceSide ? plan.source() : plan.target()).fromSql() + " t" + row.joins()
+        + bounds(cut) + (sourceSide ? plan.sourceRelation() : plan.target().fromSql()) + " t" + row.joins()
         + " OFFSET 0) s GROUP BY r";
   }
 
@@ -67,7 +67,7 @@ public final class RangeStatements {
     String horizon = horizon(params.next(), params.next());
     return "SELECT r, count(*), bit_xor(k)::text, count(*) FILTER (WHERE u) FROM (SELECT " + range(cut) + " AS r, "
         + keyHash() + " AS k, " + UNCOVERED + " AS u FROM " + horizon + ", " + bounds(cut)
-        + (sourceSide ? plan.source() : plan.target()).fromSql() + " t OFFSET 0) s GROUP BY r";
+        + (sourceSide ? plan.sourceRelation() : plan.target().fromSql()) + " t OFFSET 0) s GROUP BY r";
   }
 
   /** As {@link #rangeChecks}, for the whole table. Binds the claim's horizon and its transactions. */
@@ -75,7 +75,7 @@ public final class RangeStatements {
     Params params = new Params();
     return "SELECT count(*), coalesce(bit_xor(" + keyHash() + "), 0)::text, count(*) FILTER (WHERE " + UNCOVERED
         + ") FROM " + horizon(params.next(), params.next()) + ", "
-        + (sourceSide ? plan.source() : plan.target()).fromSql() + " t";
+        + (sourceSide ? plan.sourceRelation() : plan.target().fromSql()) + " t";
   }
 
   /** Key (as text) and hash of every row in the given ranges. Binds the cut and the ranges (bigint[]). */
@@ -84,7 +84,7 @@ public final class RangeStatements {
     String cut = params.next();
     DigestStatements.HashedRow row = digests.hashedRow(sourceSide);
     return "SELECT " + texts("t.", plan.keyColumns()) + ", " + row.hash() + "::text FROM " + bounds(cut)
-        + (sourceSide ? plan.source() : plan.target()).fromSql() + " t" + row.joins()
+        + (sourceSide ? plan.sourceRelation() : plan.target().fromSql()) + " t" + row.joins()
         + " WHERE " + range(cut) + " = ANY(" + params.next() + "::bigint[])";
   }
 
@@ -99,7 +99,7 @@ public final class RangeStatements {
     DigestStatements.HashedRow row = digests.hashedRow(sourceSide);
     return "SELECT " + texts("t.", plan.keyColumns()) + ", " + row.hash() + "::text FROM unnest('"
         + bigints(lo) + "'::bigint[], '" + bigints(hi) + "'::bigint[]) AS b(lo, hi) JOIN "
-        + (sourceSide ? plan.source() : plan.target()).fromSql() + " t ON t." + plan.keyColumns().get(0).sql()
+        + (sourceSide ? plan.sourceRelation() : plan.target().fromSql()) + " t ON t." + plan.keyColumns().get(0).sql()
         + " BETWEEN b.lo AND b.hi" + row.joins();
   }
 
@@ -115,7 +115,7 @@ public final class RangeStatements {
     String horizon = flagHorizon(params.next(), params.next(), params.next());
     DigestStatements.HashedRow row = digests.hashedRow(sourceSide);
     return "SELECT " + texts("t.", plan.keyColumns()) + ", " + row.hash() + "::text, " + FLAGS + " FROM " + horizon
-        + ", " + bounds(cut) + (sourceSide ? plan.source() : plan.target()).fromSql() + " t" + row.joins()
+        + ", " + bounds(cut) + (sourceSide ? plan.sourceRelation() : plan.target().fromSql()) + " t" + row.joins()
         + " WHERE " + range(cut) + " = ANY(" + ranges + "::bigint[])";
   }
 
@@ -129,7 +129,7 @@ public final class RangeStatements {
     String horizon = flagHorizon("'" + number(xmin) + "'", "'" + numbers(covered) + "'", "'" + numbers(ferry) + "'");
     return "SELECT " + texts("t.", plan.keyColumns()) + ", " + row.hash() + "::text, " + FLAGS + " FROM " + horizon
         + ", unnest('" + bigints(lo) + "'::bigint[], '" + bigints(hi) + "'::bigint[]) AS b(lo, hi) JOIN "
-        + (sourceSide ? plan.source() : plan.target()).fromSql() + " t ON t." + plan.keyColumns().get(0).sql()
+        + (sourceSide ? plan.sourceRelation() : plan.target().fromSql()) + " t ON t." + plan.keyColumns().get(0).sql()
         + " BETWEEN b.lo AND b.hi" + row.joins();
   }
 

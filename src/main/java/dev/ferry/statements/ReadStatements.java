@@ -19,13 +19,14 @@ public final class ReadStatements {
     this.digests = digests;
   }
 
+  /** @param fromSql a table, or a parenthesised SELECT (which needs the alias this adds) */
   public static String count(String fromSql) {
-    return "SELECT count(*) FROM " + fromSql;
+    return "SELECT count(*) FROM " + fromSql + " c";
   }
 
   /** Every written column as text, key first. */
   public String selectSource() {
-    return "SELECT " + texts("", plan.columns()) + " FROM " + plan.source().fromSql();
+    return "SELECT " + texts("", plan.columns()) + " FROM " + plan.sourceRelation() + " t";
   }
 
   /**
@@ -34,7 +35,7 @@ public final class ReadStatements {
    */
   public String selectSourceWithDigest() {
     DigestStatements.HashedRow row = digests.hashedRow(true);
-    return "SELECT " + texts("t.", plan.columns()) + ", " + row.hash() + "::text FROM " + plan.source().fromSql() + " t"
+    return "SELECT " + texts("t.", plan.columns()) + ", " + row.hash() + "::text FROM " + plan.sourceRelation() + " t"
         + row.joins();
   }
 
@@ -47,7 +48,7 @@ public final class ReadStatements {
     List<Column> keys = plan.keyColumns();
     Params params = new Params();
     String select = digest ? selectSourceWithDigest()
-        : "SELECT " + texts("t.", plan.columns()) + " FROM " + plan.source().fromSql() + " t";
+        : "SELECT " + texts("t.", plan.columns()) + " FROM " + plan.sourceRelation() + " t";
     String after = !resume ? "" : " WHERE (" + keys.stream().map(c -> "t." + c.sql()).collect(Collectors.joining(", "))
         + ") > (" + keys.stream().map(c -> params.next() + "::text::" + c.type()).collect(Collectors.joining(", ")) + ")";
     return select + after + " ORDER BY " + keys.stream().map(c -> "t." + c.sql()).collect(Collectors.joining(", "));
@@ -57,7 +58,7 @@ public final class ReadStatements {
   public String selectSourceLinks() {
     List<Column> cols = new ArrayList<>(plan.keyColumns());
     cols.addAll(plan.deferred());
-    return "SELECT " + texts("", cols) + " FROM " + plan.source().fromSql();
+    return "SELECT " + texts("", cols) + " FROM " + plan.sourceRelation() + " t";
   }
 
   public String selectTargetKeys() {
@@ -67,13 +68,13 @@ public final class ReadStatements {
   /** Which of a batch of keys (ordinal n) are missing on the source: rows mirror deletes. Binds the key batch. */
   public String missingOnSource() {
     return "SELECT u.n FROM " + new Params().unnest(plan.key(), true)
-        + " WHERE NOT EXISTS (SELECT 1 FROM " + plan.source().fromSql() + " s WHERE "
+        + " WHERE NOT EXISTS (SELECT 1 FROM " + plan.sourceRelation() + " s WHERE "
         + joinOn("s", plan.keyColumns()) + ")";
   }
 
   /** Whole source rows (as {@link #selectSource()}) for a batch of keys. Binds the key batch. */
   public String selectSourceByKeys() {
-    return "SELECT " + texts("t.", plan.columns()) + " FROM " + plan.source().fromSql() + " t JOIN "
+    return "SELECT " + texts("t.", plan.columns()) + " FROM " + plan.sourceRelation() + " t JOIN "
         + new Params().unnest(plan.key()) + " ON " + joinOn("t", plan.keyColumns());
   }
 
@@ -91,7 +92,7 @@ public final class ReadStatements {
   /** Keys (as text) of the source rows whose watermark is newer than the one parameter. */
   public String sourceKeysNewerThan() {
     Column w = plan.watermark();
-    return "SELECT " + texts("t.", plan.keyColumns()) + " FROM " + plan.source().fromSql() + " t WHERE t." + w.sql()
+    return "SELECT " + texts("t.", plan.keyColumns()) + " FROM " + plan.sourceRelation() + " t WHERE t." + w.sql()
         + " > " + new Params().next() + "::text::" + w.type();
   }
 }

@@ -26,7 +26,7 @@ final class IdMapBuilder {
       }
       return byKey;
     });
-    return targetIds.compose(byKey -> ctx.snapshot.read(src -> src.query(sql + plan.source().fromSql()).execute())
+    return targetIds.compose(byKey -> ctx.snapshot.read(src -> src.query(sql + plan.sourceRelation() + " t").execute())
         .map(rs -> {
           IdMap map = ctx.idMaps.computeIfAbsent(plan.name(), n -> new IdMap());
           map.clear();

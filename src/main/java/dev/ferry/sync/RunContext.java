@@ -53,10 +53,13 @@ final class RunContext {
 
   /** What error texts the run reports are scrubbed of. */
   final Secrets secrets;
+  /** A push, or a pull: production is the source, read-only and masked, and nothing is recorded there. */
+  final Direction direction;
 
   /** A run's context before it is planned. */
   RunContext(String runId, Vertx vertx, FerryConfig config, SyncOptions options, ProgressBus bus, Database source,
-      Database target, AtomicBoolean cancelled) {
+      Database target, AtomicBoolean cancelled, Direction direction) {
+    this.direction = direction;
     this.runId = runId;
     this.vertx = vertx;
     this.config = config;
@@ -90,6 +93,7 @@ final class RunContext {
     this.cancelled = base.cancelled;
     this.backups = base.backups;
     this.secrets = base.secrets;
+    this.direction = base.direction;
     this.warnings = base.warnings;
     this.notes = base.notes;
     this.idMaps = base.idMaps;

@@ -4,6 +4,7 @@ import dev.ferry.config.FerryConfig;
 import dev.ferry.db.Database;
 import dev.ferry.db.Side;
 import dev.ferry.error.ErrorCode;
+import dev.ferry.mask.MaskSql;
 import dev.ferry.plan.Mode;
 import dev.ferry.plan.SafetyRules;
 import dev.ferry.plan.SyncOptions;
@@ -12,6 +13,7 @@ import dev.ferry.progress.ProgressEvent;
 import dev.ferry.result.RunSummary;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -35,7 +37,12 @@ public final class SyncEngine {
    * the run at the next batch boundary.
    */
   public Future<RunSummary> run(String runId, SyncOptions options, AtomicBoolean cancel) {
-    return run(runId, options, cancel, false);
+    return run(runId, options, cancel, false, Direction.PUSH);
+  }
+
+  /** As {@link #run}, in the given direction. */
+  public Future<RunSummary> run(String runId, SyncOptions options, AtomicBoolean cancel, Direction direction) {
+    return run(runId, options, cancel, false, direction);
   }
 
   /**
@@ -43,18 +50,25 @@ public final class SyncEngine {
    * selected tables; nothing is written. {@code ferry validate} and {@code ferry setup} use it.
    */
   public Future<RunSummary> validateOnly(String runId, SyncOptions options) {
-    return run(runId, options.withDryRun(true), new AtomicBoolean(), true);
+    return run(runId, options.withDryRun(true), new AtomicBoolean(), true, Direction.PUSH);
   }
 
-  private Future<RunSummary> run(String runId, SyncOptions options, AtomicBoolean cancel, boolean validateOnly) {
+  private Future<RunSummary> run(String runId, SyncOptions options, AtomicBoolean cancel, boolean validateOnly,
+      Direction direction) {
     long startedAt = System.currentTimeMillis();
-    Database source = Database.open(vertx, Side.SOURCE, config.requireSource(), config.poolSize() + 2,
-        config.connectTimeoutSeconds(), true);
+    // A pull's source is production: its sessions cannot write, and carry the masks' salt (never in the SQL).
+    Database source = direction.pull()
+        ? Database.openReadOnly(vertx, Side.SOURCE, config.requireSource(), config.poolSize() + 2,
+            config.connectTimeoutSeconds(), direction.salt() == null ? Map.of()
+                : Map.of(MaskSql.SALT_SETTING, direction.salt()))
+        : Database.open(vertx, Side.SOURCE, config.requireSource(), config.poolSize() + 2,
+            config.connectTimeoutSeconds(), true);
     Database target = Database.open(vertx, Side.TARGET, config.requireTarget(), config.poolSize() + 2,
         config.connectTimeoutSeconds(), true);
-    RunContext ctx = new RunContext(runId, vertx, config, options, bus, source, target, cancel);
+    RunContext ctx = new RunContext(runId, vertx, config, options, bus, source, target, cancel, direction);
     SyncRun run = new SyncRun(ctx, startedAt, validateOnly);
-    bus.publish(new ProgressEvent.RunStarted(runId, validateOnly ? "validate" : options.mode().label(), options.dryRun(),
+    bus.publish(new ProgressEvent.RunStarted(runId, validateOnly ? "validate" : direction.label(options.mode().label()),
+        options.dryRun(),
         source.url().redacted(), target.url().redacted()));
     if (options.mode() == Mode.FORCE && !options.dryRun()) {
       ctx.warn(null, "FORCE mode: schema validation and safety guards are bypassed (confirmed with --confirm-destructive)");

@@ -8,6 +8,7 @@ import dev.ferry.config.TargetTriggers;
 import dev.ferry.db.Database;
 import dev.ferry.error.FerryException;
 import dev.ferry.plan.Mode;
+import dev.ferry.mask.Masking;
 import dev.ferry.plan.Planner;
 import dev.ferry.plan.SafetyRules;
 import dev.ferry.plan.TableOrder;
@@ -91,7 +92,9 @@ final class SyncRun {
             Checked::lines))
         .compose(this::plan)
         .compose(plans -> SourceSnapshot.open(ctx.source).map(s -> ctx = ctx.prepared(plans, s, fastHash.result())))
-        .compose(v -> Future.all(Claims.open(ctx).map(c -> ctx = ctx.withClaims(c)), countAndGuard()))
+        // A pull records nothing about production, so it neither reads nor writes claims: it compares every row.
+        .compose(v -> Future.all((ctx.direction.pull() ? Future.succeededFuture(Claims.NONE) : Claims.open(ctx))
+            .map(c -> ctx = ctx.withClaims(c)), countAndGuard()))
         .compose(v -> validateOnly ? validate().compose(x -> Future.<Void>failedFuture(new ValidatedOnly())) : backup())
         .compose(v -> ctx.options.skipIndexes() ? log.skipped(Phase.INDEXES, "--skip-indexes")
             : log.phase(Phase.INDEXES, "create indexes the target lacks", this::syncIndexes, Function.identity()).mapEmpty())
@@ -156,6 +159,9 @@ final class SyncRun {
 
   /** After a real run's validation: claims for the tables it found identical, so the next run can skip them. */
   private Future<List<RunSummary.ValidationResult>> claim(List<RunSummary.ValidationResult> results) {
+    if (ctx.direction.pull()) {
+      return Future.succeededFuture(results);
+    }
     Set<String> identical = new HashSet<>();
     results.stream().filter(RunSummary.ValidationResult::matches).forEach(r -> identical.add(r.table()));
     List<TablePlan> verified = plans.stream().filter(p -> identical.contains(p.name().display())).toList();
@@ -205,6 +211,15 @@ final class SyncRun {
   private Future<Map<TableName, TablePlan>> plan(Checked checked) {
     TableOrder order = TableOrder.of(checked.selected());
     plans = new Planner(ctx.config).plan(checked.selected(), checked.target(), order);
+    if (ctx.direction.pull()) {
+      Masking masking = Masking.apply(plans, ctx.config.rules(), ctx.direction.salt() != null);
+      masking.report().forEach(line -> ctx.note("rules: " + line));
+      if (!masking.refusals().isEmpty()) {
+        return Future.failedFuture(Failures.refused("the data rules cannot run as written, so nothing was read:\n  "
+            + String.join("\n  ", masking.refusals())));
+      }
+      plans = masking.plans();
+    }
     Map<TableName, TablePlan> byName = new LinkedHashMap<>();
     plans.forEach(p -> byName.put(p.name(), p));
     levels = LoadLevels.of(byName, order);
@@ -226,7 +241,7 @@ final class SyncRun {
     Map<TableName, Future<Long>> src = new LinkedHashMap<>();
     Map<TableName, Future<Long>> tgt = new LinkedHashMap<>();
     Future<Void> sourceCounts = ctx.snapshot.read(conn -> {
-      plans.forEach(p -> src.put(p.name(), conn.query(ReadStatements.count(p.source().fromSql())).execute()
+      plans.forEach(p -> src.put(p.name(), conn.query(ReadStatements.count(p.sourceRelation())).execute()
           .map(rs -> rs.iterator().next().getLong(0))));
       return Future.all(new ArrayList<>(src.values())).mapEmpty();
     });

@@ -19,6 +19,7 @@ public final class SyncVerticle extends VerticleBase {
   private final String runId;
   private final AtomicBoolean cancel;
   private final boolean validateOnly;
+  private final Direction direction;
   private final Promise<RunSummary> result = Promise.promise();
 
   public SyncVerticle(FerryConfig config, SyncOptions options, String runId) {
@@ -27,26 +28,34 @@ public final class SyncVerticle extends VerticleBase {
 
   /** {@code cancel}: set it (from any thread) to stop the run at the next batch boundary. */
   public SyncVerticle(FerryConfig config, SyncOptions options, String runId, AtomicBoolean cancel) {
-    this(config, options, runId, cancel, false);
+    this(config, options, runId, cancel, false, Direction.PUSH);
   }
 
-  private SyncVerticle(FerryConfig config, SyncOptions options, String runId, AtomicBoolean cancel, boolean validateOnly) {
+  private SyncVerticle(FerryConfig config, SyncOptions options, String runId, AtomicBoolean cancel, boolean validateOnly,
+      Direction direction) {
     this.config = config;
     this.options = options;
     this.runId = runId;
     this.cancel = cancel;
     this.validateOnly = validateOnly;
+    this.direction = direction;
   }
 
   /** A run that only validates (see {@link SyncEngine#validateOnly}). */
   public static SyncVerticle validating(FerryConfig config, SyncOptions options, String runId) {
-    return new SyncVerticle(config, options, runId, new AtomicBoolean(), true);
+    return new SyncVerticle(config, options, runId, new AtomicBoolean(), true, Direction.PUSH);
+  }
+
+  /** A pull: the configuration's source is production, its target the local database (see {@link Direction}). */
+  public static SyncVerticle pulling(FerryConfig config, SyncOptions options, String runId, AtomicBoolean cancel,
+      Direction pull) {
+    return new SyncVerticle(config, options, runId, cancel, false, pull);
   }
 
   @Override
   public Future<?> start() {
     SyncEngine engine = new SyncEngine(vertx, config, new ProgressBus(vertx));
-    (validateOnly ? engine.validateOnly(runId, options) : engine.run(runId, options, cancel)).onComplete(result);
+    (validateOnly ? engine.validateOnly(runId, options) : engine.run(runId, options, cancel, direction)).onComplete(result);
     return Future.succeededFuture();
   }
 

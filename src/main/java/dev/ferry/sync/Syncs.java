@@ -21,6 +21,12 @@ public final class Syncs {
     return once(vertx, new SyncVerticle(config, options, runId, cancel));
   }
 
+  /** A pull into the configuration's target from its source, production (see {@link Direction}). */
+  public static Future<RunSummary> pullOnce(Vertx vertx, FerryConfig config, SyncOptions options, String runId,
+      java.util.concurrent.atomic.AtomicBoolean cancel, Direction pull) {
+    return once(vertx, SyncVerticle.pulling(config, options, runId, cancel, pull));
+  }
+
   /** Counts, content digests and orphans of the selected tables, compared; nothing is written. */
   public static Future<RunSummary> validateOnce(Vertx vertx, FerryConfig config, SyncOptions options) {
     return once(vertx, SyncVerticle.validating(config, options, newRunId()));

@@ -1,0 +1,79 @@
+package dev.ferry.cli;
+
+import dev.ferry.config.ConfigException;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.plan.Mode;
+import dev.ferry.plan.SyncOptions;
+import dev.ferry.pull.PullSchema;
+import dev.ferry.pull.PullTarget;
+import dev.ferry.sync.Direction;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "pull", mixinStandardHelpOptions = true,
+    description = "Bring production's current state into your local database, through the data rules (rules: in the"
+        + " configuration): the target (production) is read, read-only, and the source (your local database) is"
+        + " written. The local schema is brought in line first (nothing local is dropped), then the rows, masked on"
+        + " production before they leave it. Pulling again writes only what changed.")
+final class PullCommand extends CliCommand {
+  @Mixin
+  ConnectionOptions connection;
+
+  @Option(names = "--mode", paramLabel = "MODE", defaultValue = "incremental",
+      description = "incremental (default: insert and update; rows only you have locally stay), mirror (also delete"
+          + " local rows production lacks; they are backed up first).")
+  String mode;
+
+  @Option(names = "--dry-run", description = "Show the plan: schema changes, rules per column, rows per table; write nothing.")
+  boolean dryRun;
+
+  @Option(names = "--confirm-destructive", description = "Allow mirror deletes above the configured share.")
+  boolean confirmDestructive;
+
+  @Option(names = "--confirm-remote-target", description = "Allow writing into a database that is not on this machine.")
+  boolean confirmRemote;
+
+  @Option(names = "--tables", split = ",", paramLabel = "TABLE", description = "Only these tables (table or schema.table).")
+  List<String> tables = new ArrayList<>();
+
+  @Option(names = "--exclude", split = ",", paramLabel = "TABLE", description = "Leave these tables out.")
+  List<String> exclude = new ArrayList<>();
+
+  @Option(names = "--json", description = "Print the run summary as JSON instead of a table.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    return Cli.run(err(), connection.config, connection.overrides(), this::pull);
+  }
+
+  private Future<Integer> pull(Vertx vertx, FerryConfig configured) {
+    SyncOptions options;
+    FerryConfig config;
+    try {
+      Mode m = Mode.parse(mode);
+      if (m != Mode.INCREMENTAL && m != Mode.MIRROR) {
+        throw new ConfigException("--mode", "a pull is incremental or mirror (got " + mode + ")");
+      }
+      config = configured.forPull();
+      PullTarget.check(config.requireTarget(), config.requireSource(), confirmRemote);
+      options = SyncOptions.defaults().withMode(m).withDryRun(dryRun).withConfirm(confirmDestructive)
+          .withTables(List.copyOf(tables)).withExclude(List.copyOf(exclude));
+    } catch (ConfigException e) {
+      return Future.failedFuture(e);
+    }
+    String salt = System.getenv("FERRY_MASK_SALT");
+    Direction direction = Direction.pull(salt == null || salt.isBlank() ? null : salt);
+    out().println("Pulling " + config.requireSource().redacted() + " (production, read-only) into "
+        + config.requireTarget().redacted() + (dryRun ? " (dry run)" : ""));
+    return PullSchema.align(vertx, config, dryRun).compose(lines -> {
+      lines.forEach(l -> out().println("  schema: " + l));
+      return SyncCommand.run(console(), vertx, config, options, json, direction);
+    });
+  }
+}

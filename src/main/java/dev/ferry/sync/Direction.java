@@ -1,0 +1,26 @@
+package dev.ferry.sync;
+
+/**
+ * Which way a run goes. A push (the default) writes the local source into production. A pull reads production
+ * (the run's source) into a local database (its target): production's sessions are read-only, its reads go through
+ * the data rules ({@code rules:}), and nothing is recorded there (no claims, no control schema).
+ *
+ * @param salt the secret the pull's masks hash with ({@code FERRY_MASK_SALT}); null for a push or when unset
+ */
+public record Direction(boolean pull, String salt) {
+  public static final Direction PUSH = new Direction(false, null);
+
+  public static Direction pull(String salt) {
+    return new Direction(true, salt);
+  }
+
+  /** The run's mode as the history and the dashboard name it: {@code pull} in front of a pull's. */
+  public String label(String mode) {
+    return pull ? "pull " + mode : mode;
+  }
+
+  @Override
+  public String toString() {
+    return pull ? "pull" : "push"; // never the salt
+  }
+}
