@@ -97,8 +97,10 @@ final class DataPhase {
    * first: for the demo's small parent table, instead of streaming every row to the target in a transaction.
    */
   private Future<TableSync> choose(TableRun run, TableState state) {
+    // A pull keeping the developer's own rows must find them: only the comparison does, whatever the size.
+    boolean keepsLocalRows = ctx.direction.pull() && ctx.options.mode() != Mode.MIRROR;
     StrategyChoice choice = StrategyChoice.of(run.plan, run.sourceRows, run.targetRows, ctx.fastHash,
-        ctx.claims.covers(ctx, run.plan));
+        ctx.claims.covers(ctx, run.plan) || keepsLocalRows);
     if (ctx.claims.voided(ctx, run.plan)) {
       run.warn("the last verified sync's claim no longer holds (a restart, a restore, another server or a schema"
           + " change voids it): production's own edits cannot be told apart from the source's changes this run");

@@ -51,9 +51,13 @@ final class Differential implements TableSync {
               return refuse(edits, policy);
             }
             boolean mirror = run.ctx.options.mode() == Mode.MIRROR;
+            ProductionEdits.Kept expected = edits.expected().withKeys(edits.keptKeys(diff.keptEarlier(), mirror));
+            if (run.ctx.direction.pull() && !mirror) {
+              // The developer's own rows (keys production lacks) stay: validation expects them beside production's.
+              expected = expected.plusTargetOnly(onlyOnTarget(diff, edits));
+            }
             Evidence evidence = new Evidence(diff.sourceDigest(), diff.targetDigest(), ranges::targetAfterWrites,
-                edits.deletable(), diff.claimRun(),
-                edits.expected().withKeys(edits.keptKeys(diff.keptEarlier(), mirror)));
+                edits.deletable(), diff.claimRun(), expected);
             return said(diff, edits, policy).compose(note -> {
               String words = path() + early + " — " + found(diff) + edits.copy().size() + " rows to copy" + note;
               Future<Void> written = edits.copy().isEmpty() ? Future.succeededFuture()
@@ -87,6 +91,13 @@ final class Differential implements TableSync {
       }
     }
     return new SampleKeys(List.copyOf(inserted), List.copyOf(updated), List.copyOf(gone));
+  }
+
+  /** The differences that are rows only the target has (the keys {@code edits} would let mirror delete). */
+  private static List<RowDifference> onlyOnTarget(RangeDiff.Result diff, ProductionEdits edits) {
+    Set<String[]> deletable = Collections.newSetFromMap(new IdentityHashMap<>());
+    deletable.addAll(edits.deletable());
+    return diff.differences().stream().filter(d -> deletable.contains(d.key()) && d.targetHash() != null).toList();
   }
 
   private OnProductionEdit policy() {

@@ -92,6 +92,15 @@ record ProductionEdits(List<String[]> copy, List<String[]> deletable, List<RowDi
     Kept withKeys(List<List<String>> k) {
       return new Kept(count, rows, sum, k);
     }
+
+    /** Plus rows only the target has, which stay (a pull's incremental mode keeps the developer's own rows). */
+    Kept plusTargetOnly(List<RowDifference> onlyOnTarget) {
+      BigInteger more = sum;
+      for (RowDifference d : onlyOnTarget) {
+        more = more.add(new BigInteger(d.targetHash()));
+      }
+      return new Kept(count + onlyOnTarget.size(), rows + onlyOnTarget.size(), more, keys);
+    }
   }
 
   /** "3 edited, 1 deleted" of these rows, by kind. */

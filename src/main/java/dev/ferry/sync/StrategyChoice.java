@@ -17,8 +17,9 @@ record StrategyChoice(Strategy strategy, String reason, Strategy ifIdentical) {
   private static final String OLD_SERVER = "a server older than PostgreSQL 14 cannot hash rows cheaply";
 
   /**
-   * @param claimed a verified sync's claim holds for the table: the comparison, which then tells production's edits
-   *                from the source's changes, is taken whatever the table's size or how much of it is missing
+   * @param claimed the comparison is needed, whatever the table's size or how much of it is missing: a verified
+   *                sync's claim holds for the table (the comparison then tells production's edits from the source's
+   *                changes), or a pull keeps the developer's own rows (only the comparison finds them)
    */
   static StrategyChoice of(TablePlan plan, long sourceRows, long targetRows, boolean fastHash, boolean claimed) {
     if (!plan.keyed()) {

@@ -260,7 +260,8 @@ final class SyncRun {
         if (uncopyable.isPresent()) {
           continue;
         }
-        if (ctx.options.mode() != Mode.FORCE) {
+        // A pull's target is the developer's own database: rows only it has are theirs to keep, not a warning.
+        if (ctx.options.mode() != Mode.FORCE && !ctx.direction.pull()) {
           SafetyRules.table(ctx.options.mode(), p, s, t).ifPresent(refusals::add);
         }
       }

@@ -37,7 +37,7 @@ final class Validation {
       String claimRun = state.evidence().claimRun();
       int kept = state.evidence().kept().count();
       String detail = ok ? "match" + (kept == 0 ? "" : ", with " + kept + " row" + (kept == 1 ? "" : "s")
-          + " production changed kept as production left them") + (claimRun == null ? ""
+          + (ctx.direction.pull() ? " only this database has, kept" : " production changed kept as production left them")) + (claimRun == null ? ""
           : " (rows no transaction has touched since run " + claimRun + " verified them were not hashed again)") : sn != tn ? "row counts differ (source " + sn + ", target " + tn + ")"
           + (tn > sn && ctx.options.mode() == Mode.INCREMENTAL ? ": incremental never deletes, so rows the source"
               + " deleted stay on the target; --mode mirror deletes them" : "")
