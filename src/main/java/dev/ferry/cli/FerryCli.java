@@ -10,7 +10,7 @@ import picocli.CommandLine;
     subcommands = {TestConnectionCommand.class, StatusCommand.class, SyncCommand.class, DiffCommand.class,
         MigrateCommand.class, MigrationsCommand.class, BackupCommands.Take.class, BackupCommands.ListAll.class,
         BackupCommands.Restore.class, BackupCommands.Rollback.class, ValidateCommand.class, SetupCommand.class,
-        ServeCommand.class, DemoCommand.class, PullCommand.class,
+        ServeCommand.class, DemoCommand.class, PullCommand.class, RulesCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:failed or partly failed (connection, table, validation)",
