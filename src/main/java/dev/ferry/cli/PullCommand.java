@@ -6,6 +6,7 @@ import dev.ferry.plan.Mode;
 import dev.ferry.plan.SyncOptions;
 import dev.ferry.pull.PullSchema;
 import dev.ferry.pull.PullTarget;
+import dev.ferry.pull.SubsetSpec;
 import dev.ferry.sync.Direction;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -44,6 +45,18 @@ final class PullCommand extends CliCommand {
   @Option(names = "--exclude", split = ",", paramLabel = "TABLE", description = "Leave these tables out.")
   List<String> exclude = new ArrayList<>();
 
+  @Option(names = "--where", paramLabel = "TABLE: CONDITION", description = "Take only the rows of TABLE the condition"
+      + " (SQL, evaluated on production) selects, and every row they reference. Repeat for more tables.")
+  List<String> where = new ArrayList<>();
+
+  @Option(names = "--percent", paramLabel = "N", description = "Take N%% of every table (without a --where), the same"
+      + " rows each time (by a hash of the key), and every row they reference.")
+  Integer percent;
+
+  @Option(names = "--children", split = ",", paramLabel = "TABLE[:CAP]", description = "Also take TABLE's rows that"
+      + " reference taken rows, at most CAP of them.")
+  List<String> children = new ArrayList<>();
+
   @Option(names = "--json", description = "Print the run summary as JSON instead of a table.")
   boolean json;
 
@@ -55,7 +68,9 @@ final class PullCommand extends CliCommand {
   private Future<Integer> pull(Vertx vertx, FerryConfig configured) {
     SyncOptions options;
     FerryConfig config;
+    SubsetSpec subset;
     try {
+      subset = SubsetSpec.parse(where, percent, children);
       Mode m = Mode.parse(mode);
       if (m != Mode.INCREMENTAL && m != Mode.MIRROR) {
         throw new ConfigException("--mode", "a pull is incremental or mirror (got " + mode + ")");
@@ -68,7 +83,7 @@ final class PullCommand extends CliCommand {
       return Future.failedFuture(e);
     }
     String salt = System.getenv("FERRY_MASK_SALT");
-    Direction direction = Direction.pull(salt == null || salt.isBlank() ? null : salt);
+    Direction direction = Direction.pull(salt == null || salt.isBlank() ? null : salt, subset);
     out().println("Pulling " + config.requireSource().redacted() + " (production, read-only) into "
         + config.requireTarget().redacted() + (dryRun ? " (dry run)" : ""));
     return PullSchema.align(vertx, config, dryRun).compose(lines -> {

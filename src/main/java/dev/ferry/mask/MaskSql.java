@@ -57,10 +57,16 @@ public final class MaskSql {
    * statements written for the table read it unchanged. Use it as a FROM item, followed by an alias.
    */
   public static String relation(String fromSql, List<Column> columns, java.util.Map<String, MaskRule> rules) {
+    return relation(fromSql, columns, rules, null);
+  }
+
+  /** As above, of the rows {@code where} (a condition over the table's own values, alias {@code x}) selects. */
+  public static String relation(String fromSql, List<Column> columns, java.util.Map<String, MaskRule> rules,
+      String where) {
     return "(SELECT " + columns.stream().map(col -> {
       MaskRule rule = rules.getOrDefault(col.name(), MaskRule.KEEP);
       return rule.kind() == MaskRule.Kind.KEEP ? "x." + col.sql() : expression(col, rule) + " AS " + col.sql();
-    }).collect(Collectors.joining(", ")) + " FROM " + fromSql + " x)";
+    }).collect(Collectors.joining(", ")) + " FROM " + fromSql + " x" + (where == null ? "" : " WHERE " + where) + ")";
   }
 
   /** md5 of the salt and the value: 32 hex digits. */

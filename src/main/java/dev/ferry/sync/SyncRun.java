@@ -8,7 +8,10 @@ import dev.ferry.config.TargetTriggers;
 import dev.ferry.db.Database;
 import dev.ferry.error.FerryException;
 import dev.ferry.plan.Mode;
+import dev.ferry.config.MaskRule;
+import dev.ferry.mask.MaskSql;
 import dev.ferry.mask.Masking;
+import dev.ferry.pull.SubsetSpec;
 import dev.ferry.plan.Planner;
 import dev.ferry.plan.SafetyRules;
 import dev.ferry.plan.TableOrder;
@@ -70,6 +73,9 @@ final class SyncRun {
 
   /** The run's loading order, once planned. */
   private LoadLevels levels;
+  private TableOrder order;
+  /** A pull's data rules per table (see {@link Masking}); empty for a push. */
+  private Map<TableName, Map<String, MaskRule>> masks = Map.of();
 
   SyncRun(RunContext ctx, long startedAt, boolean validateOnly) {
     this.ctx = ctx;
@@ -91,7 +97,8 @@ final class SyncRun {
             () -> checkSchema(sourceCatalog.result(), targetCatalog.result(), sourceSchema.result(), targetSchema.result()),
             Checked::lines))
         .compose(this::plan)
-        .compose(plans -> SourceSnapshot.open(ctx.source).map(s -> ctx = ctx.prepared(plans, s, fastHash.result())))
+        .compose(plans -> SourceSnapshot.open(ctx.source).compose(s -> subset(s, plans)
+            .map(chosen -> ctx = ctx.prepared(chosen, s, fastHash.result()))))
         // A pull records nothing about production, so it neither reads nor writes claims: it compares every row.
         .compose(v -> Future.all((ctx.direction.pull() ? Future.succeededFuture(Claims.NONE) : Claims.open(ctx))
             .map(c -> ctx = ctx.withClaims(c)), countAndGuard()))
@@ -211,8 +218,10 @@ final class SyncRun {
   private Future<Map<TableName, TablePlan>> plan(Checked checked) {
     TableOrder order = TableOrder.of(checked.selected());
     plans = new Planner(ctx.config).plan(checked.selected(), checked.target(), order);
+    this.order = order;
     if (ctx.direction.pull()) {
       Masking masking = Masking.apply(plans, ctx.config.rules(), ctx.direction.salt() != null);
+      masks = masking.rules();
       masking.report().forEach(line -> ctx.note("rules: " + line));
       if (!masking.refusals().isEmpty()) {
         return Future.failedFuture(Failures.refused("the data rules cannot run as written, so nothing was read:\n  "
@@ -234,6 +243,26 @@ final class SyncRun {
           }
         }));
     return Future.succeededFuture(byName);
+  }
+
+  /**
+   * A subset pull's plans: each table reads only the rows {@link Subsetting} chose on the snapshot (masked as
+   * before). Every other run's plans as they are.
+   */
+  private Future<Map<TableName, TablePlan>> subset(SourceSnapshot snapshot, Map<TableName, TablePlan> all) {
+    SubsetSpec spec = ctx.direction.subset();
+    if (!ctx.direction.pull() || spec.isAll()) {
+      return Future.succeededFuture(all);
+    }
+    return snapshot.read(conn -> Subsetting.compute(conn, plans, spec)).map(chosen -> {
+      chosen.report().forEach(line -> ctx.note("subset: " + line));
+      plans = plans.stream().map(p -> p.readingFrom(MaskSql.relation(p.source().fromSql(), p.source().columns(),
+          masks.getOrDefault(p.name(), Map.of()), chosen.where().get(p.name())))).toList();
+      Map<TableName, TablePlan> byName = new LinkedHashMap<>();
+      plans.forEach(p -> byName.put(p.name(), p));
+      levels = LoadLevels.of(byName, order);
+      return byName;
+    });
   }
 
   /** Exact counts on both sides (the source's from the run's snapshot), then the per-table guards. */
