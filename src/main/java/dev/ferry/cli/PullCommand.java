@@ -1,17 +1,25 @@
 package dev.ferry.cli;
 
+import dev.ferry.catalog.CatalogReader;
+import dev.ferry.catalog.TableInfo;
 import dev.ferry.config.ConfigException;
 import dev.ferry.config.FerryConfig;
+import dev.ferry.db.Database;
+import dev.ferry.db.Side;
+import dev.ferry.mask.MaskPlan;
 import dev.ferry.plan.Mode;
+import dev.ferry.plan.Planner;
 import dev.ferry.plan.SyncOptions;
 import dev.ferry.pull.PullSchema;
 import dev.ferry.pull.PullTarget;
 import dev.ferry.pull.SubsetSpec;
+import dev.ferry.statements.ReadStatements;
 import dev.ferry.sync.Direction;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -88,7 +96,41 @@ final class PullCommand extends CliCommand {
         + config.requireTarget().redacted() + (dryRun ? " (dry run)" : ""));
     return PullSchema.align(vertx, config, dryRun).compose(lines -> {
       lines.forEach(l -> out().println("  schema: " + l));
+      if (dryRun && lines.stream().anyMatch(l -> l.startsWith("would create locally: ") && l.endsWith("(table only on"
+          + " the source)"))) {
+        // The engine plans against local tables, which a dry run does not create: the plan comes from production.
+        return planFromProduction(vertx, config, options);
+      }
       return SyncCommand.run(console(), vertx, config, options, json, direction);
     });
+  }
+
+  /** A dry run's plan where the local tables do not exist yet: production's rows per table and each column's rule. */
+  private Future<Integer> planFromProduction(Vertx vertx, FerryConfig config, SyncOptions options) {
+    Database production = Database.openReadOnly(vertx, Side.SOURCE, config.requireSource(), 1,
+        config.connectTimeoutSeconds(), Map.of());
+    return CatalogReader.read(production.pool())
+        .map(catalog -> new Planner(config).select(catalog, options, new ArrayList<>()))
+        .compose(tables -> {
+          Future<Void> chain = Future.succeededFuture();
+          List<String> refusals = new ArrayList<>();
+          for (TableInfo t : tables) {
+            MaskPlan mask = MaskPlan.of(t, null, config.rules());
+            refusals.addAll(mask.refusals());
+            chain = chain.compose(v -> production.pool().query(ReadStatements.count(t.fromSql())).execute().map(rs -> {
+              out().printf("  %-28s %,12d rows to load; rules: %s%n", t.name().display(), rs.iterator().next().getLong(0),
+                  mask.rules().isEmpty() ? "none" : String.join(", ", mask.rules().entrySet().stream()
+                      .map(e -> e.getKey() + " " + e.getValue().describe()).toList()));
+              return null;
+            }));
+          }
+          return chain.map(v -> {
+            refusals.forEach(r -> out().println("  ✗ " + r));
+            out().println(refusals.isEmpty() ? "\nDry run: nothing was written (the local tables are created by a real pull)."
+                : "\n⛔ a real pull would refuse: the rules above cannot run as written");
+            return refusals.isEmpty() ? ExitCode.OK : ExitCode.REFUSED;
+          });
+        })
+        .eventually(production::close);
   }
 }
