@@ -26,17 +26,21 @@ final class RunBackup {
 
   /**
    * Rebuild and force replace data wholesale: every selected table is snapshot first (backup.beforeSync:
-   * destructive, the default; always does it for every run). Mirror's deletes back up the rows they delete.
+   * destructive, the default; always does it for every run). Mirror's deletes back up the rows they delete. A pull
+   * may overwrite the developer's local rows: the local tables that have rows are snapshot first.
    */
-  Future<Void> take(List<TablePlan> plans, PhaseLog log) {
+  Future<Void> take(List<TablePlan> plans, TableStates states, PhaseLog log) {
     String policy = ctx.config.backup().beforeSync();
-    boolean wanted = policy.equals("always") || (policy.equals("destructive") && ctx.options.mode().alwaysDestructive());
-    if (ctx.options.dryRun() || !wanted) {
+    boolean pull = ctx.direction.pull();
+    boolean wanted = policy.equals("always") || (policy.equals("destructive")
+        && (ctx.options.mode().alwaysDestructive() || pull));
+    List<TablePlan> chosen = pull ? plans.stream().filter(p -> states.get(p.name()).targetRows() > 0).toList() : plans;
+    if (ctx.options.dryRun() || !wanted || chosen.isEmpty()) {
       return Future.succeededFuture();
     }
     return log.phase(Phase.BACKUP, "snapshot the target tables this run may replace", () -> ctx.backups.take(
-            plans.stream().map(p -> p.target().name()).toList(), "before " + ctx.options.mode().label() + " sync",
-            ctx.runId),
+            chosen.stream().map(p -> p.target().name()).toList(), "before " + ctx.direction.label(
+                ctx.options.mode().label()) + (pull ? "" : " sync"), ctx.runId),
         info -> {
           fullBackupId = info.id();
           return List.of("backup #" + info.id() + ": " + info.rows() + " rows of " + info.rowsByTable().size()
@@ -50,12 +54,17 @@ final class RunBackup {
    * that never happened: the backup taken before it, and the copy of deleted rows when no delete was committed.
    */
   Future<Void> dropUnused(boolean completed, TableStates states) {
-    boolean stopped = !completed || ctx.cancelled.get() || states.all().stream()
+    // A pull backs up before every write it might make: when it wrote nothing, the backup has nothing to undo.
+    boolean stopped = !completed || ctx.cancelled.get() || ctx.direction.pull() || states.all().stream()
         .anyMatch(t -> t.outcome() == TableResult.Outcome.FAILED || t.outcome() == TableResult.Outcome.SKIPPED);
     Future<Void> full = fullBackupId == null || !stopped || !states.nothingWritten() ? Future.succeededFuture()
         : ctx.backups.discard(fullBackupId).map(v -> {
-          ctx.warn(null, "backup #" + fullBackupId + " dropped: the run changed nothing, so there is nothing"
-              + " to roll back");
+          String line = "backup #" + fullBackupId + " dropped: the run changed nothing, so there is nothing to roll back";
+          if (ctx.direction.pull() && completed) {
+            ctx.note(line); // a re-pull that found nothing new is the usual case, not a warning
+          } else {
+            ctx.warn(null, line);
+          }
           return null;
         });
     return full.compose(v -> ctx.backups.discardEmptyRunBackup())

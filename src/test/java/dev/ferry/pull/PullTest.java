@@ -146,12 +146,19 @@ class PullTest {
         + " id LIMIT 3)");
     dbs.execute(local, "INSERT INTO scrape_logs (id, organization_id, status) SELECT 999999, min(id), 'mine' FROM"
         + " organizations");
+    assertEquals("none", dbs.text(local, "SELECT coalesce(to_regclass('ferry.backups')::text, 'none')"),
+        "pulls into empty tables lose nothing, so they back nothing up");
     RunSummary again = pull(config(local, rules()), SyncOptions.defaults(), SALT);
     assertEquals(RunStatus.SUCCEEDED, again.status(), () -> again.message() + " " + again.validation() + " "
         + again.tables());
     assertEquals(3, again.rowsWritten(), again::message);
     assertEquals("mine", dbs.text(local, "SELECT status FROM scrape_logs WHERE id = 999999"), "a local-only row survives");
     assertEquals(3, dbs.count(local, "SELECT count(*) FROM animals WHERE status = 'adopted yesterday'"));
+    assertEquals("before pull incremental", dbs.text(local, "SELECT string_agg(reason, ',') FROM ferry.backups"),
+        "the local rows the re-pull could overwrite were backed up first");
+    RunSummary nothing = pull(config(local, rules()), SyncOptions.defaults(), SALT);
+    assertEquals(0, nothing.rowsWritten());
+    assertEquals(1, dbs.count(local, "SELECT count(*) FROM ferry.backups"), "a pull that wrote nothing keeps no backup");
   }
 
   @Test
