@@ -14,6 +14,9 @@
 #   --config FILE        Ferry's configuration for every run (default conf/ferry.yaml; e.g. one that sets a watermark)
 #   --delay-ms N         also time both full loads with the targets behind a TCP proxy on 127.0.0.1 that delays
 #                        each direction by N ms (10 = a 20 ms round trip; sql/bench/delay_proxy.py, needs python3)
+#   --pull               time `ferry pull` instead: the source stands for production, pulled with rules on two
+#                        columns (animals.name: name, organizations.website_url: redact) into an empty database
+#                        (schema included), again as a no-op, and after the day of changes
 #
 # Ferry's first contact with each target (creating its control schema) is timed on a line of its own.
 # FERRY_BENCH_SERVER (default postgresql://postgres@127.0.0.1:5432/postgres) is any database on the server;
@@ -30,8 +33,9 @@ RESYNC_MODE=mirror
 REF_DIR="$ROOT/../shared/bench"
 CONFIG=""
 
-usage() { sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 DELAY_MS=0
+PULL=false
 while [ $# -gt 0 ]; do
   case "$1" in
     --scale)         SCALE=${2:?--scale needs a value}; shift 2 ;;
@@ -44,10 +48,14 @@ while [ $# -gt 0 ]; do
     --keep)          KEEP=true; shift ;;
     --config)        CONFIG=$(cd "$(dirname "${2:?--config needs a file}")" && pwd)/$(basename "$2"); shift 2 ;;
     --delay-ms)      DELAY_MS=${2:?--delay-ms needs a value}; shift 2 ;;
+    --pull)          PULL=true; shift ;;
     -h|--help)       usage; exit 0 ;;
     *)               echo "bench.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
   esac
 done
+if [ "$PULL" = true ] && [ "$DELAY_MS" != 0 ]; then
+  echo "bench.sh: --delay-ms times pushes only; leave it out with --pull" >&2; exit 2
+fi
 # The scale ends up inside SQL, so allow only a plain positive number.
 if ! [[ "$SCALE" =~ ^[0-9]*\.?[0-9]+$ ]] || ! awk -v s="$SCALE" 'BEGIN { exit !(s > 0) }'; then
   echo "bench.sh: --scale must be a positive number (got '$SCALE')" >&2; exit 2
@@ -196,8 +204,7 @@ run_ferry() {
   psql_server -c "CHECKPOINT" 2>/dev/null || true
   local others; others=$(other_writes); watch_start
   lsn0=$(wal_lsn); t0=$(now)
-  (cd "$ROOT" && "${TIME_V[@]}" "$FERRY" sync --source "$SRC" --target "$FERRY_TGT" \
-      --config "$CONFIG" --json "$@") >"$out" 2>"$err" || rc=$?
+  (cd "$ROOT" && "${TIME_V[@]}" "$FERRY" "${FERRY_RUN[@]}" --config "$CONFIG" --json "$@") >"$out" 2>"$err" || rc=$?
   t1=$(now); lsn1=$(wal_lsn)
   watch_stop "$name" "$others"
   if ! IFS=$'\t' read -r status rows msg < <(summarize "$out" 2>/dev/null); then
@@ -242,22 +249,37 @@ else
   psql -X -q -v ON_ERROR_STOP=1 -d "$SRC" -c "SET ferry.scale='$SCALE'" -f "$HERE/../demo/data.sql" >/dev/null
 fi
 LOAD_S=$(calc "$(now) - $t0")
-for tgt in "$COPY_TGT" "$FERRY_TGT"; do psql -X -q -v ON_ERROR_STOP=1 -d "$tgt" -f "$SCHEMA" >/dev/null; done
+# A pull starts from an empty database: it creates the schema itself.
+for tgt in "$COPY_TGT" $([ "$PULL" = true ] || echo "$FERRY_TGT"); do
+  psql -X -q -v ON_ERROR_STOP=1 -d "$tgt" -f "$SCHEMA" >/dev/null
+done
+# What Ferry runs: a sync into ferry_bench_ferry, or a pull from the source (production) into it, with rules.
+if [ "$PULL" = true ]; then
+  FERRY_RUN=(pull --source "$FERRY_TGT" --target "$SRC")
+  cp "$CONFIG" "$WORK/pull.yaml"
+  printf '\nrules:\n  "animals.name": name\n  "organizations.website_url": redact\n' >> "$WORK/pull.yaml"
+  CONFIG="$WORK/pull.yaml"
+  export FERRY_MASK_SALT=bench-salt-not-secret
+  WORD=pull
+else
+  FERRY_RUN=(sync --source "$SRC" --target "$FERRY_TGT")
+  WORD=sync
+fi
 
 # A user's first run after a build writes the launcher's class-data archive; later runs start a second faster. Take
 # that first run here (a dry run, which loads the same classes as a sync), so no timed case pays for it.
 log "ferry warm-up (dry run; writes target/ferry.jsa if missing)"
-(cd "$ROOT" && "$FERRY" sync --dry-run --source "$SRC" --target "$FERRY_TGT" --config "$CONFIG") >/dev/null 2>&1 \
+(cd "$ROOT" && "$FERRY" "${FERRY_RUN[@]}" --dry-run --config "$CONFIG") >/dev/null 2>&1 \
   || log "warm-up dry run failed; carrying on"
 
 log "COPY full load"
 run_copy "COPY full load"
 log "ferry control schema on the target (once per target)"
 run_setup "ferry control schema (once)" "$FERRY_TGT"
-log "ferry full load"
+log "ferry full load ($WORD)"
 run_ferry "ferry full load"
-log "ferry no-op re-sync"
-run_ferry "ferry no-op re-sync"
+log "ferry no-op re-$WORD"
+run_ferry "ferry no-op re-$WORD"
 
 # A day of changes on the source.
 log "mutating the source"
@@ -277,8 +299,8 @@ MUTATIONS=$(printf '%s\n' "$MUTATE_OUT" | awk -F, '
                         line = "updated " $col["updated"] ", inserted " $col["inserted"] ", deleted " $col["deleted"] }
   END { print (line == "" ? "(no counts reported)" : line) }')
 
-log "ferry re-sync after mutate (--mode $RESYNC_MODE)"
-run_ferry "ferry re-sync after mutate" --mode "$RESYNC_MODE"
+log "ferry re-$WORD after mutate (--mode $RESYNC_MODE)"
+run_ferry "ferry re-$WORD after mutate" --mode "$RESYNC_MODE"
 log "COPY re-sync (truncate + full copy)"
 run_copy "COPY re-sync (truncate)" --truncate
 
@@ -327,7 +349,7 @@ if [ ${#TIME_V[@]} -gt 0 ]; then
 else
   echo "peak RSS:  not measured (/usr/bin/time -v not available)"
 fi
-echo "ferry:     re-sync after mutate with --mode $RESYNC_MODE; full load and no-op with the default mode; config ${CONFIG#"$ROOT"/}"
+echo "ferry:     ferry $WORD; re-$WORD after mutate with --mode $RESYNC_MODE; full load and no-op with the default mode; config ${CONFIG#"$ROOT"/}$([ "$PULL" = true ] && echo " + rules on animals.name, organizations.website_url")"
 [ -n "$CONFIG_NOTE" ] && echo "note:      $CONFIG_NOTE"
 if [ ${#NOISE[@]} -gt 0 ]; then
   echo "warning:   server not quiet; other databases were busy during these cases, whose WAL (server-wide)"

@@ -39,10 +39,15 @@ import java.util.stream.Collectors;
  * backup of what it replaces.
  */
 public final class Backups {
-  /** What one backup holds. */
-  /** @param deletedRowsOnly tables of which only the rows a mirror run deleted were kept (restored by adding them back) */
+  /**
+   * What one backup holds.
+   *
+   * @param deletedRowsOnly  tables of which only the rows a mirror run deleted were kept (restored by adding them back)
+   * @param replacedRowsOnly tables of which only the rows a pull overwrote were kept (restored by key, over the
+   *                         values the pull wrote)
+   */
   public record Info(long id, Instant createdAt, String reason, String runId, Instant restoredAt,
-      Map<TableName, Long> rowsByTable, java.util.Set<TableName> deletedRowsOnly) {
+      Map<TableName, Long> rowsByTable, Set<TableName> deletedRowsOnly, Set<TableName> replacedRowsOnly) {
 
     public long rows() {
       return rowsByTable.values().stream().mapToLong(Long::longValue).sum();
@@ -53,6 +58,7 @@ public final class Backups {
   /** The backup collecting a mirror run's deleted rows, created at its first delete. */
   private Future<Long> runBackup;
   private int copies;
+  private final Map<TableName, Future<String>> runCopies = new java.util.HashMap<>();
   private final Database target;
   private final BackupSettings settings;
 
@@ -102,20 +108,23 @@ public final class Backups {
    * An empty copy of {@code table} in the run's backup: the run's deletes then move each row there in the same
    * statement ({@code WITH gone AS (DELETE … RETURNING *) INSERT INTO copy SELECT * FROM gone}).
    *
-   * @param wholeTable the delete empties the table (a keyless table replaced): restoring replaces it again;
-   *                   otherwise the copy holds only deleted rows, which a restore adds back
+   * A pull's copy of the rows it is about to overwrite is filled the same way, just before it writes them.
+   *
+   * @param kind   {@code BackupRegistry.WHOLE_TABLE} (a keyless table replaced: restoring replaces it again),
+   *               {@code DELETED_ROWS} (restored by adding them back) or {@code REPLACED_ROWS} (restored by key)
+   * @param reason what the run's backup says it holds, when this is its first copy
    */
-  public Future<String> runCopy(String runId, TableInfo table, boolean wholeTable) {
+  public Future<String> runCopy(String runId, TableInfo table, String kind, String reason) {
     if (runBackup == null) {
-      runBackup = ready().compose(v -> BackupRegistry.open(target.pool(), "rows deleted by mirror run", runId));
+      runBackup = ready().compose(v -> BackupRegistry.open(target.pool(), reason, runId));
     }
-    return runBackup.compose(id -> {
+    // One copy per table and run: a pull's deletes go into the copy its overwrites opened (restored by key alike).
+    return runCopies.computeIfAbsent(table.name(), t -> runBackup.compose(id -> {
       String copy = "ferry_backup.b" + id + "_" + (++copies);
       return target.pool().query("CREATE TABLE " + copy + " AS SELECT * FROM " + table.fromSql() + " WITH NO DATA").execute()
-          .compose(v -> BackupRegistry.add(target.pool(), id, new BackupRegistry.Copy(table.name(), copy,
-              wholeTable ? BackupRegistry.WHOLE_TABLE : BackupRegistry.DELETED_ROWS, 0)))
+          .compose(v -> BackupRegistry.add(target.pool(), id, new BackupRegistry.Copy(table.name(), copy, kind, 0)))
           .map(copy);
-    });
+    }));
   }
 
   /** Drops a backup the run that took it turned out not to need (it changed nothing). */
@@ -212,13 +221,17 @@ public final class Backups {
   private static Info info(BackupRegistry.Entry e) {
     Map<TableName, Long> tables = new LinkedHashMap<>();
     Set<TableName> deletedRowsOnly = new HashSet<>();
+    Set<TableName> replacedRowsOnly = new HashSet<>();
     for (BackupRegistry.Copy c : e.copies()) {
-      tables.put(c.table(), c.rows());
+      tables.merge(c.table(), c.rows(), Long::sum);
       if (BackupRegistry.DELETED_ROWS.equals(c.kind())) {
         deletedRowsOnly.add(c.table());
+      } else if (BackupRegistry.REPLACED_ROWS.equals(c.kind())) {
+        replacedRowsOnly.add(c.table());
       }
     }
-    return new Info(e.id(), e.createdAt(), e.reason(), e.runId(), e.restoredAt(), tables, deletedRowsOnly);
+    return new Info(e.id(), e.createdAt(), e.reason(), e.runId(), e.restoredAt(), tables, deletedRowsOnly,
+        replacedRowsOnly);
   }
 
   /**
@@ -275,21 +288,42 @@ public final class Backups {
         .compose(v -> BackupRegistry.copies(conn, id))
         .compose(copies -> {
           Future<Void> chain = Future.succeededFuture();
-          for (TableName t : childrenFirst.stream().filter(x -> !backup.deletedRowsOnly().contains(x)).toList()) {
+          for (TableName t : childrenFirst.stream().filter(x -> !backup.deletedRowsOnly().contains(x)
+              && !backup.replacedRowsOnly().contains(x)).toList()) {
             chain = chain.compose(v -> conn.query("DELETE FROM " + catalog.table(t).get().fromSql()).execute().mapEmpty());
           }
           for (TableName t : parentsFirst) {
             TableInfo info = catalog.table(t).get();
             String copy = copies.get(t);
             chain = chain.compose(v -> copyColumns(conn, copy).compose(cols -> {
-              String list = info.writableColumns().stream().map(Column::name).filter(cols::contains)
-                  .map(TableName::quote).collect(Collectors.joining(", "));
+              List<String> columns = info.writableColumns().stream().map(Column::name).filter(cols::contains).toList();
+              String list = columns.stream().map(TableName::quote).collect(Collectors.joining(", "));
               return conn.query("INSERT INTO " + t.sql() + " (" + list + ") OVERRIDING SYSTEM VALUE SELECT " + list
-                  + " FROM " + copy + (backup.deletedRowsOnly().contains(t) ? " ON CONFLICT DO NOTHING" : "")).execute();
+                  + " FROM " + copy + onConflict(backup, info, columns)).execute();
             })).compose(v -> Sequences.advance(conn, info)).mapEmpty();
           }
           return chain;
         }));
+  }
+
+  /**
+   * Deleted rows are added back beside what is there; rows a pull overwrote get their old values back, by key (an
+   * update, so rows that reference them are untouched); whole tables were emptied first.
+   */
+  private static String onConflict(Info backup, TableInfo table, List<String> columns) {
+    if (backup.deletedRowsOnly().contains(table.name())) {
+      return " ON CONFLICT DO NOTHING";
+    }
+    if (!backup.replacedRowsOnly().contains(table.name())) {
+      return "";
+    }
+    List<String> key = !table.primaryKey().isEmpty() ? table.primaryKey()
+        : table.uniqueKeys().stream().findFirst().orElseThrow(() -> new ConfigException("backup", "table "
+            + table.name().display() + " has no key to put its replaced rows back by"));
+    String set = columns.stream().filter(c -> !key.contains(c)).map(c -> TableName.quote(c) + " = EXCLUDED."
+        + TableName.quote(c)).collect(Collectors.joining(", "));
+    return " ON CONFLICT (" + key.stream().map(TableName::quote).collect(Collectors.joining(", ")) + ") DO "
+        + (set.isEmpty() ? "NOTHING" : "UPDATE SET " + set);
   }
 
   private static Future<Set<String>> copyColumns(SqlConnection conn, String copy) {

@@ -92,10 +92,12 @@ final class PullCommand extends CliCommand {
     }
     String salt = System.getenv("FERRY_MASK_SALT");
     Direction direction = Direction.pull(salt == null || salt.isBlank() ? null : salt, subset);
-    out().println("Pulling " + config.requireSource().redacted() + " (production, read-only) into "
+    // With --json, standard output carries the summary alone: what comes before it goes to standard error.
+    var say = json ? err() : out();
+    say.println("Pulling " + config.requireSource().redacted() + " (production, read-only) into "
         + config.requireTarget().redacted() + (dryRun ? " (dry run)" : ""));
     return PullSchema.align(vertx, config, dryRun).compose(lines -> {
-      lines.forEach(l -> out().println("  schema: " + l));
+      lines.forEach(l -> say.println("  schema: " + l));
       if (dryRun && lines.stream().anyMatch(l -> l.startsWith("would create locally: ") && l.endsWith("(table only on"
           + " the source)"))) {
         // The engine plans against local tables, which a dry run does not create: the plan comes from production.

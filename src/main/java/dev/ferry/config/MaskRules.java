@@ -3,6 +3,7 @@ package dev.ferry.config;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -74,7 +75,7 @@ public record MaskRules(boolean strict, Map<String, MaskRule> byPattern) {
       }
       rules.put(key, rule("rules." + key, v));
     }
-    return new MaskRules(strict, java.util.Collections.unmodifiableMap(rules));
+    return new MaskRules(strict, Collections.unmodifiableMap(rules));
   }
 
   private static final String KINDS = "keep, null, email, phone, name, text, redact, or a mapping: {value: …},"

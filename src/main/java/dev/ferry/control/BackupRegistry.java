@@ -24,6 +24,8 @@ public final class BackupRegistry {
   public static final String WHOLE_TABLE = "table";
   /** A copy holding only the rows a mirror run deleted (a restore adds them back). */
   public static final String DELETED_ROWS = "deleted rows";
+  /** A copy holding the rows a pull overwrote, as they were (a restore puts their old values back, by key). */
+  public static final String REPLACED_ROWS = "replaced rows";
 
   private BackupRegistry() {}
 

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the rules do to one table on a pull, decided before any row moves: each column's rule (and the pattern that
@@ -62,18 +63,18 @@ public record MaskPlan(Map<String, MaskRule> rules, Map<String, String> patterns
     return new MaskPlan(rules, patterns, unclassified, refusals);
   }
 
-  private static java.util.Optional<String> fits(Column col, MaskRule rule) {
+  private static Optional<String> fits(Column col, MaskRule rule) {
     boolean text = col.type().matches("(text|character varying.*|character.*|citext|name|bpchar.*)");
     return switch (rule.kind()) {
-      case EMAIL, PHONE, NAME, TEXT, REDACT -> text ? java.util.Optional.empty()
-          : java.util.Optional.of(rule.kind().label() + " works on text columns, and this one is " + col.type());
-      case SHIFT -> col.type().startsWith("date") || col.type().startsWith("timestamp") ? java.util.Optional.empty()
-          : java.util.Optional.of("shift works on date and timestamp columns, and this one is " + col.type());
-      default -> java.util.Optional.empty();
+      case EMAIL, PHONE, NAME, TEXT, REDACT -> text ? Optional.empty()
+          : Optional.of(rule.kind().label() + " works on text columns, and this one is " + col.type());
+      case SHIFT -> col.type().startsWith("date") || col.type().startsWith("timestamp") ? Optional.empty()
+          : Optional.of("shift works on date and timestamp columns, and this one is " + col.type());
+      default -> Optional.empty();
     };
   }
 
-  private static java.util.Optional<String> uniqueKeyWith(TableInfo table, String column) {
+  private static Optional<String> uniqueKeyWith(TableInfo table, String column) {
     List<List<String>> keys = new ArrayList<>(table.uniqueKeys());
     if (!table.primaryKey().isEmpty()) {
       keys.add(0, table.primaryKey());

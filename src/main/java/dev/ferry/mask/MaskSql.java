@@ -3,6 +3,7 @@ package dev.ferry.mask;
 import dev.ferry.catalog.Column;
 import dev.ferry.config.MaskRule;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -56,12 +57,12 @@ public final class MaskSql {
    * The masked relation: every column of the table, ruled ones replaced by their expression under their own name, so
    * statements written for the table read it unchanged. Use it as a FROM item, followed by an alias.
    */
-  public static String relation(String fromSql, List<Column> columns, java.util.Map<String, MaskRule> rules) {
+  public static String relation(String fromSql, List<Column> columns, Map<String, MaskRule> rules) {
     return relation(fromSql, columns, rules, null);
   }
 
   /** As above, of the rows {@code where} (a condition over the table's own values, alias {@code x}) selects. */
-  public static String relation(String fromSql, List<Column> columns, java.util.Map<String, MaskRule> rules,
+  public static String relation(String fromSql, List<Column> columns, Map<String, MaskRule> rules,
       String where) {
     return "(SELECT " + columns.stream().map(col -> {
       MaskRule rule = rules.getOrDefault(col.name(), MaskRule.KEEP);

@@ -2,6 +2,7 @@ package dev.ferry.mask;
 
 import dev.ferry.catalog.Column;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -37,7 +38,7 @@ public final class PersonalData {
 
   /** By the column's name alone. */
   public static Optional<Suggestion> byName(Column column) {
-    String name = column.name().toLowerCase(java.util.Locale.ROOT);
+    String name = column.name().toLowerCase(Locale.ROOT);
     return NAMES.stream().filter(n -> n.name().matcher(name).find()).findFirst()
         .map(n -> new Suggestion(n.rule(), "its name says " + n.what()));
   }

@@ -11,8 +11,10 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A pull's first step: the local schema brought in line with production's through the drift machinery (what
@@ -92,10 +94,10 @@ public final class PullSchema {
   }
 
   /** The local history's entries (as {@link #copyHistory} identifies them); none when it has no history table. */
-  private static Future<java.util.Set<String>> known(Database local) {
-    return exists(local.pool()).compose(has -> !has ? Future.succeededFuture(java.util.Set.<String>of())
+  private static Future<Set<String>> known(Database local) {
+    return exists(local.pool()).compose(has -> !has ? Future.succeededFuture(Set.<String>of())
         : local.pool().query("SELECT coalesce(version, script || ':' || checksum) FROM " + HISTORY).execute().map(rs -> {
-          java.util.Set<String> have = new java.util.HashSet<>();
+          Set<String> have = new HashSet<>();
           rs.forEach(r -> have.add(r.getString(0)));
           return have;
         }));

@@ -89,6 +89,12 @@ public final class WriteStatements {
         + " WHERE " + joinOn("t", plan.keyColumns());
   }
 
+  /** Copies the target's rows with a batch of keys, whole, into {@code into} (a backup copy). Binds the keys. */
+  public String copyTargetRowsByKeys(String into) {
+    return "INSERT INTO " + into + " SELECT t.* FROM " + plan.target().fromSql() + " t JOIN "
+        + new Params().unnest(plan.key()) + " ON " + joinOn("t", plan.keyColumns());
+  }
+
   public String deleteAll() {
     return "DELETE FROM " + plan.target().fromSql();
   }

@@ -1,11 +1,13 @@
 package dev.ferry.sync;
 
 import dev.ferry.config.OnProductionEdit;
+import dev.ferry.control.BackupRegistry;
 import dev.ferry.plan.Mode;
 import dev.ferry.result.SampleKeys;
 import dev.ferry.result.Strategy;
 import dev.ferry.statements.TableStatements;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -60,8 +62,14 @@ final class Differential implements TableSync {
                 edits.deletable(), diff.claimRun(), expected);
             return said(diff, edits, policy).compose(note -> {
               String words = path() + early + " — " + found(diff) + edits.copy().size() + " rows to copy" + note;
+              List<String[]> overwritten = overwrittenLocally(diff, edits);
+              Future<String> backup = overwritten.isEmpty() ? Future.succeededFuture(null)
+                  : run.ctx.backups.runCopy(run.ctx.runId, run.plan.target(), BackupRegistry.REPLACED_ROWS,
+                      RunBackup.rowsReason(run.ctx));
               Future<Void> written = edits.copy().isEmpty() ? Future.succeededFuture()
-                  : run.transaction(conn -> run.copier().copyKeys(conn, edits.copy()));
+                  : backup.compose(copy -> run.transaction(conn -> keepOld(conn, copy, overwritten)
+                      .compose(v -> run.copier().copyKeys(conn, edits.copy())))
+                      .compose(v -> copy == null ? Future.succeededFuture() : run.ctx.backups.counted(copy)));
               return written.map(v -> new CopyOutcome(strategy(), words, run.counter.counts(), evidence,
                   samples(diff, edits, mirror)));
             });
@@ -91,6 +99,36 @@ final class Differential implements TableSync {
       }
     }
     return new SampleKeys(List.copyOf(inserted), List.copyOf(updated), List.copyOf(gone));
+  }
+
+  /**
+   * A pull's local rows it is about to overwrite (keys on both sides whose rows differ): the developer's data, kept
+   * in the run's backup before the write. None for a push (production's rows are guarded by claims and policies) and
+   * for a dry run.
+   */
+  private List<String[]> overwrittenLocally(RangeDiff.Result diff, ProductionEdits edits) {
+    if (!run.ctx.direction.pull() || run.dryRun()) {
+      return List.of();
+    }
+    Set<String[]> copied = Collections.newSetFromMap(new IdentityHashMap<>());
+    copied.addAll(edits.copy());
+    return diff.differences().stream().filter(d -> copied.contains(d.key()) && d.targetHash() != null)
+        .map(RowDifference::key).toList();
+  }
+
+  /** Copies the rows about to be overwritten into the backup copy, in the write's own transaction, in batches. */
+  private Future<Void> keepOld(SqlConnection conn, String copy, List<String[]> keys) {
+    Future<Void> chain = Future.succeededFuture();
+    if (copy == null) {
+      return chain;
+    }
+    String statement = run.sql().writes().copyTargetRowsByKeys(copy);
+    for (int from = 0; from < keys.size(); from += run.ctx.batchSize) {
+      List<String[]> slice = keys.subList(from, Math.min(keys.size(), from + run.ctx.batchSize));
+      chain = chain.compose(v -> conn.preparedQuery(statement).execute(TableCopier.columnsOf(slice, run.plan.key()))
+          .mapEmpty());
+    }
+    return chain;
   }
 
   /** The differences that are rows only the target has (the keys {@code edits} would let mirror delete). */

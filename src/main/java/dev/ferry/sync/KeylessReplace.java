@@ -1,5 +1,6 @@
 package dev.ferry.sync;
 
+import dev.ferry.control.BackupRegistry;
 import dev.ferry.result.Strategy;
 import io.vertx.core.Future;
 
@@ -35,7 +36,7 @@ final class KeylessReplace implements TableSync {
           new Counts(run.sourceRows, 0, run.targetRows, 0), Evidence.NONE));
     }
     RunContext ctx = run.ctx;
-    Future<String> copy = backedUp ? Future.succeededFuture(null) : ctx.backups.runCopy(ctx.runId, run.plan.target(), true);
+    Future<String> copy = backedUp ? Future.succeededFuture(null) : ctx.backups.runCopy(ctx.runId, run.plan.target(), BackupRegistry.WHOLE_TABLE, RunBackup.rowsReason(ctx));
     return copy.compose(c -> run.retried(() -> {
       run.counter.reset();
       String delete = c == null ? run.sql().writes().deleteAll()

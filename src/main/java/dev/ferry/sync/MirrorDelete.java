@@ -1,5 +1,6 @@
 package dev.ferry.sync;
 
+import dev.ferry.control.BackupRegistry;
 import dev.ferry.plan.SafetyRules;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -36,7 +37,7 @@ final class MirrorDelete {
       if (run.dryRun() || keys.isEmpty()) {
         return Future.succeededFuture(before.added(new Counts(0, 0, keys.size(), 0), run.log()));
       }
-      Future<String> copy = backedUp ? Future.succeededFuture(null) : ctx.backups.runCopy(ctx.runId, run.plan.target(), false);
+      Future<String> copy = backedUp ? Future.succeededFuture(null) : ctx.backups.runCopy(ctx.runId, run.plan.target(), ctx.direction.pull() ? BackupRegistry.REPLACED_ROWS : BackupRegistry.DELETED_ROWS, RunBackup.rowsReason(ctx));
       return copy.compose(c -> run.retried(() -> {
         run.counter.reset();
         return run.transaction(conn -> deleteKeys(conn, keys, c));

@@ -26,21 +26,18 @@ final class RunBackup {
 
   /**
    * Rebuild and force replace data wholesale: every selected table is snapshot first (backup.beforeSync:
-   * destructive, the default; always does it for every run). Mirror's deletes back up the rows they delete. A pull
-   * may overwrite the developer's local rows: the local tables that have rows are snapshot first.
+   * destructive, the default; always does it for every run). Mirror's deletes back up the rows they delete, and a
+   * pull the local rows it overwrites or deletes, each just before it does (see {@link #rowsReason}).
    */
-  Future<Void> take(List<TablePlan> plans, TableStates states, PhaseLog log) {
+  Future<Void> take(List<TablePlan> plans, PhaseLog log) {
     String policy = ctx.config.backup().beforeSync();
-    boolean pull = ctx.direction.pull();
-    boolean wanted = policy.equals("always") || (policy.equals("destructive")
-        && (ctx.options.mode().alwaysDestructive() || pull));
-    List<TablePlan> chosen = pull ? plans.stream().filter(p -> states.get(p.name()).targetRows() > 0).toList() : plans;
-    if (ctx.options.dryRun() || !wanted || chosen.isEmpty()) {
+    boolean wanted = policy.equals("always") || (policy.equals("destructive") && ctx.options.mode().alwaysDestructive());
+    if (ctx.options.dryRun() || !wanted) {
       return Future.succeededFuture();
     }
     return log.phase(Phase.BACKUP, "snapshot the target tables this run may replace", () -> ctx.backups.take(
-            chosen.stream().map(p -> p.target().name()).toList(), "before " + ctx.direction.label(
-                ctx.options.mode().label()) + (pull ? "" : " sync"), ctx.runId),
+            plans.stream().map(p -> p.target().name()).toList(), "before " + ctx.options.mode().label()
+                + (ctx.direction.pull() ? " pull" : " sync"), ctx.runId),
         info -> {
           fullBackupId = info.id();
           return List.of("backup #" + info.id() + ": " + info.rows() + " rows of " + info.rowsByTable().size()
@@ -49,22 +46,22 @@ final class RunBackup {
         }).mapEmpty();
   }
 
+  /** What a run's row-level backup says it holds: a mirror run's deleted rows, or the local rows a pull replaced. */
+  static String rowsReason(RunContext ctx) {
+    return ctx.direction.pull() ? "local rows a pull replaced or deleted" : "rows deleted by mirror run";
+  }
+
   /**
    * A run that stopped without changing the target keeps no backup for it, so no rollback is offered for a change
    * that never happened: the backup taken before it, and the copy of deleted rows when no delete was committed.
    */
   Future<Void> dropUnused(boolean completed, TableStates states) {
-    // A pull backs up before every write it might make: when it wrote nothing, the backup has nothing to undo.
-    boolean stopped = !completed || ctx.cancelled.get() || ctx.direction.pull() || states.all().stream()
+    boolean stopped = !completed || ctx.cancelled.get() || states.all().stream()
         .anyMatch(t -> t.outcome() == TableResult.Outcome.FAILED || t.outcome() == TableResult.Outcome.SKIPPED);
     Future<Void> full = fullBackupId == null || !stopped || !states.nothingWritten() ? Future.succeededFuture()
         : ctx.backups.discard(fullBackupId).map(v -> {
-          String line = "backup #" + fullBackupId + " dropped: the run changed nothing, so there is nothing to roll back";
-          if (ctx.direction.pull() && completed) {
-            ctx.note(line); // a re-pull that found nothing new is the usual case, not a warning
-          } else {
-            ctx.warn(null, line);
-          }
+          ctx.warn(null, "backup #" + fullBackupId + " dropped: the run changed nothing, so there is nothing to roll"
+              + " back");
           return null;
         });
     return full.compose(v -> ctx.backups.discardEmptyRunBackup())

@@ -7,6 +7,8 @@ import dev.ferry.config.ConfigException;
 import dev.ferry.plan.TablePlan;
 import dev.ferry.pull.SubsetSpec;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
@@ -14,8 +16,11 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Which rows of each table a subset pull takes, worked out on production's snapshot before any row is read: the
@@ -125,8 +130,8 @@ record Subsetting(Map<TableName, String> where, List<String> report) {
       }
       // Children, where asked: rows that point at a chosen row, up to the table's cap.
       for (TablePlan other : byName.values()) {
-        java.util.OptionalLong cap = named(other, spec.children()).map(java.util.OptionalLong::of)
-            .orElse(java.util.OptionalLong.empty());
+        OptionalLong cap = named(other, spec.children()).map(OptionalLong::of)
+            .orElse(OptionalLong.empty());
         for (ForeignKey fk : cap.isEmpty() ? List.<ForeignKey>of() : other.source().foreignKeys()) {
           if (!fk.refTable().equals(child.name())) {
             continue;
@@ -165,7 +170,7 @@ record Subsetting(Map<TableName, String> where, List<String> report) {
     if (second != null) {
       args.addArrayOfString(second.toArray(String[]::new));
     }
-    Future<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>> rows = param == null ? src.query(sql).execute()
+    Future<RowSet<Row>> rows = param == null ? src.query(sql).execute()
         : src.preparedQuery(sql).execute(args);
     return rows.map(rs -> {
       List<String> out = new ArrayList<>(rs.size());
@@ -181,8 +186,8 @@ record Subsetting(Map<TableName, String> where, List<String> report) {
   }
 
   /** What {@code byName} says of this table, however it names it (bare, as displayed, or qualified). */
-  private static <V> java.util.Optional<V> named(TablePlan p, Map<String, V> byName) {
-    return java.util.stream.Stream.of(p.name().display(), p.name().name(), p.name().qualified())
+  private static <V> Optional<V> named(TablePlan p, Map<String, V> byName) {
+    return Stream.of(p.name().display(), p.name().name(), p.name().qualified())
         .filter(byName::containsKey).findFirst().map(byName::get);
   }
 

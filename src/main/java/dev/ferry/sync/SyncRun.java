@@ -115,7 +115,7 @@ final class SyncRun {
   }
 
   private Future<Void> backup() {
-    return backups.take(plans, states, log);
+    return backups.take(plans, log);
   }
 
   /** See {@link RunBackup#dropUnused}. */

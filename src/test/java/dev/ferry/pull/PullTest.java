@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.backup.Backups;
 import dev.ferry.config.DatabaseUrl;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.migrate.Migrations;
@@ -154,11 +155,19 @@ class PullTest {
     assertEquals(3, again.rowsWritten(), again::message);
     assertEquals("mine", dbs.text(local, "SELECT status FROM scrape_logs WHERE id = 999999"), "a local-only row survives");
     assertEquals(3, dbs.count(local, "SELECT count(*) FROM animals WHERE status = 'adopted yesterday'"));
-    assertEquals("before pull incremental", dbs.text(local, "SELECT string_agg(reason, ',') FROM ferry.backups"),
-        "the local rows the re-pull could overwrite were backed up first");
+    // The three local rows it overwrote were kept first, and a restore puts their old values back.
+    List<Backups.Info> backups = await(Backups.onTarget(vertx, config(local, rules()), Backups::list));
+    assertEquals(1, backups.size());
+    assertEquals("local rows a pull replaced or deleted", backups.get(0).reason());
+    assertEquals(3, backups.get(0).rows());
     RunSummary nothing = pull(config(local, rules()), SyncOptions.defaults(), SALT);
     assertEquals(0, nothing.rowsWritten());
-    assertEquals(1, dbs.count(local, "SELECT count(*) FROM ferry.backups"), "a pull that wrote nothing keeps no backup");
+    assertEquals(1, await(Backups.onTarget(vertx, config(local, rules()), Backups::list)).size(),
+        "a pull that wrote nothing keeps no backup");
+    await(Backups.onTarget(vertx, config(local, rules()), b -> b.restore(backups.get(0).id())));
+    assertEquals(0, dbs.count(local, "SELECT count(*) FROM animals WHERE status = 'adopted yesterday'"));
+    assertEquals("mine", dbs.text(local, "SELECT status FROM scrape_logs WHERE id = 999999"));
+
   }
 
   @Test
