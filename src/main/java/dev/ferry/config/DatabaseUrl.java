@@ -102,6 +102,12 @@ public final class DatabaseUrl {
     return new DatabaseUrl(host, port, otherDatabase, user, password, sslMode, sslRootCert, connectTimeoutSeconds);
   }
 
+  /** The same database: host, port and name (the user and options may differ). */
+  public boolean sameDatabase(DatabaseUrl other) {
+    return other != null && java.util.Objects.equals(host, other.host) && port == other.port
+        && java.util.Objects.equals(database, other.database);
+  }
+
   public String host() { return host; }
   public int port() { return port; }
   public String database() { return database; }

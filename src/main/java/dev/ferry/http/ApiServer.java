@@ -255,7 +255,9 @@ public final class ApiServer extends VerticleBase {
     router.get("/api/v1/openapi.yaml").handler(rc -> rc.response().putHeader("content-type", "application/yaml")
         .sendFile("ferry/openapi.yaml"));
     router.post("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(api.limits().maxBodyBytes()));
-    RunRoutes runRoutes = new RunRoutes(vertx, config, source, runs, history, webhooks, replies);
+    String salt = System.getenv("FERRY_MASK_SALT");
+    RunRoutes runRoutes = new RunRoutes(vertx, config, source, runs, history, webhooks, replies,
+        salt == null || salt.isBlank() ? null : salt);
     runRoutes.mountWebhooks(router);
     router.route("/api/v1/*").handler(new BearerAuth(api));
     new StatusRoute(status, runs, replies).mount(router);

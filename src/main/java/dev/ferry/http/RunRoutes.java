@@ -2,12 +2,15 @@ package dev.ferry.http;
 
 import dev.ferry.catalog.CatalogReader;
 import dev.ferry.config.ApiSettings;
+import dev.ferry.config.ConfigException;
+import dev.ferry.config.DatabaseUrl;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.control.RunHistory;
 import dev.ferry.db.Database;
 import dev.ferry.plan.Planner;
 import dev.ferry.plan.SafetyRules;
 import dev.ferry.plan.SyncOptions;
+import dev.ferry.pull.PullTarget;
 import dev.ferry.runs.RunManager;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -34,9 +37,12 @@ final class RunRoutes {
   private final RunHistory history;
   private final WebhookCheck webhooks;
   private final Replies replies;
+  /** The pulls' mask salt, from the server's environment ({@code FERRY_MASK_SALT}); null when unset. */
+  private final String salt;
 
   RunRoutes(Vertx vertx, FerryConfig config, Database source, RunManager runs, RunHistory history,
-      WebhookCheck webhooks, Replies replies) {
+      WebhookCheck webhooks, Replies replies, String salt) {
+    this.salt = salt;
     this.vertx = vertx;
     this.config = config;
     this.api = config.api();
@@ -58,6 +64,38 @@ final class RunRoutes {
     router.get("/api/v1/syncs/:id").handler(this::getSync);
     router.post("/api/v1/syncs/:id/cancel").handler(this::cancelSync);
     router.post("/api/v1/validations").handler(this::startValidation);
+    router.post("/api/v1/pulls").handler(this::startPull);
+  }
+
+  /**
+   * A pull from production into the local database (the configured source), for a server running next to it. Its
+   * run is recorded beside the local database, never on production: that needs api.controlDatabase to be it.
+   */
+  private void startPull(RoutingContext rc) {
+    SyncRequest.Pull pull = JsonBody.parse(rc, SyncRequest::parsePull);
+    if (pull == null) {
+      return;
+    }
+    DatabaseUrl local = config.requireSource();
+    if (api.control() == null || !api.control().sameDatabase(local)) {
+      Problems.send(rc, 409, "Conflict", "a pull started here records its run beside the local database, never on"
+          + " production: set api.controlDatabase (FERRY_CONTROL_URL) to the source (local) database "
+          + local.redacted());
+      return;
+    }
+    try {
+      PullTarget.check(local, config.requireTarget(), pull.confirmRemoteTarget());
+    } catch (ConfigException e) {
+      Problems.send(rc, 400, "Bad Request", e.getMessage());
+      return;
+    }
+    runs.startPull(pull.options(), pull.subset(), "api", salt)
+        .onSuccess(run -> {
+          String location = "/api/v1/syncs/" + run.id();
+          rc.response().putHeader("Location", location);
+          accepted(rc, run.id(), location);
+        })
+        .onFailure(err -> replies.fail(rc, err));
   }
 
   /** A run that compares counts and content digests and writes nothing; followed like any run. */

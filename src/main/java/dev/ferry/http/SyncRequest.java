@@ -4,6 +4,7 @@ import dev.ferry.config.ConfigException;
 import dev.ferry.config.OnProductionEdit;
 import dev.ferry.plan.Mode;
 import dev.ferry.plan.SyncOptions;
+import dev.ferry.pull.SubsetSpec;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -19,6 +20,8 @@ final class SyncRequest {
       "skipIndexes", "confirmDestructive", "dropExtraIndexes", "onProductionEdit");
   private static final Set<String> VALIDATION_FIELDS = Set.of("tables", "exclude");
   private static final Set<String> CONFIRM_FIELDS = Set.of("dryRun", "confirmDestructive");
+  private static final Set<String> PULL_FIELDS = Set.of("mode", "dryRun", "tables", "exclude", "confirmDestructive",
+      "where", "percent", "children", "confirmRemoteTarget");
   private static final int MAX_TABLES = 10_000;
 
   private SyncRequest() {}
@@ -47,6 +50,46 @@ final class SyncRequest {
     return new SyncOptions(mode, bool(body, "dryRun"), bool(body, "confirmDestructive"), bool(body, "skipValidation"),
         bool(body, "skipIndexes"), bool(body, "dropExtraIndexes"), names(body, "tables"), names(body, "exclude"),
         onProductionEdit(body));
+  }
+
+  /** A pull's body: the sync's options that apply to a pull, and which rows ({@link SubsetSpec}). */
+  record Pull(SyncOptions options, SubsetSpec subset, boolean confirmRemoteTarget) {}
+
+  static Pull parsePull(JsonObject body) {
+    known(body, PULL_FIELDS);
+    Object m = body.getValue("mode");
+    if (m != null && !"incremental".equals(m) && !"mirror".equals(m)) {
+      throw new BadRequest("'mode' of a pull is incremental or mirror");
+    }
+    SyncOptions options = SyncOptions.defaults().withMode("mirror".equals(m) ? Mode.MIRROR : Mode.INCREMENTAL)
+        .withDryRun(bool(body, "dryRun")).withConfirm(bool(body, "confirmDestructive"))
+        .withTables(names(body, "tables")).withExclude(names(body, "exclude"));
+    List<String> where = new ArrayList<>();
+    Object w = body.getValue("where");
+    if (w != null) {
+      if (!(w instanceof JsonObject roots) || roots.stream().anyMatch(e -> !(e.getValue() instanceof String))) {
+        throw new BadRequest("'where' must map tables to conditions: {\"organizations\": \"country = 'DE'\"}");
+      }
+      roots.forEach(e -> where.add(e.getKey() + ": " + e.getValue()));
+    }
+    Object p = body.getValue("percent");
+    if (p != null && !(p instanceof Integer)) {
+      throw new BadRequest("'percent' must be a whole number between 1 and 100");
+    }
+    List<String> children = new ArrayList<>();
+    Object c = body.getValue("children");
+    if (c != null) {
+      if (!(c instanceof JsonObject caps) || caps.stream().anyMatch(e -> e.getValue() != null
+          && !(e.getValue() instanceof Integer))) {
+        throw new BadRequest("'children' must map tables to a cap or null: {\"animals\": 500}");
+      }
+      caps.forEach(e -> children.add(e.getKey() + (e.getValue() == null ? "" : ":" + e.getValue())));
+    }
+    try {
+      return new Pull(options, SubsetSpec.parse(where, (Integer) p, children), bool(body, "confirmRemoteTarget"));
+    } catch (ConfigException e) {
+      throw new BadRequest(e.getMessage());
+    }
   }
 
   /** A validation's body: which tables (all by default). */

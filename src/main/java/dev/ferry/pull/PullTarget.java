@@ -17,8 +17,7 @@ public final class PullTarget {
 
   /** Refuses a target elsewhere unless {@code confirmed}: a pull overwrites it with production's (masked) rows. */
   public static void check(DatabaseUrl local, DatabaseUrl production, boolean confirmed) {
-    if (local.host() != null && local.host().equals(production.host()) && local.port() == production.port()
-        && local.database().equals(production.database())) {
+    if (local.sameDatabase(production)) {
       throw new ConfigException("--source", "the local database and production are the same database ("
           + local.redacted() + "): a pull reads production into a different, local one");
     }

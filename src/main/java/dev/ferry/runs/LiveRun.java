@@ -24,8 +24,8 @@ public final class LiveRun {
   final String id;
   final String trigger;
   final SyncOptions options;
-  /** The run only validates: it writes nothing. */
-  final boolean validateOnly;
+  /** As the history and the dashboard name the run: the sync's mode, {@code validate}, or {@code pull …}. */
+  final String mode;
   final long startedAtMs;
   final AtomicBoolean cancel = new AtomicBoolean();
   final Promise<RunSummary> done = Promise.promise();
@@ -39,22 +39,17 @@ public final class LiveRun {
   /** Everything but progress ticks, with timestamps: what the history keeps. */
   private final List<JsonObject> compact = new ArrayList<>();
 
-  LiveRun(String id, String trigger, SyncOptions options, boolean validateOnly, String target) {
+  LiveRun(String id, String trigger, SyncOptions options, String mode, String target) {
     this.id = id;
     this.trigger = trigger;
     this.options = options;
-    this.validateOnly = validateOnly;
+    this.mode = mode;
     this.target = target;
     this.startedAtMs = System.currentTimeMillis();
   }
 
   public String id() {
     return id;
-  }
-
-  /** The sync's mode, or {@code validate}: as the history and the dashboard name the run. */
-  String mode() {
-    return validateOnly ? "validate" : options.mode().label();
   }
 
   /** Completes with the summary once the run has ended and its history is written. */
@@ -128,7 +123,7 @@ public final class LiveRun {
     return new JsonObject()
         .put("id", id)
         .put("trigger", trigger)
-        .put("mode", mode())
+        .put("mode", mode)
         .put("dryRun", options.dryRun())
         .put("status", cancel.get() ? "cancelling" : "running")
         .put("startedAt", java.time.Instant.ofEpochMilli(startedAtMs).toString())

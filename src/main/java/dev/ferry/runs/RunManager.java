@@ -6,6 +6,9 @@ import dev.ferry.plan.SyncOptions;
 import dev.ferry.progress.ProgressBus;
 import dev.ferry.progress.ProgressEvent;
 import dev.ferry.result.RunSummary;
+import dev.ferry.pull.PullSchema;
+import dev.ferry.pull.SubsetSpec;
+import dev.ferry.sync.Direction;
 import dev.ferry.sync.SyncVerticle;
 import dev.ferry.sync.Syncs;
 import io.vertx.core.Future;
@@ -78,22 +81,50 @@ public final class RunManager {
   }
 
   private Future<LiveRun> start(SyncOptions options, String trigger, boolean validateOnly) {
+    String mode = validateOnly ? "validate" : options.mode().label();
+    return start(options, trigger, config.requireTarget().redacted(), mode, validateOnly ? "validating" : "syncing into",
+        run -> validateOnly ? SyncVerticle.validating(config, options, run.id)
+            : new SyncVerticle(config, options, run.id, run.cancel), Future::succeededFuture);
+  }
+
+  /**
+   * Starts a pull into the local database (the configuration's source) from production: the local schema is
+   * brought in line first ({@link PullSchema}), then the run. It holds the local database, not production.
+   *
+   * @param salt the masks' secret ({@code FERRY_MASK_SALT} of the server's environment), or null
+   */
+  public Future<LiveRun> startPull(SyncOptions options, SubsetSpec subset, String trigger, String salt) {
+    FerryConfig pull = config.forPull();
+    Direction direction = Direction.pull(salt, subset);
+    return start(options, trigger, pull.requireTarget().redacted(), direction.label(options.mode().label()),
+        "pulling into", run -> SyncVerticle.pulling(pull, options, run.id, run.cancel, direction),
+        () -> PullSchema.align(vertx, pull, options.dryRun()).map(lines -> {
+          lines.forEach(line -> LOG.info("pull schema: {}", line));
+          return null;
+        }));
+  }
+
+  /**
+   * @param holds   the database the run writes, which it holds (one run per database)
+   * @param first   work before the run's verticle starts (a pull's schema), holding the database already
+   */
+  private Future<LiveRun> start(SyncOptions options, String trigger, String holds, String mode, String doing,
+      java.util.function.Function<LiveRun, SyncVerticle> verticle, java.util.function.Supplier<Future<Void>> first) {
     if (stopping) {
       return Future.failedFuture(new ServerStopping());
     }
-    String target = config.requireTarget().redacted();
-    LiveRun run = new LiveRun(Syncs.newRunId(), trigger, options, validateOnly, target);
-    Slot holder = byTarget.putIfAbsent(target, new Slot(run.id, validateOnly ? "validating" : "syncing into"));
+    LiveRun run = new LiveRun(Syncs.newRunId(), trigger, options, mode, holds);
+    Slot holder = byTarget.putIfAbsent(holds, new Slot(run.id, doing));
     if (holder != null) {
-      return Future.failedFuture(RunConflict.of(holder, target));
+      return Future.failedFuture(RunConflict.of(holder, holds));
     }
     byId.put(run.id, run);
-    return history.started(run.id, trigger, target, run.mode(), options, run.startedAtMs)
-        .compose(v -> vertx.deployVerticle(validateOnly ? SyncVerticle.validating(config, options, run.id)
-            : new SyncVerticle(config, options, run.id, run.cancel)))
+    return history.started(run.id, trigger, holds, mode, options, run.startedAtMs)
+        .compose(v -> first.get())
+        .compose(v -> vertx.deployVerticle(verticle.apply(run)))
         .map(deploymentId -> {
           run.deploymentId = deploymentId;
-          LOG.info("run {} started by {}: {}{}", run.id, trigger, options.mode().label(), options.dryRun() ? " (dry run)" : "");
+          LOG.info("run {} started by {}: {}{}", run.id, trigger, mode, options.dryRun() ? " (dry run)" : "");
           return run;
         })
         .onFailure(err -> {
