@@ -72,7 +72,11 @@ record Subsetting(Map<TableName, String> where, List<String> report) {
       if (condition != null) {
         String reason = named(p, spec.where()).isPresent() ? "--where" : "--percent " + spec.percent();
         roots = roots.compose(v -> keys(src, "SELECT x." + key(p).sql() + "::text FROM " + p.source().fromSql() + " x"
-            + " WHERE " + condition, null).map(found -> {
+            + " WHERE " + condition, null)
+            // The condition is the user's SQL: its error names the flag and table it came from.
+            .recover(err -> Future.failedFuture(new ConfigException(reason.startsWith("--where") ? "--where" : "--percent",
+                p.name().display() + ": " + err.getMessage())))
+            .map(found -> {
               chosen.get(p.name()).add(found, reason);
               return null;
             }));
