@@ -15,6 +15,7 @@
 
   let token = localStorage.getItem('ferryToken');
   let targetName = '';
+  let localName = ''; // the source's database: what a pull writes
   let live = null; // the run shown in "Current run"
   let socket = null;
   let reconnect = null; // the pending reconnect timer
@@ -110,6 +111,8 @@
   async function loadStatus() {
     const s = await api('/api/v1/status');
     targetName = (s.target.url.split('/').pop() || '').split('?')[0];
+    localName = (s.source.url.split('/').pop() || '').split('?')[0];
+    $('#pull-btn').hidden = !s.pulls;
     $('#endpoints').replaceChildren(endpointCard('Source', s.source), endpointCard('Target', s.target));
     // The server writes commands in backticks, as the CLI prints them: shown as code, never parsed as HTML.
     $('#recommendation').replaceChildren(...(s.recommendation || '').split('`')
@@ -451,6 +454,8 @@
     pill.textContent = live.status;
     pill.className = `pill ${live.status}`;
     pill.dataset.run = live.id;
+    // Which way and how: "pull incremental" says production is being read into the local database.
+    $('#run-mode').textContent = `${live.mode || ''}${live.dryRun ? ' (dry run)' : ''}`;
     $('#phases').replaceChildren(...live.phases.map((p) => el('li', { class: p.outcome }, p.phase)));
     $('#live-tables').replaceChildren(live.dryRun ? planTable() : el('div', {}, Object.values(live.tables).map(progressBar)));
     renderCharts();
@@ -460,6 +465,7 @@
     $('#sync-btn').disabled = running;
     $('#dryrun-btn').disabled = running;
     $('#validate-btn').disabled = running;
+    $('#pull-btn').disabled = running;
     $('#cancel-btn').hidden = live.status !== 'running';
     // How it ended, in a line everyone sees: a refusal's reason is the thing to act on.
     const outcome = $('#outcome');
@@ -512,19 +518,22 @@
    * The typed confirmation every destructive step asks for: the target database's name, typed. Resolves true when
    * confirmed. {@code preview} (an element) shows what the step would replace.
    */
-  function confirmTyped(title, what, preview, okLabel = 'Run it') {
+  let expected = ''; // the name the open confirmation asks for
+  function confirmTyped(title, what, preview, okLabel = 'Run it', name = targetName, which = 'target') {
     const dialog = $('#confirm');
     $('#confirm-ok').textContent = okLabel;
+    $('#confirm-which').textContent = which;
+    expected = name;
     $('#confirm-mode').textContent = title;
     $('#confirm-what').textContent = what;
     $('#confirm-preview').replaceChildren(...(preview ? [preview] : []));
-    $('#confirm-name').textContent = targetName;
+    $('#confirm-name').textContent = name;
     $('#confirm-input').value = '';
     $('#confirm-ok').disabled = true;
     dialog.showModal();
     return new Promise((resolve) => { dialog.onclose = () => resolve(dialog.returnValue === 'ok'); });
   }
-  $('#confirm-input').addEventListener('input', (e) => { $('#confirm-ok').disabled = e.target.value !== targetName; });
+  $('#confirm-input').addEventListener('input', (e) => { $('#confirm-ok').disabled = e.target.value !== expected; });
 
   $('#dryrun-btn').addEventListener('click', () => trigger(true, false));
   $('#sync-btn').addEventListener('click', async () => {
@@ -539,6 +548,19 @@
       if (!live || live.id !== res.id) newRun(res.id, false, 'validate');
     } catch (err) {
       $('#sync-error').textContent = explain(err, 'validating');
+    }
+  });
+
+  // A pull writes the local database (production is only read): it asks for the local database's name.
+  $('#pull-btn').addEventListener('click', async () => {
+    $('#sync-error').textContent = '';
+    if (!await confirmTyped('Pulling', 'brings production\'s rows, through the data rules, into the local database'
+      + ' (rows it overwrites are backed up first).', null, 'Pull', localName, 'local')) return;
+    try {
+      const res = await api('/api/v1/pulls', { method: 'POST', body: '{}' });
+      if (!live || live.id !== res.id) newRun(res.id, false, 'pull incremental');
+    } catch (err) {
+      $('#sync-error').textContent = explain(err, 'pulling');
     }
   });
 

@@ -260,7 +260,7 @@ public final class ApiServer extends VerticleBase {
         salt == null || salt.isBlank() ? null : salt);
     runRoutes.mountWebhooks(router);
     router.route("/api/v1/*").handler(new BearerAuth(api));
-    new StatusRoute(status, runs, replies).mount(router);
+    new StatusRoute(status, runs, replies, RunRoutes.pullsAllowed(config)).mount(router);
     new ScheduleRoutes(scheduler).mount(router);
     runRoutes.mount(router);
     new BackupRoutes(vertx, config, runs, replies, status::invalidate).mount(router);

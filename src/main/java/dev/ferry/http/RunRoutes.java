@@ -67,6 +67,12 @@ final class RunRoutes {
     router.post("/api/v1/pulls").handler(this::startPull);
   }
 
+  /** A pull's run is recorded in the control database, which must then be the local one (never production). */
+  static boolean pullsAllowed(FerryConfig config) {
+    return config.api().control() != null && config.source() != null
+        && config.api().control().sameDatabase(config.source());
+  }
+
   /**
    * A pull from production into the local database (the configured source), for a server running next to it. Its
    * run is recorded beside the local database, never on production: that needs api.controlDatabase to be it.
@@ -77,7 +83,7 @@ final class RunRoutes {
       return;
     }
     DatabaseUrl local = config.requireSource();
-    if (api.control() == null || !api.control().sameDatabase(local)) {
+    if (!pullsAllowed(config)) {
       Problems.send(rc, 409, "Conflict", "a pull started here records its run beside the local database, never on"
           + " production: set api.controlDatabase (FERRY_CONTROL_URL) to the source (local) database "
           + local.redacted());

@@ -14,8 +14,11 @@ final class StatusRoute {
   private final SharedStatus status;
   private final RunManager runs;
   private final Replies replies;
+  /** Whether this server may start pulls: its run history is kept in the local database (see RunRoutes). */
+  private final boolean pulls;
 
-  StatusRoute(SharedStatus status, RunManager runs, Replies replies) {
+  StatusRoute(SharedStatus status, RunManager runs, Replies replies, boolean pulls) {
+    this.pulls = pulls;
     this.status = status;
     this.runs = runs;
     this.replies = replies;
@@ -35,7 +38,7 @@ final class StatusRoute {
           .put("asOf", Instant.ofEpochMilli(ar.result().asOf()).toString());
       JsonArray active = new JsonArray();
       runs.active().forEach(r -> active.add(r.snapshot()));
-      Replies.json(rc, 200, body.put("activeRuns", active));
+      Replies.json(rc, 200, body.put("activeRuns", active).put("pulls", pulls));
     });
   }
 }

@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
 
 /**
  * A pull started over the API, for a server next to the developer's database: production (the target) into the local
@@ -44,8 +45,34 @@ class PullApiTest {
   }
 
   @Test
+  void theDashboardPullsAfterTheLocalDatabasesNameIsTyped() throws java.io.IOException {
+    DashboardBrowser.assumeInstalled();
+    JsonObject api = new JsonObject();
+    try (ServerFixture f = new ServerFixture(api, new JsonObject(), RULES, Clock.systemUTC(),
+        fx -> api.put("controlDatabase", fx.source.toLibpqUrl()));
+        DashboardBrowser b = DashboardBrowser.open(f.port())) {
+      assertEquals("succeeded", f.awaitRun(f.post("/api/v1/syncs", TOKEN, "{}").bodyAsJsonObject().getString("id"))
+          .getString("status"));
+      b.logIn(TOKEN);
+      b.waitUpTo(10).until(d -> d.findElement(By.id("pull-btn")).isDisplayed());
+      b.driver.findElement(By.id("pull-btn")).click();
+      b.waitUpTo(5).until(d -> d.findElement(By.id("confirm")).isDisplayed());
+      b.driver.findElement(By.id("confirm-input")).sendKeys(f.target.database());
+      assertTrue(!b.driver.findElement(By.id("confirm-ok")).isEnabled(), "production's name does not confirm a pull");
+      b.driver.findElement(By.id("confirm-input")).clear();
+      b.confirmWith(f.source.database());
+      b.waitUpTo(60).until(d -> d.findElement(By.id("run-status")).getText().equals("succeeded"));
+      b.waitUpTo(10).until(d -> d.findElement(By.id("history")).getText().contains("pull incremental"));
+      assertEquals("pull incremental", b.text("#run-mode"), "the current run says which way it goes");
+      b.screenshot("pull");
+      assertEquals(0, f.dbs.count(f.source, "SELECT count(*) FROM animals WHERE adoption_url LIKE 'https://%'"));
+    }
+  }
+
+  @Test
   void refusedWhileTheRunWouldBeRecordedOnProduction() {
     try (ServerFixture f = new ServerFixture(new JsonObject(), new JsonObject(), RULES)) {
+      assertEquals(false, f.get("/api/v1/status", TOKEN).bodyAsJsonObject().getBoolean("pulls"));
       HttpResponse<Buffer> refused = f.post("/api/v1/pulls", TOKEN, "{}");
       assertEquals(409, refused.statusCode(), refused::bodyAsString);
       assertTrue(refused.bodyAsJsonObject().getString("detail").contains("api.controlDatabase"), refused::bodyAsString);
