@@ -64,10 +64,12 @@ public final class MaskSql {
   /** As above, of the rows {@code where} (a condition over the table's own values, alias {@code x}) selects. */
   public static String relation(String fromSql, List<Column> columns, Map<String, MaskRule> rules,
       String where) {
+    // The row version passes through: claims tell unchanged rows by it (see sync.Claims), as they do on a table.
     return "(SELECT " + columns.stream().map(col -> {
       MaskRule rule = rules.getOrDefault(col.name(), MaskRule.KEEP);
       return rule.kind() == MaskRule.Kind.KEEP ? "x." + col.sql() : expression(col, rule) + " AS " + col.sql();
-    }).collect(Collectors.joining(", ")) + " FROM " + fromSql + " x" + (where == null ? "" : " WHERE " + where) + ")";
+    }).collect(Collectors.joining(", ")) + ", x.xmin AS xmin FROM " + fromSql + " x"
+        + (where == null ? "" : " WHERE " + where) + ")";
   }
 
   /** md5 of the salt and the value: 32 hex digits. */

@@ -279,6 +279,10 @@ final class Claims {
       b.append('\n').append(so).append(' ').append(p.source().columns()).append('\n').append(to).append(' ')
           .append(p.target().columns());
     }
+    if (ctx.direction.pull()) {
+      // A pull's rows read through the rules: the rules are in the digest SQL above, the salt only in its hash.
+      b.append("\npull ").append(ctx.direction.salt() == null ? "unsalted" : sha256(ctx.direction.salt()));
+    }
     return Optional.of(sha256(b.toString()));
   }
 

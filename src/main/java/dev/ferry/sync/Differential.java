@@ -139,6 +139,11 @@ final class Differential implements TableSync {
   }
 
   private OnProductionEdit policy() {
+    if (run.ctx.direction.pull()) {
+      // A pull's target is the developer's database: production's version comes back over local changes (the
+      // rows it replaces are kept in the run's backup), and rows only the local database has stay.
+      return OnProductionEdit.OVERWRITE;
+    }
     return run.ctx.config.onProductionEdit(run.ctx.options.onProductionEdit(), run.plan.name().qualified(),
         run.plan.name().name());
   }
@@ -157,6 +162,13 @@ final class Differential implements TableSync {
 
   /** What the path says of production's changes the run keeps or writes over (listed, so the history has them). */
   private Future<String> said(RangeDiff.Result diff, ProductionEdits edits, OnProductionEdit policy) {
+    if (run.ctx.direction.pull()) {
+      int kept = edits.kept().size();
+      int replaced = edits.overwritten().size();
+      return Future.succeededFuture((kept == 0 ? "" : "; " + kept + " rows only this database has, kept")
+          + (replaced == 0 ? "" : "; production's version put back over " + replaced + " rows changed here (the"
+              + " replaced ones are in the run's backup)"));
+    }
     if (!diff.classified()) {
       return Future.succeededFuture(run.targetRows == 0 ? "" : "; " + PathWords.UNCLAIMED);
     }

@@ -5,7 +5,8 @@ import dev.ferry.pull.SubsetSpec;
 /**
  * Which way a run goes. A push (the default) writes the local source into production. A pull reads production
  * (the run's source) into a local database (its target): production's sessions are read-only, its reads go through
- * the data rules ({@code rules:}), and nothing is recorded there (no claims, no control schema).
+ * the data rules ({@code rules:}), and nothing is recorded there: history, claims and backups live in the local
+ * database.
  *
  * @param salt   the secret the pull's masks hash with ({@code FERRY_MASK_SALT}); null for a push or when unset
  * @param subset which of production's rows a pull takes

@@ -99,9 +99,7 @@ final class SyncRun {
         .compose(this::plan)
         .compose(plans -> SourceSnapshot.open(ctx.source).compose(s -> subset(s, plans)
             .map(chosen -> ctx = ctx.prepared(chosen, s, fastHash.result()))))
-        // A pull records nothing about production, so it neither reads nor writes claims: it compares every row.
-        .compose(v -> Future.all((ctx.direction.pull() ? Future.succeededFuture(Claims.NONE) : Claims.open(ctx))
-            .map(c -> ctx = ctx.withClaims(c)), countAndGuard()))
+        .compose(v -> Future.all(Claims.open(ctx).map(c -> ctx = ctx.withClaims(c)), countAndGuard()))
         .compose(v -> validateOnly ? validate().compose(x -> Future.<Void>failedFuture(new ValidatedOnly())) : backup())
         .compose(v -> ctx.options.skipIndexes() ? log.skipped(Phase.INDEXES, "--skip-indexes")
             : log.phase(Phase.INDEXES, "create indexes the target lacks", this::syncIndexes, Function.identity()).mapEmpty())
@@ -166,9 +164,6 @@ final class SyncRun {
 
   /** After a real run's validation: claims for the tables it found identical, so the next run can skip them. */
   private Future<List<RunSummary.ValidationResult>> claim(List<RunSummary.ValidationResult> results) {
-    if (ctx.direction.pull()) {
-      return Future.succeededFuture(results);
-    }
     Set<String> identical = new HashSet<>();
     results.stream().filter(RunSummary.ValidationResult::matches).forEach(r -> identical.add(r.table()));
     List<TablePlan> verified = plans.stream().filter(p -> identical.contains(p.name().display())).toList();

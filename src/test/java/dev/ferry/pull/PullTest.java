@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ferry.backup.Backups;
 import dev.ferry.config.DatabaseUrl;
 import dev.ferry.config.FerryConfig;
+import dev.ferry.control.RunHistory;
 import dev.ferry.migrate.Migrations;
 import dev.ferry.plan.SyncOptions;
 import dev.ferry.result.RunStatus;
@@ -97,8 +98,10 @@ class PullTest {
         .put("organizations.config_id", new JsonObject().put("text", new JsonObject()).put("injective", true));
   }
 
+  /** As `ferry pull` does it: the schema, the local run history (the control schema, where claims are kept), the run. */
   private RunSummary pull(FerryConfig config, SyncOptions options, String salt) {
     await(PullSchema.align(vertx, config, options.dryRun()));
+    await(await(RunHistory.open(vertx, config.requireTarget(), 5)).close());
     return await(Syncs.pullOnce(vertx, config, options, Syncs.newRunId(), new AtomicBoolean(), Direction.pull(salt)));
   }
 
@@ -112,6 +115,7 @@ class PullTest {
   void aPullMasksOnProductionWritesNothingThereAndRepullsOnlyChanges() {
     String before = productionState();
     RunSummary first = pull(config(local, rules()), SyncOptions.defaults(), SALT);
+    assertTrue(first.tables().stream().allMatch(t -> t.path().startsWith("insert")), "a first pull loads: " + first.tables());
     assertEquals(RunStatus.SUCCEEDED, first.status(), first::message);
     assertEquals(before, productionState(), "production is exactly as it was: no ferry schema, no rows changed");
     for (String t : List.of("organizations", "animals", "scrape_logs", "service_regions")) {
@@ -147,12 +151,14 @@ class PullTest {
         + " id LIMIT 3)");
     dbs.execute(local, "INSERT INTO scrape_logs (id, organization_id, status) SELECT 999999, min(id), 'mine' FROM"
         + " organizations");
-    assertEquals("none", dbs.text(local, "SELECT coalesce(to_regclass('ferry.backups')::text, 'none')"),
+    assertEquals(0, dbs.count(local, "SELECT count(*) FROM ferry.backups"),
         "pulls into empty tables lose nothing, so they back nothing up");
     RunSummary again = pull(config(local, rules()), SyncOptions.defaults(), SALT);
     assertEquals(RunStatus.SUCCEEDED, again.status(), () -> again.message() + " " + again.validation() + " "
         + again.tables());
     assertEquals(3, again.rowsWritten(), again::message);
+    assertTrue(path(again, "animals").contains("since run " + first.runId() + " verified"),
+        "the first pull's claim spared the unchanged ranges: " + path(again, "animals"));
     assertEquals("mine", dbs.text(local, "SELECT status FROM scrape_logs WHERE id = 999999"), "a local-only row survives");
     assertEquals(3, dbs.count(local, "SELECT count(*) FROM animals WHERE status = 'adopted yesterday'"));
     // The three local rows it overwrote were kept first, and a restore puts their old values back.
@@ -168,6 +174,32 @@ class PullTest {
     assertEquals(0, dbs.count(local, "SELECT count(*) FROM animals WHERE status = 'adopted yesterday'"));
     assertEquals("mine", dbs.text(local, "SELECT status FROM scrape_logs WHERE id = 999999"));
 
+    // The developer edits a pulled row: the next pull puts production's version back, and says so (over the three
+    // rows the restore took back to their old values, too).
+    String masked = dbs.text(local, "SELECT name FROM animals WHERE id = 14");
+    dbs.execute(local, "UPDATE animals SET name = 'edited here' WHERE id = 14");
+    RunSummary back = pull(config(local, rules()), SyncOptions.defaults(), SALT);
+    assertEquals(RunStatus.SUCCEEDED, back.status(), back::message);
+    assertEquals(masked, dbs.text(local, "SELECT name FROM animals WHERE id = 14"));
+    assertTrue(path(back, "animals").contains("production's version put back over 4 rows changed here"),
+        path(back, "animals"));
+
+    // Another rule, or another salt, and the claim no longer holds: every row is compared again.
+    JsonObject more = rules().put("animals.breed", "redact");
+    RunSummary ruled = pull(config(local, more), SyncOptions.defaults(), SALT);
+    assertEquals(RunStatus.SUCCEEDED, ruled.status(), ruled::message);
+    assertTrue(!path(ruled, "animals").contains("verified"), "a new rule voids the claim: " + path(ruled, "animals"));
+    assertEquals(0, dbs.count(local, "SELECT count(*) FROM animals WHERE breed ~ '[a-wyz]'"), "every breed redacted");
+    RunSummary settled = pull(config(local, more), SyncOptions.defaults(), SALT);
+    assertTrue(path(settled, "animals").contains("since run " + ruled.runId() + " verified"), path(settled, "animals"));
+    RunSummary salted = pull(config(local, more), SyncOptions.defaults(), SALT + "-rotated");
+    assertEquals(RunStatus.SUCCEEDED, salted.status(), salted::message);
+    assertTrue(!path(salted, "animals").contains("verified"), path(salted, "animals"));
+    assertNotEquals(masked, dbs.text(local, "SELECT name FROM animals WHERE id = 14"), "another salt, other names");
+  }
+
+  private static String path(RunSummary s, String table) {
+    return s.tables().stream().filter(t -> t.table().equals(table)).findFirst().orElseThrow().path();
   }
 
   @Test
