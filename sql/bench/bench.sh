@@ -14,6 +14,8 @@
 #   --config FILE        Ferry's configuration for every run (default conf/ferry.yaml; e.g. one that sets a watermark)
 #   --delay-ms N         also time both full loads with the targets behind a TCP proxy on 127.0.0.1 that delays
 #                        each direction by N ms (10 = a 20 ms round trip; sql/bench/delay_proxy.py, needs python3)
+#   --pgcopydb           also time `pgcopydb clone` (apt-get install pgcopydb) into an empty database: the fastest
+#                        first load among the peers, with its default jobs
 #   --pull               time `ferry pull` instead: the source stands for production, pulled with rules on two
 #                        columns (animals.name: name, organizations.website_url: redact) into an empty database
 #                        (schema included), again as a no-op, and after the day of changes
@@ -33,9 +35,10 @@ RESYNC_MODE=mirror
 REF_DIR="$ROOT/../shared/bench"
 CONFIG=""
 
-usage() { sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 DELAY_MS=0
 PULL=false
+PGCOPYDB=false
 while [ $# -gt 0 ]; do
   case "$1" in
     --scale)         SCALE=${2:?--scale needs a value}; shift 2 ;;
@@ -49,6 +52,7 @@ while [ $# -gt 0 ]; do
     --config)        CONFIG=$(cd "$(dirname "${2:?--config needs a file}")" && pwd)/$(basename "$2"); shift 2 ;;
     --delay-ms)      DELAY_MS=${2:?--delay-ms needs a value}; shift 2 ;;
     --pull)          PULL=true; shift ;;
+    --pgcopydb)      PGCOPYDB=true; shift ;;
     -h|--help)       usage; exit 0 ;;
     *)               echo "bench.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
   esac
@@ -85,7 +89,8 @@ db_url() {
 SRC=$(db_url ferry_bench_src)
 COPY_TGT=$(db_url ferry_bench_copy)
 FERRY_TGT=$(db_url ferry_bench_ferry)
-DBS=(ferry_bench_src ferry_bench_copy ferry_bench_ferry)
+PGCOPYDB_TGT=$(db_url ferry_bench_pgcopydb)
+DBS=(ferry_bench_src ferry_bench_copy ferry_bench_ferry ferry_bench_pgcopydb)
 
 psql_server() { psql -X -q -v ON_ERROR_STOP=1 -d "$SERVER" "$@"; }
 wal_lsn() { psql_server -At -c "SELECT pg_current_wal_lsn()"; }
@@ -93,7 +98,7 @@ wal_mb() { psql_server -At -c "SELECT round(pg_wal_lsn_diff('$2', '$1') / 104857
 # The WAL position is server-wide, so other work on the server lands in our numbers (and takes CPU). Flag the
 # cases that were not measured alone: rows other databases wrote meanwhile (cumulative stats, which lag a
 # little) and, sampled twice a second, sessions active in other databases (catches CREATE DATABASE, DDL, ...).
-OTHERS="datname NOT IN ('ferry_bench_src', 'ferry_bench_copy', 'ferry_bench_ferry')"
+OTHERS="datname NOT IN ('ferry_bench_src', 'ferry_bench_copy', 'ferry_bench_ferry', 'ferry_bench_pgcopydb')"
 other_writes() {
   psql_server -At -c "SELECT coalesce(sum(tup_inserted + tup_updated + tup_deleted), 0) FROM pg_stat_database
                       WHERE $OTHERS"
@@ -176,9 +181,17 @@ PY
   fi
 }
 
-# Results, one line per case: name seconds rows wal_mb
+# Results, one line per case: name seconds rows wal_mb client_cpu_s peak_rss_mb
 RESULTS=()
-RSS_NOTES=()
+# The client's CPU (user + system, children included) and peak RSS of the last timed command, from time -v.
+client_use() {
+  if [ ${#TIME_V[@]} -gt 0 ] && [ -f "$WORK/time.txt" ]; then
+    awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } /Maximum resident set size/ { r = $2 }
+      END { printf "%.1f|%.0f", u + s, r / 1024 }' "$WORK/time.txt"
+  else
+    printf -- '-|-'
+  fi
+}
 FAILURES=()
 
 # run_copy NAME [--truncate]: the reference COPY pipe into ferry_bench_copy.
@@ -190,10 +203,25 @@ run_copy() {
   psql_server -c "CHECKPOINT" 2>/dev/null || true
   local others; others=$(other_writes); watch_start
   lsn0=$(wal_lsn); t0=$(now)
-  "$REF_DIR/copy_baseline.sh" "$SRC" "$COPY_TGT" "$@"
+  "${TIME_V[@]}" "$REF_DIR/copy_baseline.sh" "$SRC" "$COPY_TGT" "$@"
   t1=$(now); lsn1=$(wal_lsn)
   watch_stop "$name" "$others"
-  RESULTS+=("$name|$(calc "$t1 - $t0")|$rows|$(wal_mb "$lsn0" "$lsn1")")
+  RESULTS+=("$name|$(calc "$t1 - $t0")|$rows|$(wal_mb "$lsn0" "$lsn1")|$(client_use)")
+}
+
+# run_pgcopydb NAME: `pgcopydb clone` (schema, data, indexes, constraints) into the empty ferry_bench_pgcopydb.
+run_pgcopydb() {
+  local name=$1 rows lsn0 lsn1 t0 t1 rc=0
+  rows=$(source_rows)
+  psql_server -c "CHECKPOINT" 2>/dev/null || true
+  local others; others=$(other_writes); watch_start
+  lsn0=$(wal_lsn); t0=$(now)
+  "${TIME_V[@]}" pgcopydb clone --source "$SRC" --target "$PGCOPYDB_TGT" --dir "$WORK/pgcopydb" --no-owner --no-acl \
+    >"$WORK/pgcopydb.log" 2>&1 || rc=$?
+  t1=$(now); lsn1=$(wal_lsn)
+  watch_stop "$name" "$others"
+  [ "$rc" = 0 ] || FAILURES+=("$name: exit $rc: $(tail -n 3 "$WORK/pgcopydb.log" | tr '\n' ' ')")
+  RESULTS+=("$name|$(calc "$t1 - $t0")|$rows|$(wal_mb "$lsn0" "$lsn1")|$(client_use)")
 }
 
 # run_ferry NAME [FERRY ARGS...]: one `ferry sync --json` into ferry_bench_ferry, with time, rows written, WAL
@@ -214,10 +242,7 @@ run_ferry() {
     FAILURES+=("$name: $status (exit $rc): $msg")
     log "$name: $status: $msg"
   fi
-  if [ ${#TIME_V[@]} -gt 0 ] && rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$WORK/time.txt"); then
-    RSS_NOTES+=("$name $(awk -v kb="$rss" 'BEGIN { printf "%.0f", kb / 1024 }') MB")
-  fi
-  RESULTS+=("$name|$(calc "$t1 - $t0")|$rows|$(wal_mb "$lsn0" "$lsn1")")
+  RESULTS+=("$name|$(calc "$t1 - $t0")|$rows|$(wal_mb "$lsn0" "$lsn1")|$(client_use)")
 }
 
 # run_setup NAME URL: Ferry's first contact with a target creates its control schema (run history, backups,
@@ -228,7 +253,7 @@ run_setup() {
   t0=$(now)
   (cd "$ROOT" && "$FERRY" backups --target "$2" --config "$CONFIG") >/dev/null 2>"$WORK/setup.log" || rc=$?
   [ "$rc" = 0 ] || FAILURES+=("$1: exit $rc: $(tail -n 3 "$WORK/setup.log" | tr '\n' ' ')")
-  RESULTS+=("$1|$(calc "$(now) - $t0")|0|0")
+  RESULTS+=("$1|$(calc "$(now) - $t0")|0|0|-|-")
 }
 
 STARTED=$(now)
@@ -274,6 +299,11 @@ log "ferry warm-up (dry run; writes target/ferry.jsa if missing)"
 
 log "COPY full load"
 run_copy "COPY full load"
+if [ "$PGCOPYDB" = true ]; then
+  command -v pgcopydb >/dev/null || { echo "bench.sh: --pgcopydb needs pgcopydb (apt-get install pgcopydb)" >&2; exit 2; }
+  log "pgcopydb clone full load"
+  run_pgcopydb "pgcopydb clone full load"
+fi
 log "ferry control schema on the target (once per target)"
 run_setup "ferry control schema (once)" "$FERRY_TGT"
 log "ferry full load ($WORD)"
@@ -328,12 +358,13 @@ TOTAL_S=$(calc "$(now) - $STARTED")
 # The results table: seconds, and the ratio to the COPY full load measured in this same run.
 BASE=$(printf '%s\n' "${RESULTS[0]}" | cut -d'|' -f2)
 echo
-printf '%-30s %9s %9s %13s %9s\n' "case" "seconds" "x COPY" "rows written" "WAL MB"
-printf '%-30s %9s %9s %13s %9s\n' "------------------------------" "-------" "------" "------------" "------"
+printf '%-30s %9s %9s %13s %9s %9s %9s\n' "case" "seconds" "x COPY" "rows written" "WAL MB" "CPU s" "RSS MB"
+printf '%-30s %9s %9s %13s %9s %9s %9s\n' "------------------------------" "-------" "------" "------------" "------" \
+  "-----" "------"
 for r in "${RESULTS[@]}"; do
-  IFS='|' read -r name secs rows wal <<<"$r"
-  printf '%-30s %9.2f %9.2f %13s %9s\n' "$name" "$secs" "$(calc "$secs / $BASE")" \
-    "$(printf "%'d" "$rows" 2>/dev/null || echo "$rows")" "$wal"
+  IFS='|' read -r name secs rows wal cpu rss <<<"$r"
+  printf '%-30s %9.2f %9.2f %13s %9s %9s %9s\n' "$name" "$secs" "$(calc "$secs / $BASE")" \
+    "$(printf "%'d" "$rows" 2>/dev/null || echo "$rows")" "$wal" "$cpu" "$rss"
 done
 if [ "$DELAY_MS" != 0 ]; then
   FAR_COPY=$(printf '%s\n' "${RESULTS[@]}" | grep "^COPY full load, " | cut -d'|' -f2)
@@ -345,9 +376,9 @@ echo "mutation:  $MUTATIONS  ($MUTATE_LABEL, seed 1)"
 echo "data:      $([ "$REFERENCE" = true ] && echo "reference dataset.sql" || echo "sql/demo/data.sql"), scale $SCALE, source loaded in $(printf '%.1f' "$LOAD_S") s"
 echo "machine:   $(date -u '+%Y-%m-%d %H:%M UTC'), nproc $(nproc), $(psql_server -At -c "SHOW server_version")"
 if [ ${#TIME_V[@]} -gt 0 ]; then
-  echo "peak RSS:  $(IFS=','; echo "${RSS_NOTES[*]}" | sed 's/,/, /g') (java, /usr/bin/time -v)"
+  echo "client:    CPU s = user + system of the client process and its children, RSS = its peak (/usr/bin/time -v)"
 else
-  echo "peak RSS:  not measured (/usr/bin/time -v not available)"
+  echo "client:    CPU and RSS not measured (/usr/bin/time -v not available)"
 fi
 echo "ferry:     ferry $WORD; re-$WORD after mutate with --mode $RESYNC_MODE; full load and no-op with the default mode; config ${CONFIG#"$ROOT"/}$([ "$PULL" = true ] && echo " + rules on animals.name, organizations.website_url")"
 [ -n "$CONFIG_NOTE" ] && echo "note:      $CONFIG_NOTE"
