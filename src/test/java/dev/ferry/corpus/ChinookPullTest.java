@@ -6,21 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.config.DatabaseUrl;
 import dev.ferry.config.FerryConfig;
-import dev.ferry.control.RunHistory;
 import dev.ferry.plan.SyncOptions;
-import dev.ferry.pull.PullSchema;
 import dev.ferry.pull.SubsetSpec;
 import dev.ferry.result.RunStatus;
 import dev.ferry.result.RunSummary;
 import dev.ferry.sync.Direction;
-import dev.ferry.sync.Syncs;
 import dev.ferry.testing.IndependentCheck;
+import dev.ferry.testing.Pulls;
 import dev.ferry.testing.TestConfig;
 import dev.ferry.testing.TestDatabases;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,10 +52,7 @@ class ChinookPullTest {
     FerryConfig config = TestConfig.of(into, production, new JsonObject().put("rules", new JsonObject()
         .put("customer.email", "email").put("customer.phone", "phone").put("customer.fax", "phone")
         .put("customer.address", "redact"))).forPull();
-    await(PullSchema.align(vertx, config, false));
-    await(await(RunHistory.open(vertx, config.requireTarget(), 5)).close());
-    return await(Syncs.pullOnce(vertx, config, options, Syncs.newRunId(), new AtomicBoolean(),
-        Direction.pull("chinook-salt", subset)));
+    return Pulls.run(vertx, config, options, Direction.pull("chinook-salt", subset));
   }
 
   /** Production and local, each table's rows as text, compared without Ferry; customer's masked columns left out. */

@@ -8,13 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ferry.backup.Backups;
 import dev.ferry.config.DatabaseUrl;
 import dev.ferry.config.FerryConfig;
-import dev.ferry.control.RunHistory;
 import dev.ferry.migrate.Migrations;
 import dev.ferry.plan.SyncOptions;
 import dev.ferry.result.RunStatus;
 import dev.ferry.result.RunSummary;
 import dev.ferry.sync.Direction;
-import dev.ferry.sync.Syncs;
+import dev.ferry.testing.Pulls;
 import dev.ferry.testing.TestConfig;
 import dev.ferry.testing.TestDatabases;
 import io.vertx.core.Vertx;
@@ -23,7 +22,6 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -98,11 +96,8 @@ class PullTest {
         .put("organizations.config_id", new JsonObject().put("text", new JsonObject()).put("injective", true));
   }
 
-  /** As `ferry pull` does it: the schema, the local run history (the control schema, where claims are kept), the run. */
   private RunSummary pull(FerryConfig config, SyncOptions options, String salt) {
-    await(PullSchema.align(vertx, config, options.dryRun()));
-    await(await(RunHistory.open(vertx, config.requireTarget(), 5)).close());
-    return await(Syncs.pullOnce(vertx, config, options, Syncs.newRunId(), new AtomicBoolean(), Direction.pull(salt)));
+    return Pulls.run(vertx, config, options, Direction.pull(salt));
   }
 
   /** What production is: its relations and every row's text. */

@@ -6,17 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.config.DatabaseUrl;
 import dev.ferry.config.FerryConfig;
+import dev.ferry.plan.Mode;
 import dev.ferry.plan.SyncOptions;
 import dev.ferry.result.RunStatus;
 import dev.ferry.result.RunSummary;
 import dev.ferry.sync.Direction;
-import dev.ferry.sync.Syncs;
+import dev.ferry.testing.Pulls;
 import dev.ferry.testing.TestConfig;
 import dev.ferry.testing.TestDatabases;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,9 +60,8 @@ class SubsetPullTest {
   private RunSummary pull(SubsetSpec subset) {
     FerryConfig config = TestConfig.of(local, production, new JsonObject()
         .put("rules", new JsonObject().put("*.email", "email"))).forPull();
-    await(PullSchema.align(vertx, config, false));
-    return await(Syncs.pullOnce(vertx, config, SyncOptions.defaults().withMode(dev.ferry.plan.Mode.MIRROR)
-        .withConfirm(true), Syncs.newRunId(), new AtomicBoolean(), Direction.pull("salt", subset)));
+    return Pulls.run(vertx, config, SyncOptions.defaults().withMode(Mode.MIRROR).withConfirm(true),
+        Direction.pull("salt", subset));
   }
 
   /** Rows pointing at a row the local database does not have: there must never be any. */
