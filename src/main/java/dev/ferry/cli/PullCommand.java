@@ -90,8 +90,7 @@ final class PullCommand extends CliCommand {
     } catch (ConfigException e) {
       return Future.failedFuture(e);
     }
-    String salt = System.getenv("FERRY_MASK_SALT");
-    Direction direction = Direction.pull(salt == null || salt.isBlank() ? null : salt, subset);
+    Direction direction = Direction.pull(Direction.saltFromEnvironment(), subset);
     // With --json, standard output carries the summary alone: what comes before it goes to standard error.
     var say = json ? err() : out();
     say.println("Pulling " + config.requireSource().redacted() + " (production, read-only) into "

@@ -17,6 +17,7 @@ import dev.ferry.runs.Scheduler;
 import dev.ferry.status.SharedStatus;
 import dev.ferry.status.Status;
 import dev.ferry.status.StatusCheck;
+import dev.ferry.sync.Direction;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -255,9 +256,8 @@ public final class ApiServer extends VerticleBase {
     router.get("/api/v1/openapi.yaml").handler(rc -> rc.response().putHeader("content-type", "application/yaml")
         .sendFile("ferry/openapi.yaml"));
     router.post("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(api.limits().maxBodyBytes()));
-    String salt = System.getenv("FERRY_MASK_SALT");
     RunRoutes runRoutes = new RunRoutes(vertx, config, source, runs, history, webhooks, replies,
-        salt == null || salt.isBlank() ? null : salt);
+        Direction.saltFromEnvironment());
     runRoutes.mountWebhooks(router);
     router.route("/api/v1/*").handler(new BearerAuth(api));
     new StatusRoute(status, runs, replies, RunRoutes.pullsAllowed(config)).mount(router);

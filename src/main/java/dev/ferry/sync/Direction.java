@@ -22,6 +22,12 @@ public record Direction(boolean pull, String salt, SubsetSpec subset) {
     return new Direction(true, salt, subset);
   }
 
+  /** The masks' salt from the environment ({@code FERRY_MASK_SALT}); null when unset or blank. */
+  public static String saltFromEnvironment() {
+    String salt = System.getenv("FERRY_MASK_SALT");
+    return salt == null || salt.isBlank() ? null : salt;
+  }
+
   /** The run's mode as the history and the dashboard name it: {@code pull} in front of a pull's. */
   public String label(String mode) {
     return pull ? "pull " + mode : mode;
