@@ -96,11 +96,7 @@ final class RunRoutes {
       return;
     }
     runs.startPull(pull.options(), pull.subset(), "api", salt)
-        .onSuccess(run -> {
-          String location = "/api/v1/syncs/" + run.id();
-          rc.response().putHeader("Location", location);
-          accepted(rc, run.id(), location);
-        })
+        .onSuccess(run -> accepted(rc, run.id()))
         .onFailure(err -> replies.fail(rc, err));
   }
 
@@ -112,11 +108,7 @@ final class RunRoutes {
     }
     checkTables(options)
         .compose(v -> runs.startValidation(options, "api"))
-        .onSuccess(run -> {
-          String location = "/api/v1/syncs/" + run.id();
-          rc.response().putHeader("Location", location);
-          accepted(rc, run.id(), location);
-        })
+        .onSuccess(run -> accepted(rc, run.id()))
         .onFailure(err -> replies.fail(rc, err));
   }
 
@@ -140,18 +132,17 @@ final class RunRoutes {
     checkTables(options)
         .compose(v -> runs.start(options, trigger))
         .onSuccess(run -> {
-          String location = "/api/v1/syncs/" + run.id();
-          rc.response().putHeader("Location", location);
+          rc.response().putHeader("Location", location(run.id()));
           if (options.dryRun()) {
             // A dry run writes nothing: answer with its plan when it is done within 30 s, else like any run.
-            long timer = vertx.setTimer(ApiServer.DRY_RUN_WAIT_MS, id -> accepted(rc, run.id(), location));
+            long timer = vertx.setTimer(ApiServer.DRY_RUN_WAIT_MS, id -> accepted(rc, run.id()));
             run.finished().onComplete(done -> {
               if (vertx.cancelTimer(timer)) {
                 getRun(rc, run.id(), 200);
               }
             });
           } else {
-            accepted(rc, run.id(), location);
+            accepted(rc, run.id());
           }
         })
         .onFailure(err -> {
@@ -160,8 +151,14 @@ final class RunRoutes {
         });
   }
 
-  private static void accepted(RoutingContext rc, String id, String location) {
-    Replies.json(rc, 202, new JsonObject().put("id", id).put("status", "running").put("location", location));
+  private static String location(String runId) {
+    return "/api/v1/syncs/" + runId;
+  }
+
+  /** 202 for a run that started: its address in the Location header and the body. */
+  private static void accepted(RoutingContext rc, String id) {
+    rc.response().putHeader("Location", location(id));
+    Replies.json(rc, 202, new JsonObject().put("id", id).put("status", "running").put("location", location(id)));
   }
 
   /** Unknown table names are a 400 now rather than a failed run later. */
@@ -224,7 +221,7 @@ final class RunRoutes {
   private void cancelSync(RoutingContext rc) {
     String id = rc.pathParam("id");
     if (isUuid(id) && runs.cancel(id)) {
-      Replies.json(rc, 202, new JsonObject().put("id", id).put("status", "cancelling").put("location", "/api/v1/syncs/" + id)
+      Replies.json(rc, 202, new JsonObject().put("id", id).put("status", "cancelling").put("location", location(id))
           .put("detail", "the run stops at its next batch boundary; the table in progress rolls back whole"));
       return;
     }

@@ -2,6 +2,7 @@ package dev.ferry.runs;
 
 import dev.ferry.config.FerryConfig;
 import dev.ferry.control.RunHistory;
+import dev.ferry.error.FerryException;
 import dev.ferry.plan.SyncOptions;
 import dev.ferry.progress.ProgressBus;
 import dev.ferry.progress.ProgressEvent;
@@ -110,13 +111,10 @@ public final class RunManager {
    */
   private Future<LiveRun> start(SyncOptions options, String trigger, String holds, String mode, String doing,
       java.util.function.Function<LiveRun, SyncVerticle> verticle, java.util.function.Supplier<Future<Void>> first) {
-    if (stopping) {
-      return Future.failedFuture(new ServerStopping());
-    }
     LiveRun run = new LiveRun(Syncs.newRunId(), trigger, options, mode, holds);
-    Slot holder = byTarget.putIfAbsent(holds, new Slot(run.id, doing));
-    if (holder != null) {
-      return Future.failedFuture(RunConflict.of(holder, holds));
+    Optional<FerryException> refused = take(holds, new Slot(run.id, doing));
+    if (refused.isPresent()) {
+      return Future.failedFuture(refused.get());
     }
     byId.put(run.id, run);
     return history.started(run.id, trigger, holds, mode, options, run.startedAtMs)
@@ -154,6 +152,15 @@ public final class RunManager {
         });
   }
 
+  /** Takes {@code database} for {@code slot}; why not when the server is stopping or something else holds it. */
+  private Optional<FerryException> take(String database, Slot slot) {
+    if (stopping) {
+      return Optional.of(new ServerStopping());
+    }
+    Slot holder = byTarget.putIfAbsent(database, slot);
+    return holder == null ? Optional.empty() : Optional.of(RunConflict.of(holder, database));
+  }
+
   private void release(LiveRun run) {
     byTarget.computeIfPresent(run.target, (t, slot) -> run.id.equals(slot.runId()) ? null : slot);
     byId.remove(run.id, run);
@@ -166,14 +173,11 @@ public final class RunManager {
    * @param what what the work is doing, as a busy target explains itself ("restoring backup #3")
    */
   public <T> Future<T> exclusively(String what, java.util.function.Supplier<Future<T>> work) {
-    if (stopping) {
-      return Future.failedFuture(new ServerStopping());
-    }
     String target = config.requireTarget().redacted();
     Slot slot = new Slot(null, what);
-    Slot holder = byTarget.putIfAbsent(target, slot);
-    if (holder != null) {
-      return Future.failedFuture(RunConflict.of(holder, target));
+    Optional<FerryException> refused = take(target, slot);
+    if (refused.isPresent()) {
+      return Future.failedFuture(refused.get());
     }
     Future<T> done;
     try {

@@ -82,12 +82,8 @@ final class Differential implements TableSync {
    * under mirror a target row the source lacks is deleted (by {@link MirrorDelete}, from the same comparison).
    */
   private SampleKeys samples(RangeDiff.Result diff, ProductionEdits edits, boolean mirror) {
-    Set<String[]> copied = Collections.newSetFromMap(new IdentityHashMap<>());
-    copied.addAll(edits.copy());
-    Set<String[]> deleted = Collections.newSetFromMap(new IdentityHashMap<>());
-    if (mirror) {
-      deleted.addAll(edits.deletable());
-    }
+    Set<String[]> copied = identities(edits.copy());
+    Set<String[]> deleted = identities(mirror ? edits.deletable() : List.of());
     List<String> inserted = new ArrayList<>();
     List<String> updated = new ArrayList<>();
     List<String> gone = new ArrayList<>();
@@ -110,8 +106,7 @@ final class Differential implements TableSync {
     if (!run.ctx.direction.pull() || run.dryRun()) {
       return List.of();
     }
-    Set<String[]> copied = Collections.newSetFromMap(new IdentityHashMap<>());
-    copied.addAll(edits.copy());
+    Set<String[]> copied = identities(edits.copy());
     return diff.differences().stream().filter(d -> copied.contains(d.key()) && d.targetHash() != null)
         .map(RowDifference::key).toList();
   }
@@ -131,10 +126,16 @@ final class Differential implements TableSync {
     return chain;
   }
 
+  /** Keys as {@link ProductionEdits} holds them: the differences' own arrays, so membership is by identity. */
+  private static Set<String[]> identities(List<String[]> keys) {
+    Set<String[]> out = Collections.newSetFromMap(new IdentityHashMap<>());
+    out.addAll(keys);
+    return out;
+  }
+
   /** The differences that are rows only the target has (the keys {@code edits} would let mirror delete). */
   private static List<RowDifference> onlyOnTarget(RangeDiff.Result diff, ProductionEdits edits) {
-    Set<String[]> deletable = Collections.newSetFromMap(new IdentityHashMap<>());
-    deletable.addAll(edits.deletable());
+    Set<String[]> deletable = identities(edits.deletable());
     return diff.differences().stream().filter(d -> deletable.contains(d.key()) && d.targetHash() != null).toList();
   }
 
