@@ -10,6 +10,11 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -26,14 +31,19 @@ public final class Database {
   /** Builds a pool with this database's options and the given size (see {@link #ownConnection()}). */
   private final IntFunction<Pool> pools;
   private final Optional<RememberingTrustManager> certificateCheck;
+  /** Every session setting the pool's connections start with, for {@link #jdbc()} to set the same. */
+  private final Map<String, String> sessionSettings;
+  private final boolean engineSession;
 
   private Database(Side side, DatabaseUrl url, IntFunction<Pool> pools, int poolSize,
-      Optional<RememberingTrustManager> certificateCheck) {
+      Optional<RememberingTrustManager> certificateCheck, Map<String, String> sessionSettings, boolean engineSession) {
     this.side = side;
     this.url = url;
     this.pools = pools;
     this.pool = pools.apply(poolSize);
     this.certificateCheck = certificateCheck;
+    this.sessionSettings = sessionSettings;
+    this.engineSession = engineSession;
   }
 
   /**
@@ -74,6 +84,9 @@ public final class Database {
     }
     Optional<RememberingTrustManager> certificateCheck = RememberingTrustManager.install(vertx, options);
     int timeout = url.connectTimeoutSeconds() != null ? url.connectTimeoutSeconds() : connectTimeoutSeconds;
+    Map<String, String> session = new LinkedHashMap<>(options.getProperties());
+    session.remove("client_encoding"); // the JDBC driver insists on its own (UTF8, as here)
+    session.putAll(settings);
     return new Database(side, url, size -> PgBuilder.pool()
         .with(new PoolOptions().setName("ferry-" + side.label()).setMaxSize(size).setConnectionTimeout(timeout + 5)
             .setConnectionTimeoutUnit(TimeUnit.SECONDS))
@@ -86,7 +99,7 @@ public final class Database {
                     .map(e -> Tuple.of(e.getKey(), e.getValue())).toList()).<Void>mapEmpty())
             .onComplete(ar -> conn.close()))
         .using(vertx)
-        .build(), poolSize, certificateCheck);
+        .build(), poolSize, certificateCheck, Map.copyOf(session), engineSession);
   }
 
   public Side side() {
@@ -125,6 +138,29 @@ public final class Database {
 
   public Future<Void> close() {
     return pool.close();
+  }
+
+  /**
+   * A JDBC session with the same settings as the pool's (for COPY, which the reactive client cannot do). Blocking:
+   * worker threads only; the caller closes it.
+   */
+  public Connection jdbc() throws SQLException {
+    Connection c = DriverManager.getConnection(url.jdbcUrl(), url.jdbcProperties());
+    try (PreparedStatement set = c.prepareStatement("SELECT set_config(?, ?, false)")) {
+      for (Map.Entry<String, String> e : sessionSettings.entrySet()) {
+        set.setString(1, e.getKey());
+        set.setString(2, e.getValue());
+        set.addBatch();
+      }
+      set.executeBatch();
+      if (engineSession) {
+        c.createStatement().execute(ENGINE_SETTINGS);
+      }
+      return c;
+    } catch (SQLException | RuntimeException e) {
+      c.close();
+      throw e;
+    }
   }
 
   /** Turns a driver error into a message that says what is wrong with which database, without the password. */

@@ -1,7 +1,9 @@
 package dev.ferry.db;
 
 import io.vertx.pgclient.PgException;
+import java.sql.SQLException;
 import java.util.Set;
+import org.postgresql.util.PSQLException;
 
 /** The PostgreSQL error codes Ferry acts on (Appendix A of the PostgreSQL manual), named, and the test for one. */
 public final class SqlState {
@@ -27,6 +29,25 @@ public final class SqlState {
 
   /** Whether {@code err} is the server's error {@code state}. */
   public static boolean is(Throwable err, String state) {
-    return err instanceof PgException pg && state.equals(pg.getSqlState());
+    return state.equals(of(err));
+  }
+
+  /** The server's own words for the error (no severity or code around them), else the exception's message. */
+  public static String message(Throwable err) {
+    if (err instanceof PgException pg) {
+      return pg.getErrorMessage();
+    }
+    if (err instanceof PSQLException p && p.getServerErrorMessage() != null) {
+      return p.getServerErrorMessage().getMessage();
+    }
+    return err.getMessage();
+  }
+
+  /** The server's error code, from the reactive client or the JDBC driver (COPY); null for other errors. */
+  public static String of(Throwable err) {
+    if (err instanceof PgException pg) {
+      return pg.getSqlState();
+    }
+    return err instanceof SQLException sql ? sql.getSQLState() : null;
   }
 }

@@ -7,6 +7,7 @@ import dev.ferry.catalog.Column;
 import dev.ferry.plan.TablePlan;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /** What the copy reads: source rows (whole, in key order, by key, links), target keys, watermarks, counts. */
@@ -37,6 +38,43 @@ public final class ReadStatements {
     DigestStatements.HashedRow row = digests.hashedRow(true);
     return "SELECT " + texts("t.", plan.columns()) + ", " + row.hash() + "::text FROM " + plan.sourceRelation() + " t"
         + row.joins();
+  }
+
+  /**
+   * {@link #selectSource()} (with {@link #selectSourceWithDigest()}'s hash column if {@code digest}) as COPY text:
+   * each value's text, which the target's COPY parses as its column's type (as the inserts' casts do).
+   * {@code rewrites}: per id-mapped column, the source ids whose target id differs, and that id; other ids pass
+   * as they are (the pairs travel inline: COPY takes no parameters).
+   */
+  public String copySource(boolean digest, Map<String, Map<String, String>> rewrites) {
+    List<String> values = new ArrayList<>();
+    StringBuilder joins = new StringBuilder();
+    for (Column c : plan.columns()) {
+      Map<String, String> ids = rewrites.getOrDefault(c.name(), Map.of());
+      if (ids.isEmpty()) {
+        values.add("t." + c.sql() + "::text");
+        continue;
+      }
+      String m = "ferry_map" + values.size();
+      values.add("coalesce(" + m + ".target_id, t." + c.sql() + "::text)");
+      joins.append(" LEFT JOIN (VALUES ").append(ids.entrySet().stream()
+              .map(e -> "(" + literal(e.getKey()) + ", " + literal(e.getValue()) + ")").collect(Collectors.joining(", ")))
+          .append(") ").append(m).append("(source_id, target_id) ON ").append(m).append(".source_id = t.")
+          .append(c.sql()).append("::text");
+    }
+    String hash = "";
+    String hashJoins = "";
+    if (digest) {
+      DigestStatements.HashedRow row = digests.hashedRow(true);
+      hash = ", " + row.hash() + "::text";
+      hashJoins = row.joins();
+    }
+    return "COPY (SELECT " + String.join(", ", values) + hash + " FROM " + plan.sourceRelation() + " t" + hashJoins
+        + joins + ") TO STDOUT";
+  }
+
+  private static String literal(String value) {
+    return "'" + value.replace("'", "''") + "'";
   }
 
   /**

@@ -63,6 +63,11 @@ public final class WriteStatements {
         + " FROM " + new Params().unnest(plan.columns().size());
   }
 
+  /** The written columns from COPY text, in {@link ReadStatements#copySource}'s order (no cycle columns). */
+  public String copyInto() {
+    return "COPY " + plan.name().sql() + " (" + names(plan.columns()) + ") FROM STDIN";
+  }
+
   /** Second pass: set cycle columns on rows that exist by now, where they differ. Binds key and cycle columns. */
   public String updateLinks() {
     int k = plan.key();

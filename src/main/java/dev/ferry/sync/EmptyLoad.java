@@ -8,8 +8,8 @@ import io.vertx.sqlclient.SqlConnection;
 import java.util.List;
 
 /**
- * A keyed table that was empty when counted: plain inserts (no compare, no conflict check), its secondary indexes
- * built after the load. Should rows appear meanwhile (a unique violation, rows found under the lock, the lock not
+ * A keyed table that was empty when counted: COPY where the rows can pass as they are ({@link CopyLoad}), plain
+ * inserts otherwise (no compare, no conflict check), its secondary indexes built after the load. Should rows appear meanwhile (a unique violation, rows found under the lock, the lock not
  * granted), that attempt rolls back and the {@link Upsert}, which compares every row, takes over.
  */
 final class EmptyLoad implements TableSync {
@@ -34,7 +34,7 @@ final class EmptyLoad implements TableSync {
 
   @Override
   public String path() {
-    return "insert into empty table" + PathWords.indexes(later) + PathWords.mapped(run.plan)
+    return (CopyLoad.applies(run, cp) ? "COPY into empty table" : "insert into empty table") + PathWords.indexes(later) + PathWords.mapped(run.plan)
         + PathWords.checkpoints(cp, run.ctx.config.checkpointRows());
   }
 
@@ -50,8 +50,9 @@ final class EmptyLoad implements TableSync {
     }
     run.beginAttempt(cp);
     TableCopier copier = run.copier();
-    return run.transaction(conn -> cp != null ? copier.copyRowsCheckpointed(conn, true, cp) : load(run, conn, later))
-        .recover(err -> {
+    Future<StreamDigest> loaded = !run.dryRun() && CopyLoad.applies(run, cp) ? new CopyLoad(run, later).load()
+        : run.transaction(conn -> cp != null ? copier.copyRowsCheckpointed(conn, true, cp) : load(run, conn, later));
+    return loaded.recover(err -> {
           if ((cp != null && cp.started()) || !rowsAppeared(err)) {
             return Future.failedFuture(err);
           }

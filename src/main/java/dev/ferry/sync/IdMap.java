@@ -35,6 +35,17 @@ final class IdMap {
     return toTarget.size();
   }
 
+  /** Source id → target id where the two differ. */
+  Map<String, String> differences() {
+    Map<String, String> out = new HashMap<>();
+    toTarget.forEach((s, t) -> {
+      if (!s.equals(t)) {
+        out.put(s, t);
+      }
+    });
+    return out;
+  }
+
   int differing() {
     return differing;
   }

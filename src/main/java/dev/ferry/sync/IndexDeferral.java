@@ -33,16 +33,31 @@ final class IndexDeferral {
    * table the ordinary way.
    */
   static Future<Void> dropForLoad(SqlConnection conn, TablePlan plan, List<IndexInfo> indexes) {
-    String table = plan.target().name().sql();
-    Future<Void> chain = conn.query("SET LOCAL lock_timeout = '" + LOCK_WAIT + "'").execute()
-        .compose(v -> conn.query("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE").execute())
-        .compose(v -> conn.query("RESET lock_timeout").execute())
-        .compose(v -> conn.query("SELECT EXISTS (SELECT 1 FROM " + table + ")").execute())
+    Future<Void> chain = Future.succeededFuture();
+    for (String statement : lockStatements(plan)) {
+      chain = chain.compose(v -> conn.query(statement).execute().mapEmpty());
+    }
+    chain = chain.compose(v -> conn.query(emptyCheck(plan)).execute())
         .compose(rs -> rs.iterator().next().getBoolean(0) ? Future.failedFuture(new NotEmpty()) : Future.succeededFuture());
     for (IndexInfo i : indexes) {
-      chain = chain.compose(v -> conn.query("DROP INDEX " + qualified(plan, i)).execute().mapEmpty());
+      chain = chain.compose(v -> conn.query(drop(plan, i)).execute().mapEmpty());
     }
     return chain;
+  }
+
+  /** The table's lock, waited for at most {@link #LOCK_WAIT}. */
+  static List<String> lockStatements(TablePlan plan) {
+    return List.of("SET LOCAL lock_timeout = '" + LOCK_WAIT + "'",
+        "LOCK TABLE " + plan.target().name().sql() + " IN ACCESS EXCLUSIVE MODE", "RESET lock_timeout");
+  }
+
+  /** Whether the table has a row (true fails the load: {@link NotEmpty}). */
+  static String emptyCheck(TablePlan plan) {
+    return "SELECT EXISTS (SELECT 1 FROM " + plan.target().name().sql() + ")";
+  }
+
+  static String drop(TablePlan plan, IndexInfo i) {
+    return "DROP INDEX " + qualified(plan, i);
   }
 
   /** Re-creates the dropped indexes from their definitions, one by one (each is a single build over the data). */

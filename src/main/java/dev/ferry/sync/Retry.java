@@ -16,8 +16,9 @@ final class Retry {
 
   static boolean isTransient(Throwable err) {
     for (Throwable t = err; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof PgException pg) {
-        return pg.getSqlState() != null && SqlState.TRANSIENT.contains(pg.getSqlState());
+      String state = SqlState.of(t);
+      if (state != null) {
+        return SqlState.TRANSIENT.contains(state);
       }
       if (t instanceof IOException || t.getClass().getSimpleName().contains("ClosedConnection")
           || (t instanceof VertxException && String.valueOf(t.getMessage()).toLowerCase().contains("closed"))) {

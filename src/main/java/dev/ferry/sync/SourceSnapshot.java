@@ -32,10 +32,15 @@ final class SourceSnapshot {
   /** Runs {@code work} on a connection inside a read-only transaction on the run's snapshot. */
   <T> Future<T> read(Function<SqlConnection, Future<T>> work) {
     return source.connect().compose(conn -> conn.query(BEGIN).execute()
-        // The id comes from the server (pg_export_snapshot), never from a user, and cannot be a parameter.
-        .compose(v -> conn.query("SET TRANSACTION SNAPSHOT '" + snapshotId.replace("'", "''") + "'").execute())
+        .compose(v -> conn.query(importStatement()).execute())
         .compose(v -> work.apply(conn))
         .eventually(() -> conn.query("ROLLBACK").execute().eventually(conn::close)));
+  }
+
+  /** The statement that puts a new REPEATABLE READ transaction on the run's snapshot. */
+  String importStatement() {
+    // The id comes from the server (pg_export_snapshot), never from a user, and cannot be a parameter.
+    return "SET TRANSACTION SNAPSHOT '" + snapshotId.replace("'", "''") + "'";
   }
 
   Future<Void> close() {

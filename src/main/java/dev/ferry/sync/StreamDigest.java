@@ -12,6 +12,7 @@ import java.util.List;
  */
 final class StreamDigest {
   private BigInteger sum = BigInteger.ZERO;
+  private long partial;
   private long rows;
 
   /** A digest already summed elsewhere (by the server, per key range). */
@@ -23,23 +24,29 @@ final class StreamDigest {
   }
 
   StreamDigest copy() {
-    return of(rows, sum);
+    return of(rows, total());
+  }
+
+  private BigInteger total() {
+    return sum.add(BigInteger.valueOf(partial));
   }
 
   /** Adds the hash in column {@code column} of each row. */
   void addAll(List<String[]> batch, int column) {
-    long partial = 0;
     for (String[] row : batch) {
-      long h = Long.parseLong(row[column]);
-      try {
-        partial = Math.addExact(partial, h);
-      } catch (ArithmeticException overflow) {
-        sum = sum.add(BigInteger.valueOf(partial));
-        partial = h;
-      }
-      rows++;
+      add(Long.parseLong(row[column]));
     }
-    sum = sum.add(BigInteger.valueOf(partial));
+  }
+
+  /** Adds one row's hash (summed in a long until it would overflow: BigInteger for each row costs). */
+  void add(long hash) {
+    try {
+      partial = Math.addExact(partial, hash);
+    } catch (ArithmeticException overflow) {
+      sum = sum.add(BigInteger.valueOf(partial));
+      partial = hash;
+    }
+    rows++;
   }
 
   long rows() {
@@ -47,6 +54,6 @@ final class StreamDigest {
   }
 
   String value() {
-    return sum.toString();
+    return total().toString();
   }
 }

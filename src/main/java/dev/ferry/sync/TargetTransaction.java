@@ -58,7 +58,7 @@ final class TargetTransaction {
    * After a lost connection (cut or stalled), the server may not notice for hours and its session keeps the
    * transaction's locks, which the retry would wait on: that session is ended over another connection first.
    */
-  private static <T> Future<T> endLost(RunContext ctx, int pid, Throwable err) {
+  static <T> Future<T> endLost(RunContext ctx, int pid, Throwable err) {
     if (!Retry.isTransient(err) || pid == 0) {
       return Future.failedFuture(err);
     }

@@ -5,7 +5,6 @@ import dev.ferry.catalog.Trigger;
 import dev.ferry.config.TargetTriggers;
 import dev.ferry.db.SqlState;
 import dev.ferry.plan.TablePlan;
-import io.vertx.pgclient.PgException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -65,7 +64,7 @@ record TriggerSwitch(String off, String on) {
    * disabled ones too): the failure names the rule.
    */
   static Throwable explainUpsert(Throwable err, TablePlan plan) {
-    if (SqlState.is(err, SqlState.FEATURE_NOT_SUPPORTED) && ((PgException) err).getErrorMessage().contains("ON CONFLICT")) {
+    if (SqlState.is(err, SqlState.FEATURE_NOT_SUPPORTED) && String.valueOf(err.getMessage()).contains("ON CONFLICT")) {
       List<String> rules = plan.target().triggers().stream().filter(Trigger::rule)
           .filter(g -> g.definition().contains(" ON UPDATE ")).map(Trigger::name).toList();
       return new IllegalStateException("the target's rule" + (rules.size() == 1 ? " " : "s ") + String.join(", ", rules)
@@ -77,8 +76,8 @@ record TriggerSwitch(String off, String on) {
 
   /** The error a table owner's privilege is missing with, said in terms of the setting. */
   static Throwable explain(Throwable err) {
-    if (err instanceof PgException pg && SqlState.INSUFFICIENT_PRIVILEGE.equals(pg.getSqlState())) {
-      return new IllegalStateException(pg.getErrorMessage() + ": Ferry switches the target's triggers off while it"
+    if (SqlState.is(err, SqlState.INSUFFICIENT_PRIVILEGE)) {
+      return new IllegalStateException(SqlState.message(err) + ": Ferry switches the target's triggers off while it"
           + " writes (sync.targetTriggers: disable), which only the table's owner may do. Connect as the owner, or set"
           + " sync.targetTriggers: fire to let them run", err);
     }

@@ -1,0 +1,196 @@
+package dev.ferry.sync;
+
+import dev.ferry.catalog.IndexInfo;
+import dev.ferry.db.Database;
+import dev.ferry.plan.TablePlan;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyOut;
+
+/**
+ * {@link EmptyLoad}'s transaction done with COPY: the source's rows stream into the target as COPY text through
+ * {@link CopyPipe}, never decoded, on JDBC sessions on a worker thread (the reactive client has no COPY). The same
+ * guarantees as the inserts: one target transaction takes the table's lock, checks it is still empty, drops the
+ * deferrable indexes, loads, builds them again and commits, so other sessions see the empty, indexed table until
+ * the commit shows them the full, indexed one; any failure rolls back to where it was.
+ */
+final class CopyLoad {
+  /** Memory for each index build: the server's default (64 MB) makes a large GIN build flush to disk repeatedly. */
+  static final String INDEX_BUILD_MEMORY = "256MB";
+  private static final long PROGRESS_EVERY_NANOS = 250_000_000L;
+  /** Id rewrites a COPY carries at most (some MB of statement); a table needing more is inserted instead. */
+  static final int MAX_REWRITES = 100_000;
+
+  private final TableRun run;
+  private final List<IndexInfo> later;
+  private final Context context;
+
+  CopyLoad(TableRun run, List<IndexInfo> later) {
+    this.run = run;
+    this.later = later;
+    this.context = run.ctx.vertx.getOrCreateContext();
+  }
+
+  /**
+   * Whether the table's rows can be copied by COPY: no cycle columns (those go in later, by a second pass), no
+   * checkpoints (COPY is one statement), and at most {@link #MAX_REWRITES} ids of each id-mapped parent to
+   * rewrite (they travel inside the statement).
+   */
+  static boolean applies(TableRun run, Checkpoint cp) {
+    TablePlan plan = run.plan;
+    return cp == null && plan.deferred().isEmpty() && plan.mapped().values().stream().allMatch(parent -> {
+      IdMap map = run.ctx.idMaps.get(parent);
+      return map != null && map.differing() <= MAX_REWRITES;
+    });
+  }
+
+  /** Per id-mapped column, the source ids its parent's rows got other ids for on the target. */
+  private Map<String, Map<String, String>> rewrites() {
+    Map<String, Map<String, String>> out = new HashMap<>();
+    run.plan.mapped().forEach((column, parent) -> out.put(column, run.ctx.idMaps.get(parent).differences()));
+    return out;
+  }
+
+  /** Loads the table; the source's digest, or null without validation. */
+  Future<StreamDigest> load() {
+    RunContext ctx = run.ctx;
+    int[] pid = {0};
+    String read = run.sql().reads().copySource(!ctx.options.skipValidation(), rewrites());
+    return ctx.vertx.executeBlocking(() -> {
+      try (Connection target = connect(ctx.target); Connection source = connect(ctx.source)) {
+        return transaction(source, target, read, pid);
+      }
+    }, false).recover(err -> TargetTransaction.endLost(ctx, pid[0], err)).map(digest -> {
+      run.counter.inserted = digest.rows();
+      run.copier().publishProgress(digest.rows());
+      return ctx.options.skipValidation() ? null : digest;
+    });
+  }
+
+  private static Connection connect(Database db) {
+    try {
+      return db.jdbc();
+    } catch (SQLException e) {
+      throw db.describe(e);
+    }
+  }
+
+  private StreamDigest transaction(Connection source, Connection target, String read, int[] pid) throws SQLException {
+    RunContext ctx = run.ctx;
+    TablePlan plan = run.plan;
+    TriggerSwitch triggers = TriggerSwitch.of(ctx, List.of(plan.name()));
+    Statement tgt = target.createStatement();
+    try {
+      tgt.execute("BEGIN");
+      try (ResultSet rs = tgt.executeQuery("SELECT pg_backend_pid(), txid_current()")) {
+        rs.next();
+        pid[0] = rs.getInt(1);
+        long xid = rs.getLong(2);
+        context.runOnContext(v -> run.wrote(xid));
+      }
+      if (!triggers.none()) {
+        try {
+          tgt.execute(triggers.off());
+        } catch (SQLException e) {
+          throw asRuntime(TriggerSwitch.explain(e));
+        }
+      }
+      for (String s : IndexDeferral.lockStatements(plan)) {
+        tgt.execute(s);
+      }
+      try (ResultSet rs = tgt.executeQuery(IndexDeferral.emptyCheck(plan))) {
+        if (rs.next() && rs.getBoolean(1)) {
+          throw new IndexDeferral.NotEmpty();
+        }
+      }
+      for (IndexInfo i : later) {
+        tgt.execute(IndexDeferral.drop(plan, i));
+      }
+      StreamDigest digest = copy(source, target, read);
+      if (!later.isEmpty()) {
+        tgt.execute("SET LOCAL maintenance_work_mem = '" + INDEX_BUILD_MEMORY + "'");
+        for (IndexInfo i : later) {
+          tgt.execute(i.definition());
+        }
+      }
+      target.setNetworkTimeout(Runnable::run, stallMillis());
+      tgt.execute(triggers.on() + "COMMIT");
+      return digest;
+    } catch (SQLException | RuntimeException e) {
+      rollback(tgt);
+      throw e;
+    }
+  }
+
+  /** The rows, from the run's source snapshot, each side's socket timing out after the stall timeout. */
+  private StreamDigest copy(Connection source, Connection target, String read) throws SQLException {
+    RunContext ctx = run.ctx;
+    Statement src = source.createStatement();
+    src.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    src.execute(ctx.snapshot.importStatement());
+    source.setNetworkTimeout(Runnable::run, stallMillis());
+    target.setNetworkTimeout(Runnable::run, stallMillis());
+    StreamDigest digest = new StreamDigest();
+    boolean hashed = !ctx.options.skipValidation();
+    CopyIn into = target.unwrap(PGConnection.class).getCopyAPI().copyIn(run.sql().writes().copyInto());
+    try {
+      CopyOut from = source.unwrap(PGConnection.class).getCopyAPI().copyOut(read);
+      long[] last = {System.nanoTime()};
+      long rows = CopyPipe.run(from, into, hashed ? digest : null, ctx.cancelled::get, done -> {
+        long now = System.nanoTime();
+        if (now - last[0] > PROGRESS_EVERY_NANOS) {
+          last[0] = now;
+          context.runOnContext(v -> {
+            run.counter.inserted = done;
+            run.copier().publishProgress(done);
+          });
+        }
+      });
+      into.endCopy();
+      src.execute("ROLLBACK");
+      // Index builds send nothing until done, however long they take: no timeout for them.
+      target.setNetworkTimeout(Runnable::run, 0);
+      return hashed ? digest : StreamDigest.of(rows, BigInteger.ZERO);
+    } finally {
+      if (into.isActive()) {
+        cancel(into);
+      }
+    }
+  }
+
+  private int stallMillis() {
+    return (int) TimeUnit.SECONDS.toMillis(run.ctx.config.stallTimeoutSeconds());
+  }
+
+  /** Ends an unfinished COPY (the transaction then rolls back); on a lost connection there is nothing to end. */
+  private static void cancel(CopyIn into) {
+    try {
+      into.cancelCopy();
+    } catch (SQLException lost) {
+      // the error that got here is the one to report
+    }
+  }
+
+  private static void rollback(Statement tgt) {
+    try {
+      tgt.execute("ROLLBACK");
+    } catch (SQLException lost) {
+      // The connection is gone; its transaction ends with it (or is ended by TargetTransaction.endLost).
+    }
+  }
+
+  private static RuntimeException asRuntime(Throwable t) {
+    return t instanceof RuntimeException r ? r : new IllegalStateException(t.getMessage(), t);
+  }
+}

@@ -1,0 +1,79 @@
+package dev.ferry.sync;
+
+import java.sql.SQLException;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyOut;
+
+/**
+ * A source's {@code COPY … TO STDOUT} fed into a target's {@code COPY … FROM STDIN} as bytes: rows are never decoded
+ * into Java values, so the client costs little CPU and the values arrive exactly as the source printed them. With a
+ * digest, each source row ends with its hash (see {@code ReadStatements#copySource}), which is summed here and cut
+ * off before the row is written. Blocking: a worker thread's.
+ */
+final class CopyPipe {
+  /** Rows go to the target in messages of about this size (one per row would cost a write each). */
+  private static final int CHUNK = 1 << 16;
+  /** How often (in rows) the cancel flag is read and progress offered. */
+  private static final int CHECK_EVERY = 1024;
+
+  private CopyPipe() {}
+
+  /** Returns the rows copied; {@code progress} is offered the count every few rows. */
+  static long run(CopyOut from, CopyIn into, StreamDigest digest, BooleanSupplier cancelled, LongConsumer progress)
+      throws SQLException {
+    byte[] chunk = new byte[CHUNK];
+    int used = 0;
+    long rows = 0;
+    byte[] row;
+    // The server sends each row in a message of its own, ending in a newline (the COPY protocol's copy-out).
+    while ((row = from.readFromCopy()) != null) {
+      int length = digest == null ? row.length : cutHash(row, digest);
+      if (used + length > chunk.length) {
+        into.writeToCopy(chunk, 0, used);
+        used = 0;
+      }
+      if (length > chunk.length) {
+        into.writeToCopy(row, 0, length);
+      } else {
+        System.arraycopy(row, 0, chunk, used, length);
+        used += length;
+      }
+      if (++rows % CHECK_EVERY == 0) {
+        if (cancelled.getAsBoolean()) {
+          throw Failures.cancelled();
+        }
+        progress.accept(rows);
+      }
+    }
+    if (used > 0) {
+      into.writeToCopy(chunk, 0, used);
+    }
+    return rows;
+  }
+
+  /** Adds the row's last field (its hash, digits only) to {@code digest}; returns the row's length without it. */
+  static int cutHash(byte[] row, StreamDigest digest) {
+    int end = row.length - 1; // the newline
+    int tab = end - 1;
+    while (tab >= 0 && row[tab] != '\t') {
+      tab--;
+    }
+    if (tab < 0 || tab == end - 1) {
+      throw new IllegalStateException("a COPY row without its hash column");
+    }
+    boolean negative = row[tab + 1] == '-';
+    long value = 0;
+    for (int i = tab + (negative ? 2 : 1); i < end; i++) {
+      int d = row[i] - '0';
+      if (d < 0 || d > 9) {
+        throw new IllegalStateException("a COPY row whose hash column is not a number");
+      }
+      value = value * 10 - d; // accumulated negative: Long.MIN_VALUE has no positive counterpart
+    }
+    digest.add(negative ? value : -value);
+    row[tab] = '\n';
+    return tab + 1;
+  }
+}
