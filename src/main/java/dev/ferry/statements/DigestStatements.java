@@ -38,9 +38,18 @@ public final class DigestStatements {
    * natural-key tables are hashed as the referenced row's natural key, so remapped ids compare equal.
    */
   public String digest(boolean sourceSide) {
+    return digestOf(sourceSide ? plan.sourceRelation() : plan.target().fromSql(), sourceSide);
+  }
+
+  /** {@link #digest}'s target side over another table of the same definition (one about to take its place). */
+  public String targetDigestOf(String relation) {
+    return digestOf(relation, false);
+  }
+
+  private String digestOf(String relation, boolean sourceSide) {
     HashedRow row = hashedRow(sourceSide);
-    return "SELECT count(*) AS n, coalesce(sum(" + row.hash() + "), 0)::text AS digest FROM "
-        + (sourceSide ? plan.sourceRelation() : plan.target().fromSql()) + " t" + row.joins();
+    return "SELECT count(*) AS n, coalesce(sum(" + row.hash() + "), 0)::text AS digest FROM " + relation + " t"
+        + row.joins();
   }
 
   /** Rows of the target table whose foreign key points at no row (where the key does not rule it out itself). */

@@ -44,9 +44,9 @@ public final class ReadStatements {
    * {@link #selectSource()} (with {@link #selectSourceWithDigest()}'s hash column if {@code digest}) as COPY text:
    * each value's text, which the target's COPY parses as its column's type (as the inserts' casts do).
    * {@code rewrites}: per id-mapped column, the source ids whose target id differs, and that id; other ids pass
-   * as they are (the pairs travel inline: COPY takes no parameters).
+   * as they are (the pairs travel inline: COPY takes no parameters). {@code where}: a condition on {@code t}, or empty.
    */
-  public String copySource(boolean digest, Map<String, Map<String, String>> rewrites) {
+  public String copySource(boolean digest, Map<String, Map<String, String>> rewrites, String where) {
     List<String> values = new ArrayList<>();
     StringBuilder joins = new StringBuilder();
     for (Column c : plan.columns()) {
@@ -70,7 +70,7 @@ public final class ReadStatements {
       hashJoins = row.joins();
     }
     return "COPY (SELECT " + String.join(", ", values) + hash + " FROM " + plan.sourceRelation() + " t" + hashJoins
-        + joins + ") TO STDOUT";
+        + joins + (where.isEmpty() ? "" : " WHERE " + where) + ") TO STDOUT";
   }
 
   private static String literal(String value) {

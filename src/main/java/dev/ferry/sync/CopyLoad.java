@@ -5,7 +5,6 @@ import dev.ferry.db.Database;
 import dev.ferry.plan.TablePlan;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,27 +13,30 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyOut;
 
 /**
  * {@link EmptyLoad}'s transaction done with COPY: the source's rows stream into the target as COPY text through
- * {@link CopyPipe}, never decoded, on JDBC sessions on a worker thread (the reactive client has no COPY). The same
+ * {@link CopyPipe}, never decoded, on JDBC sessions on worker threads (the reactive client has no COPY). The same
  * guarantees as the inserts: one target transaction takes the table's lock, checks it is still empty, drops the
  * deferrable indexes, loads, builds them again and commits, so other sessions see the empty, indexed table until
- * the commit shows them the full, indexed one; any failure rolls back to where it was.
+ * the commit shows them the full, indexed one; any failure rolls back to where it was. {@link StagedLoad} uses its
+ * streams too.
  */
 final class CopyLoad {
   /** Memory for each index build: the server's default (64 MB) makes a large GIN build flush to disk repeatedly. */
   static final String INDEX_BUILD_MEMORY = "256MB";
-  private static final long PROGRESS_EVERY_NANOS = 250_000_000L;
   /** Id rewrites a COPY carries at most (some MB of statement); a table needing more is inserted instead. */
   static final int MAX_REWRITES = 100_000;
+  private static final long PROGRESS_EVERY_NANOS = 250_000_000L;
 
   private final TableRun run;
   private final List<IndexInfo> later;
   private final Context context;
+  private long lastProgress;
 
   CopyLoad(TableRun run, List<IndexInfo> later) {
     this.run = run;
@@ -56,29 +58,32 @@ final class CopyLoad {
   }
 
   /** Per id-mapped column, the source ids its parent's rows got other ids for on the target. */
-  private Map<String, Map<String, String>> rewrites() {
+  Map<String, Map<String, String>> rewrites() {
     Map<String, Map<String, String>> out = new HashMap<>();
     run.plan.mapped().forEach((column, parent) -> out.put(column, run.ctx.idMaps.get(parent).differences()));
     return out;
   }
 
-  /** Loads the table; the source's digest, or null without validation. */
+  /** Loads the table in place; the source's digest, or null without validation. */
   Future<StreamDigest> load() {
     RunContext ctx = run.ctx;
     int[] pid = {0};
-    String read = run.sql().reads().copySource(!ctx.options.skipValidation(), rewrites());
+    String read = run.sql().reads().copySource(!ctx.options.skipValidation(), rewrites(), "");
     return ctx.vertx.executeBlocking(() -> {
       try (Connection target = connect(ctx.target); Connection source = connect(ctx.source)) {
         return transaction(source, target, read, pid);
       }
-    }, false).recover(err -> TargetTransaction.endLost(ctx, pid[0], err)).map(digest -> {
-      run.counter.inserted = digest.rows();
-      run.copier().publishProgress(digest.rows());
-      return ctx.options.skipValidation() ? null : digest;
-    });
+    }, false).recover(err -> TargetTransaction.endLost(ctx, pid[0], err)).map(this::loaded);
   }
 
-  private static Connection connect(Database db) {
+  /** On the run's context, after the rows are in: the step's counts and last progress. */
+  StreamDigest loaded(StreamDigest digest) {
+    run.counter.inserted = digest.rows();
+    run.copier().publishProgress(digest.rows());
+    return run.ctx.options.skipValidation() ? null : digest;
+  }
+
+  static Connection connect(Database db) {
     try {
       return db.jdbc();
     } catch (SQLException e) {
@@ -93,12 +98,7 @@ final class CopyLoad {
     Statement tgt = target.createStatement();
     try {
       tgt.execute("BEGIN");
-      try (ResultSet rs = tgt.executeQuery("SELECT pg_backend_pid(), txid_current()")) {
-        rs.next();
-        pid[0] = rs.getInt(1);
-        long xid = rs.getLong(2);
-        context.runOnContext(v -> run.wrote(xid));
-      }
+      pid[0] = wroteWith(tgt);
       if (!triggers.none()) {
         try {
           tgt.execute(triggers.off());
@@ -117,7 +117,7 @@ final class CopyLoad {
       for (IndexInfo i : later) {
         tgt.execute(IndexDeferral.drop(plan, i));
       }
-      StreamDigest digest = copy(source, target, read);
+      StreamDigest digest = copy(source, target, read, run.sql().writes().copyInto(), new AtomicLong());
       if (!later.isEmpty()) {
         tgt.execute("SET LOCAL maintenance_work_mem = '" + INDEX_BUILD_MEMORY + "'");
         for (IndexInfo i : later) {
@@ -133,39 +133,60 @@ final class CopyLoad {
     }
   }
 
-  /** The rows, from the run's source snapshot, each side's socket timing out after the stall timeout. */
-  private StreamDigest copy(Connection source, Connection target, String read) throws SQLException {
+  /** In a target transaction just begun: its id goes to the step (a claim covers its rows); returns the backend. */
+  int wroteWith(Statement tgt) throws SQLException {
+    try (ResultSet rs = tgt.executeQuery("SELECT pg_backend_pid(), txid_current()")) {
+      rs.next();
+      long xid = rs.getLong(2);
+      context.runOnContext(v -> run.wrote(xid));
+      return rs.getInt(1);
+    }
+  }
+
+  /**
+   * {@code read} from the run's source snapshot into {@code copyIn} on the target's open transaction, each side's
+   * socket timing out after the stall timeout; {@code done} counts rows over every stream of the table.
+   */
+  StreamDigest copy(Connection source, Connection target, String read, String copyIn, AtomicLong done)
+      throws SQLException {
     RunContext ctx = run.ctx;
     Statement src = source.createStatement();
     src.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     src.execute(ctx.snapshot.importStatement());
     source.setNetworkTimeout(Runnable::run, stallMillis());
     target.setNetworkTimeout(Runnable::run, stallMillis());
-    StreamDigest digest = new StreamDigest();
     boolean hashed = !ctx.options.skipValidation();
-    CopyIn into = target.unwrap(PGConnection.class).getCopyAPI().copyIn(run.sql().writes().copyInto());
+    StreamDigest digest = new StreamDigest();
+    CopyIn into = target.unwrap(PGConnection.class).getCopyAPI().copyIn(copyIn);
     try {
       CopyOut from = source.unwrap(PGConnection.class).getCopyAPI().copyOut(read);
-      long[] last = {System.nanoTime()};
-      long rows = CopyPipe.run(from, into, hashed ? digest : null, ctx.cancelled::get, done -> {
-        long now = System.nanoTime();
-        if (now - last[0] > PROGRESS_EVERY_NANOS) {
-          last[0] = now;
-          context.runOnContext(v -> {
-            run.counter.inserted = done;
-            run.copier().publishProgress(done);
-          });
-        }
+      long[] counted = {0};
+      long rows = CopyPipe.run(from, into, digest, hashed, ctx.cancelled::get, n -> {
+        progress(done.addAndGet(n - counted[0]));
+        counted[0] = n;
       });
+      done.addAndGet(rows - counted[0]);
       into.endCopy();
       src.execute("ROLLBACK");
       // Index builds send nothing until done, however long they take: no timeout for them.
       target.setNetworkTimeout(Runnable::run, 0);
-      return hashed ? digest : StreamDigest.of(rows, BigInteger.ZERO);
+      return digest;
     } finally {
       if (into.isActive()) {
         cancel(into);
       }
+    }
+  }
+
+  /** Offers the table's rows so far to the run's context, four times a second at most. */
+  private synchronized void progress(long rows) {
+    long now = System.nanoTime();
+    if (now - lastProgress > PROGRESS_EVERY_NANOS) {
+      lastProgress = now;
+      context.runOnContext(v -> {
+        run.counter.inserted = rows;
+        run.copier().publishProgress(rows);
+      });
     }
   }
 
@@ -182,7 +203,7 @@ final class CopyLoad {
     }
   }
 
-  private static void rollback(Statement tgt) {
+  static void rollback(Statement tgt) {
     try {
       tgt.execute("ROLLBACK");
     } catch (SQLException lost) {

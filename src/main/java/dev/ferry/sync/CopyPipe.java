@@ -20,16 +20,19 @@ final class CopyPipe {
 
   private CopyPipe() {}
 
-  /** Returns the rows copied; {@code progress} is offered the count every few rows. */
-  static long run(CopyOut from, CopyIn into, StreamDigest digest, BooleanSupplier cancelled, LongConsumer progress)
-      throws SQLException {
+  /**
+   * Returns the rows copied (counted in {@code digest} too, whose hashes are summed if {@code hashed});
+   * {@code progress} is offered the count every few rows.
+   */
+  static long run(CopyOut from, CopyIn into, StreamDigest digest, boolean hashed, BooleanSupplier cancelled,
+      LongConsumer progress) throws SQLException {
     byte[] chunk = new byte[CHUNK];
     int used = 0;
     long rows = 0;
     byte[] row;
     // The server sends each row in a message of its own, ending in a newline (the COPY protocol's copy-out).
     while ((row = from.readFromCopy()) != null) {
-      int length = digest == null ? row.length : cutHash(row, digest);
+      int length = hashed ? cutHash(row, digest) : counted(row, digest);
       if (used + length > chunk.length) {
         into.writeToCopy(chunk, 0, used);
         used = 0;
@@ -51,6 +54,11 @@ final class CopyPipe {
       into.writeToCopy(chunk, 0, used);
     }
     return rows;
+  }
+
+  private static int counted(byte[] row, StreamDigest digest) {
+    digest.add(0);
+    return row.length;
   }
 
   /** Adds the row's last field (its hash, digits only) to {@code digest}; returns the row's length without it. */

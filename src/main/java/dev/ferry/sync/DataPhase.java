@@ -206,7 +206,8 @@ final class DataPhase {
 
   /** ANALYZE the tables that were written, in parallel, so the planner knows their new sizes. */
   static Future<List<String>> analyze(RunContext ctx, List<TablePlan> plans, TableStates states) {
-    List<TablePlan> written = plans.stream().filter(p -> worthAnalyzing(states.get(p.name()))).toList();
+    List<TablePlan> written = plans.stream().filter(p -> worthAnalyzing(states.get(p.name()))
+        && !ctx.analyzed.contains(p.name())).toList();
     return Bounded.forEach(written, ctx.config.poolSize(),
             p -> ctx.target.pool().query("ANALYZE " + p.name().sql()).execute().mapEmpty())
         .map(v -> written.isEmpty() ? List.of()

@@ -19,6 +19,10 @@ final class EmptyLoad implements TableSync {
   private final List<IndexInfo> later;
   private final Upsert fallback;
   private boolean comparing;
+  /** Cleared once the table turned out not to be swappable: later attempts load it in place. */
+  private boolean stageable = true;
+  /** The target's digest, summed on the staging table before it was swapped in; null otherwise. */
+  private StreamDigest stagedTarget;
 
   EmptyLoad(TableRun run, Checkpoint cp) {
     this.run = run;
@@ -41,7 +45,8 @@ final class EmptyLoad implements TableSync {
   @Override
   public Future<CopyOutcome> run() {
     return run.retried(this::attempt).compose(digest -> run.advanceSequences()
-        .map(v -> new CopyOutcome(strategy(), path(), run.counter.counts(), Evidence.streamed(digest))));
+        .map(v -> new CopyOutcome(strategy(), path(), run.counter.counts(), stagedTarget == null
+            ? Evidence.streamed(digest) : Evidence.loaded(digest, stagedTarget))));
   }
 
   private Future<StreamDigest> attempt() {
@@ -50,7 +55,7 @@ final class EmptyLoad implements TableSync {
     }
     run.beginAttempt(cp);
     TableCopier copier = run.copier();
-    Future<StreamDigest> loaded = !run.dryRun() && CopyLoad.applies(run, cp) ? new CopyLoad(run, later).load()
+    Future<StreamDigest> loaded = !run.dryRun() && CopyLoad.applies(run, cp) ? copy()
         : run.transaction(conn -> cp != null ? copier.copyRowsCheckpointed(conn, true, cp) : load(run, conn, later));
     return loaded.recover(err -> {
           if ((cp != null && cp.started()) || !rowsAppeared(err)) {
@@ -60,6 +65,23 @@ final class EmptyLoad implements TableSync {
           run.warn(run.ctx.message(err) + "; comparing row by row instead");
           return fallback.attempt();
         });
+  }
+
+  /** A large table staged and swapped in where nothing hangs on it; any other loaded in place. */
+  private Future<StreamDigest> copy() {
+    CopyLoad copy = new CopyLoad(run, later);
+    if (!stageable || !StagedLoad.worthIt(run)) {
+      return copy.load();
+    }
+    StagedLoad staged = new StagedLoad(run, copy);
+    return staged.load().onSuccess(d -> stagedTarget = staged.targetDigest()).recover(err -> {
+      if (!(err instanceof StageDefinition.NotStageable)) {
+        return Future.failedFuture(err);
+      }
+      stageable = false;
+      run.ctx.note(run.plan.name().display() + ": loaded in place, not beside the table (" + err.getMessage() + ")");
+      return copy.load();
+    });
   }
 
   private static boolean rowsAppeared(Throwable err) {

@@ -26,6 +26,11 @@ record Evidence(StreamDigest source, StreamDigest targetBefore, Supplier<Future<
     return new Evidence(source, null, null, null, null, ProductionEdits.Kept.NONE);
   }
 
+  /** Both digests summed by the load: the source's as rows streamed, the target's before the table went in. */
+  static Evidence loaded(StreamDigest source, StreamDigest target) {
+    return new Evidence(source, null, () -> Future.succeededFuture(target), null, null, ProductionEdits.Kept.NONE);
+  }
+
   /** Both sides' digests found equal: mirror has nothing to delete. */
   static Evidence identical(StreamDigest source, StreamDigest target) {
     return new Evidence(source, target, null, List.of(), null, ProductionEdits.Kept.NONE);

@@ -15,9 +15,11 @@ import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -39,6 +41,8 @@ final class RunContext {
   final List<String> notes;
   /** Source id → target id per natural-key table, filled as each is loaded (phase 4). */
   final Map<TableName, IdMap> idMaps;
+  /** Tables whose statistics their load already refreshed (see {@link StagedLoad}): validation skips them. */
+  final Set<TableName> analyzed;
   final Map<TableName, TablePlan> plans;
   /** The source's exported snapshot every source read imports; null until planned. */
   final SourceSnapshot snapshot;
@@ -74,6 +78,7 @@ final class RunContext {
     this.warnings = new ArrayList<>();
     this.notes = new ArrayList<>();
     this.idMaps = new HashMap<>();
+    this.analyzed = new HashSet<>();
     this.plans = Map.of();
     this.snapshot = null;
     this.claims = Claims.NONE;
@@ -97,6 +102,7 @@ final class RunContext {
     this.warnings = base.warnings;
     this.notes = base.notes;
     this.idMaps = base.idMaps;
+    this.analyzed = base.analyzed;
     this.plans = Collections.unmodifiableMap(new LinkedHashMap<>(plans));
     this.snapshot = snapshot;
     this.claims = claims;

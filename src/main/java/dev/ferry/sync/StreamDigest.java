@@ -38,6 +38,12 @@ final class StreamDigest {
     }
   }
 
+  /** Adds another digest's rows (a table read in parts). */
+  void addAll(StreamDigest other) {
+    sum = sum.add(other.total());
+    rows += other.rows;
+  }
+
   /** Adds one row's hash (summed in a long until it would overflow: BigInteger for each row costs). */
   void add(long hash) {
     try {

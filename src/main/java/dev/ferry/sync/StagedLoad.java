@@ -1,0 +1,200 @@
+package dev.ferry.sync;
+
+import dev.ferry.plan.TablePlan;
+import io.vertx.core.Future;
+import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A large table that was empty when counted, loaded beside itself and swapped in: its rows go into a new table
+ * in the {@code ferry_stage} schema (a copy of its definition) over several COPY streams at once, its indexes are
+ * built there in parallel sessions, its constraints added, and then one short transaction takes the table's lock,
+ * checks it is still empty, drops it and puts the new one in its place. Other sessions see the empty table until
+ * that commit, then the full one with every index and constraint; a failure before it leaves the table as it was
+ * (the staging table is dropped). Only for a table nothing else hangs on ({@link StageDefinition#read}); any other
+ * goes through {@link CopyLoad}.
+ */
+final class StagedLoad {
+  /** Smaller tables gain less from parallel streams and index builds than the extra steps cost. */
+  static final long MIN_ROWS = 100_000;
+  /** COPY streams and index builds at once, at most (also bounded by {@code pool.size}). */
+  static final int MAX_PARALLEL = 2;
+
+  private final TableRun run;
+  private final CopyLoad copy;
+  private final int parallel;
+  private StreamDigest targetDigest;
+
+  StagedLoad(TableRun run, CopyLoad copy) {
+    this.run = run;
+    this.copy = copy;
+    this.parallel = Math.max(1, Math.min(MAX_PARALLEL, run.ctx.config.poolSize()));
+  }
+
+  static boolean worthIt(TableRun run) {
+    return run.sourceRows >= MIN_ROWS && !run.plan.target().partitioned();
+  }
+
+  /**
+   * Loads the table; the source's digest. Fails with {@link StageDefinition.NotStageable} (nothing written) when
+   * the table cannot be swapped; the caller then loads it in place.
+   */
+  Future<StreamDigest> load() {
+    RunContext ctx = run.ctx;
+    return ctx.vertx.executeBlocking(this::prepare, false).compose(stage -> streams(stage)
+        .compose(digest -> build(stage).map(digest))
+        .compose(digest -> ctx.vertx.executeBlocking(() -> swap(stage), false).map(digest))
+        .onSuccess(digest -> {
+          ctx.analyzed.add(run.plan.name());
+          ctx.note(run.plan.name().display() + ": loaded beside the table over " + stage.sourceRanges().size()
+              + " COPY stream(s), its " + stage.indexBuilds().size() + " indexes built " + parallel
+              + " at a time and statistics taken there, then swapped in");
+        })
+        .recover(err -> ctx.vertx.executeBlocking(() -> drop(stage), false).transform(dropped -> {
+          if (dropped.failed()) {
+            run.warn("could not drop the staging table " + stage.staged() + " (drop it by hand): "
+                + ctx.message(dropped.cause()));
+          }
+          return Future.failedFuture(err);
+        })));
+  }
+
+  /** Reads what must be rebuilt beside the table and creates the staging table (empty, without indexes). */
+  private StageDefinition prepare() throws SQLException {
+    try (Connection target = CopyLoad.connect(run.ctx.target); Connection source = CopyLoad.connect(run.ctx.source)) {
+      StageDefinition stage = StageDefinition.read(target, run.plan);
+      stage.splitSource(source, run.plan, parallel);
+      for (String s : stage.create()) {
+        target.createStatement().execute(s);
+      }
+      return stage;
+    }
+  }
+
+  /** The source's rows over {@code parallel} streams, each one committed transaction on the staging table. */
+  private Future<StreamDigest> streams(StageDefinition stage) {
+    RunContext ctx = run.ctx;
+    AtomicLong done = new AtomicLong();
+    boolean hashed = !ctx.options.skipValidation();
+    List<Future<StreamDigest>> parts = new ArrayList<>();
+    for (String where : stage.sourceRanges()) {
+      String read = run.sql().reads().copySource(hashed, copy.rewrites(), where);
+      parts.add(ctx.vertx.executeBlocking(() -> {
+        try (Connection target = CopyLoad.connect(ctx.target); Connection source = CopyLoad.connect(ctx.source)) {
+          Statement tgt = target.createStatement();
+          tgt.execute("BEGIN");
+          try {
+            copy.wroteWith(tgt);
+            StreamDigest part = copy.copy(source, target, read, "COPY " + stage.staged() + " (" + stage.columns()
+                + ") FROM STDIN", done);
+            tgt.execute("COMMIT");
+            return part;
+          } catch (SQLException | RuntimeException e) {
+            CopyLoad.rollback(tgt);
+            throw e;
+          }
+        }
+      }, false));
+    }
+    return Future.join(parts).map(all -> {
+      StreamDigest sum = StreamDigest.of(0, BigInteger.ZERO);
+      parts.forEach(p -> sum.addAll(p.result()));
+      return copy.loaded(sum);
+    });
+  }
+
+  /**
+   * Every index, slow kinds first, {@code parallel} builds at once; the table's statistics and its digest (for
+   * validation) in the shadow of the slowest; then the constraints that use the indexes.
+   */
+  private Future<Void> build(StageDefinition stage) {
+    RunContext ctx = run.ctx;
+    if (ctx.cancelled.get()) {
+      return Future.failedFuture(Failures.cancelled());
+    }
+    List<String> jobs = new ArrayList<>(stage.indexBuilds());
+    jobs.add("ANALYZE " + stage.staged());
+    String digest = ctx.options.skipValidation() ? null : run.sql().digests().targetDigestOf(stage.staged());
+    if (digest != null) {
+      jobs.add(digest);
+    }
+    Throwable[] failed = {null};
+    return Bounded.forEach(jobs, parallel, job -> ctx.vertx.executeBlocking(() -> {
+      try (Connection target = CopyLoad.connect(ctx.target)) {
+        Statement s = target.createStatement();
+        if (job.equals(digest)) {
+          try (ResultSet rs = s.executeQuery(job)) {
+            rs.next();
+            return StreamDigest.of(rs.getLong("n"), new BigInteger(rs.getString("digest")));
+          }
+        }
+        s.execute("SET maintenance_work_mem = '" + CopyLoad.INDEX_BUILD_MEMORY + "'");
+        s.execute(job);
+        return null;
+      }
+    }, false).onSuccess(d -> {
+      if (d != null) {
+        targetDigest = d;
+      }
+    }).onFailure(e -> failed[0] = failed[0] == null ? e : failed[0])).compose(v -> failed[0] != null
+        ? Future.failedFuture(failed[0])
+        : ctx.vertx.executeBlocking(() -> {
+          try (Connection target = CopyLoad.connect(ctx.target)) {
+            for (String s : stage.constraints()) {
+              target.createStatement().execute(s);
+            }
+          }
+          return null;
+        }, false));
+  }
+
+  /** The staged table's digest, summed before the swap (the swap moves the same rows); null without validation. */
+  StreamDigest targetDigest() {
+    return targetDigest;
+  }
+
+  /** The table's lock, still empty, dropped, and the staging table in its place; one transaction. */
+  private Void swap(StageDefinition stage) throws SQLException {
+    RunContext ctx = run.ctx;
+    if (ctx.cancelled.get()) {
+      throw Failures.cancelled();
+    }
+    TablePlan plan = run.plan;
+    try (Connection target = CopyLoad.connect(ctx.target)) {
+      Statement tgt = target.createStatement();
+      tgt.execute("BEGIN");
+      try {
+        for (String s : IndexDeferral.lockStatements(plan)) {
+          tgt.execute(s);
+        }
+        try (ResultSet rs = tgt.executeQuery(IndexDeferral.emptyCheck(plan))) {
+          if (rs.next() && rs.getBoolean(1)) {
+            throw new IndexDeferral.NotEmpty();
+          }
+        }
+        stage.checkUnchanged(target);
+        for (String s : stage.swap()) {
+          tgt.execute(s);
+        }
+        tgt.execute("COMMIT");
+        return null;
+      } catch (SQLException | RuntimeException e) {
+        CopyLoad.rollback(tgt);
+        throw e;
+      }
+    }
+  }
+
+  private Void drop(StageDefinition stage) throws SQLException {
+    try (Connection target = CopyLoad.connect(run.ctx.target)) {
+      target.createStatement().execute("DROP TABLE IF EXISTS " + stage.staged());
+    }
+    return null;
+  }
+}
