@@ -45,13 +45,12 @@ final class CopyLoad {
   }
 
   /**
-   * Whether the table's rows can be copied by COPY: no cycle columns (those go in later, by a second pass), no
-   * checkpoints (COPY is one statement), and at most {@link #MAX_REWRITES} ids of each id-mapped parent to
-   * rewrite (they travel inside the statement).
+   * Whether the table's rows can pass through COPY: no cycle columns (those go in later, by a second pass), and
+   * at most {@link #MAX_REWRITES} ids of each id-mapped parent to rewrite (they travel inside the statement).
    */
-  static boolean applies(TableRun run, Checkpoint cp) {
+  static boolean copyable(TableRun run) {
     TablePlan plan = run.plan;
-    return cp == null && plan.deferred().isEmpty() && plan.mapped().values().stream().allMatch(parent -> {
+    return plan.deferred().isEmpty() && plan.mapped().values().stream().allMatch(parent -> {
       IdMap map = run.ctx.idMaps.get(parent);
       return map != null && map.differing() <= MAX_REWRITES;
     });

@@ -8,9 +8,11 @@ import io.vertx.sqlclient.SqlConnection;
 import java.util.List;
 
 /**
- * A keyed table that was empty when counted: COPY where the rows can pass as they are ({@link CopyLoad}), plain
- * inserts otherwise (no compare, no conflict check), its secondary indexes built after the load. Should rows appear meanwhile (a unique violation, rows found under the lock, the lock not
- * granted), that attempt rolls back and the {@link Upsert}, which compares every row, takes over.
+ * A keyed table that was empty when counted: COPY where the rows can pass as they are — a large table staged
+ * beside itself and swapped in ({@link StagedLoad}), any other in place ({@link CopyLoad}) — plain inserts
+ * otherwise (no compare, no conflict check); secondary indexes built after the load. Should rows appear meanwhile
+ * (a unique violation, rows found under the lock, the lock not granted), that attempt rolls back and the
+ * {@link Upsert}, which compares every row, takes over.
  */
 final class EmptyLoad implements TableSync {
   private final TableRun run;
@@ -38,8 +40,9 @@ final class EmptyLoad implements TableSync {
 
   @Override
   public String path() {
-    return (CopyLoad.applies(run, cp) ? "COPY into empty table" : "insert into empty table") + PathWords.indexes(later) + PathWords.mapped(run.plan)
-        + PathWords.checkpoints(cp, run.ctx.config.checkpointRows());
+    return (copying() ? "COPY into empty table" + PathWords.indexes(later) + PathWords.mapped(run.plan)
+        : "insert into empty table" + PathWords.indexes(later) + PathWords.mapped(run.plan)
+            + PathWords.checkpoints(cp, run.ctx.config.checkpointRows()));
   }
 
   @Override
@@ -55,7 +58,7 @@ final class EmptyLoad implements TableSync {
     }
     run.beginAttempt(cp);
     TableCopier copier = run.copier();
-    Future<StreamDigest> loaded = !run.dryRun() && CopyLoad.applies(run, cp) ? copy()
+    Future<StreamDigest> loaded = !run.dryRun() && copying() ? copy()
         : run.transaction(conn -> cp != null ? copier.copyRowsCheckpointed(conn, true, cp) : load(run, conn, later));
     return loaded.recover(err -> {
           if ((cp != null && cp.started()) || !rowsAppeared(err)) {
@@ -65,6 +68,14 @@ final class EmptyLoad implements TableSync {
           run.warn(run.ctx.message(err) + "; comparing row by row instead");
           return fallback.attempt();
         });
+  }
+
+  /**
+   * Whether COPY loads the table: its rows can pass as they are, and it is loaded in one transaction, or staged
+   * (which is atomic too, so a table above {@code sync.checkpointRows} is staged rather than committed in parts).
+   */
+  private boolean copying() {
+    return CopyLoad.copyable(run) && (cp == null || stageable && StagedLoad.worthIt(run));
   }
 
   /** A large table staged and swapped in where nothing hangs on it; any other loaded in place. */
@@ -80,7 +91,7 @@ final class EmptyLoad implements TableSync {
       }
       stageable = false;
       run.ctx.note(run.plan.name().display() + ": loaded in place, not beside the table (" + err.getMessage() + ")");
-      return copy.load();
+      return cp == null ? copy.load() : run.transaction(conn -> run.copier().copyRowsCheckpointed(conn, true, cp));
     });
   }
 

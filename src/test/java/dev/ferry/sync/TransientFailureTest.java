@@ -50,9 +50,11 @@ class TransientFailureTest {
         + " FROM generate_series(1, 120000) g;");
     dbs.execute(tgt, ddl);
 
-    // Kill the first session that is inserting into the target, from outside, as a failover or admin would.
+    // Kill the first session that is writing the target's rows (a COPY into the staging table the large empty
+    // table is loaded into), from outside, as a failover or admin would.
     String killer = "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '"
-        + tgt.database() + "' AND application_name = 'ferry' AND query LIKE 'INSERT INTO%' AND state <> 'idle'";
+        + tgt.database() + "' AND application_name = 'ferry' AND (query LIKE 'INSERT INTO%' OR query LIKE 'COPY%')"
+        + " AND state <> 'idle'";
     CompletableFuture<Long> killed = CompletableFuture.supplyAsync(() -> {
       long deadline = System.currentTimeMillis() + 60_000;
       while (System.currentTimeMillis() < deadline) {

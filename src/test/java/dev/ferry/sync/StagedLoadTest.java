@@ -1,0 +1,190 @@
+package dev.ferry.sync;
+
+import static dev.ferry.sync.HardShapesSyncTest.describe;
+import static dev.ferry.testing.TestDatabases.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.config.DatabaseUrl;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.plan.SyncOptions;
+import dev.ferry.result.RunStatus;
+import dev.ferry.result.RunSummary;
+import dev.ferry.testing.IndependentCheck;
+import dev.ferry.testing.TestConfig;
+import dev.ferry.testing.TestDatabases;
+import io.vertx.core.Vertx;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A first load of a large table: COPY streams into a staging table, indexes built there, the table swapped in
+ * (or, where something hangs on the table, loaded in place). Equality is the tests' own row-text comparison; the
+ * table's definition is compared from the catalogs before and after.
+ */
+class StagedLoadTest {
+  private static final int ROWS = 120_000; // above StagedLoad.MIN_ROWS
+  private static final String SCHEMA = """
+      CREATE TABLE shelters (id int PRIMARY KEY, name text NOT NULL);
+      CREATE TABLE dogs (
+        id bigserial PRIMARY KEY,
+        shelter_id int NOT NULL REFERENCES shelters (id),
+        tag text NOT NULL,
+        name text COLLATE "C",
+        props jsonb,
+        weight numeric CHECK (weight > 0),
+        born date,
+        name_length int GENERATED ALWAYS AS (length(name)) STORED,
+        UNIQUE (tag, shelter_id));
+      CREATE INDEX dogs_props ON dogs USING gin (props);
+      CREATE INDEX dogs_born ON dogs (born) WHERE born IS NOT NULL;
+      CREATE INDEX dogs_lower_name ON dogs (lower(name));
+      COMMENT ON TABLE dogs IS 'one row per dog; it''s the big one';
+      COMMENT ON COLUMN dogs.tag IS 'the collar tag';
+      """;
+  /** What the swap must keep: indexes, constraints, defaults, comments, the sequence's owner. */
+  private static final String DEFINITION = """
+      SELECT concat_ws(E'\\n',
+        (SELECT string_agg(indexdef, E'\\n' ORDER BY indexname) FROM pg_indexes WHERE tablename = 'dogs'),
+        (SELECT string_agg(conname || ' ' || pg_get_constraintdef(oid), E'\\n' ORDER BY conname)
+         FROM pg_constraint WHERE conrelid = 'dogs'::regclass),
+        (SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod) || ' ' || attnotnull || ' '
+           || coalesce(pg_get_expr(adbin, adrelid), '') || ' ' || coalesce(col_description(attrelid, attnum), ''),
+           E'\\n' ORDER BY attnum)
+         FROM pg_attribute LEFT JOIN pg_attrdef ON adrelid = attrelid AND adnum = attnum
+         WHERE attrelid = 'dogs'::regclass AND attnum > 0 AND NOT attisdropped),
+        obj_description('dogs'::regclass, 'pg_class'),
+        pg_get_serial_sequence('dogs', 'id'),
+        (SELECT relowner::regrole::text FROM pg_class WHERE oid = 'dogs'::regclass))""";
+  private static final String STAGED_TABLES =
+      "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'ferry_stage'";
+
+  private Vertx vertx;
+  private TestDatabases dbs;
+  private DatabaseUrl source;
+  private DatabaseUrl target;
+  private FerryConfig config;
+
+  @BeforeEach
+  void setUp() {
+    vertx = Vertx.vertx();
+    dbs = new TestDatabases(vertx);
+    source = dbs.create("stage_src");
+    target = dbs.create("stage_tgt");
+    // Values COPY text must escape (tabs, newlines, backslashes), NULLs, jsonb whose numbers keep their scale.
+    dbs.execute(source, SCHEMA + """
+        INSERT INTO shelters SELECT g, 'shelter ' || g FROM generate_series(1, 40) g;
+        INSERT INTO dogs (shelter_id, tag, name, props, weight, born)
+        SELECT 1 + g % 40, 'T' || g,
+          CASE g % 5 WHEN 0 THEN NULL WHEN 1 THEN E'Rex\\tthe\\nsecond \\\\ ' || g ELSE 'dog ' || g || ' ünï' END,
+          CASE WHEN g % 3 = 0 THEN NULL ELSE jsonb_build_object('size', g % 7, 'w', 1.50, 'tags', jsonb_build_array('a', g)) END,
+          (g % 90 + 1) * 1.25, CASE WHEN g % 4 = 0 THEN NULL ELSE date '2015-01-01' + g % 3000 END
+        FROM generate_series(1, ROWS) g;
+        UPDATE dogs SET name = name || ' (moved)' WHERE id % 97 = 0;
+        DELETE FROM dogs WHERE id % 1009 = 0;
+        """.replace("ROWS", String.valueOf(ROWS)));
+    dbs.execute(target, SCHEMA);
+    config = TestConfig.of(source, target);
+  }
+
+  @AfterEach
+  void tearDown() {
+    dbs.close();
+    await(vertx.close());
+  }
+
+  private RunSummary sync() {
+    return await(Syncs.runOnce(vertx, config, SyncOptions.defaults()));
+  }
+
+  private static String details(RunSummary run) {
+    return run.phases().stream().flatMap(p -> p.details().stream()).toList().toString();
+  }
+
+  @Test
+  void aLargeEmptyTableIsBuiltBesideItselfAndSwappedInWithEverythingItHad() throws Exception {
+    String before = dbs.text(target, DEFINITION);
+    long rows = dbs.count(source, "SELECT count(*) FROM dogs");
+    Set<String> seen = new ConcurrentSkipListSet<>();
+    AtomicBoolean done = new AtomicBoolean();
+    Thread watcher = watch(rows, seen, done);
+    RunSummary run;
+    try {
+      run = sync();
+    } finally {
+      done.set(true);
+      watcher.join();
+    }
+    assertEquals(RunStatus.SUCCEEDED, run.status(), () -> describe(run));
+    assertTrue(details(run).contains("dogs: loaded beside the table over 2 COPY stream(s), its 5 indexes built 2 at a time"),
+        details(run));
+    assertEquals(List.of(), new IndependentCheck(dbs).differences(source, target));
+    assertEquals(before, dbs.text(target, DEFINITION), "the swapped-in table is defined as the one it replaced");
+    assertEquals(0, dbs.count(target, STAGED_TABLES), "no staging table is left");
+    // Another session saw the table empty, or full with every index: never part of it, never without an index.
+    assertTrue(seen.contains("0 rows, 5 indexes"), seen::toString);
+    assertEquals(new TreeSet<>(List.of("0 rows, 5 indexes", rows + " rows, 5 indexes")), new TreeSet<>(seen));
+    // The rows' transactions are the run's: the next run finds nothing to write.
+    RunSummary again = sync();
+    assertEquals(RunStatus.SUCCEEDED, again.status(), () -> describe(again));
+    assertEquals(0, again.tables().stream().mapToLong(t -> t.inserted() + t.updated() + t.deleted()).sum(),
+        () -> describe(again));
+  }
+
+  @Test
+  void aTableAViewDependsOnIsLoadedInPlace() {
+    dbs.execute(target, "CREATE VIEW dog_names AS SELECT name FROM dogs");
+    RunSummary run = sync();
+    assertEquals(RunStatus.SUCCEEDED, run.status(), () -> describe(run));
+    assertTrue(details(run).contains("dogs: loaded in place, not beside the table (views or other objects depend on it)"),
+        details(run));
+    assertEquals(List.of(), new IndependentCheck(dbs).differences(source, target));
+    assertEquals(dbs.count(source, "SELECT count(*) FROM dogs"), dbs.count(target, "SELECT count(*) FROM dog_names"));
+    assertEquals(0, dbs.count(target, STAGED_TABLES));
+  }
+
+  @Test
+  void aLoadThatFailsLeavesTheTableAsItWasAndNoStagingTable() {
+    // A constraint only the target has, which one source row breaks: the staging table refuses it too.
+    dbs.execute(target, "ALTER TABLE dogs ADD CONSTRAINT dogs_tag_short CHECK (tag <> 'T777')");
+    String before = dbs.text(target, DEFINITION);
+    RunSummary run = sync();
+    assertFalse(run.status() == RunStatus.SUCCEEDED, () -> describe(run));
+    assertTrue(describe(run).contains("dogs_tag_short"), () -> describe(run));
+    assertEquals(0, dbs.count(target, "SELECT count(*) FROM dogs"));
+    assertEquals(before, dbs.text(target, DEFINITION));
+    assertEquals(0, dbs.count(target, STAGED_TABLES));
+  }
+
+  /** Polls the target from a session of its own: each reading is "rows, indexes" as one snapshot sees them. */
+  private Thread watch(long rows, Set<String> seen, AtomicBoolean done) throws Exception {
+    Connection c = DriverManager.getConnection(target.jdbcUrl(), target.jdbcProperties());
+    Thread t = new Thread(() -> {
+      try (c; Statement s = c.createStatement()) {
+        while (!done.get()) {
+          try (ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM dogs) || ' rows, ' || (SELECT count(*)"
+              + " FROM pg_index WHERE indrelid = 'dogs'::regclass) || ' indexes'")) {
+            rs.next();
+            seen.add(rs.getString(1));
+          }
+          Thread.sleep(20);
+        }
+      } catch (Exception e) {
+        seen.add("watcher failed: " + e);
+      }
+    }, "staged-load-watcher");
+    t.start();
+    return t;
+  }
+}
