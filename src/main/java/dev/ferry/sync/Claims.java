@@ -295,6 +295,10 @@ final class Claims {
       return Future.succeededFuture(Set.of());
     }
     // Read again now: what the fingerprint covers (a trigger, a column, an enum label) may have changed during the run.
+    // A table the run replaced itself (a staged load) has another oid now, and only that changed.
+    Map<String, String> targetOidsNow = new HashMap<>(targetOids);
+    targetOidsNow.putAll(ctx.swapped);
+    Claims before = new Claims(source, target, sourceOids, targetOidsNow, stored, kept);
     return read(ctx, false).compose(now -> {
       if (!now.kept) {
         return Future.succeededFuture(Set.<TableName>of());
@@ -302,7 +306,7 @@ final class Claims {
       Set<TableName> claimed = new HashSet<>();
       List<StoredClaim> claims = new ArrayList<>();
       for (TablePlan p : verified) {
-        fingerprint(ctx, p).filter(f -> now.fingerprint(ctx, p).equals(Optional.of(f))).ifPresent(f -> {
+        before.fingerprint(ctx, p).filter(f -> now.fingerprint(ctx, p).equals(Optional.of(f))).ifPresent(f -> {
           claims.add(new StoredClaim(source.database(), p.target().name().sql(), ctx.runId, source.horizon(),
               target.horizon(), states.get(p.name()).xids(), f, states.get(p.name()).evidence().kept().keys()));
           claimed.add(p.name());

@@ -43,6 +43,11 @@ final class RunContext {
   final Map<TableName, IdMap> idMaps;
   /** Tables whose statistics their load already refreshed (see {@link StagedLoad}): validation skips them. */
   final Set<TableName> analyzed;
+  /**
+   * Tables this run replaced by a staged copy (see {@link StagedLoad}), by quoted name: their new oid and column
+   * slots, as {@link Claims} reads them (the claims' fingerprint covers them).
+   */
+  final Map<String, String> swapped;
   final Map<TableName, TablePlan> plans;
   /** The source's exported snapshot every source read imports; null until planned. */
   final SourceSnapshot snapshot;
@@ -79,6 +84,7 @@ final class RunContext {
     this.notes = new ArrayList<>();
     this.idMaps = new HashMap<>();
     this.analyzed = new HashSet<>();
+    this.swapped = new HashMap<>();
     this.plans = Map.of();
     this.snapshot = null;
     this.claims = Claims.NONE;
@@ -103,6 +109,7 @@ final class RunContext {
     this.notes = base.notes;
     this.idMaps = base.idMaps;
     this.analyzed = base.analyzed;
+    this.swapped = base.swapped;
     this.plans = Collections.unmodifiableMap(new LinkedHashMap<>(plans));
     this.snapshot = snapshot;
     this.claims = claims;

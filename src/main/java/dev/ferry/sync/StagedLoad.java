@@ -49,7 +49,10 @@ final class StagedLoad {
     RunContext ctx = run.ctx;
     return ctx.vertx.executeBlocking(this::prepare, false).compose(stage -> streams(stage)
         .compose(digest -> build(stage).map(digest))
-        .compose(digest -> ctx.vertx.executeBlocking(() -> swap(stage), false).map(digest))
+        .compose(digest -> ctx.vertx.executeBlocking(() -> swap(stage), false).map(oid -> {
+          ctx.swapped.put(run.plan.target().name().sql(), oid);
+          return digest;
+        }))
         .onSuccess(digest -> {
           ctx.analyzed.add(run.plan.name());
           ctx.note(run.plan.name().display() + ": loaded beside the table over " + stage.sourceRanges().size()
@@ -159,8 +162,11 @@ final class StagedLoad {
     return targetDigest;
   }
 
-  /** The table's lock, still empty, dropped, and the staging table in its place; one transaction. */
-  private Void swap(StageDefinition stage) throws SQLException {
+  /**
+   * The table's lock, still empty, dropped, and the staging table in its place; one transaction. Returns the
+   * table's new oid and column slots.
+   */
+  private String swap(StageDefinition stage) throws SQLException {
     RunContext ctx = run.ctx;
     if (ctx.cancelled.get()) {
       throw Failures.cancelled();
@@ -182,8 +188,14 @@ final class StagedLoad {
         for (String s : stage.swap()) {
           tgt.execute(s);
         }
+        String oid;
+        try (ResultSet rs = tgt.executeQuery("SELECT c.oid || ':' || c.relnatts FROM pg_class c WHERE c.oid = '"
+            + plan.target().name().sql().replace("'", "''") + "'::regclass")) {
+          rs.next();
+          oid = rs.getString(1);
+        }
         tgt.execute("COMMIT");
-        return null;
+        return oid;
       } catch (SQLException | RuntimeException e) {
         CopyLoad.rollback(tgt);
         throw e;
