@@ -62,15 +62,18 @@ public final class ReadStatements {
           .append(") ").append(m).append("(source_id, target_id) ON ").append(m).append(".source_id = t.")
           .append(c.sql()).append("::text");
     }
-    String hash = "";
-    String hashJoins = "";
-    if (digest) {
-      DigestStatements.HashedRow row = digests.hashedRow(true);
-      hash = ", " + row.hash() + "::text";
-      hashJoins = row.joins();
+    String filter = where.isEmpty() ? "" : " WHERE " + where;
+    if (!digest) {
+      return "COPY (SELECT " + String.join(", ", values) + " FROM " + plan.sourceRelation() + " t" + joins + filter
+          + ") TO STDOUT";
     }
-    return "COPY (SELECT " + String.join(", ", values) + hash + " FROM " + plan.sourceRelation() + " t" + hashJoins
-        + joins + (where.isEmpty() ? "" : " WHERE " + where) + ") TO STDOUT";
+    DigestStatements.HashedRow row = digests.hashedRow(true);
+    // The row is both printed and hashed, and what is hashed as text would be rendered twice (jsonb's text is most
+    // of a wide row's cost): a fenced subquery renders it once, under the column's own name.
+    String once = plan.columns().stream().map(c -> DigestStatements.hashesLikeText(c.type()) ? "t." + c.sql()
+        : "t." + c.sql() + "::text AS " + c.sql()).collect(Collectors.joining(", "));
+    return "COPY (SELECT " + String.join(", ", values) + ", " + row.hash() + "::text FROM (SELECT " + once + " FROM "
+        + plan.sourceRelation() + " t" + filter + " OFFSET 0) t" + row.joins() + joins + ") TO STDOUT";
   }
 
   private static String literal(String value) {

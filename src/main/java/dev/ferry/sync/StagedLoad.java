@@ -113,8 +113,8 @@ final class StagedLoad {
   }
 
   /**
-   * Every index, slow kinds first, {@code parallel} builds at once; the table's statistics and its digest (for
-   * validation) in the shadow of the slowest; then the constraints that use the indexes.
+   * Every index, slow kinds first, {@code parallel} builds at once, and the table's digest (for validation) in the
+   * shadow of the slowest; then its statistics and the constraints that use the indexes.
    */
   private Future<Void> build(StageDefinition stage) {
     RunContext ctx = run.ctx;
@@ -122,7 +122,6 @@ final class StagedLoad {
       return Future.failedFuture(Failures.cancelled());
     }
     List<String> jobs = new ArrayList<>(stage.indexBuilds());
-    jobs.add("ANALYZE " + stage.staged());
     String digest = ctx.options.skipValidation() ? null : run.sql().digests().targetDigestOf(stage.staged());
     if (digest != null) {
       jobs.add(digest);
@@ -149,6 +148,8 @@ final class StagedLoad {
         ? Future.failedFuture(failed[0])
         : ctx.vertx.executeBlocking(() -> {
           try (Connection target = CopyLoad.connect(ctx.target)) {
+            // ANALYZE waits for every index build (their locks conflict), so it comes after them, alone.
+            target.createStatement().execute("ANALYZE " + stage.staged());
             for (String s : stage.constraints()) {
               target.createStatement().execute(s);
             }
