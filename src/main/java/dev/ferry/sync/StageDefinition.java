@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 /**
  * What {@link StagedLoad} builds beside a target table and how it swaps it in, read from the target's catalogs.
  * Only a table that would lose nothing by being dropped and replaced qualifies: owned by the role Ferry connects as,
- * no grants, options, triggers, rules, policies, publications, identity columns or statistics targets, nothing
+ * its privileges granted by that role (they are given again), no column privileges, options, triggers, rules, policies, publications, identity columns or statistics targets, nothing
  * pointing at it (foreign keys, views, other objects using its row type). Its columns, defaults, CHECK and NOT NULL
  * constraints, generated columns, storage, extended statistics and comments come with {@code CREATE TABLE … LIKE};
  * its indexes, primary and unique keys and foreign keys are made again from their definitions; the sequences its
@@ -34,8 +34,9 @@ final class StageDefinition {
             THEN 'not a plain table' END,
           CASE WHEN c.relowner <> (SELECT oid FROM pg_roles WHERE rolname = current_user)
             THEN 'owned by another role' END,
-          CASE WHEN c.relacl IS NOT NULL OR EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = c.oid AND attacl IS NOT NULL)
-            THEN 'privileges granted on it' END,
+          CASE WHEN EXISTS (SELECT 1 FROM aclexplode(c.relacl) a WHERE a.grantor <> c.relowner)
+            OR EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = c.oid AND attacl IS NOT NULL)
+            THEN 'privileges granted by other roles or on columns' END,
           CASE WHEN c.reloptions IS NOT NULL OR c.reltablespace <> 0 OR c.relreplident <> 'd'
             THEN 'storage options or replica identity' END,
           CASE WHEN c.relrowsecurity OR EXISTS (SELECT 1 FROM pg_policy WHERE polrelid = c.oid)
@@ -82,6 +83,19 @@ final class StageDefinition {
   private static final String FOREIGN_KEYS = """
       SELECT quote_ident(conname) AS name, pg_get_constraintdef(oid) AS definition
       FROM pg_constraint WHERE conrelid = ? AND contype = 'f' ORDER BY conname""";
+
+  /** The table's privileges as statements that give the same to the staging table (none where they are the default). */
+  private static final String GRANTS = """
+      SELECT format('GRANT %s ON %s TO %s%s', a.privilege_type, ?,
+        CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END,
+        CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END)
+      FROM pg_class c, aclexplode(c.relacl) a WHERE c.oid = ? ORDER BY a.grantee, a.privilege_type""";
+
+  /** The privileges of two tables, as sets (their order in the ACL does not matter). */
+  private static final String SAME_GRANTS = """
+      SELECT (SELECT array_agg(x::text ORDER BY x::text) FROM pg_class c, unnest(c.relacl) x WHERE c.oid = ?::regclass)
+        IS NOT DISTINCT FROM
+        (SELECT array_agg(x::text ORDER BY x::text) FROM pg_class c, unnest(c.relacl) x WHERE c.oid = ?::regclass)""";
 
   private static final String OWNED_SEQUENCES = """
       SELECT s.oid::regclass::text AS sequence, quote_ident(a.attname) AS column_name
@@ -134,6 +148,18 @@ final class StageDefinition {
     d.create.add("DROP TABLE IF EXISTS " + d.staged); // left by a run that died before it could drop it
     d.create.add("CREATE TABLE " + d.staged + " (LIKE " + d.qualified + " INCLUDING DEFAULTS INCLUDING CONSTRAINTS"
         + " INCLUDING GENERATED INCLUDING STORAGE INCLUDING COMPRESSION INCLUDING STATISTICS INCLUDING COMMENTS)");
+    try (PreparedStatement q = target.prepareStatement(GRANTS)) {
+      q.setString(1, d.staged);
+      q.setLong(2, oid);
+      try (ResultSet rs = q.executeQuery()) {
+        if (rs.next()) { // an explicit ACL: the owner's own entry is in it, so start from none
+          d.create.add("REVOKE ALL ON " + d.staged + " FROM CURRENT_USER");
+          do {
+            d.create.add(rs.getString(1));
+          } while (rs.next());
+        }
+      }
+    }
     try (PreparedStatement q = target.prepareStatement(INDEXES)) {
       q.setLong(1, oid);
       try (ResultSet rs = q.executeQuery()) {
@@ -217,8 +243,21 @@ final class StageDefinition {
     }
   }
 
-  /** Before the swap, under the table's lock: the table is still what was read (else nothing is swapped). */
+  /**
+   * Before the swap, under the table's lock: the table is still what was read, and the staging table carries the
+   * same privileges (else nothing is swapped).
+   */
   void checkUnchanged(Connection target) throws SQLException {
+    try (PreparedStatement q = target.prepareStatement(SAME_GRANTS)) {
+      q.setString(1, qualified);
+      q.setString(2, staged);
+      try (ResultSet rs = q.executeQuery()) {
+        rs.next();
+        if (!rs.getBoolean(1)) {
+          throw new NotStageable("its privileges could not be given to the new table as they are");
+        }
+      }
+    }
     try (PreparedStatement q = target.prepareStatement(REASONS)) {
       q.setString(1, qualified);
       try (ResultSet rs = q.executeQuery()) {
