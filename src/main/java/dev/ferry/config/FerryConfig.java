@@ -12,6 +12,7 @@ import java.util.Objects;
 /**
  * Validated configuration. Built once per command from conf/ferry.yaml, the environment and flags.
  *
+ * @param loadStreams COPY streams, and index builds, at once for a large empty table loaded beside itself
  * @param rules what a pull does to columns' values before they leave production ({@code rules:})
  * @param file  the configuration file that was read, or null when none was
  */
@@ -28,6 +29,7 @@ public record FerryConfig(
     int stallTimeoutSeconds,
     double mirrorMaxDeleteShare,
     boolean deferIndexes,
+    int loadStreams,
     TargetTriggers targetTriggers,
     OnProductionEdit onProductionEdit,
     List<String> include,
@@ -42,7 +44,7 @@ public record FerryConfig(
   /** The same configuration, noting the file it was read from (null: none). */
   public FerryConfig withFile(Path read) {
     return new FerryConfig(source, target, poolSize, connectTimeoutSeconds, batchSize, pipeline, retries,
-        retryBaseDelayMs, checkpointRows, stallTimeoutSeconds, mirrorMaxDeleteShare, deferIndexes, targetTriggers,
+        retryBaseDelayMs, checkpointRows, stallTimeoutSeconds, mirrorMaxDeleteShare, deferIndexes, loadStreams, targetTriggers,
         onProductionEdit, include, exclude, tables, api, migrationLocations, backup, rules, read);
   }
 
@@ -54,7 +56,7 @@ public record FerryConfig(
     ApiSettings local = new ApiSettings(api.port(), api.token(), api.readToken(), null, api.webhooks(),
         api.notifications(), api.notifyRetryBaseMs(), api.limits(), api.schedules());
     return new FerryConfig(target, source, poolSize, connectTimeoutSeconds, batchSize, pipeline, retries,
-        retryBaseDelayMs, checkpointRows, stallTimeoutSeconds, mirrorMaxDeleteShare, deferIndexes, targetTriggers,
+        retryBaseDelayMs, checkpointRows, stallTimeoutSeconds, mirrorMaxDeleteShare, deferIndexes, loadStreams, targetTriggers,
         onProductionEdit, include, exclude, tables, local, migrationLocations, backup, rules, file);
   }
 
@@ -106,6 +108,7 @@ public record FerryConfig(
         intIn(sync, "sync.stallTimeoutSeconds", "stallTimeoutSeconds", 120, 1, 86_400),
         share(sync),
         bool(sync, "sync.deferIndexes", "deferIndexes", true),
+        intIn(sync, "sync.loadStreams", "loadStreams", 2, 1, 16),
         TargetTriggers.fromJson(sync),
         Objects.requireNonNullElse(OnProductionEdit.parse(sync.getValue("onProductionEdit"), "sync.onProductionEdit"),
             OnProductionEdit.REFUSE),

@@ -12,6 +12,7 @@ public final class SqlState {
   public static final String FEATURE_NOT_SUPPORTED = "0A000";
   public static final String INSUFFICIENT_PRIVILEGE = "42501";
   public static final String UNDEFINED_TABLE = "42P01";
+  public static final String DEPENDENT_OBJECTS_STILL_EXIST = "2BP01";
   public static final String INVALID_PASSWORD = "28P01";
   public static final String INVALID_AUTHORIZATION = "28000";
   public static final String INVALID_CATALOG_NAME = "3D000";

@@ -1,5 +1,6 @@
 package dev.ferry.sync;
 
+import dev.ferry.db.SqlState;
 import dev.ferry.plan.TablePlan;
 import io.vertx.core.Future;
 import java.math.BigInteger;
@@ -13,8 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A large table that was empty when counted, loaded beside itself and swapped in: its rows go into a new table
- * in the {@code ferry_stage} schema (a copy of its definition) over several COPY streams at once, its indexes are
- * built there in parallel sessions, its constraints added, and then one short transaction takes the table's lock,
+ * in the {@code ferry_stage} schema (a copy of its definition) over {@code sync.loadStreams} COPY streams at once, its
+ * indexes are built there as many at a time, its constraints added, and then one short transaction takes the table's lock,
  * checks it is still empty, drops it and puts the new one in its place. Other sessions see the empty table until
  * that commit, then the full one with every index and constraint; a failure before it leaves the table as it was
  * (the staging table is dropped). Only for a table nothing else hangs on ({@link StageDefinition#read}); any other
@@ -23,9 +24,6 @@ import java.util.concurrent.atomic.AtomicLong;
 final class StagedLoad {
   /** Smaller tables gain less from parallel streams and index builds than the extra steps cost. */
   static final long MIN_ROWS = 100_000;
-  /** COPY streams and index builds at once, at most (also bounded by {@code pool.size}). */
-  static final int MAX_PARALLEL = 2;
-
   private final TableRun run;
   private final CopyLoad copy;
   private final int parallel;
@@ -34,11 +32,12 @@ final class StagedLoad {
   StagedLoad(TableRun run, CopyLoad copy) {
     this.run = run;
     this.copy = copy;
-    this.parallel = Math.max(1, Math.min(MAX_PARALLEL, run.ctx.config.poolSize()));
+    this.parallel = run.ctx.config.loadStreams();
   }
 
+  /** Large enough, and building indexes after the load allowed ({@code sync.deferIndexes}). */
   static boolean worthIt(TableRun run) {
-    return run.sourceRows >= MIN_ROWS && !run.plan.target().partitioned();
+    return run.sourceRows >= MIN_ROWS && !run.plan.target().partitioned() && run.ctx.config.deferIndexes();
   }
 
   /**
@@ -73,8 +72,16 @@ final class StagedLoad {
     try (Connection target = CopyLoad.connect(run.ctx.target); Connection source = CopyLoad.connect(run.ctx.source)) {
       StageDefinition stage = StageDefinition.read(target, run.plan);
       stage.splitSource(source, run.plan, parallel);
-      for (String s : stage.create()) {
-        target.createStatement().execute(s);
+      try {
+        for (String s : stage.create()) {
+          target.createStatement().execute(s);
+        }
+      } catch (SQLException e) {
+        target.createStatement().execute("DROP TABLE IF EXISTS " + stage.staged());
+        if (SqlState.is(e, SqlState.INSUFFICIENT_PRIVILEGE)) {
+          throw new StageDefinition.NotStageable("Ferry's role may not create " + StageDefinition.SCHEMA + " beside it");
+        }
+        throw e;
       }
       return stage;
     }
@@ -187,7 +194,14 @@ final class StagedLoad {
         }
         stage.checkUnchanged(target);
         for (String s : stage.swap()) {
-          tgt.execute(s);
+          try {
+            tgt.execute(s);
+          } catch (SQLException e) {
+            if (SqlState.is(e, SqlState.DEPENDENT_OBJECTS_STILL_EXIST)) {
+              throw new StageDefinition.NotStageable("other objects depend on it: " + SqlState.message(e));
+            }
+            throw e;
+          }
         }
         String oid;
         try (ResultSet rs = tgt.executeQuery("SELECT c.oid || ':' || c.relnatts FROM pg_class c WHERE c.oid = '"
