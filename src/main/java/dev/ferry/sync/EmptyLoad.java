@@ -40,9 +40,9 @@ final class EmptyLoad implements TableSync {
 
   @Override
   public String path() {
-    return (copying() ? "COPY into empty table" + PathWords.indexes(later) + PathWords.mapped(run.plan)
-        : "insert into empty table" + PathWords.indexes(later) + PathWords.mapped(run.plan)
-            + PathWords.checkpoints(cp, run.ctx.config.checkpointRows()));
+    boolean copying = copying();
+    return (copying ? "COPY into empty table" : "insert into empty table") + PathWords.indexes(later)
+        + PathWords.mapped(run.plan) + (copying ? "" : PathWords.checkpoints(cp, run.ctx.config.checkpointRows()));
   }
 
   @Override
@@ -61,13 +61,13 @@ final class EmptyLoad implements TableSync {
     Future<StreamDigest> loaded = !run.dryRun() && copying() ? copy()
         : run.transaction(conn -> cp != null ? copier.copyRowsCheckpointed(conn, true, cp) : load(run, conn, later));
     return loaded.recover(err -> {
-          if ((cp != null && cp.started()) || !rowsAppeared(err)) {
-            return Future.failedFuture(err);
-          }
-          comparing = true;
-          run.warn(run.ctx.message(err) + "; comparing row by row instead");
-          return fallback.attempt();
-        });
+      if ((cp != null && cp.started()) || !rowsAppeared(err)) {
+        return Future.failedFuture(err);
+      }
+      comparing = true;
+      run.warn(run.ctx.message(err) + "; comparing row by row instead");
+      return fallback.attempt();
+    });
   }
 
   /**
