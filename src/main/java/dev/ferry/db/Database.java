@@ -146,16 +146,19 @@ public final class Database {
    */
   public Connection jdbc() throws SQLException {
     Connection c = DriverManager.getConnection(url.jdbcUrl(), url.jdbcProperties());
-    try (PreparedStatement set = c.prepareStatement("SELECT set_config(?, ?, false)")) {
+    // One statement, so one round trip: far from the server each costs.
+    StringBuilder sql = new StringBuilder("SELECT 1");
+    sessionSettings.forEach((k, v) -> sql.append(", set_config(?, ?, false)"));
+    if (engineSession) {
+      sql.append(", (").append(ENGINE_SETTINGS).append(")");
+    }
+    try (PreparedStatement set = c.prepareStatement(sql.toString())) {
+      int i = 1;
       for (Map.Entry<String, String> e : sessionSettings.entrySet()) {
-        set.setString(1, e.getKey());
-        set.setString(2, e.getValue());
-        set.addBatch();
+        set.setString(i++, e.getKey());
+        set.setString(i++, e.getValue());
       }
-      set.executeBatch();
-      if (engineSession) {
-        c.createStatement().execute(ENGINE_SETTINGS);
-      }
+      set.executeQuery().close();
       return c;
     } catch (SQLException | RuntimeException e) {
       c.close();

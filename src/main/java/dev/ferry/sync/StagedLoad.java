@@ -10,6 +10,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -48,7 +50,7 @@ final class StagedLoad {
     RunContext ctx = run.ctx;
     return ctx.vertx.executeBlocking(this::prepare, false).compose(stage -> streams(stage)
         .compose(digest -> build(stage).map(digest))
-        .compose(digest -> ctx.vertx.executeBlocking(() -> swap(stage), false).map(oid -> {
+        .compose(digest -> ctx.vertx.executeBlocking(() -> finish(stage), false).map(oid -> {
           ctx.swapped.put(run.plan.target().name().sql(), oid);
           return digest;
         }))
@@ -120,49 +122,54 @@ final class StagedLoad {
   }
 
   /**
-   * Every index, slow kinds first, {@code parallel} builds at once, and the table's digest (for validation) in the
-   * shadow of the slowest; then its statistics and the constraints that use the indexes.
+   * Every index, slow kinds first, and the table's digest (for validation) in the shadow of the slowest: {@code
+   * parallel} sessions, each taking the next job as it is free (a session each, not a connection per job: far from
+   * the target, every connection costs round trips).
    */
   private Future<Void> build(StageDefinition stage) {
     RunContext ctx = run.ctx;
     if (ctx.cancelled.get()) {
       return Future.failedFuture(Failures.cancelled());
     }
-    List<String> jobs = new ArrayList<>(stage.indexBuilds());
+    Queue<String> jobs = new ConcurrentLinkedQueue<>(stage.indexBuilds());
     String digest = ctx.options.skipValidation() ? null : run.sql().digests().targetDigestOf(stage.staged());
     if (digest != null) {
       jobs.add(digest);
     }
-    Throwable[] failed = {null};
-    return Bounded.forEach(jobs, parallel, job -> ctx.vertx.executeBlocking(() -> {
-      try (Connection target = CopyLoad.connect(ctx.target)) {
-        Statement s = target.createStatement();
-        if (job.equals(digest)) {
-          try (ResultSet rs = s.executeQuery(job)) {
-            rs.next();
-            return StreamDigest.of(rs.getLong("n"), new BigInteger(rs.getString("digest")));
-          }
-        }
-        s.execute("SET maintenance_work_mem = '" + CopyLoad.INDEX_BUILD_MEMORY + "'");
-        s.execute(job);
-        return null;
-      }
-    }, false).onSuccess(d -> {
-      if (d != null) {
-        targetDigest = d;
-      }
-    }).onFailure(e -> failed[0] = failed[0] == null ? e : failed[0])).compose(v -> failed[0] != null
-        ? Future.failedFuture(failed[0])
-        : ctx.vertx.executeBlocking(() -> {
-          try (Connection target = CopyLoad.connect(ctx.target)) {
-            // ANALYZE waits for every index build (their locks conflict), so it comes after them, alone.
-            target.createStatement().execute("ANALYZE " + stage.staged());
-            for (String s : stage.constraints()) {
-              target.createStatement().execute(s);
+    List<Future<StreamDigest>> sessions = new ArrayList<>();
+    for (int i = 0; i < Math.min(parallel, jobs.size()); i++) {
+      sessions.add(ctx.vertx.executeBlocking(() -> {
+        StreamDigest summed = null;
+        try (Connection target = CopyLoad.connect(ctx.target); Statement s = target.createStatement()) {
+          s.execute("SET maintenance_work_mem = '" + CopyLoad.INDEX_BUILD_MEMORY + "'");
+          for (String job = jobs.poll(); job != null; job = jobs.poll()) {
+            if (job.equals(digest)) {
+              try (ResultSet rs = s.executeQuery(job)) {
+                rs.next();
+                summed = StreamDigest.of(rs.getLong("n"), new BigInteger(rs.getString("digest")));
+              }
+            } else {
+              s.execute(job);
             }
           }
-          return null;
-        }, false));
+        } catch (SQLException | RuntimeException e) {
+          jobs.clear(); // the load has failed: the other session stops after its current job
+          throw e;
+        }
+        return summed;
+      }, false));
+    }
+    return Future.join(sessions).transform(all -> {
+      for (Future<StreamDigest> f : sessions) {
+        if (f.failed()) {
+          return Future.failedFuture(f.cause());
+        }
+        if (f.result() != null) {
+          targetDigest = f.result();
+        }
+      }
+      return Future.succeededFuture();
+    });
   }
 
   /** The staged table's digest, summed before the swap (the swap moves the same rows); null without validation. */
@@ -171,17 +178,22 @@ final class StagedLoad {
   }
 
   /**
-   * The table's lock, still empty, dropped, and the staging table in its place; one transaction. Returns the
-   * table's new oid and column slots.
+   * On one session: the staging table's statistics (ANALYZE waits for index builds, whose locks conflict with it, so
+   * it comes after them), the constraints that use its indexes, then, in one transaction, the table's lock, still
+   * empty, dropped, and the staging table in its place. Returns the table's new oid and column slots.
    */
-  private String swap(StageDefinition stage) throws SQLException {
+  private String finish(StageDefinition stage) throws SQLException {
     RunContext ctx = run.ctx;
-    if (ctx.cancelled.get()) {
-      throw Failures.cancelled();
-    }
     TablePlan plan = run.plan;
     try (Connection target = CopyLoad.connect(ctx.target)) {
       Statement tgt = target.createStatement();
+      tgt.execute("ANALYZE " + stage.staged());
+      for (String s : stage.constraints()) {
+        tgt.execute(s);
+      }
+      if (ctx.cancelled.get()) {
+        throw Failures.cancelled();
+      }
       tgt.execute("BEGIN");
       try {
         for (String s : IndexDeferral.lockStatements(plan)) {
