@@ -69,9 +69,11 @@ public final class ReadStatements {
     }
     DigestStatements.HashedRow row = digests.hashedRow(true);
     // The row is both printed and hashed, and what is hashed as text would be rendered twice (jsonb's text is most
-    // of a wide row's cost): a fenced subquery renders it once, under the column's own name.
-    String once = plan.columns().stream().map(c -> DigestStatements.hashesLikeText(c.type()) ? "t." + c.sql()
-        : "t." + c.sql() + "::text AS " + c.sql()).collect(Collectors.joining(", "));
+    // of a wide row's cost): a fenced subquery renders it once, under the column's own name. Id-mapped columns stay
+    // typed: the hash joins them to their parent.
+    String once = plan.columns().stream().map(c -> DigestStatements.hashesLikeText(c.type())
+        || plan.mapped().containsKey(c.name()) ? "t." + c.sql() : "t." + c.sql() + "::text AS " + c.sql())
+        .collect(Collectors.joining(", "));
     return "COPY (SELECT " + String.join(", ", values) + ", " + row.hash() + "::text FROM (SELECT " + once + " FROM "
         + plan.sourceRelation() + " t" + filter + " OFFSET 0) t" + row.joins() + joins + ") TO STDOUT";
   }

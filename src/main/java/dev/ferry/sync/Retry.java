@@ -5,7 +5,6 @@ import dev.ferry.retry.Backoff;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxException;
-import io.vertx.pgclient.PgException;
 import java.io.IOException;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
