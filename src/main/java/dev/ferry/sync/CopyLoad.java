@@ -189,7 +189,7 @@ final class CopyLoad {
     }
   }
 
-  private int stallMillis() {
+  int stallMillis() {
     return (int) TimeUnit.SECONDS.toMillis(run.ctx.config.stallTimeoutSeconds());
   }
 

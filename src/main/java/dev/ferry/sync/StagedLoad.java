@@ -105,6 +105,7 @@ final class StagedLoad {
             copy.wroteWith(tgt);
             StreamDigest part = copy.copy(source, target, read, "COPY " + stage.staged() + " (" + stage.columns()
                 + ") FROM STDIN", done);
+            target.setNetworkTimeout(Runnable::run, copy.stallMillis()); // an unanswered COMMIT is a lost connection
             tgt.execute("COMMIT");
             return part;
           } catch (SQLException | RuntimeException e) {
