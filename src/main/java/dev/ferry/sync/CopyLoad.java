@@ -105,14 +105,7 @@ final class CopyLoad {
           throw asRuntime(TriggerSwitch.explain(e));
         }
       }
-      for (String s : IndexDeferral.lockStatements(plan)) {
-        tgt.execute(s);
-      }
-      try (ResultSet rs = tgt.executeQuery(IndexDeferral.emptyCheck(plan))) {
-        if (rs.next() && rs.getBoolean(1)) {
-          throw new IndexDeferral.NotEmpty();
-        }
-      }
+      lockEmpty(tgt, plan);
       for (IndexInfo i : later) {
         tgt.execute(IndexDeferral.drop(plan, i));
       }
@@ -129,6 +122,21 @@ final class CopyLoad {
     } catch (SQLException | RuntimeException e) {
       rollback(tgt);
       throw e;
+    }
+  }
+
+  /**
+   * In a target transaction: the table's lock (see {@link IndexDeferral#lockStatements}), and fails with
+   * {@link IndexDeferral.NotEmpty} when rows appeared since it was counted.
+   */
+  static void lockEmpty(Statement tgt, TablePlan plan) throws SQLException {
+    for (String s : IndexDeferral.lockStatements(plan)) {
+      tgt.execute(s);
+    }
+    try (ResultSet rs = tgt.executeQuery(IndexDeferral.emptyCheck(plan))) {
+      if (rs.next() && rs.getBoolean(1)) {
+        throw new IndexDeferral.NotEmpty();
+      }
     }
   }
 

@@ -57,9 +57,7 @@ final class EmptyLoad implements TableSync {
       return fallback.attempt();
     }
     run.beginAttempt(cp);
-    TableCopier copier = run.copier();
-    Future<StreamDigest> loaded = !run.dryRun() && copying() ? copy()
-        : run.transaction(conn -> cp != null ? copier.copyRowsCheckpointed(conn, true, cp) : load(run, conn, later));
+    Future<StreamDigest> loaded = !run.dryRun() && copying() ? copy() : inserts();
     return loaded.recover(err -> {
       if ((cp != null && cp.started()) || !rowsAppeared(err)) {
         return Future.failedFuture(err);
@@ -91,8 +89,14 @@ final class EmptyLoad implements TableSync {
       }
       stageable = false;
       run.ctx.note(run.plan.name().display() + ": loaded in place, not beside the table (" + err.getMessage() + ")");
-      return cp == null ? copy.load() : run.transaction(conn -> run.copier().copyRowsCheckpointed(conn, true, cp));
+      return cp == null ? copy.load() : inserts();
     });
+  }
+
+  /** Batches of plain inserts: checkpoint by checkpoint, or in one transaction with the indexes built after. */
+  private Future<StreamDigest> inserts() {
+    return run.transaction(conn -> cp != null ? run.copier().copyRowsCheckpointed(conn, true, cp)
+        : load(run, conn, later));
   }
 
   private static boolean rowsAppeared(Throwable err) {

@@ -145,7 +145,7 @@ final class StageDefinition {
       }
     }
     d.create.add("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
-    d.create.add("DROP TABLE IF EXISTS " + d.staged); // left by a run that died before it could drop it
+    d.create.add(d.drop()); // left by a run that died before it could drop it
     d.create.add("CREATE TABLE " + d.staged + " (LIKE " + d.qualified + " INCLUDING DEFAULTS INCLUDING CONSTRAINTS"
         + " INCLUDING GENERATED INCLUDING STORAGE INCLUDING COMPRESSION INCLUDING STATISTICS INCLUDING COMMENTS)");
     try (PreparedStatement q = target.prepareStatement(GRANTS)) {
@@ -167,9 +167,11 @@ final class StageDefinition {
           d.indexBuilds.add(d.onStage(rs.getString("definition")));
           String constraint = rs.getString("constraint_name");
           if (constraint != null) {
-            d.constraints.add("ALTER TABLE " + d.staged + " ADD CONSTRAINT " + constraint
-                + ("p".equals(rs.getString("contype")) ? " PRIMARY KEY" : " UNIQUE") + " USING INDEX " + rs.getString("name")
-                + (rs.getBoolean("condeferrable") ? " DEFERRABLE" + (rs.getBoolean("condeferred") ? " INITIALLY DEFERRED" : "") : ""));
+            String kind = "p".equals(rs.getString("contype")) ? " PRIMARY KEY" : " UNIQUE";
+            String deferrable = !rs.getBoolean("condeferrable") ? ""
+                : rs.getBoolean("condeferred") ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
+            d.constraints.add("ALTER TABLE " + d.staged + " ADD CONSTRAINT " + constraint + kind + " USING INDEX "
+                + rs.getString("name") + deferrable);
           }
         }
       }
@@ -268,6 +270,10 @@ final class StageDefinition {
         }
       }
     }
+  }
+
+  String drop() {
+    return "DROP TABLE IF EXISTS " + staged;
   }
 
   String staged() {

@@ -16,11 +16,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A large table that was empty when counted, loaded beside itself and swapped in: its rows go into a new table
- * in the {@code ferry_stage} schema (a copy of its definition) over {@code sync.loadStreams} COPY streams at once, its
- * indexes are built there as many at a time, its constraints added, and then one short transaction takes the table's lock,
- * checks it is still empty, drops it and puts the new one in its place. Other sessions see the empty table until
- * that commit, then the full one with every index and constraint; a failure before it leaves the table as it was
- * (the staging table is dropped). Only for a table nothing else hangs on ({@link StageDefinition#read}); any other
+ * in the {@code ferry_stage} schema (a copy of its definition) over {@code sync.loadStreams} COPY streams at once,
+ * its indexes are built there as many at a time, its constraints added, and then one short transaction takes the
+ * table's lock, checks it is still empty, drops it and puts the new one in its place. Other sessions see the empty
+ * table until that commit, then the full one with every index and constraint; a failure before it leaves the table
+ * as it was (the staging table is dropped). Only for a table nothing else hangs on ({@link StageDefinition#read}); any other
  * goes through {@link CopyLoad}.
  */
 final class StagedLoad {
@@ -79,9 +79,10 @@ final class StagedLoad {
           target.createStatement().execute(s);
         }
       } catch (SQLException e) {
-        target.createStatement().execute("DROP TABLE IF EXISTS " + stage.staged());
+        target.createStatement().execute(stage.drop());
         if (SqlState.is(e, SqlState.INSUFFICIENT_PRIVILEGE)) {
-          throw new StageDefinition.NotStageable("Ferry's role may not create " + StageDefinition.SCHEMA + " beside it");
+          throw new StageDefinition.NotStageable(
+              "Ferry's role may not create " + StageDefinition.SCHEMA + " beside it");
         }
         throw e;
       }
@@ -197,14 +198,7 @@ final class StagedLoad {
       }
       tgt.execute("BEGIN");
       try {
-        for (String s : IndexDeferral.lockStatements(plan)) {
-          tgt.execute(s);
-        }
-        try (ResultSet rs = tgt.executeQuery(IndexDeferral.emptyCheck(plan))) {
-          if (rs.next() && rs.getBoolean(1)) {
-            throw new IndexDeferral.NotEmpty();
-          }
-        }
+        CopyLoad.lockEmpty(tgt, plan);
         stage.checkUnchanged(target);
         for (String s : stage.swap()) {
           try {
@@ -233,7 +227,7 @@ final class StagedLoad {
 
   private Void drop(StageDefinition stage) throws SQLException {
     try (Connection target = CopyLoad.connect(run.ctx.target)) {
-      target.createStatement().execute("DROP TABLE IF EXISTS " + stage.staged());
+      target.createStatement().execute(stage.drop());
     }
     return null;
   }
