@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What a verified run lets the next one skip. When validation finds a table identical on both sides, the run
@@ -46,6 +47,18 @@ final class Claims {
   private static final long MAX_AGE = 1L << 30;
 
   static final Claims NONE = new Claims(null, null, Map.of(), Map.of(), Map.of(), false);
+
+  /**
+   * One table's rows checked against its claim on both sides (see {@link RangeStatements#tableCheck}): counts, the
+   * keys' hashes combined, and rows the claim does not cover.
+   */
+  record TableCheck(long sourceRows, String sourceKeys, long sourceUncovered, long targetRows, String targetKeys,
+      long targetUncovered) {
+    /** Every row covered on both sides, and the same keys on both. */
+    boolean unchanged() {
+      return sourceUncovered == 0 && targetUncovered == 0 && sourceRows == targetRows && sourceKeys.equals(targetKeys);
+    }
+  }
 
   /**
    * One side when the run started: which database it is (system identifier / database oid), a digest of what could
@@ -99,6 +112,11 @@ final class Claims {
   private final Map<String, String> targetOids;
   private final Map<String, Claim> stored;
   private final boolean kept;
+  /**
+   * Each table's check, read once per run: the run's counts come from it (one scan instead of two), and a parent's is
+   * asked for by every table that maps through it. Empty and never written for {@link #NONE}, which has no claims.
+   */
+  private final Map<String, Future<TableCheck>> checks = new ConcurrentHashMap<>();
 
   private Claims(Side source, Side target, Map<String, String> sourceOids, Map<String, String> targetOids,
       Map<String, Claim> stored, boolean kept) {
@@ -215,8 +233,8 @@ final class Claims {
     Future<Boolean> parents = Future.succeededFuture(true);
     for (TablePlan parent : parents(ctx, plan)) {
       Optional<Claim> theirs = recorded(ctx, parent).filter(c -> c.runId().equals(claim.get().runId()));
-      parents = parents.compose(ok -> ok && theirs.isPresent() ? unchanged(ctx, parent, theirs.get())
-          : Future.succeededFuture(false));
+      parents = parents.compose(ok -> ok && theirs.isPresent() ? check(ctx, parent, theirs.get())
+          .map(TableCheck::unchanged) : Future.succeededFuture(false));
     }
     return parents.map(ok -> ok ? claim : Optional.<Claim>empty());
   }
@@ -248,15 +266,20 @@ final class Claims {
     return side.next() >= horizon && side.next() - horizon < MAX_AGE;
   }
 
-  /** Whether the table's rows are all covered by the claim on both sides, with the same keys on both. */
-  static Future<Boolean> unchanged(RunContext ctx, TablePlan table, Claim claim) {
-    TableStatements sql = ctx.sql(table);
-    Future<Row> s = ctx.snapshot.read(c -> c.preparedQuery(sql.ranges().tableCheck(true)).execute(Tuple.from(claim.params(true))))
-        .map(rs -> rs.iterator().next());
-    Future<Row> t = ctx.target.pool().preparedQuery(sql.ranges().tableCheck(false)).execute(Tuple.from(claim.params(false)))
-        .map(rs -> rs.iterator().next());
-    return Future.all(s, t).map(v -> s.result().getLong(2) == 0 && t.result().getLong(2) == 0
-        && s.result().getLong(0).equals(t.result().getLong(0)) && s.result().getString(1).equals(t.result().getString(1)));
+  /**
+   * The table's rows checked against {@code claim} on both sides (the source's in the run's snapshot), once per run:
+   * the target's is as of the run's counts, which the run's choices rest on anyway.
+   */
+  Future<TableCheck> check(RunContext ctx, TablePlan table, Claim claim) {
+    return checks.computeIfAbsent(table.target().name().sql() + " " + claim.runId(), k -> {
+      TableStatements sql = ctx.sql(table);
+      Future<Row> s = ctx.snapshot.read(c -> c.preparedQuery(sql.ranges().tableCheck(true))
+          .execute(Tuple.from(claim.params(true)))).map(rs -> rs.iterator().next());
+      Future<Row> t = ctx.target.pool().preparedQuery(sql.ranges().tableCheck(false))
+          .execute(Tuple.from(claim.params(false))).map(rs -> rs.iterator().next());
+      return Future.all(s, t).map(v -> new TableCheck(s.result().getLong(0), s.result().getString(1),
+          s.result().getLong(2), t.result().getLong(0), t.result().getString(1), t.result().getLong(2)));
+    });
   }
 
   /** Everything the claim's truth depends on besides the rows; empty for a table claims do not cover. */

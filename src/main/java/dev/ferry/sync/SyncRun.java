@@ -99,7 +99,8 @@ final class SyncRun {
         .compose(this::plan)
         .compose(plans -> SourceSnapshot.open(ctx.source).compose(s -> subset(s, plans)
             .map(chosen -> ctx = ctx.prepared(chosen, s, fastHash.result()))))
-        .compose(v -> Future.all(Claims.open(ctx).map(c -> ctx = ctx.withClaims(c)), countAndGuard()))
+        .compose(v -> Claims.open(ctx).map(c -> ctx = ctx.withClaims(c)))
+        .compose(v -> countAndGuard())
         .compose(v -> validateOnly ? validate().compose(x -> Future.<Void>failedFuture(new ValidatedOnly())) : backup())
         .compose(v -> ctx.options.skipIndexes() ? log.skipped(Phase.INDEXES, "--skip-indexes")
             : log.phase(Phase.INDEXES, "create indexes the target lacks", this::syncIndexes, Function.identity()).mapEmpty())
@@ -260,17 +261,31 @@ final class SyncRun {
     });
   }
 
-  /** Exact counts on both sides (the source's from the run's snapshot), then the per-table guards. */
+  /**
+   * Exact counts on both sides (the source's from the run's snapshot), then the per-table guards. A table with a claim
+   * is counted by its claim's check, which the comparison needs next anyway: one scan of it per side, not two.
+   */
   private Future<Void> countAndGuard() {
     Map<TableName, Future<Long>> src = new LinkedHashMap<>();
     Map<TableName, Future<Long>> tgt = new LinkedHashMap<>();
+    List<TablePlan> unclaimed = new ArrayList<>();
+    for (TablePlan p : plans) {
+      Optional<Claims.Claim> claim = ctx.claims.recorded(ctx, p);
+      if (claim.isPresent()) {
+        Future<Claims.TableCheck> check = ctx.claims.check(ctx, p, claim.get());
+        src.put(p.name(), check.map(Claims.TableCheck::sourceRows));
+        tgt.put(p.name(), check.map(Claims.TableCheck::targetRows));
+      } else {
+        unclaimed.add(p);
+      }
+    }
     Future<Void> sourceCounts = ctx.snapshot.read(conn -> {
-      plans.forEach(p -> src.put(p.name(), conn.query(ReadStatements.count(p.sourceRelation())).execute()
+      unclaimed.forEach(p -> src.put(p.name(), conn.query(ReadStatements.count(p.sourceRelation())).execute()
           .map(rs -> rs.iterator().next().getLong(0))));
       return Future.all(new ArrayList<>(src.values())).mapEmpty();
     });
-    plans.forEach(p -> tgt.put(p.name(), ctx.target.pool().query(ReadStatements.count(p.target().fromSql())).execute()
-        .map(rs -> rs.iterator().next().getLong(0))));
+    unclaimed.forEach(p -> tgt.put(p.name(), ctx.target.pool().query(ReadStatements.count(p.target().fromSql()))
+        .execute().map(rs -> rs.iterator().next().getLong(0))));
     return Future.all(sourceCounts, Future.all(new ArrayList<>(tgt.values()))).compose(v -> {
       List<String> refusals = new ArrayList<>();
       List<TableState> counted = new ArrayList<>();

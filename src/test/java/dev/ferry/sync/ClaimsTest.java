@@ -140,11 +140,22 @@ class ClaimsTest {
         DELETE FROM items WHERE id = 1001;  -- and the source deletes 1002: same range, same count, no new versions
         UPDATE labels SET v = 'edited' WHERE code = 'k5';""");
     dbs.execute(source, "DELETE FROM items WHERE id = 1002");
+    Map<String, ProgressEvent.TableCompared> compared = new ConcurrentHashMap<>();
+    var listener = new ProgressBus(vertx).listen(e -> {
+      if (e instanceof ProgressEvent.TableCompared c) {
+        compared.put(c.table(), c);
+      }
+    });
     // Production's edits are written over: this test is about finding every change, not about the policy.
     RunSummary run = sync(SyncOptions.defaults().withMode(Mode.MIRROR).withOnProductionEdit(OnProductionEdit.OVERWRITE));
+    await(listener.unregister());
     assertEquals(RunStatus.SUCCEEDED, run.status(), () -> describe(run));
     TableResult items = table(run, "items");
     assertTrue(claimed(run, "items", verifiedBy), items.path());
+    // Two ranges lost or gained keys (7 and 0; 1001 and 1002): their 8 rows are read on both sides. In the three
+    // ranges only touched (10 and 2000 and 3000 on the source, 100 on the target), only those rows are, on both sides.
+    assertEquals(6, compared.get("items").rangesDiffering(), () -> compared.get("items").toString());
+    assertTrue(compared.get("items").rowsCompared() <= 2 * 8 * 2 + 4 * 2, () -> compared.get("items").toString());
     // inserted: 0 and 1001 (gone from the target); updated: 10, 2000, 100; deleted: 7 and 1002. 3000 is unchanged.
     assertEquals(List.of(2L, 3L, 2L), List.of(items.inserted(), items.updated(), items.deleted()), items::toString);
     TableResult labels = table(run, "labels");
