@@ -30,9 +30,12 @@ public final class ClaimStore {
    * @param targetXmin  the target's, likewise
    * @param ferryXids   the target transactions that run wrote the table with
    * @param kept        keys of rows production changed that runs kept as production left them
+   * @param sourceSeen  source transactions at or after the horizon that had ended when the run started
+   * @param targetSeen  the target's, likewise
    */
   public record StoredClaim(String source, String table, String runId, long sourceXmin, long targetXmin,
-      List<Long> ferryXids, String fingerprint, List<List<String>> kept) {}
+      List<Long> ferryXids, String fingerprint, List<List<String>> kept, List<Long> sourceSeen,
+      List<Long> targetSeen) {}
 
   /** Whether the target keeps claims at all (it has the control schema). */
   public static Future<Boolean> kept(SqlClient target) {
@@ -43,11 +46,13 @@ public final class ClaimStore {
   /** The claims recorded against {@code source}, by table. */
   public static Future<Map<String, StoredClaim>> load(SqlClient target, String source) {
     return target.preparedQuery("SELECT table_name, run_id, source_xmin, target_xmin, ferry_xids, fingerprint,"
-        + " kept::text FROM ferry.table_claims WHERE source = $1").execute(Tuple.of(source)).map(rs -> {
+        + " kept::text, source_seen, target_seen FROM ferry.table_claims WHERE source = $1").execute(Tuple.of(source))
+        .map(rs -> {
           Map<String, StoredClaim> out = new HashMap<>();
           for (Row r : rs) {
             out.put(r.getString(0), new StoredClaim(source, r.getString(0), r.getString(1), r.getLong(2), r.getLong(3),
-                List.of(r.getArrayOfLongs(4)), r.getString(5), keys(r.getString(6))));
+                List.of(r.getArrayOfLongs(4)), r.getString(5), keys(r.getString(6)), List.of(r.getArrayOfLongs(7)),
+                List.of(r.getArrayOfLongs(8))));
           }
           return out;
         });
@@ -94,12 +99,15 @@ public final class ClaimStore {
     }
     List<Tuple> rows = claims.stream().map(c -> Tuple.from(List.of(c.source(), c.table(), c.fingerprint(),
         c.sourceXmin(), c.targetXmin(), c.ferryXids().toArray(Long[]::new), c.runId(),
-        new JsonArray(c.kept().stream().map(k -> new JsonArray(new ArrayList<Object>(k))).toList()).encode()))).toList();
+        new JsonArray(c.kept().stream().map(k -> new JsonArray(new ArrayList<Object>(k))).toList()).encode(),
+        c.sourceSeen().toArray(Long[]::new), c.targetSeen().toArray(Long[]::new)))).toList();
     return target.preparedQuery("INSERT INTO ferry.table_claims (source, table_name, fingerprint, source_xmin,"
-            + " target_xmin, ferry_xids, run_id, kept) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb)"
+            + " target_xmin, ferry_xids, run_id, kept, source_seen, target_seen)"
+            + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::jsonb, $9, $10)"
             + " ON CONFLICT (source, table_name) DO UPDATE SET fingerprint = excluded.fingerprint,"
             + " source_xmin = excluded.source_xmin, target_xmin = excluded.target_xmin, ferry_xids = excluded.ferry_xids,"
-            + " run_id = excluded.run_id, kept = excluded.kept, verified_at = now()")
+            + " run_id = excluded.run_id, kept = excluded.kept, source_seen = excluded.source_seen,"
+            + " target_seen = excluded.target_seen, verified_at = now()")
         .executeBatch(rows)
         .compose(v -> target.preparedQuery("DELETE FROM ferry.table_writes WHERE source = $1 AND table_name = ANY($2)")
             .execute(Tuple.tuple().addString(claims.get(0).source())

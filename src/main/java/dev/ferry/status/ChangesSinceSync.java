@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -63,8 +64,10 @@ final class ChangesSinceSync {
 
   private static Future<Status.Changes> changes(SqlClient source, SqlClient target, TableInfo s, TableInfo t,
       ClaimStore.StoredClaim claim) {
-    Future<Set<String>> local = newer(source, s, claim.sourceXmin(), List.of());
-    Future<Set<String>> production = newer(target, t, claim.targetXmin(), claim.ferryXids());
+    List<Long> covered = new ArrayList<>(claim.ferryXids());
+    covered.addAll(claim.targetSeen());
+    Future<Set<String>> local = newer(source, s, claim.sourceXmin(), claim.sourceSeen());
+    Future<Set<String>> production = newer(target, t, claim.targetXmin(), covered);
     return Future.all(local, production).map(v -> {
       Set<String> both = new HashSet<>(local.result());
       both.retainAll(production.result());
@@ -74,11 +77,11 @@ final class ChangesSinceSync {
     });
   }
 
-  /** Keys of the rows written after the horizon by a transaction not in {@code ferry}: who changed what since. */
-  private static Future<Set<String>> newer(SqlClient db, TableInfo table, long horizon, List<Long> ferry) {
+  /** Keys of the rows written after the horizon by a transaction not in {@code covered}: who changed what since. */
+  private static Future<Set<String>> newer(SqlClient db, TableInfo table, long horizon, List<Long> covered) {
     String key = table.primaryKey().stream().map(c -> "t." + TableName.quote(c) + "::text")
         .collect(Collectors.joining(" || chr(1) || "));
-    String[] xids = ferry.stream().map(x -> Long.toString(x & 0xFFFFFFFFL)).toArray(String[]::new);
+    String[] xids = covered.stream().map(x -> Long.toString(x & 0xFFFFFFFFL)).toArray(String[]::new);
     return db.preparedQuery(RangeStatements.writtenSince(table.fromSql(), key, MAX_KEYS))
         .execute(Tuple.tuple().addString(Long.toString(horizon & 0xFFFFFFFFL)).addArrayOfString(xids)).map(rs -> {
           Set<String> keys = new HashSet<>();

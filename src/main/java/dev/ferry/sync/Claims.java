@@ -27,9 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * What a verified run lets the next one skip. When validation finds a table identical on both sides, the run
  * records a claim on the target (table {@code ferry.table_claims}): the transaction horizon on each side at the
- * start of the run, and the target transactions the run wrote that table with. Every row version written before a
- * horizon (or by those transactions, which committed before validation read them) belonged to the verified,
- * identical contents.
+ * start of the run, the transactions after it that had already ended then (the source's as its snapshot saw them),
+ * and the target transactions the run wrote that table with. Every row version written before a horizon (or by those
+ * transactions: they committed before validation read them) belonged to the verified, identical contents.
  *
  * <p>A later run checks each key range cheaply instead of hashing it (see {@link RangeStatements#rangeChecks}): when no row
  * in the range, on either side, is a newer version, each side's rows there are a subset of the same verified rows,
@@ -66,11 +66,18 @@ final class Claims {
    * versions, enum labels, the definitions of composite, domain and range types and of collations), its transaction
    * horizon and next transaction id.
    */
-  private record Side(String database, String state, long horizon, long next) {}
+  private record Side(String database, String state, long horizon, long next, List<Long> seen) {}
+
+  /**
+   * Transactions between a side's horizon and its next id that a claim lists as seen, at most: beyond that (a
+   * transaction held open while thousands of others came and went) it lists none, and rows written after the horizon
+   * are checked as changed, as they were before the list existed.
+   */
+  private static final int MAX_SEEN = 2_000;
 
   /** A recorded claim: the run that verified the table, its horizons and its target transactions. */
   record Claim(String runId, long sourceXmin, long targetXmin, List<Long> ferryXids, String fingerprint,
-      List<List<String>> kept, List<Long> laterWrites) {
+      List<List<String>> kept, List<Long> laterWrites, List<Long> sourceSeen, List<Long> targetSeen) {
     /** The kept keys, each joined as the comparison joins keys. */
     Set<String> keptIds() {
       Set<String> out = new HashSet<>();
@@ -87,11 +94,13 @@ final class Claims {
     /** The horizon and transactions on one side, as 32-bit ids in text, to flag rows by who wrote them. */
     Flags flags(boolean sourceSide) {
       if (sourceSide) {
-        return new Flags(Long.toString(sourceXmin & 0xFFFFFFFFL), new String[0], new String[0]);
+        return new Flags(Long.toString(sourceXmin & 0xFFFFFFFFL), ids(sourceSeen), new String[0]);
       }
+      List<Long> covered = new ArrayList<>(ferryXids);
+      covered.addAll(targetSeen);
       List<Long> ferry = new ArrayList<>(ferryXids);
       ferry.addAll(laterWrites);
-      return new Flags(Long.toString(targetXmin & 0xFFFFFFFFL), ids(ferryXids), ids(ferry));
+      return new Flags(Long.toString(targetXmin & 0xFFFFFFFFL), ids(covered), ids(ferry));
     }
 
     private static String[] ids(List<Long> xids) {
@@ -162,7 +171,7 @@ final class Claims {
   private static Map<String, Claim> claims(Map<String, StoredClaim> stored, Map<String, List<Long>> writes) {
     Map<String, Claim> out = new HashMap<>();
     stored.forEach((table, c) -> out.put(table, new Claim(c.runId(), c.sourceXmin(), c.targetXmin(), c.ferryXids(),
-        c.fingerprint(), c.kept(), writes.getOrDefault(table, List.of()))));
+        c.fingerprint(), c.kept(), writes.getOrDefault(table, List.of()), c.sourceSeen(), c.targetSeen())));
     return out;
   }
 
@@ -176,9 +185,12 @@ final class Claims {
         + " (SELECT string_agg(extname || ' ' || extversion, ',' ORDER BY extname) FROM pg_extension),"
         + " (SELECT string_agg(enumtypid::text || ':' || enumlabel, ',' ORDER BY enumtypid, enumsortorder) FROM pg_enum),"
         + TYPES + "))"
+        + ", ARRAY(SELECT x FROM generate_series(txid_snapshot_xmin(s), txid_snapshot_xmax(s) - 1) x"
+        + " WHERE txid_snapshot_xmax(s) - txid_snapshot_xmin(s) <= " + MAX_SEEN
+        + " AND x <> ALL (ARRAY(SELECT txid_snapshot_xip(s))))"
         + " FROM txid_current_snapshot() s").execute().map(rs -> {
           Row r = rs.iterator().next();
-          return new Side(r.getString(2), r.getString(3), r.getLong(0), r.getLong(1));
+          return new Side(r.getString(2), r.getString(3), r.getLong(0), r.getLong(1), List.of(r.getArrayOfLongs(4)));
         });
   }
 
@@ -331,7 +343,8 @@ final class Claims {
       for (TablePlan p : verified) {
         before.fingerprint(ctx, p).filter(f -> now.fingerprint(ctx, p).equals(Optional.of(f))).ifPresent(f -> {
           claims.add(new StoredClaim(source.database(), p.target().name().sql(), ctx.runId, source.horizon(),
-              target.horizon(), states.get(p.name()).xids(), f, states.get(p.name()).evidence().kept().keys()));
+              target.horizon(), states.get(p.name()).xids(), f, states.get(p.name()).evidence().kept().keys(),
+              source.seen(), target.seen()));
           claimed.add(p.name());
         });
       }

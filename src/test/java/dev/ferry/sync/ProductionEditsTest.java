@@ -23,6 +23,7 @@ import dev.ferry.testing.TestConfig;
 import dev.ferry.testing.TestDatabases;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgConnection;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -194,6 +195,31 @@ class ProductionEditsTest {
     assertEquals("0", on(target, "SELECT count(*)::text FROM items WHERE id = 100"));
     RunSummary kept = sync(policy(OnProductionEdit.KEEP));
     assertEquals(RunStatus.SUCCEEDED, kept.status(), () -> describe(kept));
+    assertEquals("0", on(target, "SELECT count(*)::text FROM items WHERE id = 100"));
+  }
+
+  /**
+   * A transaction left open on the server while a run verifies holds the horizon back: the rows written after it
+   * began were verified all the same (the run's snapshot saw them), so a row production deletes afterwards is still
+   * told apart from a row the source has just added.
+   */
+  @Test
+  void aTransactionLeftOpenDuringTheVerifyingRunDoesNotHideAProductionDelete() {
+    PgConnection held = await(PgConnection.connect(vertx, source.connectOptions()));
+    try {
+      await(held.query("BEGIN").execute().compose(v -> held.query("SELECT txid_current()").execute()));
+      dbs.execute(source, "UPDATE items SET n = n + 1 WHERE id = 100");
+      RunSummary verified = sync(SyncOptions.defaults());
+      assertEquals(RunStatus.SUCCEEDED, verified.status(), () -> describe(verified));
+      assertEquals(1, verified.rowsWritten(), () -> describe(verified));
+    } finally {
+      await(held.close());
+    }
+    dbs.execute(target, "DELETE FROM items WHERE id = 100");
+    RunSummary refused = sync(SyncOptions.defaults());
+    assertEquals(RunStatus.REFUSED, refused.status(), () -> describe(refused));
+    assertTrue(table(refused, "items").message().contains("id=100: deleted on production"),
+        table(refused, "items").message());
     assertEquals("0", on(target, "SELECT count(*)::text FROM items WHERE id = 100"));
   }
 
