@@ -1,5 +1,7 @@
 package dev.ferry.cli;
 
+import dev.ferry.cluster.ClusterNode;
+import dev.ferry.cluster.ClusterSlots;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.http.ApiServer;
 import dev.ferry.metrics.MetricsVertx;
@@ -24,11 +26,25 @@ final class ServeCommand extends CliCommand {
   @Option(names = "--port", paramLabel = "PORT", description = "HTTP port (default: FERRY_HTTP_PORT, else 8080).")
   Integer port;
 
+  @Option(names = "--cluster", description = "Join the other servers api.cluster lists (TCP/IP, no multicast): one"
+      + " run per target across them all, and any node answers for any run.")
+  boolean cluster;
+
   @Override
   public Integer call() {
     Map<String, Object> overrides = connection.overrides();
     overrides.put("api.port", port);
     PrometheusMeterRegistry registry = MetricsVertx.registry();
+    if (cluster) {
+      // The configuration says how to join, so it is read first; the server runs on the clustered Vert.x.
+      return Cli.run(err(), connection.config, overrides, (plain, config) -> ClusterNode.join(config.api().cluster(),
+          registry).compose(node -> {
+            console().out().printf("ferry serve: node %s of a cluster of %d (%s)%n", node.id(), node.members().size(),
+                config.api().cluster().host() + ":" + config.api().cluster().port());
+            return serve(console(), node.vertx(), config, new ApiServer(config, registry, new ClusterSlots(node)),
+                "ferry serve").eventually(() -> node.vertx().close());
+          }));
+    }
     return Cli.run(err(), connection.config, overrides, () -> MetricsVertx.create(registry),
         (vertx, config) -> serve(console(), vertx, config, new ApiServer(config, registry), "ferry serve"));
   }

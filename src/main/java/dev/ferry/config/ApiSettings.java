@@ -17,10 +17,11 @@ import java.util.Map;
  * @param control   the database holding the {@code ferry} control schema; null means the target
  * @param limits    what one client may make the server hold ({@code api.limits})
  * @param schedules syncs and validations the server starts by itself ({@code api.schedules})
+ * @param cluster   how the server joins others with {@code ferry serve --cluster} ({@code api.cluster})
  */
 public record ApiSettings(int port, String token, String readToken, DatabaseUrl control,
     Map<String, Webhook> webhooks, List<Notification> notifications, long notifyRetryBaseMs, ServerLimits limits,
-    Map<String, Schedule> schedules) {
+    Map<String, Schedule> schedules, ClusterSettings cluster) {
 
   public static final int MIN_TOKEN_LENGTH = 16;
 
@@ -78,7 +79,7 @@ public record ApiSettings(int port, String token, String readToken, DatabaseUrl 
     }
     return new ApiSettings(port, token, readToken, controlUrl, webhooks(api.getValue("webhooks")),
         notifications(api.getValue("notify")), retryBase, ServerLimits.fromJson(api.getValue("limits")),
-        schedules(api.getValue("schedules")));
+        schedules(api.getValue("schedules")), ClusterSettings.fromJson(api.getValue("cluster")));
   }
 
   private static int port(Object value) {

@@ -54,7 +54,7 @@ public record FerryConfig(
    */
   public FerryConfig forPull() {
     ApiSettings local = new ApiSettings(api.port(), api.token(), api.readToken(), null, api.webhooks(),
-        api.notifications(), api.notifyRetryBaseMs(), api.limits(), api.schedules());
+        api.notifications(), api.notifyRetryBaseMs(), api.limits(), api.schedules(), api.cluster());
     return new FerryConfig(target, source, poolSize, connectTimeoutSeconds, batchSize, pipeline, retries,
         retryBaseDelayMs, checkpointRows, stallTimeoutSeconds, mirrorMaxDeleteShare, deferIndexes, loadStreams, targetTriggers,
         onProductionEdit, include, exclude, tables, local, migrationLocations, backup, rules, file);

@@ -14,6 +14,7 @@ import dev.ferry.progress.ProgressBus;
 import dev.ferry.progress.ProgressEvent;
 import dev.ferry.runs.RunManager;
 import dev.ferry.runs.Scheduler;
+import dev.ferry.runs.TargetSlots;
 import dev.ferry.status.SharedStatus;
 import dev.ferry.status.Status;
 import dev.ferry.status.StatusCheck;
@@ -57,6 +58,8 @@ public final class ApiServer extends VerticleBase {
   private final long heartbeatMs;
   /** The schedules' clock: the system's, or a test's set just before a minute. */
   private final Clock clock;
+  /** Who holds each target: this server's memory, or the cluster's map ({@code ferry serve --cluster}). */
+  private final TargetSlots slots;
   private Database source;
   private Database target;
   private RunManager runs;
@@ -76,11 +79,12 @@ public final class ApiServer extends VerticleBase {
 
   /** @param registry where /metrics scrapes from (Vert.x's own meters included when it was built with it); may be null */
   public ApiServer(FerryConfig config, PrometheusMeterRegistry registry, long heartbeatMs) {
-    this(config, registry, heartbeatMs, Clock.systemUTC());
+    this(config, registry, heartbeatMs, Clock.systemUTC(), TargetSlots.local());
   }
 
-  ApiServer(FerryConfig config, PrometheusMeterRegistry registry, long heartbeatMs, Clock clock) {
+  ApiServer(FerryConfig config, PrometheusMeterRegistry registry, long heartbeatMs, Clock clock, TargetSlots slots) {
     this.clock = clock;
+    this.slots = slots;
     this.config = config;
     this.api = config.api();
     this.secrets = Secrets.of(config);
@@ -91,6 +95,11 @@ public final class ApiServer extends VerticleBase {
 
   public ApiServer(FerryConfig config, PrometheusMeterRegistry registry) {
     this(config, registry, 15_000);
+  }
+
+  /** A node of a cluster: targets are held cluster-wide. */
+  public ApiServer(FerryConfig config, PrometheusMeterRegistry registry, TargetSlots slots) {
+    this(config, registry, 15_000, Clock.systemUTC(), slots);
   }
 
   @Override
@@ -120,7 +129,7 @@ public final class ApiServer extends VerticleBase {
             + " schema) in the " + (api.control() != null ? "control" : "target") + " database: " + err.getMessage(), err)))
         .compose(h -> {
           history = h;
-          runs = new RunManager(vertx, config, h);
+          runs = new RunManager(vertx, config, h, slots);
           scheduler = new Scheduler(vertx, runs, h, config.requireTarget().redacted(), api.schedules(),
               ApiServer::scheduleOptions, clock);
           scheduler.start();
@@ -317,6 +326,10 @@ public final class ApiServer extends VerticleBase {
     readiness.onComplete(ar -> {
       JsonObject body = ar.succeeded() ? ar.result().copy() : new JsonObject().put("source", false).put("target", false);
       boolean ok = body.getBoolean("source") && body.getBoolean("target");
+      if (slots.node() != null) {
+        body.put("cluster", new JsonObject().put("node", slots.node())
+            .put("members", new io.vertx.core.json.JsonArray(slots.members())));
+      }
       Replies.json(rc, ok ? 200 : 503, body.put("status", ok ? "ready" : "not ready"));
     });
   }

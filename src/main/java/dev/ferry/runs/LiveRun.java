@@ -30,6 +30,8 @@ public final class LiveRun {
   final AtomicBoolean cancel = new AtomicBoolean();
   final Promise<RunSummary> done = Promise.promise();
   final String target;
+  /** What holds the target for it (set before the run takes it). */
+  TargetSlots.Slot slot;
   String deploymentId;
 
   private final List<JsonObject> phases = new ArrayList<>();

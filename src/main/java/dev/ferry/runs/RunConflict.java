@@ -12,11 +12,13 @@ public final class RunConflict extends FerryException {
     this.runningId = runningId;
   }
 
-  static RunConflict of(RunManager.Slot holder, String target) {
+  static RunConflict of(TargetSlots.Slot holder, String target) {
+    String where = holder.node() == null ? "" : " on node " + holder.node();
     return holder.runId() == null
-        ? new RunConflict(null, "the target " + target + " is busy: " + holder.what() + "; try again when it is done")
+        ? new RunConflict(null, "the target " + target + " is busy" + where + ": " + holder.what()
+            + "; try again when it is done")
         : new RunConflict(holder.runId(), "run " + holder.runId() + " is already " + holder.what() + " " + target
-            + "; wait for it to finish or cancel it (POST /api/v1/syncs/" + holder.runId() + "/cancel)");
+            + where + "; wait for it to finish or cancel it (POST /api/v1/syncs/" + holder.runId() + "/cancel)");
   }
 
   /** The run holding the target; null when an operation other than a run holds it. */

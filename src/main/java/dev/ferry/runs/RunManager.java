@@ -2,7 +2,6 @@ package dev.ferry.runs;
 
 import dev.ferry.config.FerryConfig;
 import dev.ferry.control.RunHistory;
-import dev.ferry.error.FerryException;
 import dev.ferry.plan.SyncOptions;
 import dev.ferry.progress.ProgressBus;
 import dev.ferry.progress.ProgressEvent;
@@ -38,17 +37,19 @@ public final class RunManager {
   private final Vertx vertx;
   private final FerryConfig config;
   private final RunHistory history;
-  /**
-   * Target identity → what holds it (a run, a restore, a migration); putIfAbsent is what makes "one at a time per
-   * target" hold under races.
-   */
-  private final ConcurrentHashMap<String, Slot> byTarget = new ConcurrentHashMap<>();
+  /** Target identity → what holds it (a run, a restore, a migration): this server's, or the cluster's. */
+  private final TargetSlots slots;
   private final ConcurrentHashMap<String, LiveRun> byId = new ConcurrentHashMap<>();
   private final MessageConsumer<String> listener;
   private volatile boolean stopping;
 
   public RunManager(Vertx vertx, FerryConfig config, RunHistory history) {
+    this(vertx, config, history, TargetSlots.local());
+  }
+
+  public RunManager(Vertx vertx, FerryConfig config, RunHistory history, TargetSlots slots) {
     this.vertx = vertx;
+    this.slots = slots;
     this.config = config;
     this.history = history;
     this.listener = vertx.eventBus().consumer(ProgressBus.ADDRESS, msg -> {
@@ -64,9 +65,6 @@ public final class RunManager {
       }
     });
   }
-
-  /** What holds a target: a run ({@code runId} set) or another operation; {@code what} says it in words. */
-  record Slot(String runId, String what) {}
 
   /**
    * Starts a sync, or fails with {@link RunConflict} when the target is busy. The returned run's {@code done}
@@ -112,12 +110,12 @@ public final class RunManager {
   private Future<LiveRun> start(SyncOptions options, String trigger, String holds, String mode, String doing,
       java.util.function.Function<LiveRun, SyncVerticle> verticle, java.util.function.Supplier<Future<Void>> first) {
     LiveRun run = new LiveRun(Syncs.newRunId(), trigger, options, mode, holds);
-    Optional<FerryException> refused = take(holds, new Slot(run.id, doing));
-    if (refused.isPresent()) {
-      return Future.failedFuture(refused.get());
-    }
-    byId.put(run.id, run);
-    return history.started(run.id, trigger, holds, mode, options, run.startedAtMs)
+    run.slot = new TargetSlots.Slot(run.id, doing, slots.node());
+    return take(holds, run.slot)
+        .compose(v -> {
+          byId.put(run.id, run);
+          return history.started(run.id, trigger, holds, mode, options, run.startedAtMs);
+        })
         .compose(v -> first.get())
         .compose(v -> vertx.deployVerticle(verticle.apply(run)))
         .map(deploymentId -> {
@@ -126,9 +124,11 @@ public final class RunManager {
           return run;
         })
         .onFailure(err -> {
-          release(run);
+          if (byId.containsKey(run.id)) { // it held the target: a refusal never got this far
+            release(run);
+            history.failedToStart(run.id, err.getMessage());
+          }
           run.done.tryFail(err);
-          history.failedToStart(run.id, err.getMessage());
         });
   }
 
@@ -152,18 +152,19 @@ public final class RunManager {
         });
   }
 
-  /** Takes {@code database} for {@code slot}; why not when the server is stopping or something else holds it. */
-  private Optional<FerryException> take(String database, Slot slot) {
+  /** Takes {@code database} for {@code slot}; fails saying why not when the server is stopping or it is held. */
+  private Future<Void> take(String database, TargetSlots.Slot slot) {
     if (stopping) {
-      return Optional.of(new ServerStopping());
+      return Future.failedFuture(new ServerStopping());
     }
-    Slot holder = byTarget.putIfAbsent(database, slot);
-    return holder == null ? Optional.empty() : Optional.of(RunConflict.of(holder, database));
+    return slots.take(database, slot).compose(holder -> holder.isEmpty() ? Future.<Void>succeededFuture()
+        : Future.failedFuture(RunConflict.of(holder.get(), database)));
   }
 
   private void release(LiveRun run) {
-    byTarget.computeIfPresent(run.target, (t, slot) -> run.id.equals(slot.runId()) ? null : slot);
     byId.remove(run.id, run);
+    slots.release(run.target, run.slot)
+        .onFailure(err -> LOG.error("run {}: could not free {}: {}", run.id, run.target, err.getMessage()));
   }
 
   /**
@@ -174,18 +175,16 @@ public final class RunManager {
    */
   public <T> Future<T> exclusively(String what, java.util.function.Supplier<Future<T>> work) {
     String target = config.requireTarget().redacted();
-    Slot slot = new Slot(null, what);
-    Optional<FerryException> refused = take(target, slot);
-    if (refused.isPresent()) {
-      return Future.failedFuture(refused.get());
-    }
-    Future<T> done;
-    try {
-      done = work.get();
-    } catch (RuntimeException e) {
-      done = Future.failedFuture(e);
-    }
-    return done.onComplete(ar -> byTarget.remove(target, slot));
+    TargetSlots.Slot slot = new TargetSlots.Slot(null, what, slots.node());
+    return take(target, slot).compose(v -> {
+      Future<T> done;
+      try {
+        done = work.get();
+      } catch (RuntimeException e) {
+        done = Future.failedFuture(e);
+      }
+      return done.onComplete(ar -> slots.release(target, slot));
+    });
   }
 
   /** Asks a running run to stop at its next batch boundary; false when no such run is active. */
@@ -204,6 +203,11 @@ public final class RunManager {
 
   public Collection<LiveRun> active() {
     return byId.values();
+  }
+
+  /** This node's id and the cluster's members; empty on a single server. */
+  public TargetSlots slots() {
+    return slots;
   }
 
   /** Cancels every run and waits for each to end (SIGTERM: in-flight batches finish, tables roll back whole). */

@@ -5,6 +5,7 @@ import static dev.ferry.testing.TestDatabases.await;
 import dev.ferry.config.DatabaseUrl;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.metrics.MetricsVertx;
+import dev.ferry.runs.TargetSlots;
 import dev.ferry.testing.TestConfig;
 import dev.ferry.testing.TestDatabases;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -87,7 +88,7 @@ final class ServerFixture implements AutoCloseable {
   }
 
   void start() {
-    server = new ApiServer(config(), registry, 300, clock);
+    server = new ApiServer(config(), registry, 300, clock, TargetSlots.local());
     deployment = await(vertx.deployVerticle(server));
   }
 

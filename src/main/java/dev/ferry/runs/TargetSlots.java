@@ -1,0 +1,37 @@
+package dev.ferry.runs;
+
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Who holds each target: one run (or restore, or migration) at a time per database. A single server keeps them in
+ * memory ({@link #local}); a cluster keeps them where every node sees them (the cluster package's implementation).
+ */
+public interface TargetSlots {
+  /**
+   * What holds a target.
+   *
+   * @param runId the run, or null for another operation
+   * @param what  what it is doing, in words ("syncing into", "restoring backup #3")
+   * @param node  the node it runs on (null on a single server)
+   */
+  record Slot(String runId, String what, String node) {}
+
+  /** Takes {@code target} for {@code slot}; the holder instead when someone else has it. */
+  Future<Optional<Slot>> take(String target, Slot slot);
+
+  /** Gives {@code target} back, if {@code slot} still holds it. */
+  Future<Void> release(String target, Slot slot);
+
+  /** This node's id; null on a single server. */
+  String node();
+
+  /** The nodes of the cluster now; empty on a single server. */
+  List<String> members();
+
+  /** Slots in this process's memory: a single server. */
+  static TargetSlots local() {
+    return new LocalSlots();
+  }
+}

@@ -1,0 +1,199 @@
+package dev.ferry.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.cli.FerryCli;
+import dev.ferry.config.DatabaseUrl;
+import dev.ferry.testing.TestDatabases;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgConnection;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three {@code ferry serve --cluster} processes on 127.0.0.1 as one cluster: a target is held cluster-wide, so of 50
+ * triggers spread over the nodes at once exactly one starts a run and the others are refused naming it and its node.
+ */
+class ClusterTest {
+  private static final String TOKEN = "cluster-test-token-0123456789";
+  private static final int NODES = 3;
+
+  @TempDir
+  Path dir;
+  private Vertx vertx;
+  private TestDatabases dbs;
+  private DatabaseUrl source;
+  private DatabaseUrl target;
+  private final List<Process> nodes = new ArrayList<>();
+  private final List<Integer> httpPorts = new ArrayList<>();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    vertx = Vertx.vertx();
+    dbs = new TestDatabases(vertx);
+    source = dbs.create("cluster_src");
+    target = dbs.create("cluster_tgt");
+    String schema = "CREATE TABLE items (id int PRIMARY KEY, note text);";
+    dbs.execute(source, schema + "INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 20000) g;");
+    dbs.execute(target, schema);
+    List<Integer> clusterPorts = new ArrayList<>();
+    for (int i = 0; i < NODES; i++) {
+      httpPorts.add(freePort());
+      clusterPorts.add(freePort());
+    }
+    String members = clusterPorts.stream().map(p -> "\"127.0.0.1:" + p + "\"").collect(Collectors.joining(", "));
+    for (int i = 0; i < NODES; i++) {
+      Path config = dir.resolve("node" + i + ".yaml");
+      Files.writeString(config, "api:\n  cluster:\n    name: ferry-test-" + clusterPorts.get(0) + "\n    host: 127.0.0.1\n"
+          + "    port: " + clusterPorts.get(i) + "\n    members: [" + members + "]\n");
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+          FerryCli.class.getName(), "serve", "--cluster", "--port", Integer.toString(httpPorts.get(i)),
+          "--config", config.toString(), "--source", source.toLibpqUrl(), "--target", target.toLibpqUrl())
+          .redirectErrorStream(true).redirectOutput(dir.resolve("node" + i + ".log").toFile());
+      pb.environment().put("FERRY_API_TOKEN", TOKEN);
+      nodes.add(pb.start());
+    }
+    awaitCluster();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (Process p : nodes) {
+      p.destroy();
+    }
+    for (Process p : nodes) {
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    }
+    dbs.close();
+    vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void fiftyTriggersOnThreeNodesStartExactlyOneRun() throws Exception {
+    // The target's table is locked meanwhile: the run that wins holds the target until every trigger is answered.
+    PgConnection lock = TestDatabases.await(PgConnection.connect(vertx, target.connectOptions()));
+    TestDatabases.await(lock.query("BEGIN").execute()
+        .compose(v -> lock.query("LOCK TABLE items IN ACCESS EXCLUSIVE MODE").execute()));
+    List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      answers.add(http.sendAsync(request(i % NODES, "/api/v1/syncs").POST(HttpRequest.BodyPublishers.ofString("{}"))
+          .header("content-type", "application/json").build(), HttpResponse.BodyHandlers.ofString()));
+    }
+    CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    TestDatabases.await(lock.query("COMMIT").execute().compose(v -> lock.close()));
+
+    Map<Integer, List<HttpResponse<String>>> byStatus = answers.stream().map(CompletableFuture::join)
+        .collect(Collectors.groupingBy(HttpResponse::statusCode, TreeMap::new, Collectors.toList()));
+    assertEquals(List.of(202, 409), new ArrayList<>(byStatus.keySet()), () -> describe(byStatus));
+    assertEquals(1, byStatus.get(202).size(), () -> describe(byStatus));
+    String runId = new JsonObject(byStatus.get(202).get(0).body()).getString("id");
+    List<String> nodeIds = members(0);
+    for (HttpResponse<String> refused : byStatus.get(409)) {
+      String detail = new JsonObject(refused.body()).getString("detail");
+      assertTrue(detail.contains("run " + runId + " is already syncing into"), detail);
+      assertTrue(nodeIds.stream().anyMatch(n -> detail.contains("on node " + n)), detail);
+    }
+
+    // Any node answers for the run; it ends succeeded, the target equal to the source row by row.
+    String status = awaitFinished(2, runId);
+    assertEquals("succeeded", status, () -> logs());
+    String rows = "SELECT md5(string_agg(id || ':' || note, ',' ORDER BY id)) FROM items";
+    assertEquals(dbs.text(source, rows), dbs.text(target, rows));
+    assertEquals(1, dbs.count(target, "SELECT count(*) FROM ferry.runs"), "exactly one run was ever started");
+  }
+
+  private String awaitFinished(int node, String runId) throws Exception {
+    long deadline = System.currentTimeMillis() + 120_000;
+    while (System.currentTimeMillis() < deadline) {
+      HttpResponse<String> r = http.send(request(node, "/api/v1/syncs/" + runId).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode(), r.body());
+      String status = new JsonObject(r.body()).getString("status");
+      if (!"running".equals(status)) {
+        return status;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("run " + runId + " did not finish: " + logs());
+  }
+
+  /** Waits until every node is ready and sees all three. */
+  private void awaitCluster() throws Exception {
+    long deadline = System.currentTimeMillis() + 120_000;
+    for (int i = 0; i < NODES; i++) {
+      while (true) {
+        for (Process p : nodes) {
+          assertTrue(p.isAlive(), this::logs);
+        }
+        assertTrue(System.currentTimeMillis() < deadline, () -> "the cluster did not form: " + logs());
+        try {
+          if (members(i).size() == NODES) {
+            break;
+          }
+        } catch (IOException | RuntimeException e) {
+          // not listening yet
+        }
+        Thread.sleep(250);
+      }
+    }
+  }
+
+  private List<String> members(int node) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPorts.get(node)
+        + "/ready")).timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    JsonObject cluster = new JsonObject(r.body()).getJsonObject("cluster");
+    return cluster == null ? List.of() : cluster.getJsonArray("members").stream().map(Object::toString).toList();
+  }
+
+  private HttpRequest.Builder request(int node, String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPorts.get(node) + path))
+        .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + TOKEN);
+  }
+
+  private static String describe(Map<Integer, List<HttpResponse<String>>> byStatus) {
+    return byStatus.entrySet().stream().map(e -> e.getKey() + " x" + e.getValue().size() + ": "
+        + e.getValue().get(0).body()).collect(Collectors.joining("\n"));
+  }
+
+  private String logs() {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < NODES; i++) {
+      try {
+        b.append("\n--- node ").append(i).append(":\n").append(Files.readString(dir.resolve("node" + i + ".log")));
+      } catch (IOException e) {
+        b.append("\n--- node ").append(i).append(": no log");
+      }
+    }
+    return b.toString();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
