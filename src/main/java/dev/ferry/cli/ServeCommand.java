@@ -37,13 +37,16 @@ final class ServeCommand extends CliCommand {
     PrometheusMeterRegistry registry = MetricsVertx.registry();
     if (cluster) {
       // The configuration says how to join, so it is read first; the server runs on the clustered Vert.x.
-      return Cli.run(err(), connection.config, overrides, (plain, config) -> ClusterNode.join(config.api().cluster(),
-          registry).compose(node -> {
-            console().out().printf("ferry serve: node %s of a cluster of %d (%s)%n", node.id(), node.members().size(),
-                config.api().cluster().host() + ":" + config.api().cluster().port());
-            return serve(console(), node.vertx(), config, new ApiServer(config, registry, new ClusterSlots(node)),
-                "ferry serve").eventually(() -> node.vertx().close());
-          }));
+      return Cli.run(err(), connection.config, overrides, (plain, config) -> {
+        // Every meter says which node it is from (a cluster's /metrics are scraped node by node).
+        registry.config().commonTags("node", config.api().cluster().host() + ":" + config.api().cluster().port());
+        return ClusterNode.join(config.api().cluster(), registry).compose(node -> {
+          console().out().printf("ferry serve: node %s of a cluster of %d (%s)%n", node.id(), node.members().size(),
+              config.api().cluster().host() + ":" + config.api().cluster().port());
+          return serve(console(), node.vertx(), config, new ApiServer(config, registry, new ClusterSlots(node)),
+              "ferry serve").eventually(() -> node.vertx().close());
+        });
+      });
     }
     return Cli.run(err(), connection.config, overrides, () -> MetricsVertx.create(registry),
         (vertx, config) -> serve(console(), vertx, config, new ApiServer(config, registry), "ferry serve"));

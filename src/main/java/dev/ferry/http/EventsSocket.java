@@ -70,7 +70,7 @@ final class EventsSocket {
     this.runs = runs;
     this.maxQueuedBytes = limits.eventQueueBytes();
     this.maxSockets = limits.maxEventSockets();
-    this.listener = vertx.eventBus().<String>consumer(RunManager.EVENTS, msg -> broadcast(msg.body()));
+    this.listener = vertx.eventBus().<String>localConsumer(RunManager.EVENTS, msg -> broadcast(msg.body()));
     this.heartbeatTimer = vertx.setPeriodic(heartbeatMs, id -> {
       String beat = new JsonObject().put("type", "heartbeat").put("at", System.currentTimeMillis()).encode();
       clients.forEach(c -> {

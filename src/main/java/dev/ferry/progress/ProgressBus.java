@@ -26,9 +26,12 @@ public final class ProgressBus {
     vertx.eventBus().publish(ADDRESS, toJson(event));
   }
 
-  /** Listens to every run's events; unregister the returned consumer when done. */
+  /**
+   * Listens to every run's events on this node (a cluster's nodes each see their own runs: a local consumer, so its
+   * metrics and sockets never count another node's rows); unregister the returned consumer when done.
+   */
   public MessageConsumer<String> listen(Consumer<ProgressEvent> listener) {
-    return vertx.eventBus().<String>consumer(ADDRESS, msg -> listener.accept(fromJson(msg.body())));
+    return vertx.eventBus().<String>localConsumer(ADDRESS, msg -> listener.accept(fromJson(msg.body())));
   }
 
   public static String toJson(Object value) {

@@ -52,7 +52,7 @@ public final class RunManager {
     this.slots = slots;
     this.config = config;
     this.history = history;
-    this.listener = vertx.eventBus().consumer(ProgressBus.ADDRESS, msg -> {
+    this.listener = vertx.eventBus().localConsumer(ProgressBus.ADDRESS, msg -> {
       ProgressEvent event = ProgressBus.fromJson(msg.body());
       LiveRun run = byId.get(event.runId());
       if (run != null) {

@@ -46,6 +46,7 @@ class ClusterTest {
   private DatabaseUrl target;
   private final List<Process> nodes = new ArrayList<>();
   private final List<Integer> httpPorts = new ArrayList<>();
+  private final List<Integer> clusterPorts = new ArrayList<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @BeforeEach
@@ -57,7 +58,6 @@ class ClusterTest {
     String schema = "CREATE TABLE items (id int PRIMARY KEY, note text);";
     dbs.execute(source, schema + "INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 20000) g;");
     dbs.execute(target, schema);
-    List<Integer> clusterPorts = new ArrayList<>();
     for (int i = 0; i < NODES; i++) {
       httpPorts.add(freePort());
       clusterPorts.add(freePort());
@@ -124,6 +124,17 @@ class ClusterTest {
     String rows = "SELECT md5(string_agg(id || ':' || note, ',' ORDER BY id)) FROM items";
     assertEquals(dbs.text(source, rows), dbs.text(target, rows));
     assertEquals(1, dbs.count(target, "SELECT count(*) FROM ferry.runs"), "exactly one run was ever started");
+
+    // Each node's meters carry its label and count its own runs only: over the cluster, the rows once.
+    double written = 0;
+    for (int i = 0; i < NODES; i++) {
+      String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPorts.get(i)
+          + "/metrics")).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+      assertTrue(metrics.contains("node=\"127.0.0.1:" + clusterPorts.get(i) + "\""), metrics);
+      written += metrics.lines().filter(l -> l.startsWith("ferry_rows_written_total{"))
+          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+    assertEquals(20000.0, written);
   }
 
   private String awaitFinished(int node, String runId) throws Exception {
