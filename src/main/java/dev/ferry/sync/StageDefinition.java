@@ -1,5 +1,6 @@
 package dev.ferry.sync;
 
+import dev.ferry.db.SqlState;
 import dev.ferry.plan.TablePlan;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,6 +24,21 @@ import java.util.stream.Collectors;
  */
 final class StageDefinition {
   static final String SCHEMA = "ferry_stage";
+
+  /**
+   * Creates {@link #SCHEMA} unless it is there. Two tables staged at once both run this, and IF NOT EXISTS is no
+   * guard against a concurrent CREATE: the loser fails on pg_namespace's unique index (a scale-10 load lost its large
+   * table to a row-by-row fallback that way), so the schema the other session just made is taken as there.
+   */
+  static void createSchema(Connection target) throws SQLException {
+    try {
+      target.createStatement().execute("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
+    } catch (SQLException e) {
+      if (!SqlState.is(e, SqlState.UNIQUE_VIOLATION)) {
+        throw e;
+      }
+    }
+  }
 
   private static final String REASONS = """
       SELECT c.oid, c.oid::regclass::text AS qualified, quote_ident(n.nspname) AS schema, quote_ident(c.relname) AS name,
@@ -144,7 +160,6 @@ final class StageDefinition {
             plan.columns().stream().map(c -> c.sql()).collect(Collectors.joining(", ")), rs.getString("fingerprint"));
       }
     }
-    d.create.add("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
     d.create.add(d.drop()); // left by a run that died before it could drop it
     d.create.add("CREATE TABLE " + d.staged + " (LIKE " + d.qualified + " INCLUDING DEFAULTS INCLUDING CONSTRAINTS"
         + " INCLUDING GENERATED INCLUDING STORAGE INCLUDING COMPRESSION INCLUDING STATISTICS INCLUDING COMMENTS)");

@@ -75,6 +75,7 @@ final class StagedLoad {
       StageDefinition stage = StageDefinition.read(target, run.plan);
       stage.splitSource(source, run.plan, parallel);
       try {
+        StageDefinition.createSchema(target);
         for (String s : stage.create()) {
           target.createStatement().execute(s);
         }

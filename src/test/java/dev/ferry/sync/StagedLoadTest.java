@@ -15,7 +15,9 @@ import dev.ferry.result.RunSummary;
 import dev.ferry.testing.IndependentCheck;
 import dev.ferry.testing.TestConfig;
 import dev.ferry.testing.TestDatabases;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnection;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -150,6 +152,31 @@ class StagedLoadTest {
         () -> describe(again));
     assertTrue(details(again).contains("dogs: match (rows no transaction has touched since run " + run.runId()),
         details(again));
+  }
+
+  /**
+   * Two tables staged at once both create the staging schema, and IF NOT EXISTS does not stop the second CREATE from
+   * failing on pg_namespace's unique index when the first commits meanwhile (a scale-10 load lost its large table to
+   * the row-by-row fallback that way). Here another session's uncommitted CREATE SCHEMA plays the first table.
+   */
+  @Test
+  void theStagingSchemaCreatedByAnotherSessionMeanwhileIsTakenAsThere() {
+    PgConnection other = await(PgConnection.connect(vertx, target.connectOptions()));
+    await(other.query("BEGIN").execute().compose(v -> other.query("CREATE SCHEMA ferry_stage").execute()));
+    Future<RunSummary> running = Syncs.runOnce(vertx, config, SyncOptions.defaults());
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (dbs.count(target, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+        + " AND query LIKE 'CREATE SCHEMA IF NOT EXISTS ferry_stage%'") == 0) {
+      assertTrue(System.currentTimeMillis() < deadline && !running.isComplete(), "the run never waited for the schema");
+      Thread.onSpinWait();
+    }
+    await(other.query("COMMIT").execute().compose(v -> other.close()));
+    RunSummary run = await(running);
+    assertEquals(RunStatus.SUCCEEDED, run.status(), () -> describe(run));
+    assertTrue(details(run).contains("dogs: loaded beside the table"), details(run));
+    assertEquals(List.of(), run.warnings(), () -> describe(run));
+    assertEquals(List.of(), new IndependentCheck(dbs).differences(source, target));
+    assertEquals(0, dbs.count(target, STAGED_TABLES));
   }
 
   @Test
