@@ -139,7 +139,7 @@ final class EventsSocket {
 
   private JsonObject snapshot(String run) {
     JsonArray active = new JsonArray();
-    runs.active().stream().filter(r -> run == null || run.equals(r.id())).map(LiveRun::snapshot).forEach(active::add);
+    runs.followed().stream().filter(r -> run == null || run.equals(r.id())).map(LiveRun::snapshot).forEach(active::add);
     return new JsonObject().put("type", "snapshot").put("runs", active);
   }
 

@@ -124,6 +124,7 @@ public final class LiveRun {
     tables.values().forEach(x -> t.add(x.copy()));
     return new JsonObject()
         .put("id", id)
+        .put("node", slot == null ? null : slot.node())
         .put("trigger", trigger)
         .put("mode", mode)
         .put("dryRun", options.dryRun())

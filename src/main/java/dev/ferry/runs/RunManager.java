@@ -15,7 +15,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -33,6 +35,11 @@ public final class RunManager {
    * history holds the result, so a listener that reacts to it by reading the history finds the final state.
    */
   public static final String EVENTS = "ferry.runs.events";
+  /**
+   * In a cluster, each node's runs' events as it relays them, for the other nodes: each follows the others' runs as
+   * its own (a {@link LiveRun} of its own for each), so a dashboard on any node shows any run.
+   */
+  static final String CLUSTER_EVENTS = "ferry.cluster.events";
 
   private final Vertx vertx;
   private final FerryConfig config;
@@ -40,7 +47,10 @@ public final class RunManager {
   /** Target identity → what holds it (a run, a restore, a migration): this server's, or the cluster's. */
   private final TargetSlots slots;
   private final ConcurrentHashMap<String, LiveRun> byId = new ConcurrentHashMap<>();
+  /** Runs other nodes of the cluster are running, followed from their events (nothing here runs them). */
+  private final ConcurrentHashMap<String, LiveRun> elsewhere = new ConcurrentHashMap<>();
   private final MessageConsumer<String> listener;
+  private final MessageConsumer<JsonObject> others;
   private volatile boolean stopping;
 
   public RunManager(Vertx vertx, FerryConfig config, RunHistory history) {
@@ -58,12 +68,44 @@ public final class RunManager {
       if (run != null) {
         run.on(event, new JsonObject(msg.body()));
         if (event instanceof ProgressEvent.RunFinished finished) {
-          finish(run, finished.summary()).onComplete(ar -> vertx.eventBus().publish(EVENTS, msg.body()));
+          finish(run, finished.summary()).onComplete(ar -> relay(msg.body()));
         } else {
-          vertx.eventBus().publish(EVENTS, msg.body());
+          relay(msg.body());
         }
       }
     });
+    this.others = slots.node() == null ? null
+        : vertx.eventBus().<JsonObject>consumer(CLUSTER_EVENTS, msg -> fromElsewhere(msg.body()));
+  }
+
+  /** Hands one of this node's runs' events to its listeners and, in a cluster, to the other nodes. */
+  private void relay(String event) {
+    vertx.eventBus().publish(EVENTS, event);
+    if (others != null) {
+      vertx.eventBus().publish(CLUSTER_EVENTS, new JsonObject().put("node", slots.node()).put("event", event));
+    }
+  }
+
+  /** Another node's run's event: folded into this node's picture of that run and relayed to its listeners. */
+  private void fromElsewhere(JsonObject message) {
+    String node = message.getString("node");
+    if (slots.node().equals(node)) {
+      return;
+    }
+    String body = message.getString("event");
+    ProgressEvent event = ProgressBus.fromJson(body);
+    if (event instanceof ProgressEvent.RunStarted started) {
+      LiveRun run = new LiveRun(started.runId(), "node " + node,
+          SyncOptions.defaults().withDryRun(started.dryRun()), started.mode(), started.target());
+      run.slot = new TargetSlots.Slot(run.id, "running", node);
+      elsewhere.put(run.id, run);
+    }
+    LiveRun run = event instanceof ProgressEvent.RunFinished ? elsewhere.remove(event.runId())
+        : elsewhere.get(event.runId());
+    if (run != null) {
+      run.on(event, new JsonObject(body));
+    }
+    vertx.eventBus().publish(EVENTS, body);
   }
 
   /**
@@ -205,6 +247,13 @@ public final class RunManager {
     return byId.values();
   }
 
+  /** The runs a dashboard on this node shows: its own and, in a cluster, those the other nodes are running. */
+  public Collection<LiveRun> followed() {
+    List<LiveRun> all = new ArrayList<>(byId.values());
+    all.addAll(elsewhere.values());
+    return all;
+  }
+
   /** This node's id and the cluster's members; empty on a single server. */
   public TargetSlots slots() {
     return slots;
@@ -215,6 +264,7 @@ public final class RunManager {
     stopping = true;
     active().forEach(r -> r.cancel.set(true));
     return Future.join(active().stream().map(r -> r.done.future()).toList()).mapEmpty()
-        .eventually(listener::unregister).mapEmpty();
+        .eventually(listener::unregister)
+        .eventually(() -> others == null ? Future.succeededFuture() : others.unregister()).mapEmpty();
   }
 }

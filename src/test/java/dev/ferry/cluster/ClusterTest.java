@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three {@code ferry serve --cluster} processes on 127.0.0.1 as one cluster: a target is held cluster-wide, so of 50
- * triggers spread over the nodes at once exactly one starts a run and the others are refused naming it and its node.
+ * triggers spread over the nodes at once exactly one starts a run and the others are refused naming it and its node;
+ * every node's dashboard socket follows that run, whichever node runs it.
  */
 class ClusterTest {
   private static final String TOKEN = "cluster-test-token-0123456789";
@@ -95,6 +96,11 @@ class ClusterTest {
   @Test
   void fiftyTriggersOnThreeNodesStartExactlyOneRun() throws Exception {
     // The target's table is locked meanwhile: the run that wins holds the target until every trigger is answered.
+    // A dashboard's socket on every node, open before the run starts.
+    List<Socket> early = new ArrayList<>();
+    for (int i = 0; i < NODES; i++) {
+      early.add(socket(i));
+    }
     PgConnection lock = TestDatabases.await(PgConnection.connect(vertx, target.connectOptions()));
     TestDatabases.await(lock.query("BEGIN").execute()
         .compose(v -> lock.query("LOCK TABLE items IN ACCESS EXCLUSIVE MODE").execute()));
@@ -104,6 +110,14 @@ class ClusterTest {
           .header("content-type", "application/json").build(), HttpResponse.BodyHandlers.ofString()));
     }
     CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    String started = answers.stream().map(CompletableFuture::join).filter(r -> r.statusCode() == 202)
+        .map(r -> new JsonObject(r.body()).getString("id")).findFirst().orElse("none");
+    // Sockets opened while the run is under way, on every node: their first message, the snapshot, shows it (once
+    // the run's first event has crossed to that node: the first message between two nodes takes a moment).
+    List<Socket> late = new ArrayList<>();
+    for (int i = 0; i < NODES; i++) {
+      late.add(lateSocket(i, started));
+    }
     TestDatabases.await(lock.query("COMMIT").execute().compose(v -> lock.close()));
 
     Map<Integer, List<HttpResponse<String>>> byStatus = answers.stream().map(CompletableFuture::join)
@@ -121,6 +135,20 @@ class ClusterTest {
     // Any node answers for the run; it ends succeeded, the target equal to the source row by row.
     String status = awaitFinished(2, runId);
     assertEquals("succeeded", status, () -> logs());
+    // Every node's dashboard followed it to the end, whichever node ran it.
+    for (int i = 0; i < NODES; i++) {
+      assertTrue(shows(late.get(i), runId), "node " + i + ": " + late.get(i).messages.get(0));
+      for (Socket socket : List.of(early.get(i), late.get(i))) {
+        assertTrue(socket.await(m -> m.contains("\"run-finished\"") && m.contains(runId) && m.contains("SUCCEEDED")),
+            "node " + i + " saw: " + socket.messages);
+      }
+    }
+    for (Socket socket : early) {
+      socket.ws.abort();
+    }
+    for (Socket socket : late) {
+      socket.ws.abort();
+    }
     String rows = "SELECT md5(string_agg(id || ':' || note, ',' ORDER BY id)) FROM items";
     assertEquals(dbs.text(source, rows), dbs.text(target, rows));
     assertEquals(1, dbs.count(target, "SELECT count(*) FROM ferry.runs"), "exactly one run was ever started");
@@ -135,6 +163,65 @@ class ClusterTest {
           .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
     assertEquals(20000.0, written);
+  }
+
+  /** A WebSocket on {@code /api/v1/events} of one node, keeping every text message it receives. */
+  private record Socket(java.net.http.WebSocket ws, List<String> messages) {
+    boolean await(java.util.function.Predicate<String> wanted) throws InterruptedException {
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (System.currentTimeMillis() < deadline) {
+        synchronized (messages) {
+          if (messages.stream().anyMatch(wanted)) {
+            return true;
+          }
+        }
+        Thread.sleep(50);
+      }
+      return false;
+    }
+  }
+
+  /** A socket on {@code node} whose snapshot shows {@code runId}, if one does within 10 s (else the last tried). */
+  private Socket lateSocket(int node, String runId) throws Exception {
+    long deadline = System.currentTimeMillis() + 10_000;
+    Socket socket = socket(node);
+    while (!shows(socket, runId) && System.currentTimeMillis() < deadline) {
+      socket.ws.abort();
+      Thread.sleep(100);
+      socket = socket(node);
+    }
+    return socket;
+  }
+
+  private static boolean shows(Socket socket, String runId) {
+    JsonObject snapshot = new JsonObject(socket.messages.get(0));
+    return "snapshot".equals(snapshot.getString("type")) && snapshot.getJsonArray("runs").stream()
+        .anyMatch(r -> runId.equals(((JsonObject) r).getString("id")));
+  }
+
+  private Socket socket(int node) throws Exception {
+    List<String> messages = java.util.Collections.synchronizedList(new ArrayList<>());
+    CompletableFuture<Void> first = new CompletableFuture<>();
+    java.net.http.WebSocket ws = http.newWebSocketBuilder().header("Authorization", "Bearer " + TOKEN)
+        .buildAsync(URI.create("ws://127.0.0.1:" + httpPorts.get(node) + "/api/v1/events"),
+            new java.net.http.WebSocket.Listener() {
+              private final StringBuilder part = new StringBuilder();
+
+              @Override
+              public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data,
+                  boolean last) {
+                part.append(data);
+                if (last) {
+                  messages.add(part.toString());
+                  part.setLength(0);
+                  first.complete(null);
+                }
+                w.request(1);
+                return null;
+              }
+            }).get(10, TimeUnit.SECONDS);
+    first.get(10, TimeUnit.SECONDS); // the snapshot
+    return new Socket(ws, messages);
   }
 
   private String awaitFinished(int node, String runId) throws Exception {
