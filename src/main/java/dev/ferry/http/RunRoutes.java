@@ -220,13 +220,15 @@ final class RunRoutes {
 
   private void cancelSync(RoutingContext rc) {
     String id = rc.pathParam("id");
-    if (isUuid(id) && runs.cancel(id)) {
-      Replies.json(rc, 202, new JsonObject().put("id", id).put("status", "cancelling").put("location", location(id))
-          .put("detail", "the run stops at its next batch boundary; the table in progress rolls back whole"));
-      return;
-    }
-    withRun(rc, id, run -> Problems.send(rc, 409, "Conflict", "run " + id + " is not running (it ended: "
-        + run.getString("status") + ")"));
+    (isUuid(id) ? runs.cancelAnywhere(id) : Future.succeededFuture(false)).onComplete(ar -> {
+      if (ar.succeeded() && ar.result()) {
+        Replies.json(rc, 202, new JsonObject().put("id", id).put("status", "cancelling").put("location", location(id))
+            .put("detail", "the run stops at its next batch boundary; the table in progress rolls back whole"));
+        return;
+      }
+      withRun(rc, id, run -> Problems.send(rc, 409, "Conflict", "run " + id + " is not running (it ended: "
+          + run.getString("status") + ")"));
+    });
   }
 
   /** The recorded run {@code id} to {@code then}, or a 404 when the id is not a UUID or no run has it. */

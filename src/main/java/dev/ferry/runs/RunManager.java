@@ -40,6 +40,8 @@ public final class RunManager {
    * its own (a {@link LiveRun} of its own for each), so a dashboard on any node shows any run.
    */
   static final String CLUSTER_EVENTS = "ferry.cluster.events";
+  /** Where a node takes cancels for its runs from the other nodes (its node id follows). */
+  static final String CLUSTER_CANCEL = "ferry.cluster.cancel.";
 
   private final Vertx vertx;
   private final FerryConfig config;
@@ -51,6 +53,7 @@ public final class RunManager {
   private final ConcurrentHashMap<String, LiveRun> elsewhere = new ConcurrentHashMap<>();
   private final MessageConsumer<String> listener;
   private final MessageConsumer<JsonObject> others;
+  private final MessageConsumer<String> cancels;
   private volatile boolean stopping;
 
   public RunManager(Vertx vertx, FerryConfig config, RunHistory history) {
@@ -76,6 +79,8 @@ public final class RunManager {
     });
     this.others = slots.node() == null ? null
         : vertx.eventBus().<JsonObject>consumer(CLUSTER_EVENTS, msg -> fromElsewhere(msg.body()));
+    this.cancels = slots.node() == null ? null
+        : vertx.eventBus().<String>consumer(CLUSTER_CANCEL + slots.node(), msg -> msg.reply(cancel(msg.body())));
   }
 
   /** Hands one of this node's runs' events to its listeners and, in a cluster, to the other nodes. */
@@ -229,7 +234,23 @@ public final class RunManager {
     });
   }
 
-  /** Asks a running run to stop at its next batch boundary; false when no such run is active. */
+  /**
+   * As {@link #cancel}, wherever the run runs: on this node, or on the node of the cluster whose events it comes
+   * from (asked over the event bus). False when no node has it running.
+   */
+  public Future<Boolean> cancelAnywhere(String runId) {
+    if (cancel(runId)) {
+      return Future.succeededFuture(true);
+    }
+    LiveRun there = elsewhere.get(runId);
+    if (there == null) {
+      return Future.succeededFuture(false);
+    }
+    return vertx.eventBus().<Boolean>request(CLUSTER_CANCEL + there.slot.node(), runId)
+        .map(reply -> Boolean.TRUE.equals(reply.body())).otherwise(false);
+  }
+
+  /** Asks a running run of this node to stop at its next batch boundary; false when no such run is active. */
   public boolean cancel(String runId) {
     LiveRun run = byId.get(runId);
     if (run == null) {
@@ -265,6 +286,7 @@ public final class RunManager {
     active().forEach(r -> r.cancel.set(true));
     return Future.join(active().stream().map(r -> r.done.future()).toList()).mapEmpty()
         .eventually(listener::unregister)
-        .eventually(() -> others == null ? Future.succeededFuture() : others.unregister()).mapEmpty();
+        .eventually(() -> others == null ? Future.succeededFuture() : others.unregister())
+        .eventually(() -> cancels == null ? Future.succeededFuture() : cancels.unregister()).mapEmpty();
   }
 }

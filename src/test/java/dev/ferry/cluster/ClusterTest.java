@@ -163,6 +163,22 @@ class ClusterTest {
           .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
     assertEquals(20000.0, written);
+
+    // A run is cancelled through a node that does not run it: the request goes to the node that does.
+    dbs.execute(source, "UPDATE items SET note = note || '!' WHERE id % 10 = 0");
+    PgConnection again = TestDatabases.await(PgConnection.connect(vertx, target.connectOptions()));
+    TestDatabases.await(again.query("BEGIN").execute()
+        .compose(v -> again.query("LOCK TABLE items IN ACCESS EXCLUSIVE MODE").execute()));
+    HttpResponse<String> second = http.send(request(0, "/api/v1/syncs").POST(HttpRequest.BodyPublishers.ofString("{}"))
+        .header("content-type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(202, second.statusCode(), second.body());
+    String secondId = new JsonObject(second.body()).getString("id");
+    lateSocket(1, secondId).ws.abort(); // node 1 follows it by now
+    HttpResponse<String> cancelled = http.send(request(1, "/api/v1/syncs/" + secondId + "/cancel")
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(202, cancelled.statusCode(), cancelled.body());
+    TestDatabases.await(again.query("COMMIT").execute().compose(v -> again.close()));
+    assertEquals("cancelled", awaitFinished(2, secondId), this::logs);
   }
 
   /** A WebSocket on {@code /api/v1/events} of one node, keeping every text message it receives. */
