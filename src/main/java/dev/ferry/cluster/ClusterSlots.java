@@ -17,13 +17,18 @@ import org.slf4j.LoggerFactory;
 public final class ClusterSlots implements TargetSlots {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterSlots.class);
   private static final String MAP = "ferry.targets";
+  /** Events one node claimed, kept a day: long enough for every node's copy of the event to have come and gone. */
+  private static final String ONCE = "ferry.once";
+  private static final long ONCE_TTL_MS = 24 * 3600 * 1000L;
 
   private final ClusterNode node;
   private final Future<AsyncMap<String, JsonObject>> map;
+  private final Future<AsyncMap<String, String>> once;
 
   public ClusterSlots(ClusterNode node) {
     this.node = node;
     this.map = node.vertx().sharedData().getAsyncMap(MAP);
+    this.once = node.vertx().sharedData().getAsyncMap(ONCE);
     node.whenLeft(this::freeTargetsOf);
   }
 
@@ -36,6 +41,11 @@ public final class ClusterSlots implements TargetSlots {
   @Override
   public Future<Void> release(String target, Slot slot) {
     return map.compose(m -> m.removeIfPresent(target, json(slot))).mapEmpty();
+  }
+
+  @Override
+  public Future<Boolean> first(String event) {
+    return once.compose(m -> m.putIfAbsent(event, node.id(), ONCE_TTL_MS)).map(holder -> holder == null);
   }
 
   @Override

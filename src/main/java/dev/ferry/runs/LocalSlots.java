@@ -21,6 +21,11 @@ final class LocalSlots implements TargetSlots {
   }
 
   @Override
+  public Future<Boolean> first(String event) {
+    return Future.succeededFuture(true);
+  }
+
+  @Override
   public String node() {
     return null;
   }

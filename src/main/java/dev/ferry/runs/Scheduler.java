@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts the configured syncs and validations when their cron expressions come round ({@code api.schedules}), as
- * runs with trigger {@code schedule}. A schedule that finds its target busy records a skip, never a second run. Timers live on the
+ * runs with trigger {@code schedule}. A schedule that finds its target busy records a skip, never a second run; in a
+ * cluster, the first node to claim a firing takes it and the others leave it. Timers live on the
  * server's event loop; a paused schedule keeps its place and starts nothing until resumed.
  */
 public final class Scheduler {
@@ -85,6 +86,19 @@ public final class Scheduler {
       return;
     }
     e.lastAt = due;
+    // In a cluster every node's schedule fires: the first node to claim this firing runs it, the others leave it.
+    runs.slots().first("schedule " + e.schedule.name() + " " + due.toInstant()).onComplete(ar -> {
+      if (ar.succeeded() && ar.result()) {
+        start(e, due);
+      } else {
+        e.lastOutcome = "elsewhere";
+        e.lastRun = null;
+        LOG.debug("schedule {}: another node took the firing due at {}", e.schedule.name(), due);
+      }
+    });
+  }
+
+  private void start(Entry e, ZonedDateTime due) {
     (e.schedule.validate() ? runs.startValidation(e.options, TRIGGER) : runs.start(e.options, TRIGGER)).onSuccess(run -> {
       e.lastRun = run.id;
       e.lastOutcome = "started";
@@ -123,7 +137,12 @@ public final class Scheduler {
         .put("zone", e.schedule.cron().zone().getId())
         .put("action", e.schedule.validate() ? "validate" : "sync").put("options", e.schedule.options().copy())
         .put("paused", e.paused).put("next", e.next == null ? null : e.next.toOffsetDateTime().toString())
-        .put("last", e.lastOutcome == null ? null : new JsonObject().put("at", e.lastAt.toOffsetDateTime().toString())
-            .put("outcome", e.lastOutcome).put("runId", e.lastRun));
+        .put("last", e.lastOutcome == null ? null : last(e));
+  }
+
+  /** What the schedule did last; no run id when another node of the cluster took the firing. */
+  private static JsonObject last(Entry e) {
+    JsonObject last = new JsonObject().put("at", e.lastAt.toOffsetDateTime().toString()).put("outcome", e.lastOutcome);
+    return e.lastRun == null ? last : last.put("runId", e.lastRun);
   }
 }

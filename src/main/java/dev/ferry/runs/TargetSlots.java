@@ -24,6 +24,12 @@ public interface TargetSlots {
   /** Gives {@code target} back, if {@code slot} still holds it. */
   Future<Void> release(String target, Slot slot);
 
+  /**
+   * Whether this node is the first to claim {@code event} (a schedule's firing, say): always on a single server; in a
+   * cluster, on exactly one node, so what every node is set to do happens once.
+   */
+  Future<Boolean> first(String event);
+
   /** This node's id; null on a single server. */
   String node();
 
