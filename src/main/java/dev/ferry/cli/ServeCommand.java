@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -40,7 +41,9 @@ final class ServeCommand extends CliCommand {
       return Cli.run(err(), connection.config, overrides, (plain, config) -> {
         // Every meter says which node it is from (a cluster's /metrics are scraped node by node).
         registry.config().commonTags("node", config.api().cluster().host() + ":" + config.api().cluster().port());
-        return ClusterNode.join(config.api().cluster(), registry).compose(node -> {
+        // Started off the configuration's Vert.x context: a Vert.x built on another's thread warns about it.
+        return Future.fromCompletionStage(CompletableFuture.supplyAsync(() -> ClusterNode.join(config.api().cluster(),
+            registry))).compose(joined -> joined).compose(node -> {
           console().out().printf("ferry serve: node %s of a cluster of %d (%s)%n", node.id(), node.members().size(),
               config.api().cluster().host() + ":" + config.api().cluster().port());
           return serve(console(), node.vertx(), config, new ApiServer(config, registry, new ClusterSlots(node)),
