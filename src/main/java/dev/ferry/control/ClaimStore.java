@@ -35,7 +35,14 @@ public final class ClaimStore {
    */
   public record StoredClaim(String source, String table, String runId, long sourceXmin, long targetXmin,
       List<Long> ferryXids, String fingerprint, List<List<String>> kept, List<Long> sourceSeen,
-      List<Long> targetSeen) {}
+      List<Long> targetSeen) {
+    /** The target transactions whose rows the claim covers besides those before its horizon: Ferry's and seen. */
+    public List<Long> targetCovered() {
+      List<Long> out = new ArrayList<>(ferryXids);
+      out.addAll(targetSeen);
+      return out;
+    }
+  }
 
   /** Whether the target keeps claims at all (it has the control schema). */
   public static Future<Boolean> kept(SqlClient target) {

@@ -26,6 +26,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -328,7 +329,7 @@ public final class ApiServer extends VerticleBase {
       boolean ok = body.getBoolean("source") && body.getBoolean("target");
       if (slots.node() != null) {
         body.put("cluster", new JsonObject().put("node", slots.node())
-            .put("members", new io.vertx.core.json.JsonArray(slots.members())));
+            .put("members", new JsonArray(slots.members())));
       }
       Replies.json(rc, ok ? 200 : 503, body.put("status", ok ? "ready" : "not ready"));
     });

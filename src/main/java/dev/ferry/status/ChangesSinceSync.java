@@ -10,7 +10,6 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.HashMap;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -64,10 +63,8 @@ final class ChangesSinceSync {
 
   private static Future<Status.Changes> changes(SqlClient source, SqlClient target, TableInfo s, TableInfo t,
       ClaimStore.StoredClaim claim) {
-    List<Long> covered = new ArrayList<>(claim.ferryXids());
-    covered.addAll(claim.targetSeen());
     Future<Set<String>> local = newer(source, s, claim.sourceXmin(), claim.sourceSeen());
-    Future<Set<String>> production = newer(target, t, claim.targetXmin(), covered);
+    Future<Set<String>> production = newer(target, t, claim.targetXmin(), claim.targetCovered());
     return Future.all(local, production).map(v -> {
       Set<String> both = new HashSet<>(local.result());
       both.retainAll(production.result());

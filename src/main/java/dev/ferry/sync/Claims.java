@@ -77,7 +77,7 @@ final class Claims {
 
   /** A recorded claim: the run that verified the table, its horizons and its target transactions. */
   record Claim(String runId, long sourceXmin, long targetXmin, List<Long> ferryXids, String fingerprint,
-      List<List<String>> kept, List<Long> laterWrites, List<Long> sourceSeen, List<Long> targetSeen) {
+      List<List<String>> kept, List<Long> laterWrites, List<Long> sourceSeen, List<Long> targetCovered) {
     /** The kept keys, each joined as the comparison joins keys. */
     Set<String> keptIds() {
       Set<String> out = new HashSet<>();
@@ -96,11 +96,9 @@ final class Claims {
       if (sourceSide) {
         return new Flags(Long.toString(sourceXmin & 0xFFFFFFFFL), ids(sourceSeen), new String[0]);
       }
-      List<Long> covered = new ArrayList<>(ferryXids);
-      covered.addAll(targetSeen);
       List<Long> ferry = new ArrayList<>(ferryXids);
       ferry.addAll(laterWrites);
-      return new Flags(Long.toString(targetXmin & 0xFFFFFFFFL), ids(covered), ids(ferry));
+      return new Flags(Long.toString(targetXmin & 0xFFFFFFFFL), ids(targetCovered), ids(ferry));
     }
 
     private static String[] ids(List<Long> xids) {
@@ -171,7 +169,7 @@ final class Claims {
   private static Map<String, Claim> claims(Map<String, StoredClaim> stored, Map<String, List<Long>> writes) {
     Map<String, Claim> out = new HashMap<>();
     stored.forEach((table, c) -> out.put(table, new Claim(c.runId(), c.sourceXmin(), c.targetXmin(), c.ferryXids(),
-        c.fingerprint(), c.kept(), writes.getOrDefault(table, List.of()), c.sourceSeen(), c.targetSeen())));
+        c.fingerprint(), c.kept(), writes.getOrDefault(table, List.of()), c.sourceSeen(), c.targetCovered())));
     return out;
   }
 

@@ -279,14 +279,21 @@ final class SyncRun {
         unclaimed.add(p);
       }
     }
+    // The snapshot session is held for its own counts only (the claims' checks read on sessions of their own).
     Future<Void> sourceCounts = ctx.snapshot.read(conn -> {
-      unclaimed.forEach(p -> src.put(p.name(), conn.query(ReadStatements.count(p.sourceRelation())).execute()
-          .map(rs -> rs.iterator().next().getLong(0))));
-      return Future.all(new ArrayList<>(src.values())).mapEmpty();
+      List<Future<Long>> counts = new ArrayList<>();
+      unclaimed.forEach(p -> {
+        Future<Long> n = conn.query(ReadStatements.count(p.sourceRelation())).execute()
+            .map(rs -> rs.iterator().next().getLong(0));
+        src.put(p.name(), n);
+        counts.add(n);
+      });
+      return Future.all(counts).mapEmpty();
     });
     unclaimed.forEach(p -> tgt.put(p.name(), ctx.target.pool().query(ReadStatements.count(p.target().fromSql()))
         .execute().map(rs -> rs.iterator().next().getLong(0))));
-    return Future.all(sourceCounts, Future.all(new ArrayList<>(tgt.values()))).compose(v -> {
+    return Future.all(sourceCounts, Future.all(new ArrayList<>(src.values())),
+        Future.all(new ArrayList<>(tgt.values()))).compose(v -> {
       List<String> refusals = new ArrayList<>();
       List<TableState> counted = new ArrayList<>();
       for (TablePlan p : plans) {
