@@ -2,6 +2,7 @@ package dev.ferry.cli;
 
 import dev.ferry.cluster.ClusterNode;
 import dev.ferry.cluster.ClusterSlots;
+import dev.ferry.cluster.ClusterTables;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.http.ApiServer;
 import dev.ferry.metrics.MetricsVertx;
@@ -46,7 +47,7 @@ final class ServeCommand extends CliCommand {
             registry))).compose(joined -> joined).compose(node -> {
           console().out().printf("ferry serve: node %s of a cluster of %d (%s)%n", node.id(), node.members().size(),
               config.api().cluster().host() + ":" + config.api().cluster().port());
-          return serve(console(), node.vertx(), config, new ApiServer(config, registry, new ClusterSlots(node)),
+          return serve(console(), node.vertx(), config, new ApiServer(config, registry, new ClusterSlots(node, new ClusterTables(node, config))),
               "ferry serve").eventually(() -> node.vertx().close());
         });
       });

@@ -1,6 +1,7 @@
 package dev.ferry.cluster;
 
 import dev.ferry.runs.TargetSlots;
+import dev.ferry.sync.TableHosts;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
@@ -22,11 +23,18 @@ public final class ClusterSlots implements TargetSlots {
   private static final long ONCE_TTL_MS = 24 * 3600 * 1000L;
 
   private final ClusterNode node;
+  private final TableHosts tables;
   private final Future<AsyncMap<String, JsonObject>> map;
   private final Future<AsyncMap<String, String>> once;
 
   public ClusterSlots(ClusterNode node) {
+    this(node, TableHosts.HERE);
+  }
+
+  /** Slots whose runs also copy tables on the cluster's other nodes ({@link ClusterTables}). */
+  public ClusterSlots(ClusterNode node, TableHosts tables) {
     this.node = node;
+    this.tables = tables;
     this.map = node.vertx().sharedData().getAsyncMap(MAP);
     this.once = node.vertx().sharedData().getAsyncMap(ONCE);
     node.whenLeft(this::freeTargetsOf);
@@ -46,6 +54,11 @@ public final class ClusterSlots implements TargetSlots {
   @Override
   public Future<Boolean> first(String event) {
     return once.compose(m -> m.putIfAbsent(event, node.id(), ONCE_TTL_MS)).map(holder -> holder == null);
+  }
+
+  @Override
+  public TableHosts tables() {
+    return tables;
   }
 
   @Override

@@ -17,13 +17,20 @@ public final class ProgressBus {
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private final Vertx vertx;
+  private final String address;
 
   public ProgressBus(Vertx vertx) {
+    this(vertx, ADDRESS);
+  }
+
+  /** Publishes on {@code address} instead: a table copied for another node's run sends its progress there. */
+  public ProgressBus(Vertx vertx, String address) {
     this.vertx = vertx;
+    this.address = address;
   }
 
   public void publish(ProgressEvent event) {
-    vertx.eventBus().publish(ADDRESS, toJson(event));
+    vertx.eventBus().publish(address, toJson(event));
   }
 
   /**

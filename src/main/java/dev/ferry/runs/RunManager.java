@@ -130,7 +130,7 @@ public final class RunManager {
     String mode = validateOnly ? "validate" : options.mode().label();
     return start(options, trigger, config.requireTarget().redacted(), mode, validateOnly ? "validating" : "syncing into",
         run -> validateOnly ? SyncVerticle.validating(config, options, run.id)
-            : new SyncVerticle(config, options, run.id, run.cancel), Future::succeededFuture);
+            : new SyncVerticle(config, options, run.id, run.cancel, slots.tables()), Future::succeededFuture);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.ferry.runs;
 
+import dev.ferry.sync.TableHosts;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Optional;
@@ -35,6 +36,11 @@ public interface TargetSlots {
 
   /** The nodes of the cluster now; empty on a single server. */
   List<String> members();
+
+  /** Where runs may copy tables besides this node: nowhere on a single server, the other nodes in a cluster. */
+  default TableHosts tables() {
+    return TableHosts.HERE;
+  }
 
   /** Slots in this process's memory: a single server. */
   static TargetSlots local() {

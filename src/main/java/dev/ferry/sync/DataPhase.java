@@ -11,8 +11,11 @@ import io.vertx.core.Future;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -23,6 +26,8 @@ import java.util.function.Function;
  * tables' {@link TableStates} and returns the next.
  */
 final class DataPhase {
+  /** A table smaller than this is copied on the run's node: another node would spend longer planning it. */
+  static final long REMOTE_MIN_ROWS = 100_000;
   private final RunContext ctx;
   /** The run backed up every selected table first: deleted rows need no copy of their own. */
   private final boolean backedUp;
@@ -38,17 +43,42 @@ final class DataPhase {
   Future<TableStates> load(List<List<TablePlan>> levels, TableStates states) {
     Future<TableStates> chain = Future.succeededFuture(states);
     for (List<TablePlan> level : levels) {
-      chain = chain.compose(s -> inParallel(level, s, this::syncTable)).compose(s -> buildMaps(level, s).map(s));
+      chain = chain.compose(s -> loadLevel(level, s)).compose(s -> buildMaps(level, s).map(s));
     }
     return chain;
   }
 
-  /** {@code step} on each table, at most sync.poolSize at once; the states they return replace the earlier. */
-  private Future<TableStates> inParallel(List<TablePlan> plans, TableStates states,
-      Function<TableState, Future<TableState>> step) {
+  /**
+   * One level's tables, spread over the nodes ({@link #spread}), each node's share at most sync.poolSize at once (on
+   * a single server, every table here); the states they return replace the earlier.
+   */
+  private Future<TableStates> loadLevel(List<TablePlan> level, TableStates states) {
+    Map<String, List<TablePlan>> shares = spread(level, states);
     List<TableState> done = Collections.synchronizedList(new ArrayList<>());
-    return Bounded.forEach(plans, ctx.config.poolSize(), p -> step.apply(states.get(p.name())).onSuccess(done::add))
-        .map(v -> states.with(done));
+    List<Future<Void>> nodes = new ArrayList<>();
+    shares.forEach((node, plans) -> nodes.add(Bounded.forEach(plans, ctx.config.poolSize(),
+        p -> syncTable(states.get(p.name()), node.isEmpty() ? null : node).onSuccess(done::add))));
+    return Future.join(nodes).map(v -> states.with(done));
+  }
+
+  /**
+   * Which node copies which table of a level ("" is this one): the large ones (100,000 source rows or more: another
+   * node first reads the catalogs, ~0.3 s) go to the other nodes first, largest first, round the nodes, this one
+   * last, since it also runs the run's own phases; smaller ones stay here.
+   */
+  private Map<String, List<TablePlan>> spread(List<TablePlan> level, TableStates states) {
+    List<String> nodes = new ArrayList<>(ctx.hosts.others());
+    nodes.add("");
+    Map<String, List<TablePlan>> shares = new LinkedHashMap<>();
+    nodes.forEach(n -> shares.put(n, new ArrayList<>()));
+    List<TablePlan> bySize = new ArrayList<>(level);
+    bySize.sort(Comparator.comparingLong((TablePlan p) -> states.get(p.name()).sourceRows()).reversed());
+    int next = 0;
+    for (TablePlan p : bySize) {
+      String node = states.get(p.name()).sourceRows() < REMOTE_MIN_ROWS ? "" : nodes.get(next++ % nodes.size());
+      shares.get(node).add(p);
+    }
+    return shares;
   }
 
   /** Phase 4's report: how many ids each natural-key table maps, and how many of them differ. */
@@ -69,14 +99,14 @@ final class DataPhase {
     return chain;
   }
 
-  private Future<TableState> syncTable(TableState state) {
+  private Future<TableState> syncTable(TableState state, String node) {
     if (state.outcome() != null) { // refused before the data phases: said here, in its place among the tables
       finished(state);
       return Future.succeededFuture(state);
     }
     TableRun run = new TableRun(ctx, state);
     Future<TableSync> chosen = ctx.cancelled.get() ? Future.failedFuture(Failures.cancelled())
-        : choose(run, state);
+        : choose(run, state, node);
     return chosen.transform(ar -> ar.succeeded() ? copy(state, run, ar.result())
             : settle(state, run, null, Future.failedFuture(ar.cause())))
         .onSuccess(after -> {
@@ -96,7 +126,7 @@ final class DataPhase {
    * The table's {@link TableSync}. Where the counts allow the sides to be equal, one digest per side settles it
    * first: for the demo's small parent table, instead of streaming every row to the target in a transaction.
    */
-  private Future<TableSync> choose(TableRun run, TableState state) {
+  private Future<TableSync> choose(TableRun run, TableState state, String node) {
     // A pull keeping the developer's own rows must find them: only the comparison does, whatever the size.
     boolean keepsLocalRows = ctx.direction.pull() && ctx.options.mode() != Mode.MIRROR;
     StrategyChoice choice = StrategyChoice.of(run.plan, run.sourceRows, run.targetRows, ctx.fastHash,
@@ -106,7 +136,7 @@ final class DataPhase {
           + " change voids it): production's own edits cannot be told apart from the source's changes this run");
     }
     if (choice.ifIdentical() == null) {
-      return Future.succeededFuture(build(choice, run));
+      return Future.succeededFuture(build(choice, run, node));
     }
     boolean keyed = run.plan.keyed();
     Future<Digests> digests = keyed ? run.retried(() -> Digests.of(ctx, state)) : Digests.of(ctx, state);
@@ -121,13 +151,20 @@ final class DataPhase {
         started(state);
         return Future.failedFuture(Failures.refused(keylessRefusal(run.plan)));
       }
-      return Future.succeededFuture(build(choice, run));
+      return Future.succeededFuture(build(choice, run, node));
     });
   }
 
-  private TableSync build(StrategyChoice choice, TableRun run) {
+  /** The table's copy, here or, where {@code node} is another node and it can copy the table, there. */
+  private TableSync build(StrategyChoice choice, TableRun run, String node) {
     Checkpoint cp = StrategyChoice.checkpointed(run.plan, run.sourceRows, run.dryRun(), ctx.config.checkpointRows())
         ? new Checkpoint() : null;
+    TableSync here = build(choice, run, cp);
+    return node == null || !TableJob.portable(ctx, run.plan, here) ? here
+        : new RemoteCopy(run, here, node, TableJob.of(ctx, run, here, choice.reason(), cp != null));
+  }
+
+  private TableSync build(StrategyChoice choice, TableRun run, Checkpoint cp) {
     return switch (choice.strategy()) {
       case EMPTY_LOAD -> new EmptyLoad(run, cp);
       case UPSERT -> new Upsert(run, choice.reason(), cp);

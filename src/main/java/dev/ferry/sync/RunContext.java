@@ -64,11 +64,14 @@ final class RunContext {
   final Secrets secrets;
   /** A push, or a pull: production is the source, read-only and masked, and nothing is recorded there. */
   final Direction direction;
+  /** The other nodes a level's tables may be copied on (none on a single server). */
+  final TableHosts hosts;
 
   /** A run's context before it is planned. */
   RunContext(String runId, Vertx vertx, FerryConfig config, SyncOptions options, ProgressBus bus, Database source,
-      Database target, AtomicBoolean cancelled, Direction direction) {
+      Database target, AtomicBoolean cancelled, Direction direction, TableHosts hosts) {
     this.direction = direction;
+    this.hosts = hosts;
     this.runId = runId;
     this.vertx = vertx;
     this.config = config;
@@ -105,6 +108,7 @@ final class RunContext {
     this.backups = base.backups;
     this.secrets = base.secrets;
     this.direction = base.direction;
+    this.hosts = base.hosts;
     this.warnings = base.warnings;
     this.notes = base.notes;
     this.idMaps = base.idMaps;

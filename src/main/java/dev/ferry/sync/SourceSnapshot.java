@@ -29,6 +29,18 @@ final class SourceSnapshot {
         .recover(err -> conn.close().transform(x -> Future.failedFuture(source.describe(err)))));
   }
 
+  /**
+   * A snapshot another process exported and holds (the run's node, for a table copied on another node): imported
+   * by every read, released by its holder only.
+   */
+  static SourceSnapshot imported(Database source, String snapshotId) {
+    return new SourceSnapshot(source, null, snapshotId);
+  }
+
+  String id() {
+    return snapshotId;
+  }
+
   /** Runs {@code work} on a connection inside a read-only transaction on the run's snapshot. */
   <T> Future<T> read(Function<SqlConnection, Future<T>> work) {
     return source.connect().compose(conn -> conn.query(BEGIN).execute()
@@ -44,6 +56,9 @@ final class SourceSnapshot {
   }
 
   Future<Void> close() {
+    if (holder == null) {
+      return Future.succeededFuture();
+    }
     return holder.query("ROLLBACK").execute().<Void>mapEmpty().eventually(holder::close);
   }
 }

@@ -24,11 +24,18 @@ public final class SyncEngine {
   private final Vertx vertx;
   private final FerryConfig config;
   private final ProgressBus bus;
+  private final TableHosts hosts;
 
   public SyncEngine(Vertx vertx, FerryConfig config, ProgressBus bus) {
+    this(vertx, config, bus, TableHosts.HERE);
+  }
+
+  /** An engine that may copy a level's tables on {@code hosts} too (a cluster's other nodes). */
+  public SyncEngine(Vertx vertx, FerryConfig config, ProgressBus bus, TableHosts hosts) {
     this.vertx = vertx;
     this.config = config;
     this.bus = bus;
+    this.hosts = hosts;
   }
 
   /**
@@ -65,7 +72,7 @@ public final class SyncEngine {
             config.connectTimeoutSeconds(), true);
     Database target = Database.open(vertx, Side.TARGET, config.requireTarget(), config.poolSize() + 2,
         config.connectTimeoutSeconds(), true);
-    RunContext ctx = new RunContext(runId, vertx, config, options, bus, source, target, cancel, direction);
+    RunContext ctx = new RunContext(runId, vertx, config, options, bus, source, target, cancel, direction, hosts);
     SyncRun run = new SyncRun(ctx, startedAt, validateOnly);
     bus.publish(new ProgressEvent.RunStarted(runId, validateOnly ? "validate" : direction.label(options.mode().label()),
         options.dryRun(),

@@ -20,6 +20,7 @@ public final class SyncVerticle extends VerticleBase {
   private final AtomicBoolean cancel;
   private final boolean validateOnly;
   private final Direction direction;
+  private final TableHosts hosts;
   private final Promise<RunSummary> result = Promise.promise();
 
   public SyncVerticle(FerryConfig config, SyncOptions options, String runId) {
@@ -28,11 +29,17 @@ public final class SyncVerticle extends VerticleBase {
 
   /** {@code cancel}: set it (from any thread) to stop the run at the next batch boundary. */
   public SyncVerticle(FerryConfig config, SyncOptions options, String runId, AtomicBoolean cancel) {
-    this(config, options, runId, cancel, false, Direction.PUSH);
+    this(config, options, runId, cancel, false, Direction.PUSH, TableHosts.HERE);
+  }
+
+  /** A sync that may copy a level's tables on {@code hosts} too (a cluster's other nodes). */
+  public SyncVerticle(FerryConfig config, SyncOptions options, String runId, AtomicBoolean cancel, TableHosts hosts) {
+    this(config, options, runId, cancel, false, Direction.PUSH, hosts);
   }
 
   private SyncVerticle(FerryConfig config, SyncOptions options, String runId, AtomicBoolean cancel, boolean validateOnly,
-      Direction direction) {
+      Direction direction, TableHosts hosts) {
+    this.hosts = hosts;
     this.config = config;
     this.options = options;
     this.runId = runId;
@@ -43,18 +50,18 @@ public final class SyncVerticle extends VerticleBase {
 
   /** A run that only validates (see {@link SyncEngine#validateOnly}). */
   public static SyncVerticle validating(FerryConfig config, SyncOptions options, String runId) {
-    return new SyncVerticle(config, options, runId, new AtomicBoolean(), true, Direction.PUSH);
+    return new SyncVerticle(config, options, runId, new AtomicBoolean(), true, Direction.PUSH, TableHosts.HERE);
   }
 
   /** A pull: the configuration's source is production, its target the local database (see {@link Direction}). */
   public static SyncVerticle pulling(FerryConfig config, SyncOptions options, String runId, AtomicBoolean cancel,
       Direction pull) {
-    return new SyncVerticle(config, options, runId, cancel, false, pull);
+    return new SyncVerticle(config, options, runId, cancel, false, pull, TableHosts.HERE);
   }
 
   @Override
   public Future<?> start() {
-    SyncEngine engine = new SyncEngine(vertx, config, new ProgressBus(vertx));
+    SyncEngine engine = new SyncEngine(vertx, config, new ProgressBus(vertx), hosts);
     (validateOnly ? engine.validateOnly(runId, options) : engine.run(runId, options, cancel, direction)).onComplete(result);
     return Future.succeededFuture();
   }

@@ -79,6 +79,11 @@ final class TableRun {
     xids.add(xid);
   }
 
+  /** Attempts the step made elsewhere (on another node) count as its own. */
+  void attempted(int n) {
+    attempts = Math.max(attempts, n);
+  }
+
   void warn(String message) {
     ctx.warn(plan.name(), message);
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.cli.FerryCli;
 import dev.ferry.config.DatabaseUrl;
+import dev.ferry.testing.IndependentCheck;
 import dev.ferry.testing.TestDatabases;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -181,6 +182,66 @@ class ClusterTest {
     assertEquals("cancelled", awaitFinished(2, secondId), this::logs);
   }
 
+  /**
+   * A run's large tables are copied on the other nodes, largest first; the node copying the biggest one is killed
+   * (SIGKILL) mid-copy, and the run's node takes that table over: the run succeeds, the target equal to the source
+   * row by row, and its history says which node did what and which was lost.
+   */
+  @Test
+  void theTablesOfALostNodeAreTakenOverAndTheRunSucceeds() throws Exception {
+    String schema = """
+        CREATE TABLE big (id bigint PRIMARY KEY, note text, n int);
+        CREATE TABLE mid_a (id bigint PRIMARY KEY, note text);
+        CREATE TABLE mid_b (id bigint PRIMARY KEY, note text);
+        """;
+    dbs.execute(source, schema + """
+        INSERT INTO big SELECT g, 'big row ' || g, g % 97 FROM generate_series(1, 2000000) g;
+        INSERT INTO mid_a SELECT g, 'a ' || g FROM generate_series(1, 150000) g;
+        INSERT INTO mid_b SELECT g, 'b ' || g FROM generate_series(1, 120000) g;
+        """);
+    dbs.execute(target, schema);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < NODES; i++) {
+      ids.add(ready(i).getJsonObject("cluster").getString("node"));
+    }
+    Socket events = socket(0);
+    HttpResponse<String> started = http.send(request(0, "/api/v1/syncs").POST(HttpRequest.BodyPublishers.ofString("{}"))
+        .header("content-type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(202, started.statusCode(), started.body());
+    String runId = new JsonObject(started.body()).getString("id");
+    // The big table starts on another node; once its rows are flowing there, that node is killed.
+    assertTrue(events.await(m -> m.contains("\"table-started\"") && m.contains("big") && m.contains("on node ")),
+        () -> events.messages + logs());
+    String bigStarted = events.messages.stream().filter(m -> m.contains("\"table-started\"") && m.contains("big"))
+        .findFirst().orElseThrow();
+    int copying = -1;
+    for (int i = 0; i < NODES; i++) {
+      if (bigStarted.contains("on node " + ids.get(i))) {
+        copying = i;
+      }
+    }
+    assertTrue(copying > 0, "the big table went to another node: " + bigStarted);
+    assertTrue(events.await(m -> m.contains("\"table-progress\"") && m.contains("big")), () -> events.messages + logs());
+    nodes.get(copying).destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+
+    assertEquals("succeeded", awaitFinished(0, runId), this::logs);
+    JsonObject run = new JsonObject(http.send(request(0, "/api/v1/syncs/" + runId).GET().build(),
+        HttpResponse.BodyHandlers.ofString()).body());
+    String lost = ids.get(copying);
+    assertTrue(run.encode().contains("node " + lost + " was lost while copying the table"), run::encodePrettily);
+    Map<String, String> paths = new TreeMap<>();
+    run.getJsonObject("summary").getJsonArray("tables").forEach(t -> paths.put(((JsonObject) t).getString("table"),
+        ((JsonObject) t).getString("path")));
+    assertTrue(paths.get("big").contains("taken over from node " + lost + ", lost mid-copy"), paths::toString);
+    int other = 3 - copying; // the node neither running the run nor lost
+    assertTrue(paths.get("mid_a").contains("on node " + ids.get(other)), paths::toString);
+    assertTrue(!paths.get("mid_b").contains("on node ") && !paths.get("items").contains("on node "), paths::toString);
+    assertEquals(List.of(), new IndependentCheck(dbs).differences(source, target));
+    assertEquals(0, dbs.count(target, "SELECT count(*) FROM pg_tables WHERE schemaname = 'ferry_stage'"),
+        "the lost node's staging table is gone");
+    events.ws.abort();
+  }
+
   /** A WebSocket on {@code /api/v1/events} of one node, keeping every text message it receives. */
   private record Socket(java.net.http.WebSocket ws, List<String> messages) {
     boolean await(java.util.function.Predicate<String> wanted) throws InterruptedException {
@@ -277,10 +338,13 @@ class ClusterTest {
   }
 
   private List<String> members(int node) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPorts.get(node)
-        + "/ready")).timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
-    JsonObject cluster = new JsonObject(r.body()).getJsonObject("cluster");
+    JsonObject cluster = ready(node).getJsonObject("cluster");
     return cluster == null ? List.of() : cluster.getJsonArray("members").stream().map(Object::toString).toList();
+  }
+
+  private JsonObject ready(int node) throws Exception {
+    return new JsonObject(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPorts.get(node)
+        + "/ready")).timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
   }
 
   private HttpRequest.Builder request(int node, String path) {

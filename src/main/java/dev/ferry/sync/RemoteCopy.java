@@ -1,0 +1,64 @@
+package dev.ferry.sync;
+
+import dev.ferry.result.Strategy;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A table's copy run on another node of the cluster ({@link TableJob}). Should that node decline it, or be lost
+ * before it answers, this node copies the table itself: a load the lost node swapped in or committed in part is
+ * found there and compared (the empty load's fallback to the upsert), not written twice.
+ */
+final class RemoteCopy implements TableSync {
+  private final TableRun run;
+  private final TableSync here;
+  private final String node;
+  private final JsonObject job;
+
+  RemoteCopy(TableRun run, TableSync here, String node, JsonObject job) {
+    this.run = run;
+    this.here = here;
+    this.node = node;
+    this.job = job;
+  }
+
+  @Override
+  public Strategy strategy() {
+    return here.strategy();
+  }
+
+  @Override
+  public String path() {
+    return here.path() + "; on node " + node;
+  }
+
+  @Override
+  public Future<CopyOutcome> run() {
+    return run.ctx.hosts.copy(node, job, run.ctx.cancelled).compose(answer -> {
+      String declined = TableJob.declinedBecause(answer);
+      if (declined != null) {
+        run.warn("node " + node + " declined the table (" + declined + "): copied on the run's node instead");
+        return here.run();
+      }
+      return Future.succeededFuture(TableJob.outcome(answer, run, this, node));
+    }, err -> {
+      if (err instanceof TableHosts.NodeLost) {
+        run.warn("node " + node + " was lost while copying the table: the run's node took it over, comparing what"
+            + " that node committed");
+        return here.run().map(o -> new CopyOutcome(o.strategy(), o.path() + "; taken over from node " + node
+            + ", lost mid-copy", o.counts(), o.evidence(), o.samples()));
+      }
+      return Future.failedFuture(err);
+    });
+  }
+
+  @Override
+  public Counts committed() {
+    return here.committed();
+  }
+
+  @Override
+  public String committedNote() {
+    return here.committedNote();
+  }
+}

@@ -1,0 +1,42 @@
+package dev.ferry.sync;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Where a run's table copies may run besides the node running the run: nowhere on a single server, the cluster's
+ * other nodes in a cluster (its implementation is the cluster package's). The engine decides what goes where
+ * ({@link DataPhase}); a host only carries a {@link TableJob} there and its answer back.
+ */
+public interface TableHosts {
+  /** A single server: every table runs here. */
+  TableHosts HERE = new TableHosts() {
+    @Override
+    public List<String> others() {
+      return List.of();
+    }
+
+    @Override
+    public Future<JsonObject> copy(String node, JsonObject job, AtomicBoolean cancel) {
+      return Future.failedFuture(new NodeLost(node));
+    }
+  };
+
+  /** The other nodes that take tables now. */
+  List<String> others();
+
+  /**
+   * Runs {@code job} ({@link TableJob}) on {@code node}; its answer. Fails with {@link NodeLost} when the node leaves
+   * or is lost before answering; setting {@code cancel} cancels the job there.
+   */
+  Future<JsonObject> copy(String node, JsonObject job, AtomicBoolean cancel);
+
+  /** The node left the cluster (or was lost) before it answered: what it committed is for another to compare. */
+  final class NodeLost extends RuntimeException {
+    public NodeLost(String node) {
+      super("node " + node + " left the cluster before it finished");
+    }
+  }
+}
