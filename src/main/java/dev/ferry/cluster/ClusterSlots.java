@@ -57,6 +57,11 @@ public final class ClusterSlots implements TargetSlots {
   }
 
   @Override
+  public Future<Void> forget(String event) {
+    return once.compose(m -> m.remove(event)).mapEmpty();
+  }
+
+  @Override
   public TableHosts tables() {
     return tables;
   }

@@ -260,8 +260,25 @@ final class RunRoutes {
       Problems.send(rc, 401, "Unauthorized", refusal.get());
       return;
     }
-    // Checked at start-up, so this parses; a delivery that could not start a run may be retried by its sender.
-    start(rc, SyncRequest.parse(hook.sync()), "webhook:" + name, () -> webhooks.forget(hook, rc.request().headers()));
+    // In a cluster the same delivery may reach another node too: the first node to claim it runs it.
+    String delivery = "webhook " + name + "/" + WebhookCheck.deliveryId(rc.request().headers());
+    runs.slots().first(delivery).onComplete(first -> {
+      if (first.failed() || !first.result()) {
+        webhooks.forget(hook, rc.request().headers());
+        if (first.failed()) {
+          replies.fail(rc, first.cause());
+        } else {
+          LOG.warn("webhook {} refused: replayed delivery, already received by another node", name);
+          Problems.send(rc, 401, "Unauthorized", "replayed delivery: id already received (by another node)");
+        }
+        return;
+      }
+      // Checked at start-up, so this parses; a delivery that could not start a run may be retried by its sender.
+      start(rc, SyncRequest.parse(hook.sync()), "webhook:" + name, () -> {
+        webhooks.forget(hook, rc.request().headers());
+        runs.slots().forget(delivery);
+      });
+    });
   }
 
   private static int intParam(RoutingContext rc, String name, int dflt, int min, int max) {

@@ -82,7 +82,7 @@ final class WebhookCheck {
     }
   }
 
-  private static String deliveryId(MultiMap headers) {
+  static String deliveryId(MultiMap headers) {
     String delivery = headers.get("X-Ferry-Delivery");
     return delivery != null ? delivery : headers.get("X-GitHub-Delivery");
   }

@@ -31,6 +31,11 @@ public interface TargetSlots {
    */
   Future<Boolean> first(String event);
 
+  /** Lets {@code event} be claimed again (a webhook delivery that could not start a run may come again). */
+  default Future<Void> forget(String event) {
+    return Future.succeededFuture();
+  }
+
   /** This node's id; null on a single server. */
   String node();
 

@@ -39,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterTest {
   private static final String TOKEN = "cluster-test-token-0123456789";
   private static final int NODES = 3;
+  private static final String HOOK_SECRET = "cluster-hook-secret-0123456789";
 
   @TempDir
   Path dir;
@@ -67,7 +68,7 @@ class ClusterTest {
     String members = clusterPorts.stream().map(p -> "\"127.0.0.1:" + p + "\"").collect(Collectors.joining(", "));
     for (int i = 0; i < NODES; i++) {
       Path config = dir.resolve("node" + i + ".yaml");
-      Files.writeString(config, "api:\n  cluster:\n    name: ferry-test-" + clusterPorts.get(0) + "\n    host: 127.0.0.1\n"
+      Files.writeString(config, "api:\n  webhooks:\n    ci:\n      secret: " + HOOK_SECRET + "\n      sync: {}\n  cluster:\n    name: ferry-test-" + clusterPorts.get(0) + "\n    host: 127.0.0.1\n"
           + "    port: " + clusterPorts.get(i) + "\n    members: [" + members + "]\n");
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
@@ -240,6 +241,26 @@ class ClusterTest {
     assertEquals(0, dbs.count(target, "SELECT count(*) FROM pg_tables WHERE schemaname = 'ferry_stage'"),
         "the lost node's staging table is gone");
     events.ws.abort();
+
+    // A webhook delivery runs once cluster-wide: the same delivery sent to another node is a replay there too.
+    HttpResponse<String> first = hook(0, "delivery-1");
+    assertEquals(202, first.statusCode(), first.body());
+    HttpResponse<String> again = hook(other, "delivery-1");
+    assertEquals(401, again.statusCode(), again.body());
+    assertTrue(again.body().contains("replayed delivery: id already received (by another node)"), again.body());
+    assertEquals("succeeded", awaitFinished(other, new JsonObject(first.body()).getString("id")), this::logs);
+  }
+
+  private HttpResponse<String> hook(int node, String delivery) throws Exception {
+    String body = "{}";
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(new javax.crypto.spec.SecretKeySpec(HOOK_SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        "HmacSHA256"));
+    String signature = java.util.HexFormat.of().formatHex(mac.doFinal(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPorts.get(node) + "/api/v1/webhooks/ci"))
+        .timeout(Duration.ofSeconds(60)).header("content-type", "application/json")
+        .header("X-Ferry-Signature-256", "sha256=" + signature).header("X-Ferry-Delivery", delivery)
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** A WebSocket on {@code /api/v1/events} of one node, keeping every text message it receives. */
