@@ -108,8 +108,8 @@ start_nodes() {
   done
 }
 
-# Triggers a sync on node 0 and waits for its end; prints the wall time and the most sessions Ferry held on the
-# two databases meanwhile (sampled 5 times a second).
+# Triggers a sync on node 0 and waits for its end; writes the wall time to $WORK/wall$1 and the most sessions Ferry
+# held on the two databases meanwhile (sampled 5 times a second) to $WORK/peak$1. Fails unless the run succeeded.
 timed_run() {
   local n=$1 t0 id status sampler
   ( peak=0; while :; do
@@ -121,7 +121,7 @@ timed_run() {
   t0=$(now)
   id=$(curl -s -X POST -H "Authorization: Bearer $FERRY_API_TOKEN" -H 'content-type: application/json' -d '{}' \
     http://127.0.0.1:18180/api/v1/syncs | jq -r .id)
-  [ -n "$id" ] && [ "$id" != null ] || { echo "cluster.sh: the run did not start" >&2; exit 1; }
+  [ -n "$id" ] && [ "$id" != null ] || { echo "cluster.sh: the run did not start" >&2; return 1; }
   while :; do
     status=$(curl -s -H "Authorization: Bearer $FERRY_API_TOKEN" "http://127.0.0.1:18180/api/v1/syncs/$id" | jq -r .status)
     [ "$status" = running ] || break
@@ -130,10 +130,15 @@ timed_run() {
   local wall
   wall=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }')
   kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
-  [ "$status" = succeeded ] || { echo "cluster.sh: the run on $n node(s) ended $status" >&2; KEEP=true; exit 1; }
+  echo "$wall" > "$WORK/wall$n"
+  if [ "$status" != succeeded ]; then
+    curl -s -H "Authorization: Bearer $FERRY_API_TOKEN" "http://127.0.0.1:18180/api/v1/syncs/$id" \
+      | jq -r '.summary.message, .summary.warnings[]?, (.summary.tables[] | select(.outcome != "synced") | "\(.table): \(.outcome) \(.message)")' >&2
+    echo "cluster.sh: the run on $n node(s) ended $status" >&2
+    return 1
+  fi
   curl -s -H "Authorization: Bearer $FERRY_API_TOKEN" "http://127.0.0.1:18180/api/v1/syncs/$id" \
     | jq -r '.summary.tables[] | "     \(.table): \(.inserted) rows; \(.path | capture("on node (?<n>[0-9a-f-]+)") // {n: "the run'"'"'s node"} | .n)"' >&2
-  echo "$wall"
 }
 
 declare -A WALL
@@ -141,7 +146,8 @@ for n in 1 3; do
   fresh_target
   start_nodes "$n"
   log "cluster of $n node(s): one run of $TABLES tables"
-  WALL[$n]=$(timed_run "$n")
+  timed_run "$n" || { KEEP=true; exit 1; }
+  WALL[$n]=$(cat "$WORK/wall$n")
   stop_nodes
 done
 echo

@@ -4,6 +4,7 @@ import dev.ferry.config.FerryConfig;
 import dev.ferry.progress.ProgressBus;
 import dev.ferry.sync.TableHosts;
 import dev.ferry.sync.TableJob;
+import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -39,8 +40,11 @@ public final class ClusterTables implements TableHosts {
 
   private final ClusterNode node;
   private final FerryConfig config;
-  /** Jobs sent and not answered, by the node running them. */
-  private final Map<String, Set<Promise<JsonObject>>> sent = new ConcurrentHashMap<>();
+  /**
+   * Jobs sent and not answered, by the node running them, each with the context that sent it: a lost node's jobs
+   * fail there (membership is reported on Hazelcast's threads, and a run's state lives on its own context).
+   */
+  private final Map<String, Map<Promise<JsonObject>, Context>> sent = new ConcurrentHashMap<>();
   /** Jobs running here: their run id → cancel flags. */
   private final Map<String, Set<AtomicBoolean>> running = new ConcurrentHashMap<>();
 
@@ -70,12 +74,12 @@ public final class ClusterTables implements TableHosts {
   @Override
   public Future<JsonObject> copy(String to, JsonObject job, AtomicBoolean cancel) {
     Promise<JsonObject> answer = Promise.promise();
-    Set<Promise<JsonObject>> pending = sent.computeIfAbsent(to, n -> ConcurrentHashMap.newKeySet());
-    pending.add(answer);
+    Vertx vertx = node.vertx();
+    Map<Promise<JsonObject>, Context> pending = sent.computeIfAbsent(to, n -> new ConcurrentHashMap<>());
+    pending.put(answer, vertx.getOrCreateContext());
     if (!node.members().contains(to)) {
       answer.tryFail(new NodeLost(to));
     }
-    Vertx vertx = node.vertx();
     AtomicBoolean cancelSent = new AtomicBoolean();
     long poll = vertx.setPeriodic(CANCEL_POLL_MS, id -> {
       if (cancel.get() && cancelSent.compareAndSet(false, true)) {
@@ -122,10 +126,10 @@ public final class ClusterTables implements TableHosts {
   }
 
   private void lost(String gone) {
-    Set<Promise<JsonObject>> pending = sent.remove(gone);
+    Map<Promise<JsonObject>, Context> pending = sent.remove(gone);
     if (pending != null && !pending.isEmpty()) {
       LOG.warn("node {} left with {} table(s) of this node's runs unfinished: they are taken over", gone, pending.size());
-      pending.forEach(p -> p.tryFail(new NodeLost(gone)));
+      pending.forEach((p, context) -> context.runOnContext(v -> p.tryFail(new NodeLost(gone))));
     }
   }
 }

@@ -50,15 +50,22 @@ final class DataPhase {
 
   /**
    * One level's tables, spread over the nodes ({@link #spread}), each node's share at most sync.poolSize at once (on
-   * a single server, every table here); the states they return replace the earlier.
+   * a single server, every table here); across nodes, also no more than the servers' free sessions allow
+   * ({@link SessionBudget}). The states they return replace the earlier.
    */
   private Future<TableStates> loadLevel(List<TablePlan> level, TableStates states) {
     Map<String, List<TablePlan>> shares = spread(level, states);
-    List<TableState> done = Collections.synchronizedList(new ArrayList<>());
-    List<Future<Void>> nodes = new ArrayList<>();
-    shares.forEach((node, plans) -> nodes.add(Bounded.forEach(plans, ctx.config.poolSize(),
-        p -> syncTable(states.get(p.name()), node.isEmpty() ? null : node).onSuccess(done::add))));
-    return Future.join(nodes).map(v -> states.with(done));
+    long spreadTo = shares.values().stream().filter(s -> !s.isEmpty()).count();
+    Future<Integer> perNode = spreadTo <= 1 ? Future.succeededFuture(ctx.config.poolSize())
+        : SessionBudget.tablesAtOnce(ctx).map(tables -> Math.max(1, Math.min(ctx.config.poolSize(),
+            (int) (tables / spreadTo))));
+    return perNode.compose(limit -> {
+      List<TableState> done = Collections.synchronizedList(new ArrayList<>());
+      List<Future<Void>> nodes = new ArrayList<>();
+      shares.forEach((node, plans) -> nodes.add(Bounded.forEach(plans, limit,
+          p -> syncTable(states.get(p.name()), node.isEmpty() ? null : node).onSuccess(done::add))));
+      return Future.join(nodes).map(v -> states.with(done));
+    });
   }
 
   /**

@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class TableJob {
   /** The answer of a node that may not take the job (other databases, another plan): the run's node copies it. */
   static final String DECLINED = "declined";
+  private static final int JOB_POOL = 3;
 
   private TableJob() {}
 
@@ -78,9 +79,10 @@ public final class TableJob {
     }
     SyncOptions options = SyncOptions.defaults().withMode(Mode.parse(job.getString("mode")))
         .withSkips(job.getBoolean("skipValidation"), true).withTables(List.of(job.getString("table")));
-    Database source = Database.open(vertx, Side.SOURCE, config.requireSource(), config.poolSize() + 2,
+    // One table's pools: its copy needs a few sessions per side (COPY streams open their own), not a run's.
+    Database source = Database.open(vertx, Side.SOURCE, config.requireSource(), JOB_POOL,
         config.connectTimeoutSeconds(), true);
-    Database target = Database.open(vertx, Side.TARGET, config.requireTarget(), config.poolSize() + 2,
+    Database target = Database.open(vertx, Side.TARGET, config.requireTarget(), JOB_POOL,
         config.connectTimeoutSeconds(), true);
     RunContext base = new RunContext(job.getString("runId"), vertx, config, options, bus, source, target, cancel,
         Direction.PUSH, TableHosts.HERE);
