@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +33,11 @@ public final class ClusterTables implements TableHosts {
   static final String JOBS = "ferry.cluster.tables.";
   /** Where a node takes cancels of its jobs, by run id. */
   static final String CANCELS = "ferry.cluster.tables.cancel.";
-  /** Where a run's node takes the progress of its tables copied elsewhere. */
+  /**
+   * Where a run's node takes the progress of its tables copied elsewhere, and the checkpoints they commit: on one
+   * address, so a checkpoint arrives before the table-checkpoint event that follows it (Vert.x keeps the messages
+   * one context sends to one address in order).
+   */
   static final String PROGRESS = "ferry.cluster.progress.";
   /** A table copy may take hours; a lost node is noticed by membership, not by this timeout. */
   private static final long ANSWER_TIMEOUT_MS = 7 * 24 * 3600 * 1000L;
@@ -45,6 +50,8 @@ public final class ClusterTables implements TableHosts {
    * fail there (membership is reported on Hazelcast's threads, and a run's state lives on its own context).
    */
   private final Map<String, Map<Promise<JsonObject>, Context>> sent = new ConcurrentHashMap<>();
+  /** Jobs sent from here, by run id and table: where their checkpoints go (on the sending context). */
+  private final Map<String, Consumer<JsonObject>> checkpointsOf = new ConcurrentHashMap<>();
   /** Jobs running here: their run id → cancel flags. */
   private final Map<String, Set<AtomicBoolean>> running = new ConcurrentHashMap<>();
 
@@ -61,8 +68,17 @@ public final class ClusterTables implements TableHosts {
     }));
     vertx.eventBus().<String>consumer(CANCELS + node.id(),
         msg -> running.getOrDefault(msg.body(), Set.of()).forEach(c -> c.set(true)));
-    vertx.eventBus().<String>consumer(PROGRESS + node.id(),
-        msg -> vertx.eventBus().publish(ProgressBus.ADDRESS, msg.body()));
+    vertx.eventBus().<String>consumer(PROGRESS + node.id(), msg -> {
+      JsonObject body = new JsonObject(msg.body());
+      if (!body.containsKey("checkpoint")) {
+        vertx.eventBus().publish(ProgressBus.ADDRESS, msg.body());
+        return;
+      }
+      Consumer<JsonObject> to = checkpointsOf.get(body.getString("job"));
+      if (to != null) {
+        to.accept(body.getJsonObject("checkpoint"));
+      }
+    });
     node.whenLeft(this::lost);
   }
 
@@ -72,11 +88,18 @@ public final class ClusterTables implements TableHosts {
   }
 
   @Override
-  public Future<JsonObject> copy(String to, JsonObject job, AtomicBoolean cancel) {
+  public Future<JsonObject> copy(String to, JsonObject job, AtomicBoolean cancel, Consumer<JsonObject> checkpoints) {
     Promise<JsonObject> answer = Promise.promise();
     Vertx vertx = node.vertx();
+    Context caller = vertx.getOrCreateContext();
     Map<Promise<JsonObject>, Context> pending = sent.computeIfAbsent(to, n -> new ConcurrentHashMap<>());
-    pending.put(answer, vertx.getOrCreateContext());
+    pending.put(answer, caller);
+    String key = key(job);
+    checkpointsOf.put(key, cp -> caller.runOnContext(v -> {
+      if (!answer.future().isComplete()) {
+        checkpoints.accept(cp);
+      }
+    }));
     if (!node.members().contains(to)) {
       answer.tryFail(new NodeLost(to));
     }
@@ -93,6 +116,7 @@ public final class ClusterTables implements TableHosts {
     return answer.future().onComplete(ar -> {
       vertx.cancelTimer(poll);
       pending.remove(answer);
+      checkpointsOf.remove(key);
     });
   }
 
@@ -108,7 +132,9 @@ public final class ClusterTables implements TableHosts {
     return node.vertx().deployVerticle(new VerticleBase() {
           @Override
           public Future<?> start() {
-            TableJob.run(vertx, config, job, bus, cancel).onComplete(answer);
+            TableJob.run(vertx, config, job, bus, cancel, cp -> vertx.eventBus().publish(PROGRESS
+                + message.getString("from"), new JsonObject().put("job", key(job)).put("checkpoint", cp).encode()))
+                .onComplete(answer);
             return Future.succeededFuture();
           }
 
@@ -123,6 +149,10 @@ public final class ClusterTables implements TableHosts {
           running.computeIfPresent(runId, (r, flags) -> flags.remove(cancel) && flags.isEmpty() ? null : flags);
           return Future.succeededFuture();
         });
+  }
+
+  private static String key(JsonObject job) {
+    return job.getString("runId") + "/" + job.getString("table");
   }
 
   private void lost(String gone) {

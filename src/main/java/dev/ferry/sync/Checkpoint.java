@@ -1,5 +1,10 @@
 package dev.ferry.sync;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.math.BigInteger;
+import java.util.Arrays;
+
 /**
  * How far a checkpointed copy of a large table has committed on the target: rows are read in key order and
  * committed every {@code sync.checkpointRows} rows, so an attempt that fails (a cut connection, a restarted
@@ -13,6 +18,36 @@ final class Checkpoint {
   Counts committed = Counts.NONE;
   /** The source digest of the committed rows; null when validation is skipped. */
   StreamDigest digest;
+  /** Told of each commit (a table copied for another node's run tells that node); null when no one listens. */
+  Runnable onCommit;
+
+  /** A chunk committed: the copy reads on after {@code key}. */
+  void committed(String[] key, long rowsSoFar, Counts counts, StreamDigest digestSoFar) {
+    afterKey = key;
+    rows = rowsSoFar;
+    committed = counts;
+    digest = digestSoFar;
+    if (onCommit != null) {
+      onCommit.run();
+    }
+  }
+
+  JsonObject toJson() {
+    return new JsonObject().put("afterKey", new JsonArray(Arrays.asList((Object[]) afterKey))).put("rows", rows)
+        .put("counts", new JsonArray().add(committed.inserted()).add(committed.updated()).add(committed.deleted())
+            .add(committed.linked()))
+        .put("digest", digest == null ? null : new JsonArray().add(digest.rows()).add(digest.value()));
+  }
+
+  /** Takes over the position {@link #toJson} described (the committing node was lost). */
+  void restore(JsonObject json) {
+    afterKey = json.getJsonArray("afterKey").stream().map(v -> v == null ? null : v.toString()).toArray(String[]::new);
+    rows = json.getLong("rows");
+    JsonArray c = json.getJsonArray("counts");
+    committed = new Counts(c.getLong(0), c.getLong(1), c.getLong(2), c.getLong(3));
+    JsonArray d = json.getJsonArray("digest");
+    digest = d == null ? null : StreamDigest.of(d.getLong(0), new BigInteger(d.getString(1)));
+  }
 
   boolean started() {
     return afterKey != null;

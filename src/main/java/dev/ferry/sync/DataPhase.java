@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * Phases 3 to 5: parent tables, id maps, dependent tables; then the second pass over cycle columns and, in
@@ -168,7 +167,7 @@ final class DataPhase {
         ? new Checkpoint() : null;
     TableSync here = build(choice, run, cp);
     return node == null || !TableJob.portable(ctx, run.plan, here) ? here
-        : new RemoteCopy(run, here, node, TableJob.of(ctx, run, here, choice.reason(), cp != null));
+        : new RemoteCopy(run, here, node, TableJob.of(ctx, run, here, choice.reason(), cp != null), cp);
   }
 
   private TableSync build(StrategyChoice choice, TableRun run, Checkpoint cp) {

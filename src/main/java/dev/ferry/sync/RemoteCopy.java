@@ -3,6 +3,7 @@ package dev.ferry.sync;
 import dev.ferry.result.Strategy;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /**
  * A table's copy run on another node of the cluster ({@link TableJob}). Should that node decline it, or be lost
@@ -14,12 +15,17 @@ final class RemoteCopy implements TableSync {
   private final TableSync here;
   private final String node;
   private final JsonObject job;
+  /** The copy's checkpoint, shared with {@code here}: the other node's commits move it, so a takeover resumes there. */
+  private final Checkpoint cp;
+  /** The other node's transactions up to its last checkpoint (its committed rows are theirs). */
+  private List<Long> committedBy = List.of();
 
-  RemoteCopy(TableRun run, TableSync here, String node, JsonObject job) {
+  RemoteCopy(TableRun run, TableSync here, String node, JsonObject job, Checkpoint cp) {
     this.run = run;
     this.here = here;
     this.node = node;
     this.job = job;
+    this.cp = cp;
   }
 
   @Override
@@ -34,7 +40,7 @@ final class RemoteCopy implements TableSync {
 
   @Override
   public Future<CopyOutcome> run() {
-    return run.ctx.hosts.copy(node, job, run.ctx.cancelled).compose(answer -> {
+    return run.ctx.hosts.copy(node, job, run.ctx.cancelled, this::checkpointed).compose(answer -> {
       String declined = TableJob.declinedBecause(answer);
       if (declined != null) {
         run.warn("node " + node + " declined the table (" + declined + "): copied on the run's node instead");
@@ -43,13 +49,21 @@ final class RemoteCopy implements TableSync {
       return Future.succeededFuture(TableJob.outcome(answer, run, this, node));
     }, err -> {
       if (err instanceof TableHosts.NodeLost) {
-        run.warn("node " + node + " was lost while copying the table: the run's node took it over, comparing what"
-            + " that node committed");
+        committedBy.forEach(run::wrote);
+        run.warn("node " + node + " was lost while copying the table: the run's node took it over, "
+            + (cp != null && cp.started() ? "from its last checkpoint" : "comparing what that node committed"));
         return here.run().map(o -> new CopyOutcome(o.strategy(), o.path() + "; taken over from node " + node
             + ", lost mid-copy", o.counts(), o.evidence(), o.samples()));
       }
       return Future.failedFuture(err);
     });
+  }
+
+  private void checkpointed(JsonObject json) {
+    if (cp != null) {
+      cp.restore(json);
+      committedBy = json.getJsonArray("xids").stream().map(x -> ((Number) x).longValue()).toList();
+    }
   }
 
   @Override

@@ -127,10 +127,7 @@ final class TableCopier {
         return null;
       });
       return written.compose(v -> committed).onSuccess(v -> {
-        cp.afterKey = lastKey;
-        cp.rows = rows;
-        cp.committed = counter.counts();
-        cp.digest = upTo;
+        cp.committed(lastKey, rows, counter.counts(), upTo);
         ctx.bus.publish(new ProgressEvent.TableCheckpoint(ctx.runId, plan.name().display(), rows));
       });
     }, ctx.cancelled::get)).map(rows -> digest);

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Where a run's table copies may run besides the node running the run: nowhere on a single server, the cluster's
@@ -19,7 +20,8 @@ public interface TableHosts {
     }
 
     @Override
-    public Future<JsonObject> copy(String node, JsonObject job, AtomicBoolean cancel) {
+    public Future<JsonObject> copy(String node, JsonObject job, AtomicBoolean cancel,
+        Consumer<JsonObject> checkpoints) {
       return Future.failedFuture(new NodeLost(node));
     }
   };
@@ -29,9 +31,10 @@ public interface TableHosts {
 
   /**
    * Runs {@code job} ({@link TableJob}) on {@code node}; its answer. Fails with {@link NodeLost} when the node leaves
-   * or is lost before answering; setting {@code cancel} cancels the job there.
+   * or is lost before answering; setting {@code cancel} cancels the job there. Each checkpoint the job commits is
+   * handed to {@code checkpoints} on the calling context, so a lost node's table can resume after the last one.
    */
-  Future<JsonObject> copy(String node, JsonObject job, AtomicBoolean cancel);
+  Future<JsonObject> copy(String node, JsonObject job, AtomicBoolean cancel, Consumer<JsonObject> checkpoints);
 
   /** The node left the cluster (or was lost) before it answered: what it committed is for another to compare. */
   final class NodeLost extends RuntimeException {

@@ -24,12 +24,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * One table's copy as a message another node can run: what the run decided (the strategy, the counts, the source
  * snapshot to import) and how to check that node sees the same databases and plans the table the same way. The
- * node plans the table from its own configuration and catalogs (nothing else crosses the wire: no URLs, no
- * secrets), runs the copy and answers what a {@link CopyOutcome} and the step's log hold.
+ * node connects with its own configuration (the job names the databases only as redacted URLs, to check they are
+ * the same: no password crosses the wire), plans the table from its catalogs, runs the copy and answers what a
+ * {@link CopyOutcome} and the step's log hold.
  */
 public final class TableJob {
   /** The answer of a node that may not take the job (other databases, another plan): the run's node copies it. */
@@ -69,10 +71,11 @@ public final class TableJob {
 
   /**
    * Runs {@code job} on this node with its own {@code config}; completes with the answer (a failed copy is an
-   * answer too: {@code failed} and {@code message}). Progress goes to {@code bus}, for the run's node.
+   * answer too: {@code failed} and {@code message}). Progress goes to {@code bus}, each committed checkpoint to
+   * {@code checkpoints}, for the run's node.
    */
   public static Future<JsonObject> run(Vertx vertx, FerryConfig config, JsonObject job, ProgressBus bus,
-      AtomicBoolean cancel) {
+      AtomicBoolean cancel, Consumer<JsonObject> checkpoints) {
     if (!config.requireSource().redacted().equals(job.getString("source"))
         || !config.requireTarget().redacted().equals(job.getString("target"))) {
       return Future.succeededFuture(declined("this node's configuration names other databases"));
@@ -102,6 +105,9 @@ public final class TableJob {
           TableRun run = new TableRun(ctx, TableState.counted(plan, job.getLong("sourceRows"),
               job.getLong("targetRows")));
           Checkpoint cp = job.getBoolean("checkpointed") ? new Checkpoint() : null;
+          if (cp != null) { // with the transactions that wrote the committed rows: the run's claim covers them
+            cp.onCommit = () -> checkpoints.accept(cp.toJson().put("xids", new JsonArray(new ArrayList<>(run.log().xids()))));
+          }
           TableSync sync = Strategy.EMPTY_LOAD.wire().equals(job.getString("strategy")) ? new EmptyLoad(run, cp)
               : new Upsert(run, job.getString("reason"), cp);
           return sync.run().compose(o -> answer(ctx, run, o))

@@ -68,7 +68,8 @@ class ClusterTest {
     String members = clusterPorts.stream().map(p -> "\"127.0.0.1:" + p + "\"").collect(Collectors.joining(", "));
     for (int i = 0; i < NODES; i++) {
       Path config = dir.resolve("node" + i + ".yaml");
-      Files.writeString(config, "api:\n  webhooks:\n    ci:\n      secret: " + HOOK_SECRET + "\n      sync: {}\n  cluster:\n    name: ferry-test-" + clusterPorts.get(0) + "\n    host: 127.0.0.1\n"
+      // Chunks of 20,000 rows: a table copied in checkpointed chunks is among those a lost node leaves half done.
+      Files.writeString(config, "sync:\n  checkpointRows: 20000\napi:\n  webhooks:\n    ci:\n      secret: " + HOOK_SECRET + "\n      sync: {}\n  cluster:\n    name: ferry-test-" + clusterPorts.get(0) + "\n    host: 127.0.0.1\n"
           + "    port: " + clusterPorts.get(i) + "\n    members: [" + members + "]\n");
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
@@ -184,9 +185,10 @@ class ClusterTest {
   }
 
   /**
-   * A run's large tables are copied on the other nodes, largest first; the node copying the biggest one is killed
-   * (SIGKILL) mid-copy, and the run's node takes that table over: the run succeeds, the target equal to the source
-   * row by row, and its history says which node did what and which was lost.
+   * A run's large tables are copied on the other nodes, largest first; the node copying the biggest one (loaded
+   * beside itself, atomically) and another one (upserted in committed chunks) is killed (SIGKILL) mid-copy, and the
+   * run's node takes both over, the second from its last checkpoint: the run succeeds, the target equal to the
+   * source row by row, and its history says which node did what and which was lost.
    */
   @Test
   void theTablesOfALostNodeAreTakenOverAndTheRunSucceeds() throws Exception {
@@ -194,13 +196,16 @@ class ClusterTest {
         CREATE TABLE big (id bigint PRIMARY KEY, note text, n int);
         CREATE TABLE mid_a (id bigint PRIMARY KEY, note text);
         CREATE TABLE mid_b (id bigint PRIMARY KEY, note text);
+        CREATE TABLE mid_c (id bigint PRIMARY KEY, note text);
         """;
     dbs.execute(source, schema + """
         INSERT INTO big SELECT g, 'big row ' || g, g % 97 FROM generate_series(1, 2000000) g;
         INSERT INTO mid_a SELECT g, 'a ' || g FROM generate_series(1, 150000) g;
         INSERT INTO mid_b SELECT g, 'b ' || g FROM generate_series(1, 120000) g;
+        INSERT INTO mid_c SELECT g, 'c ' || g FROM generate_series(1, 110000) g;
         """);
-    dbs.execute(target, schema);
+    // Largest first, round the other nodes and then the run's own: big and mid_c go to the same node.
+    dbs.execute(target, schema + "INSERT INTO mid_c SELECT g, 'c ' || g FROM generate_series(1, 10000) g;");
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < NODES; i++) {
       ids.add(ready(i).getJsonObject("cluster").getString("node"));
@@ -210,7 +215,8 @@ class ClusterTest {
         .header("content-type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(202, started.statusCode(), started.body());
     String runId = new JsonObject(started.body()).getString("id");
-    // The big table starts on another node; once its rows are flowing there, that node is killed.
+    // The big table starts on another node; once its rows are flowing there and mid_c, there too, has committed a
+    // chunk, that node is killed.
     assertTrue(events.await(m -> m.contains("\"table-started\"") && m.contains("big") && m.contains("on node ")),
         () -> events.messages + logs());
     String bigStarted = events.messages.stream().filter(m -> m.contains("\"table-started\"") && m.contains("big"))
@@ -223,6 +229,8 @@ class ClusterTest {
     }
     assertTrue(copying > 0, "the big table went to another node: " + bigStarted);
     assertTrue(events.await(m -> m.contains("\"table-progress\"") && m.contains("big")), () -> events.messages + logs());
+    assertTrue(events.await(m -> m.contains("\"table-checkpoint\"") && m.contains("mid_c")),
+        () -> events.messages + logs());
     nodes.get(copying).destroyForcibly().waitFor(30, TimeUnit.SECONDS);
 
     assertEquals("succeeded", awaitFinished(0, runId), this::logs);
@@ -237,6 +245,13 @@ class ClusterTest {
     int other = 3 - copying; // the node neither running the run nor lost
     assertTrue(paths.get("mid_a").contains("on node " + ids.get(other)), paths::toString);
     assertTrue(!paths.get("mid_b").contains("on node ") && !paths.get("items").contains("on node "), paths::toString);
+    assertTrue(paths.get("mid_c").contains("taken over from node " + lost), paths::toString);
+    assertTrue(run.encode().contains("mid_c: node " + lost + " was lost while copying the table: the run's node took it"
+        + " over, from its last checkpoint"), () -> run.encodePrettily() + logs());
+    assertTrue(run.encode().contains("mid_c: resuming after the checkpoint at row "), run::encodePrettily);
+    JsonObject midC = run.getJsonObject("summary").getJsonArray("tables").stream().map(t -> (JsonObject) t)
+        .filter(t -> t.getString("table").equals("mid_c")).findFirst().orElseThrow();
+    assertEquals(100_000, midC.getLong("inserted"), "the committed chunks counted once: " + midC);
     assertEquals(List.of(), new IndependentCheck(dbs).differences(source, target));
     assertEquals(0, dbs.count(target, "SELECT count(*) FROM pg_tables WHERE schemaname = 'ferry_stage'"),
         "the lost node's staging table is gone");
