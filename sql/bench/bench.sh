@@ -78,14 +78,7 @@ now() { date +%s.%N; }
 # Float arithmetic without bc (not always installed): calc '<awk expression>'.
 calc() { awk "BEGIN { printf \"%s\", $1 }"; }
 
-# URL of database $1 on the same server: swap the path of FERRY_BENCH_SERVER, keep any ?query.
-db_url() {
-  local base=${SERVER%%\?*} query=""
-  [[ "$SERVER" == *\?* ]] && query="?${SERVER#*\?}"
-  local rest=${base#*://}
-  if [[ "$rest" == */* ]]; then base=${base%/*}; fi
-  printf '%s/%s%s' "$base" "$1" "$query"
-}
+. "$HERE/common.sh" # db_url
 SRC=$(db_url ferry_bench_src)
 COPY_TGT=$(db_url ferry_bench_copy)
 FERRY_TGT=$(db_url ferry_bench_ferry)

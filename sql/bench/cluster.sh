@@ -37,13 +37,7 @@ for tool in curl jq; do
   command -v $tool >/dev/null || { echo "cluster.sh: $tool is needed (apt-get install $tool)" >&2; exit 2; }
 done
 
-db_url() {
-  local base=${SERVER%%\?*} query=""
-  [[ "$SERVER" == *\?* ]] && query="?${SERVER#*\?}"
-  local rest=${base#*://}
-  if [[ "$rest" == */* ]]; then base=${base%/*}; fi
-  printf '%s/%s%s' "$base" "$1" "$query"
-}
+. "$HERE/common.sh" # db_url
 SRC=$(db_url ferry_cluster_src)
 TGT=$(db_url ferry_cluster_tgt)
 psql_server() { psql -X -q -v ON_ERROR_STOP=1 -d "$SERVER" "$@"; }
