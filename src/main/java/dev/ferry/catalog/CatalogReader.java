@@ -18,7 +18,7 @@ public final class CatalogReader {
   private static final String USER_TABLES = """
       SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
-        AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'ferry', 'ferry_backup') AND n.nspname NOT LIKE 'pg\\_%'
+        AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'ferry', 'ferry_backup', 'ferry_stage') AND n.nspname NOT LIKE 'pg\\_%'
         AND c.relname <> 'flyway_schema_history'
         AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
                         AND d.objid = c.oid AND d.deptype = 'e')""";

@@ -19,7 +19,7 @@ import java.util.function.Function;
  */
 public final class SchemaReader {
   static final String USER_NAMESPACE = """
-      n.nspname NOT LIKE 'pg\\_%' AND n.nspname NOT IN ('information_schema', 'ferry', 'ferry_backup')""";
+      n.nspname NOT LIKE 'pg\\_%' AND n.nspname NOT IN ('information_schema', 'ferry', 'ferry_backup', 'ferry_stage')""";
   private static final String NOT_EXTENSION = """
       NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = %s AND d.deptype = 'e')""";
   private static final String QNAME = "quote_ident(n.nspname) || '.' || quote_ident(%s)";

@@ -26,7 +26,7 @@ import java.util.Set;
  */
 final class DataPhase {
   /** A table smaller than this is copied on the run's node: another node would spend longer planning it. */
-  static final long REMOTE_MIN_ROWS = 100_000;
+  private static final long REMOTE_MIN_ROWS = 100_000;
   private final RunContext ctx;
   /** The run backed up every selected table first: deleted rows need no copy of their own. */
   private final boolean backedUp;
@@ -68,12 +68,15 @@ final class DataPhase {
   }
 
   /**
-   * Which node copies which table of a level ("" is this one): the large ones (100,000 source rows or more: another
-   * node first reads the catalogs, ~0.3 s) go to the other nodes first, largest first, round the nodes, this one
-   * last, since it also runs the run's own phases; smaller ones stay here.
+   * Which node copies which table of a level ("" is this one): the large ones another node may copy (100,000 source
+   * rows or more: it first reads the catalogs, ~0.3 s; see {@link TableJob#mayTravel}) go to the other nodes first,
+   * largest first, round the nodes, this one last, since it also runs the run's own phases; the rest stay here.
    */
   private Map<String, List<TablePlan>> spread(List<TablePlan> level, TableStates states) {
     List<String> nodes = new ArrayList<>(ctx.hosts.others());
+    if (nodes.isEmpty()) {
+      return Map.of("", level);
+    }
     nodes.add("");
     Map<String, List<TablePlan>> shares = new LinkedHashMap<>();
     nodes.forEach(n -> shares.put(n, new ArrayList<>()));
@@ -81,7 +84,8 @@ final class DataPhase {
     bySize.sort(Comparator.comparingLong((TablePlan p) -> states.get(p.name()).sourceRows()).reversed());
     int next = 0;
     for (TablePlan p : bySize) {
-      String node = states.get(p.name()).sourceRows() < REMOTE_MIN_ROWS ? "" : nodes.get(next++ % nodes.size());
+      boolean travels = states.get(p.name()).sourceRows() >= REMOTE_MIN_ROWS && TableJob.mayTravel(ctx, p);
+      String node = travels ? nodes.get(next++ % nodes.size()) : "";
       shares.get(node).add(p);
     }
     return shares;

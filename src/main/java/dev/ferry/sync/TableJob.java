@@ -40,10 +40,18 @@ public final class TableJob {
 
   private TableJob() {}
 
-  /** Whether another node can copy this table: a push's plain load or upsert that reads no id map. */
-  static boolean portable(RunContext ctx, TablePlan plan, TableSync sync) {
+  /**
+   * Whether another node may be given this table, before its copy is chosen: a push's table that reads no id map,
+   * has no cycle columns and no claim to compare under (those are compared, not copied, here).
+   */
+  static boolean mayTravel(RunContext ctx, TablePlan plan) {
     return !ctx.direction.pull() && !ctx.options.dryRun() && plan.mapped().isEmpty() && plan.deferred().isEmpty()
-        && (sync instanceof EmptyLoad || sync instanceof Upsert);
+        && !ctx.claims.covers(ctx, plan);
+  }
+
+  /** Whether another node can copy this table: one that may travel, copied by a plain load or an upsert. */
+  static boolean portable(RunContext ctx, TablePlan plan, TableSync sync) {
+    return mayTravel(ctx, plan) && (sync instanceof EmptyLoad || sync instanceof Upsert);
   }
 
   static JsonObject of(RunContext ctx, TableRun run, TableSync sync, String reason, boolean checkpointed) {

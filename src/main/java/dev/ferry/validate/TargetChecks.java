@@ -107,7 +107,7 @@ public final class TargetChecks {
                pg_total_relation_size(c.oid), pg_size_pretty(pg_total_relation_size(c.oid))
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
-          AND n.nspname NOT LIKE 'pg\\_%' AND n.nspname NOT IN ('information_schema', 'ferry', 'ferry_backup')
+          AND n.nspname NOT LIKE 'pg\\_%' AND n.nspname NOT IN ('information_schema', 'ferry', 'ferry_backup', 'ferry_stage')
         ORDER BY pg_total_relation_size(c.oid) DESC LIMIT 10""").execute()
         .map(rs -> {
           List<Size> out = new ArrayList<>();

@@ -12,11 +12,16 @@ import dev.ferry.control.ControlSchema;
 import dev.ferry.plan.SyncOptions;
 import dev.ferry.result.RunStatus;
 import dev.ferry.result.RunSummary;
+import dev.ferry.schema.Change;
+import dev.ferry.schema.DbSchema;
+import dev.ferry.schema.SchemaDiff;
+import dev.ferry.schema.SchemaReader;
 import dev.ferry.testing.IndependentCheck;
 import dev.ferry.testing.TestConfig;
 import dev.ferry.testing.TestDatabases;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnection;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -108,6 +113,15 @@ class StagedLoadTest {
     await(vertx.close());
   }
 
+  private DbSchema schema(DatabaseUrl db) {
+    var pool = PgBuilder.pool().connectingTo(db.connectOptions()).using(vertx).build();
+    try {
+      return await(SchemaReader.read(pool));
+    } finally {
+      await(pool.close());
+    }
+  }
+
   private RunSummary sync() {
     return await(Syncs.runOnce(vertx, config, SyncOptions.defaults()));
   }
@@ -141,6 +155,10 @@ class StagedLoadTest {
     assertEquals(List.of(), new IndependentCheck(dbs).differences(source, target));
     assertEquals(before, dbs.text(target, DEFINITION), "the swapped-in table is defined as the one it replaced");
     assertEquals(0, dbs.count(target, STAGED_TABLES), "no staging table is left");
+    // The staging schema stays (empty, for the next load): Ferry's own, so no drift `ferry diff` would drop.
+    assertEquals(1, dbs.count(target, "SELECT count(*) FROM pg_namespace WHERE nspname = 'ferry_stage'"));
+    assertEquals(List.of(), SchemaDiff.compare(schema(source), schema(target)).stream().map(Change::object)
+        .filter(o -> o.contains("ferry_stage")).toList());
     // Statistics were taken with the indexes there: the expression index's too.
     assertEquals(8, dbs.count(target, "SELECT count(*) FROM pg_stats WHERE tablename = 'dogs'"));
     assertEquals(1, dbs.count(target, "SELECT count(*) FROM pg_stats WHERE tablename = 'dogs_lower_name'"));
