@@ -45,8 +45,7 @@ final class ServeCommand extends CliCommand {
         // Started off the configuration's Vert.x context: a Vert.x built on another's thread warns about it.
         return Future.fromCompletionStage(CompletableFuture.supplyAsync(() -> ClusterNode.join(config.api().cluster(),
             registry))).compose(joined -> joined).compose(node -> {
-          console().out().printf("ferry serve: node %s of a cluster of %d (%s)%n", node.id(), node.members().size(),
-              config.api().cluster().host() + ":" + config.api().cluster().port());
+          console().out().printf("ferry serve: node %s, one of a cluster of %d%n", node.id(), node.members().size());
           return serve(console(), node.vertx(), config, new ApiServer(config, registry, new ClusterSlots(node, new ClusterTables(node, config))),
               "ferry serve").eventually(() -> node.vertx().close());
         });

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClusterTables implements TableHosts {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterTables.class);
-  /** Where a node takes jobs (its node id follows). */
+  /** Where a node takes jobs (its node name follows). */
   static final String JOBS = "ferry.cluster.tables.";
   /** Where a node takes cancels of its jobs, by run id. */
   static final String CANCELS = "ferry.cluster.tables.cancel.";

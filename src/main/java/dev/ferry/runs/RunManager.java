@@ -40,7 +40,7 @@ public final class RunManager {
    * its own (a {@link LiveRun} of its own for each), so a dashboard on any node shows any run.
    */
   static final String CLUSTER_EVENTS = "ferry.cluster.events";
-  /** Where a node takes cancels for its runs from the other nodes (its node id follows). */
+  /** Where a node takes cancels for its runs from the other nodes (its node name follows). */
   static final String CLUSTER_CANCEL = "ferry.cluster.cancel.";
 
   private final Vertx vertx;
@@ -275,7 +275,7 @@ public final class RunManager {
     return all;
   }
 
-  /** This node's id and the cluster's members; empty on a single server. */
+  /** This node's name and the cluster's members; empty on a single server. */
   public TargetSlots slots() {
     return slots;
   }

@@ -36,7 +36,7 @@ public interface TargetSlots {
     return Future.succeededFuture();
   }
 
-  /** This node's id; null on a single server. */
+  /** This node's name in the cluster (its cluster address, host:port); null on a single server. */
   String node();
 
   /** The nodes of the cluster now; empty on a single server. */
