@@ -132,7 +132,7 @@ timed_run() {
     return 1
   fi
   curl -s -H "Authorization: Bearer $FERRY_API_TOKEN" "http://127.0.0.1:18180/api/v1/syncs/$id" \
-    | jq -r '.summary.tables[] | "     \(.table): \(.inserted) rows; \(.path | capture("on node (?<n>[0-9a-f-]+)") // {n: "the run'"'"'s node"} | .n)"' >&2
+    | jq -r '.summary.tables[] | "     \(.table): \(.inserted) rows; \(.path | capture("on node (?<n>[^;, ]+)") // {n: "the run'"'"'s node"} | .n)"' >&2
 }
 
 declare -A WALL
