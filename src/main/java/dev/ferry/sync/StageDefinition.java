@@ -91,8 +91,7 @@ final class StageDefinition {
   /** Every index, slow kinds (GIN, GiST, …) first: they take longest, so they start first. */
   private static final String INDEXES = """
       SELECT quote_ident(ic.relname) AS name, pg_get_indexdef(i.indexrelid) AS definition,
-        quote_ident(con.conname) AS constraint_name, con.contype, con.condeferrable, con.condeferred,
-        i.indexprs IS NOT NULL AS expression
+        quote_ident(con.conname) AS constraint_name, con.contype, con.condeferrable, con.condeferred
       FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam
       LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u')
       WHERE i.indrelid = ? ORDER BY am.amname = 'btree', ic.relpages DESC, ic.relname""";
@@ -130,7 +129,6 @@ final class StageDefinition {
   private final List<String> constraints = new ArrayList<>();
   private final List<String> swap = new ArrayList<>();
   private List<String> sourceRanges = List.of("");
-  private boolean expressionIndexes;
 
   private StageDefinition(String qualified, String staged, String columns, String fingerprint) {
     this.qualified = qualified;
@@ -182,7 +180,6 @@ final class StageDefinition {
       try (ResultSet rs = q.executeQuery()) {
         while (rs.next()) {
           d.indexBuilds.add(d.onStage(rs.getString("definition")));
-          d.expressionIndexes |= rs.getBoolean("expression");
           String constraint = rs.getString("constraint_name");
           if (constraint != null) {
             String kind = "p".equals(rs.getString("contype")) ? " PRIMARY KEY" : " UNIQUE";
@@ -312,14 +309,6 @@ final class StageDefinition {
 
   List<String> constraints() {
     return constraints;
-  }
-
-  /**
-   * Whether the statistics need the indexes built first: ANALYZE gathers an expression index's statistics only
-   * while the index exists. Otherwise the table's statistics do not depend on its indexes.
-   */
-  boolean statisticsNeedIndexes() {
-    return expressionIndexes;
   }
 
   List<String> swap() {

@@ -125,25 +125,20 @@ final class StagedLoad {
   }
 
   /**
-   * Every index, slow kinds first, the table's statistics and its digest (for validation): {@code parallel}
-   * sessions, each taking the next job as it is free (a session each, not a connection per job: far from the
-   * target, every connection costs round trips). ANALYZE conflicts with index builds, so when the statistics do not
-   * need the indexes it goes first, beside the digest, instead of after the slowest build (scale 1's GIN index).
+   * Every index, slow kinds first, and the table's digest (for validation) in the shadow of the slowest: {@code
+   * parallel} sessions, each taking the next job as it is free (a session each, not a connection per job: far from
+   * the target, every connection costs round trips).
    */
   private Future<Void> build(StageDefinition stage) {
     RunContext ctx = run.ctx;
     if (ctx.cancelled.get()) {
       return Future.failedFuture(Failures.cancelled());
     }
-    Queue<String> jobs = new ConcurrentLinkedQueue<>();
-    if (!stage.statisticsNeedIndexes()) {
-      jobs.add(analyze(stage));
-    }
+    Queue<String> jobs = new ConcurrentLinkedQueue<>(stage.indexBuilds());
     String digest = ctx.options.skipValidation() ? null : run.sql().digests().targetDigestOf(stage.staged());
     if (digest != null) {
       jobs.add(digest);
     }
-    jobs.addAll(stage.indexBuilds());
     List<Future<StreamDigest>> sessions = new ArrayList<>();
     for (int i = 0; i < Math.min(parallel, jobs.size()); i++) {
       sessions.add(ctx.vertx.executeBlocking(() -> {
@@ -180,18 +175,14 @@ final class StagedLoad {
     });
   }
 
-  private static String analyze(StageDefinition stage) {
-    return "ANALYZE " + stage.staged();
-  }
-
   /** The staged table's digest, summed before the swap (the swap moves the same rows); null without validation. */
   StreamDigest targetDigest() {
     return targetDigest;
   }
 
   /**
-   * On one session: the staging table's statistics if they needed its indexes (ANALYZE conflicts with index
-   * builds, so it comes after them), the constraints that use its indexes, then, in one transaction, the table's lock, still
+   * On one session: the staging table's statistics (ANALYZE waits for index builds, whose locks conflict with it, so
+   * it comes after them), the constraints that use its indexes, then, in one transaction, the table's lock, still
    * empty, dropped, and the staging table in its place. Returns the table's new oid and column slots.
    */
   private String finish(StageDefinition stage) throws SQLException {
@@ -199,9 +190,7 @@ final class StagedLoad {
     TablePlan plan = run.plan;
     try (Connection target = CopyLoad.connect(ctx.target)) {
       Statement tgt = target.createStatement();
-      if (stage.statisticsNeedIndexes()) {
-        tgt.execute(analyze(stage));
-      }
+      tgt.execute("ANALYZE " + stage.staged());
       for (String s : stage.constraints()) {
         tgt.execute(s);
       }

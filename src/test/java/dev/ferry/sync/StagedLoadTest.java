@@ -159,7 +159,7 @@ class StagedLoadTest {
     assertEquals(1, dbs.count(target, "SELECT count(*) FROM pg_namespace WHERE nspname = 'ferry_stage'"));
     assertEquals(List.of(), SchemaDiff.compare(schema(source), schema(target)).stream().map(Change::object)
         .filter(o -> o.contains("ferry_stage")).toList());
-    // Statistics were taken with the indexes there: the expression index's too.
+    // Statistics were taken on the staged table, after its indexes: the expression index's too.
     assertEquals(8, dbs.count(target, "SELECT count(*) FROM pg_stats WHERE tablename = 'dogs'"));
     assertEquals(1, dbs.count(target, "SELECT count(*) FROM pg_stats WHERE tablename = 'dogs_lower_name'"));
     // Another session saw the table empty, or full with every index: never part of it, never without an index.
@@ -182,9 +182,6 @@ class StagedLoadTest {
    */
   @Test
   void theStagingSchemaCreatedByAnotherSessionMeanwhileIsTakenAsThere() {
-    // Without an expression index, the statistics are taken before the index builds, beside the digest.
-    dbs.execute(source, "DROP INDEX dogs_lower_name");
-    dbs.execute(target, "DROP INDEX dogs_lower_name");
     PgConnection other = await(PgConnection.connect(vertx, target.connectOptions()));
     await(other.query("BEGIN").execute().compose(v -> other.query("CREATE SCHEMA ferry_stage").execute()));
     Future<RunSummary> running = Syncs.runOnce(vertx, config, SyncOptions.defaults());
@@ -201,7 +198,6 @@ class StagedLoadTest {
     assertEquals(List.of(), run.warnings(), () -> describe(run));
     assertEquals(List.of(), new IndependentCheck(dbs).differences(source, target));
     assertEquals(0, dbs.count(target, STAGED_TABLES));
-    assertEquals(8, dbs.count(target, "SELECT count(*) FROM pg_stats WHERE tablename = 'dogs'"));
   }
 
   @Test
