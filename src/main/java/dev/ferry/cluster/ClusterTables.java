@@ -101,7 +101,7 @@ public final class ClusterTables implements TableHosts {
       }
     }));
     if (!node.members().contains(to)) {
-      answer.tryFail(new NodeLost(to));
+      answer.tryFail(NodeLost.left(to));
     }
     AtomicBoolean cancelSent = new AtomicBoolean();
     long poll = vertx.setPeriodic(CANCEL_POLL_MS, id -> {
@@ -112,7 +112,9 @@ public final class ClusterTables implements TableHosts {
     vertx.eventBus().<JsonObject>request(JOBS + to, new JsonObject().put("job", job).put("from", node.id()),
             new DeliveryOptions().setSendTimeout(ANSWER_TIMEOUT_MS))
         .onSuccess(reply -> answer.tryComplete(reply.body()))
-        .onFailure(answer::tryFail);
+        // The job answers its own failures as answers: a failed request never ran there (no such node any more, a
+        // connection that failed, a job that could not start), so the table is the run's node's to copy.
+        .onFailure(err -> answer.tryFail(NodeLost.unreachable(to, String.valueOf(err.getMessage()))));
     return answer.future().onComplete(ar -> {
       vertx.cancelTimer(poll);
       pending.remove(answer);
@@ -159,7 +161,7 @@ public final class ClusterTables implements TableHosts {
     Map<Promise<JsonObject>, Context> pending = sent.remove(gone);
     if (pending != null && !pending.isEmpty()) {
       LOG.warn("node {} left with {} table(s) of this node's runs unfinished: they are taken over", gone, pending.size());
-      pending.forEach((p, context) -> context.runOnContext(v -> p.tryFail(new NodeLost(gone))));
+      pending.forEach((p, context) -> context.runOnContext(v -> p.tryFail(NodeLost.left(gone))));
     }
   }
 }

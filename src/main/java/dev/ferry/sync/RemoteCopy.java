@@ -48,12 +48,13 @@ final class RemoteCopy implements TableSync {
       }
       return Future.succeededFuture(TableJob.outcome(answer, run, this, node));
     }, err -> {
-      if (err instanceof TableHosts.NodeLost) {
+      if (err instanceof TableHosts.NodeLost lost) {
         committedBy.forEach(run::wrote);
-        run.warn("node " + node + " was lost while copying the table: the run's node took it over, "
-            + (cp != null && cp.started() ? "from its last checkpoint" : "comparing what that node committed"));
+        run.warn(lost.getMessage() + (!lost.midCopy() ? ": the run's node copied it instead"
+            : cp != null && cp.started() ? ": the run's node took it over, from its last checkpoint"
+            : ": the run's node took it over, comparing what that node committed"));
         return here.run().map(o -> new CopyOutcome(o.strategy(), o.path() + "; taken over from node " + node
-            + ", lost mid-copy", o.counts(), o.evidence(), o.samples()));
+            + (lost.midCopy() ? ", lost mid-copy" : ", which did not take it"), o.counts(), o.evidence(), o.samples()));
       }
       return Future.failedFuture(err);
     });

@@ -22,7 +22,7 @@ public interface TableHosts {
     @Override
     public Future<JsonObject> copy(String node, JsonObject job, AtomicBoolean cancel,
         Consumer<JsonObject> checkpoints) {
-      return Future.failedFuture(new NodeLost(node));
+      return Future.failedFuture(NodeLost.unreachable(node, "not in a cluster"));
     }
   };
 
@@ -31,15 +31,38 @@ public interface TableHosts {
 
   /**
    * Runs {@code job} ({@link TableJob}) on {@code node}; its answer. Fails with {@link NodeLost} when the node leaves
-   * or is lost before answering; setting {@code cancel} cancels the job there. Each checkpoint the job commits is
-   * handed to {@code checkpoints} on the calling context, so a lost node's table can resume after the last one.
+   * or is lost before answering, or the job never reached it; setting {@code cancel} cancels the job there. Each
+   * checkpoint the job commits is handed to {@code checkpoints} on the calling context, so a lost node's table can
+   * resume after the last one.
    */
   Future<JsonObject> copy(String node, JsonObject job, AtomicBoolean cancel, Consumer<JsonObject> checkpoints);
 
-  /** The node left the cluster (or was lost) before it answered: what it committed is for another to compare. */
+  /**
+   * The node left the cluster (or was lost) before it answered, or the job never reached it (no node there, a
+   * connection that failed): the table is not being copied there, and what the node committed is for another to
+   * compare.
+   */
   final class NodeLost extends RuntimeException {
-    public NodeLost(String node) {
-      super("node " + node + " left the cluster before it finished");
+    private final boolean midCopy;
+
+    private NodeLost(String message, boolean midCopy) {
+      super(message);
+      this.midCopy = midCopy;
+    }
+
+    /** The node left, or was lost, while it had the job. */
+    public static NodeLost left(String node) {
+      return new NodeLost("node " + node + " was lost while copying the table", true);
+    }
+
+    /** The job did not reach the node. */
+    public static NodeLost unreachable(String node, String why) {
+      return new NodeLost("node " + node + " did not take the table (" + why + ")", false);
+    }
+
+    /** Whether the node had the job (and may have committed part of the table) when it was lost. */
+    public boolean midCopy() {
+      return midCopy;
     }
   }
 }
