@@ -46,8 +46,9 @@ final class ServeCommand extends CliCommand {
         return Future.fromCompletionStage(CompletableFuture.supplyAsync(() -> ClusterNode.join(config.api().cluster(),
             registry))).compose(joined -> joined).compose(node -> {
           console().out().printf("ferry serve: node %s, one of a cluster of %d%n", node.id(), node.members().size());
-          return serve(console(), node.vertx(), config, new ApiServer(config, registry, new ClusterSlots(node, new ClusterTables(node, config))),
-              "ferry serve").eventually(() -> node.vertx().close());
+          ClusterSlots slots = new ClusterSlots(node, new ClusterTables(node, config));
+          return serve(console(), node.vertx(), config, new ApiServer(config, registry, slots), "ferry serve")
+              .eventually(() -> node.vertx().close());
         });
       });
     }

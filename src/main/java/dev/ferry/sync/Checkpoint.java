@@ -2,7 +2,6 @@ package dev.ferry.sync;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.math.BigInteger;
 import java.util.Arrays;
 
 /**
@@ -34,19 +33,15 @@ final class Checkpoint {
 
   JsonObject toJson() {
     return new JsonObject().put("afterKey", new JsonArray(Arrays.asList((Object[]) afterKey))).put("rows", rows)
-        .put("counts", new JsonArray().add(committed.inserted()).add(committed.updated()).add(committed.deleted())
-            .add(committed.linked()))
-        .put("digest", digest == null ? null : new JsonArray().add(digest.rows()).add(digest.value()));
+        .put("counts", committed.toJson()).put("digest", StreamDigest.toJson(digest));
   }
 
   /** Takes over the position {@link #toJson} described (the committing node was lost). */
   void restore(JsonObject json) {
     afterKey = json.getJsonArray("afterKey").stream().map(v -> v == null ? null : v.toString()).toArray(String[]::new);
     rows = json.getLong("rows");
-    JsonArray c = json.getJsonArray("counts");
-    committed = new Counts(c.getLong(0), c.getLong(1), c.getLong(2), c.getLong(3));
-    JsonArray d = json.getJsonArray("digest");
-    digest = d == null ? null : StreamDigest.of(d.getLong(0), new BigInteger(d.getString(1)));
+    committed = Counts.fromJson(json.getJsonArray("counts"));
+    digest = StreamDigest.fromJson(json.getJsonArray("digest"));
   }
 
   boolean started() {

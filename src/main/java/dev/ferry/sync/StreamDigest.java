@@ -2,6 +2,7 @@ package dev.ferry.sync;
 
 import dev.ferry.statements.DigestStatements;
 import dev.ferry.statements.ReadStatements;
+import io.vertx.core.json.JsonArray;
 import java.math.BigInteger;
 import java.util.List;
 
@@ -21,6 +22,15 @@ final class StreamDigest {
     d.rows = rows;
     d.sum = sum;
     return d;
+  }
+
+  /** As a table copied on another node sends it to the run's node: rows and sum; null for none. */
+  static JsonArray toJson(StreamDigest d) {
+    return d == null ? null : new JsonArray().add(d.rows()).add(d.value());
+  }
+
+  static StreamDigest fromJson(JsonArray a) {
+    return a == null ? null : of(a.getLong(0), new BigInteger(a.getString(1)));
   }
 
   StreamDigest copy() {

@@ -19,7 +19,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -114,7 +113,8 @@ public final class TableJob {
               job.getLong("targetRows")));
           Checkpoint cp = job.getBoolean("checkpointed") ? new Checkpoint() : null;
           if (cp != null) { // with the transactions that wrote the committed rows: the run's claim covers them
-            cp.onCommit = () -> checkpoints.accept(cp.toJson().put("xids", new JsonArray(new ArrayList<>(run.log().xids()))));
+            cp.onCommit = () -> checkpoints.accept(cp.toJson()
+                .put("xids", new JsonArray(new ArrayList<>(run.log().xids()))));
           }
           TableSync sync = Strategy.EMPTY_LOAD.wire().equals(job.getString("strategy")) ? new EmptyLoad(run, cp)
               : new Upsert(run, job.getString("reason"), cp);
@@ -139,10 +139,9 @@ public final class TableJob {
       String table = run.plan.target().name().sql();
       return new JsonObject()
           .put("path", o.path())
-          .put("counts", new JsonArray().add(o.counts().inserted()).add(o.counts().updated())
-              .add(o.counts().deleted()).add(o.counts().linked()))
-          .put("source", digest(o.evidence().source()))
-          .put("target", digest(after))
+          .put("counts", o.counts().toJson())
+          .put("source", StreamDigest.toJson(o.evidence().source()))
+          .put("target", StreamDigest.toJson(after))
           .put("attempts", log.attempts())
           .put("xids", new JsonArray(new ArrayList<>(log.xids())))
           .put("swapped", ctx.swapped.get(table))
@@ -150,14 +149,6 @@ public final class TableJob {
           .put("notes", new JsonArray(ctx.notes))
           .put("warnings", new JsonArray(ctx.warnings));
     });
-  }
-
-  private static JsonArray digest(StreamDigest d) {
-    return d == null ? null : new JsonArray().add(d.rows()).add(d.value());
-  }
-
-  private static StreamDigest digest(JsonArray a) {
-    return a == null ? null : StreamDigest.of(a.getLong(0), new BigInteger(a.getString(1)));
   }
 
   /**
@@ -180,10 +171,9 @@ public final class TableJob {
     if (answer.getBoolean("analyzed")) {
       ctx.analyzed.add(run.plan.name());
     }
-    JsonArray c = answer.getJsonArray("counts");
-    Counts counts = new Counts(c.getLong(0), c.getLong(1), c.getLong(2), c.getLong(3));
-    StreamDigest source = digest(answer.getJsonArray("source"));
-    StreamDigest target = digest(answer.getJsonArray("target"));
+    Counts counts = Counts.fromJson(answer.getJsonArray("counts"));
+    StreamDigest source = StreamDigest.fromJson(answer.getJsonArray("source"));
+    StreamDigest target = StreamDigest.fromJson(answer.getJsonArray("target"));
     Evidence evidence = target == null ? Evidence.streamed(source) : Evidence.loaded(source, target);
     return new CopyOutcome(sync.strategy(), answer.getString("path") + "; on node " + node, counts, evidence);
   }
