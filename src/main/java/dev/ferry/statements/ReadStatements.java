@@ -42,40 +42,45 @@ public final class ReadStatements {
 
   /**
    * {@link #selectSource()} (with {@link #selectSourceWithDigest()}'s hash column if {@code digest}) as COPY text:
-   * each value's text, which the target's COPY parses as its column's type (as the inserts' casts do).
-   * {@code rewrites}: per id-mapped column, the source ids whose target id differs, and that id; other ids pass
-   * as they are (the pairs travel inline: COPY takes no parameters). {@code where}: a condition on {@code t}, or empty.
+   * each value's text, which the target's COPY parses as its column's type (as the inserts' casts do); or, if
+   * {@code binary} ({@link BinaryCopy#fits}), as binary COPY: each value in its binary form, jsonb as its text, the
+   * hash as a bigint. {@code rewrites}: per id-mapped column, the source ids whose target id differs, and that id;
+   * other ids pass as they are (the pairs travel inline: COPY takes no parameters). {@code where}: a condition on
+   * {@code t}, or empty.
    */
-  public String copySource(boolean digest, Map<String, Map<String, String>> rewrites, String where) {
+  public String copySource(boolean digest, Map<String, Map<String, String>> rewrites, String where, boolean binary) {
     List<String> values = new ArrayList<>();
     StringBuilder joins = new StringBuilder();
     for (Column c : plan.columns()) {
       Map<String, String> ids = rewrites.getOrDefault(c.name(), Map.of());
       if (ids.isEmpty()) {
-        values.add("t." + c.sql() + "::text");
+        values.add(binary && !BinaryCopy.JSONB.equals(c.type()) ? "t." + c.sql() : "t." + c.sql() + "::text");
         continue;
       }
       String m = "ferry_map" + values.size();
-      values.add("coalesce(" + m + ".target_id, t." + c.sql() + "::text)");
+      values.add(binary ? "coalesce(" + m + ".target_id::" + c.type() + ", t." + c.sql() + ")"
+          : "coalesce(" + m + ".target_id, t." + c.sql() + "::text)");
       joins.append(" LEFT JOIN (VALUES ").append(ids.entrySet().stream()
               .map(e -> "(" + literal(e.getKey()) + ", " + literal(e.getValue()) + ")").collect(Collectors.joining(", ")))
           .append(") ").append(m).append("(source_id, target_id) ON ").append(m).append(".source_id = t.")
           .append(c.sql()).append("::text");
     }
     String filter = where.isEmpty() ? "" : " WHERE " + where;
+    String to = binary ? ") TO STDOUT (FORMAT binary)" : ") TO STDOUT";
     if (!digest) {
-      return "COPY (SELECT " + String.join(", ", values) + " FROM " + plan.sourceRelation() + " t" + joins + filter
-          + ") TO STDOUT";
+      return "COPY (SELECT " + String.join(", ", values) + " FROM " + plan.sourceRelation() + " t" + joins + filter + to;
     }
     DigestStatements.HashedRow row = digests.hashedRow(true);
     // The row is both printed and hashed, and what is hashed as text would be rendered twice (jsonb's text is most
     // of a wide row's cost): a fenced subquery renders it once, under the column's own name. Id-mapped columns stay
-    // typed: the hash joins them to their parent.
-    String once = plan.columns().stream().map(c -> DigestStatements.hashesLikeText(c.type())
-        || plan.mapped().containsKey(c.name()) ? "t." + c.sql() : "t." + c.sql() + "::text AS " + c.sql())
+    // typed: the hash joins them to their parent. Binary COPY sends the others in their binary form, so only jsonb
+    // (which it sends as text) is rendered there.
+    String once = plan.columns().stream().map(c -> plan.mapped().containsKey(c.name())
+        || (binary ? !BinaryCopy.JSONB.equals(c.type()) : DigestStatements.hashesLikeText(c.type()))
+        ? "t." + c.sql() : "t." + c.sql() + "::text AS " + c.sql())
         .collect(Collectors.joining(", "));
-    return "COPY (SELECT " + String.join(", ", values) + ", " + row.hash() + "::text FROM (SELECT " + once + " FROM "
-        + plan.sourceRelation() + " t" + filter + " OFFSET 0) t" + row.joins() + joins + ") TO STDOUT";
+    return "COPY (SELECT " + String.join(", ", values) + ", " + row.hash() + (binary ? "" : "::text") + " FROM (SELECT "
+        + once + " FROM " + plan.sourceRelation() + " t" + filter + " OFFSET 0) t" + row.joins() + joins + to;
   }
 
   private static String literal(String value) {

@@ -63,9 +63,9 @@ public final class WriteStatements {
         + " FROM " + new Params().unnest(plan.columns().size());
   }
 
-  /** The written columns from COPY text, in {@link ReadStatements#copySource}'s order (no cycle columns). */
-  public String copyInto() {
-    return "COPY " + plan.name().sql() + " (" + names(plan.columns()) + ") FROM STDIN";
+  /** The written columns from COPY (text, or {@code binary}), in {@link ReadStatements#copySource}'s order. */
+  public String copyInto(boolean binary) {
+    return "COPY " + plan.name().sql() + " (" + names(plan.columns()) + ") FROM STDIN" + (binary ? " (FORMAT binary)" : "");
   }
 
   /** Second pass: set cycle columns on rows that exist by now, where they differ. Binds key and cycle columns. */

@@ -2,6 +2,7 @@ package dev.ferry.sync;
 
 import dev.ferry.catalog.IndexInfo;
 import dev.ferry.db.Database;
+import dev.ferry.statements.BinaryCopy;
 import dev.ferry.plan.TablePlan;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -36,12 +37,25 @@ final class CopyLoad {
   private final TableRun run;
   private final List<IndexInfo> later;
   private final Context context;
+  /** Rows travel as binary COPY (see {@link BinaryCopy}). */
+  private final boolean binary;
   private long lastProgress;
 
   CopyLoad(TableRun run, List<IndexInfo> later) {
     this.run = run;
     this.later = later;
     this.context = run.ctx.vertx.getOrCreateContext();
+    this.binary = BinaryCopy.fits(run.plan);
+  }
+
+  /** The source's COPY of the rows {@code where} picks (empty: all), with their hashes unless validation is off. */
+  String read(String where) {
+    return run.sql().reads().copySource(!run.ctx.options.skipValidation(), rewrites(), where, binary);
+  }
+
+  /** COPY's options for the target: its format. */
+  String format() {
+    return binary ? " (FORMAT binary)" : "";
   }
 
   /**
@@ -67,7 +81,7 @@ final class CopyLoad {
   Future<StreamDigest> load() {
     RunContext ctx = run.ctx;
     int[] pid = {0};
-    String read = run.sql().reads().copySource(!ctx.options.skipValidation(), rewrites(), "");
+    String read = read("");
     return ctx.vertx.executeBlocking(() -> {
       try (Connection target = connect(ctx.target); Connection source = connect(ctx.source)) {
         return transaction(source, target, read, pid);
@@ -109,7 +123,7 @@ final class CopyLoad {
       for (IndexInfo i : later) {
         tgt.execute(IndexDeferral.drop(plan, i));
       }
-      StreamDigest digest = copy(source, target, read, run.sql().writes().copyInto(), new AtomicLong());
+      StreamDigest digest = copy(source, target, read, run.sql().writes().copyInto(binary), new AtomicLong());
       if (!later.isEmpty()) {
         tgt.execute("SET LOCAL maintenance_work_mem = '" + INDEX_BUILD_MEMORY + "'");
         for (IndexInfo i : later) {
@@ -168,11 +182,12 @@ final class CopyLoad {
     try {
       CopyOut from = source.unwrap(PGConnection.class).getCopyAPI().copyOut(read);
       long[] counted = {0};
-      long rows = CopyPipe.run(from, into, digest, hashed, ctx.cancelled::get, n -> {
+      CopyRows rows = binary ? new BinaryCopyRows(BinaryCopy.jsonbAsText(run.plan), hashed) : CopyRows.text(hashed);
+      long copied = CopyPipe.run(from, into, digest, rows, ctx.cancelled::get, n -> {
         progress(done.addAndGet(n - counted[0]));
         counted[0] = n;
       });
-      done.addAndGet(rows - counted[0]);
+      done.addAndGet(copied - counted[0]);
       into.endCopy();
       src.execute("ROLLBACK");
       // Index builds send nothing until done, however long they take: no timeout for them.

@@ -8,9 +8,9 @@ import org.postgresql.copy.CopyOut;
 
 /**
  * A source's {@code COPY … TO STDOUT} fed into a target's {@code COPY … FROM STDIN} as bytes: rows are never decoded
- * into Java values, so the client costs little CPU and the values arrive exactly as the source printed them. With a
- * digest, each source row ends with its hash (see {@code ReadStatements#copySource}), which is summed here and cut
- * off before the row is written. Blocking: a worker thread's.
+ * into Java values, so the client costs little CPU and the values arrive exactly as the source sent them. With a
+ * digest, each source row ends with its hash (see {@code ReadStatements#copySource}), which {@link CopyRows} sums
+ * and cuts off before the row is written. Blocking: a worker thread's.
  */
 final class CopyPipe {
   /** Rows go to the target in messages of about this size (one per row would cost a write each). */
@@ -21,44 +21,40 @@ final class CopyPipe {
   private CopyPipe() {}
 
   /**
-   * Returns the rows copied (counted in {@code digest} too, whose hashes are summed if {@code hashed});
+   * Returns the rows copied (counted in {@code digest} too, which {@code rows} sums their hashes into);
    * {@code progress} is offered the count every few rows.
    */
-  static long run(CopyOut from, CopyIn into, StreamDigest digest, boolean hashed, BooleanSupplier cancelled,
+  static long run(CopyOut from, CopyIn into, StreamDigest digest, CopyRows rows, BooleanSupplier cancelled,
       LongConsumer progress) throws SQLException {
     byte[] chunk = new byte[CHUNK];
     int used = 0;
-    long rows = 0;
-    byte[] row;
-    // The server sends each row in a message of its own, ending in a newline (the COPY protocol's copy-out).
-    while ((row = from.readFromCopy()) != null) {
-      int length = hashed ? cutHash(row, digest) : counted(row, digest);
-      if (used + length > chunk.length) {
+    long before = digest.rows();
+    long messages = 0;
+    byte[] message;
+    // The server sends each row in a message of its own (the COPY protocol's copy-out).
+    while ((message = from.readFromCopy()) != null) {
+      int room = rows.room(message);
+      if (used + room > chunk.length) {
         into.writeToCopy(chunk, 0, used);
         used = 0;
       }
-      if (length > chunk.length) {
-        into.writeToCopy(row, 0, length);
+      if (room > chunk.length) {
+        byte[] large = new byte[room];
+        into.writeToCopy(large, 0, rows.write(message, large, 0, digest));
       } else {
-        System.arraycopy(row, 0, chunk, used, length);
-        used += length;
+        used += rows.write(message, chunk, used, digest);
       }
-      if (++rows % CHECK_EVERY == 0) {
+      if (++messages % CHECK_EVERY == 0) {
         if (cancelled.getAsBoolean()) {
           throw Failures.cancelled();
         }
-        progress.accept(rows);
+        progress.accept(digest.rows() - before);
       }
     }
     if (used > 0) {
       into.writeToCopy(chunk, 0, used);
     }
-    return rows;
-  }
-
-  private static int counted(byte[] row, StreamDigest digest) {
-    digest.add(0);
-    return row.length;
+    return digest.rows() - before;
   }
 
   /** Adds the row's last field (its hash, digits only) to {@code digest}; returns the row's length without it. */

@@ -3,6 +3,7 @@ package dev.ferry.sync;
 import dev.ferry.catalog.IndexInfo;
 import dev.ferry.db.SqlState;
 import dev.ferry.result.Strategy;
+import dev.ferry.statements.BinaryCopy;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.List;
@@ -41,7 +42,8 @@ final class EmptyLoad implements TableSync {
   @Override
   public String path() {
     boolean copying = copying();
-    return (copying ? "COPY into empty table" : "insert into empty table") + PathWords.indexes(later)
+    return (!copying ? "insert into empty table" : BinaryCopy.fits(run.plan) ? "binary COPY into empty table"
+        : "COPY into empty table") + PathWords.indexes(later)
         + PathWords.mapped(run.plan) + (copying ? "" : PathWords.checkpoints(cp, run.ctx.config.checkpointRows()));
   }
 

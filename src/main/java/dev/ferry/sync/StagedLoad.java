@@ -95,10 +95,9 @@ final class StagedLoad {
   private Future<StreamDigest> streams(StageDefinition stage) {
     RunContext ctx = run.ctx;
     AtomicLong done = new AtomicLong();
-    boolean hashed = !ctx.options.skipValidation();
     List<Future<StreamDigest>> parts = new ArrayList<>();
     for (String where : stage.sourceRanges()) {
-      String read = run.sql().reads().copySource(hashed, copy.rewrites(), where);
+      String read = copy.read(where);
       parts.add(ctx.vertx.executeBlocking(() -> {
         try (Connection target = CopyLoad.connect(ctx.target); Connection source = CopyLoad.connect(ctx.source)) {
           Statement tgt = target.createStatement();
@@ -106,7 +105,7 @@ final class StagedLoad {
           try {
             copy.wroteWith(tgt);
             StreamDigest part = copy.copy(source, target, read, "COPY " + stage.staged() + " (" + stage.columns()
-                + ") FROM STDIN", done);
+                + ") FROM STDIN" + copy.format(), done);
             target.setNetworkTimeout(Runnable::run, copy.stallMillis()); // an unanswered COMMIT is a lost connection
             tgt.execute("COMMIT");
             return part;

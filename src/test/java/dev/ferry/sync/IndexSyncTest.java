@@ -68,7 +68,7 @@ class IndexSyncTest {
     RunSummary run = sync(SyncOptions.defaults().withSkips(false, true));
     TableResult items = run.tables().get(0);
     assertEquals(500, items.inserted());
-    assertEquals("COPY into empty table (indexes items_score_idx built after the load)", items.path());
+    assertEquals("binary COPY into empty table (indexes items_score_idx built after the load)", items.path());
     assertEquals(before, dbs.text(target, definitions));
     assertEquals("kept in place: a re-created index would lose this comment",
         dbs.text(target, "SELECT obj_description('items_commented_idx'::regclass, 'pg_class')"));
