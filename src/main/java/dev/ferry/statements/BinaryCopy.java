@@ -23,9 +23,12 @@ public final class BinaryCopy {
 
   private BinaryCopy() {}
 
-  /** Every written column of a built-in type above, the same on the source (not a pull's masked read). */
+  /**
+   * Every written column of a built-in type above, the same on the source (a pull's masked read too: each ruled
+   * column is cast back to its own type there, see {@code mask.MaskSql#expression}).
+   */
   public static boolean fits(TablePlan plan) {
-    if (plan.maskedSource() != null || !plan.deferred().isEmpty()) {
+    if (!plan.deferred().isEmpty()) {
       return false;
     }
     for (Column c : plan.columns()) {

@@ -112,6 +112,9 @@ class PullTest {
     RunSummary first = pull(config(local, rules()), SyncOptions.defaults(), SALT);
     assertTrue(first.tables().stream().allMatch(t -> t.path().contains("into empty table")), "a first pull loads: " + first.tables());
     assertEquals(RunStatus.SUCCEEDED, first.status(), first::message);
+    // Masked values are cast back to their column's type on production, so ruled rows travel as binary COPY too.
+    assertTrue(first.tables().stream().anyMatch(t -> t.table().endsWith("animals") && t.path().startsWith("binary COPY")),
+        "animals went as binary COPY: " + first.tables());
     assertEquals(before, productionState(), "production is exactly as it was: no ferry schema, no rows changed");
     for (String t : List.of("organizations", "animals", "scrape_logs", "service_regions")) {
       assertEquals(dbs.count(production, "SELECT count(*) FROM " + t), dbs.count(local, "SELECT count(*) FROM " + t), t);
