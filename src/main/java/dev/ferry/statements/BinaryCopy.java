@@ -49,6 +49,11 @@ public final class BinaryCopy {
     return out;
   }
 
+  /** COPY's option for the format: binary, or text (the default, no option). */
+  public static String option(boolean binary) {
+    return binary ? " (FORMAT binary)" : "";
+  }
+
   /** {@code character varying(20)} → {@code character varying}, {@code timestamp(3) with time zone} → … */
   static String base(String type) {
     return type.replaceAll("\\(\\d+(,\\d+)?\\)", "");

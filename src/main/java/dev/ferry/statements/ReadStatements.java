@@ -66,7 +66,7 @@ public final class ReadStatements {
           .append(c.sql()).append("::text");
     }
     String filter = where.isEmpty() ? "" : " WHERE " + where;
-    String to = binary ? ") TO STDOUT (FORMAT binary)" : ") TO STDOUT";
+    String to = ") TO STDOUT" + BinaryCopy.option(binary);
     if (!digest) {
       return "COPY (SELECT " + String.join(", ", values) + " FROM " + plan.sourceRelation() + " t" + joins + filter + to;
     }

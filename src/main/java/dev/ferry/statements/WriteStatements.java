@@ -65,7 +65,7 @@ public final class WriteStatements {
 
   /** The written columns from COPY (text, or {@code binary}), in {@link ReadStatements#copySource}'s order. */
   public String copyInto(boolean binary) {
-    return "COPY " + plan.name().sql() + " (" + names(plan.columns()) + ") FROM STDIN" + (binary ? " (FORMAT binary)" : "");
+    return "COPY " + plan.name().sql() + " (" + names(plan.columns()) + ") FROM STDIN" + BinaryCopy.option(binary);
   }
 
   /** Second pass: set cycle columns on rows that exist by now, where they differ. Binds key and cycle columns. */

@@ -2,8 +2,8 @@ package dev.ferry.sync;
 
 import dev.ferry.catalog.IndexInfo;
 import dev.ferry.db.Database;
-import dev.ferry.statements.BinaryCopy;
 import dev.ferry.plan.TablePlan;
+import dev.ferry.statements.BinaryCopy;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.sql.Connection;
@@ -55,7 +55,7 @@ final class CopyLoad {
 
   /** COPY's options for the target: its format. */
   String format() {
-    return binary ? " (FORMAT binary)" : "";
+    return BinaryCopy.option(binary);
   }
 
   /**
