@@ -12,6 +12,7 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +33,8 @@ final class DataPhase {
   private final boolean backedUp;
   /** Tables whose table-finished event was published: once, after the last step that writes them. */
   private final Set<TableName> announced = new HashSet<>();
+  /** ANALYZE begun as each table finished (see {@link #analyzeNow}). */
+  private final Map<TableName, Future<Void>> analyzing = new HashMap<>();
 
   DataPhase(RunContext ctx, boolean backedUp) {
     this.ctx = ctx;
@@ -122,6 +125,7 @@ final class DataPhase {
         .onSuccess(after -> {
           if (!laterSteps(state.plan()) || after.failedOrRefused()) {
             finished(after);
+            analyzeNow(after);
           }
         });
   }
@@ -251,14 +255,31 @@ final class DataPhase {
     });
   }
 
-  /** ANALYZE the tables that were written, in parallel, so the planner knows their new sizes. */
-  static Future<List<String>> analyze(RunContext ctx, List<TablePlan> plans, TableStates states) {
+  /**
+   * ANALYZE of every table the run wrote enough of ({@link #worthAnalyzing}), at most sync.poolSize at once; a
+   * table that finished early was begun then ({@link #analyzeNow}) and is only awaited. Returns the report's line.
+   */
+  static Future<List<String>> analyze(RunContext ctx, DataPhase data, List<TablePlan> plans, TableStates states) {
     List<TablePlan> written = plans.stream().filter(p -> worthAnalyzing(states.get(p.name()))
         && !ctx.analyzed.contains(p.name())).toList();
-    return Bounded.forEach(written, ctx.config.poolSize(),
-            p -> ctx.target.pool().query("ANALYZE " + p.name().sql()).execute().mapEmpty())
+    Map<TableName, Future<Void>> begun = data == null ? Map.of() : data.analyzing;
+    return Bounded.forEach(written, ctx.config.poolSize(), p -> begun.containsKey(p.name()) ? begun.get(p.name())
+            : ctx.target.pool().query("ANALYZE " + p.name().sql()).execute().mapEmpty())
         .map(v -> written.isEmpty() ? List.of()
             : List.of("analyzed " + String.join(", ", written.stream().map(p -> p.name().display()).toList())));
+  }
+
+  /**
+   * A table done with (no later step writes it) whose statistics the run will refresh: ANALYZE now, beside the
+   * tables still loading, instead of at the end (scale 1: the 30,000-row table's 0.25 s, in the large table's
+   * index builds, where a core is idle, instead of after them).
+   */
+  private void analyzeNow(TableState t) {
+    TableName name = t.plan().name();
+    if (!ctx.options.dryRun() && !t.failedOrRefused() && worthAnalyzing(t) && !ctx.analyzed.contains(name)
+        && !analyzing.containsKey(name)) {
+      analyzing.put(name, ctx.target.pool().query("ANALYZE " + name.sql()).execute().mapEmpty());
+    }
   }
 
   /**

@@ -142,7 +142,7 @@ final class SyncRun {
 
   /** Validation, with the written tables' ANALYZE running alongside (both only read the tables). */
   private Future<Void> validate() {
-    Future<List<String>> analyzed = DataPhase.analyze(ctx, plans, states);
+    Future<List<String>> analyzed = DataPhase.analyze(ctx, data, plans, states);
     return log.phase(Phase.VALIDATION, "compare counts and content digests, look for orphaned rows; refresh statistics",
         () -> Validation.run(ctx, plans, states).map(r -> validation = r).compose(this::claim).compose(r -> analyzed.map(a -> {
           List<String> lines = new ArrayList<>(r.stream().map(x -> x.table() + ": " + x.detail()).toList());
@@ -372,7 +372,7 @@ final class SyncRun {
     if (ctx.options.dryRun() || !ctx.options.skipValidation()) {
       return Future.succeededFuture(List.copyOf(ctx.notes));
     }
-    return DataPhase.analyze(ctx, plans, states).map(a -> {
+    return DataPhase.analyze(ctx, data, plans, states).map(a -> {
       List<String> lines = new ArrayList<>(ctx.notes);
       lines.addAll(a);
       return lines;
