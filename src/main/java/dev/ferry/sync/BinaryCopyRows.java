@@ -99,7 +99,7 @@ final class BinaryCopyRows implements CopyRows {
     return (short) (((b[i] & 0xff) << 8) | (b[i + 1] & 0xff));
   }
 
-  static int int32(byte[] b, int i) {
+  private static int int32(byte[] b, int i) {
     return ((b[i] & 0xff) << 24) | ((b[i + 1] & 0xff) << 16) | ((b[i + 2] & 0xff) << 8) | (b[i + 3] & 0xff);
   }
 
