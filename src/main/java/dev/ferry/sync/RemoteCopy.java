@@ -63,7 +63,7 @@ final class RemoteCopy implements TableSync {
   private void checkpointed(JsonObject json) {
     if (cp != null) {
       cp.restore(json);
-      committedBy = json.getJsonArray("xids").stream().map(x -> ((Number) x).longValue()).toList();
+      committedBy = TableJob.xids(json);
     }
   }
 

@@ -37,6 +37,8 @@ public final class TableJob {
   static final String DECLINED = "declined";
   private static final int JOB_POOL = 3;
 
+  private static final String XIDS = "xids";
+
   private TableJob() {}
 
   /**
@@ -113,8 +115,7 @@ public final class TableJob {
               job.getLong("targetRows")));
           Checkpoint cp = job.getBoolean("checkpointed") ? new Checkpoint() : null;
           if (cp != null) { // with the transactions that wrote the committed rows: the run's claim covers them
-            cp.onCommit = () -> checkpoints.accept(cp.toJson()
-                .put("xids", new JsonArray(new ArrayList<>(run.log().xids()))));
+            cp.onCommit = () -> checkpoints.accept(cp.toJson().put(XIDS, xids(run.log())));
           }
           TableSync sync = Strategy.EMPTY_LOAD.wire().equals(job.getString("strategy")) ? new EmptyLoad(run, cp)
               : new Upsert(run, job.getString("reason"), cp);
@@ -143,12 +144,22 @@ public final class TableJob {
           .put("source", StreamDigest.toJson(o.evidence().source()))
           .put("target", StreamDigest.toJson(after))
           .put("attempts", log.attempts())
-          .put("xids", new JsonArray(new ArrayList<>(log.xids())))
+          .put(XIDS, xids(log))
           .put("swapped", ctx.swapped.get(table))
           .put("analyzed", ctx.analyzed.contains(run.plan.name()))
           .put("notes", new JsonArray(ctx.notes))
           .put("warnings", new JsonArray(ctx.warnings));
     });
+  }
+
+  /** The transactions a step wrote with, as an answer or a checkpoint carries them to the run's node. */
+  private static JsonArray xids(StepLog log) {
+    return new JsonArray(new ArrayList<>(log.xids()));
+  }
+
+  /** The transactions an answer or a checkpoint carries. */
+  static List<Long> xids(JsonObject message) {
+    return message.getJsonArray(XIDS).stream().map(x -> ((Number) x).longValue()).toList();
   }
 
   /**
@@ -163,7 +174,7 @@ public final class TableJob {
           + " (on node " + node + ")");
     }
     answer.getJsonArray("notes").forEach(n -> ctx.note(String.valueOf(n)));
-    answer.getJsonArray("xids").forEach(x -> run.wrote(((Number) x).longValue()));
+    xids(answer).forEach(run::wrote);
     run.attempted(answer.getInteger("attempts"));
     if (answer.getString("swapped") != null) {
       ctx.swapped.put(run.plan.target().name().sql(), answer.getString("swapped"));
