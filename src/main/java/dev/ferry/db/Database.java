@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 
@@ -145,7 +146,9 @@ public final class Database {
    * worker threads only; the caller closes it.
    */
   public Connection jdbc() throws SQLException {
-    Connection c = DriverManager.getConnection(url.jdbcUrl(), url.jdbcProperties());
+    Properties props = url.jdbcProperties();
+    props.setProperty("socketFactory", ReadAheadSocketFactory.class.getName());
+    Connection c = DriverManager.getConnection(url.jdbcUrl(), props);
     // One statement, so one round trip: far from the server each costs.
     StringBuilder sql = new StringBuilder("SELECT 1");
     sessionSettings.forEach((k, v) -> sql.append(", set_config(?, ?, false)"));

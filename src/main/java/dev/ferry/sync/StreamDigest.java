@@ -54,14 +54,17 @@ final class StreamDigest {
     rows += other.rows;
   }
 
-  /** Adds one row's hash (summed in a long until it would overflow: BigInteger for each row costs). */
+  /**
+   * Adds one row's hash, summed in a long until it would overflow (a BigInteger for each row costs). Tested, not
+   * caught: random hashes overflow every few rows, and an exception's stack trace costs more than the sum.
+   */
   void add(long hash) {
-    try {
-      partial = Math.addExact(partial, hash);
-    } catch (ArithmeticException overflow) {
+    long next = partial + hash;
+    if (((partial ^ next) & (hash ^ next)) < 0) { // both operands' sign differs from the result's: overflow
       sum = sum.add(BigInteger.valueOf(partial));
-      partial = hash;
+      next = hash;
     }
+    partial = next;
     rows++;
   }
 
