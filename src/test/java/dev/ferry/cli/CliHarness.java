@@ -51,7 +51,7 @@ public final class CliHarness implements AutoCloseable {
       stdout.reset();
     }
     // The commands write through picocli's streams; the server's log still goes to System.err.
-    return FerryCli.commandLine().setOut(new PrintWriter(System.out, true)).setErr(new PrintWriter(System.err, true))
+    return FerryCli.commandLine(args).setOut(new PrintWriter(System.out, true)).setErr(new PrintWriter(System.err, true))
         .execute(args);
   }
 

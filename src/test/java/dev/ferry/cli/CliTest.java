@@ -81,7 +81,10 @@ class CliTest {
     assertTrue(output().contains("--confirm-destructive"), output());
   }
 
-  /** A typo gets the nearest names and a pointer to help, not pages of usage; the bare command names them all. */
+  /**
+   * A typo gets the nearest names and a pointer to help, not pages of usage; the bare command, help and --help name
+   * them all.
+   */
   @Test
   void typosGetDidYouMeanAndNoPagesOfUsage() {
     assertEquals(ExitCode.USAGE, ferry("snyc"));
@@ -97,6 +100,11 @@ class CliTest {
         "backups", "restore", "rollback", "validate", "setup", "serve", "demo")) {
       assertTrue(output().contains(command), command + " missing from: " + output());
     }
+    // A command named first is the only one modelled; help still knows them all.
+    assertEquals(ExitCode.OK, ferry("help", "pull"));
+    assertTrue(output().startsWith("Usage: ferry pull"), output());
+    assertEquals(ExitCode.OK, ferry("--help"));
+    assertTrue(output().contains("  rules") && output().contains("  pull"), output());
   }
 
   /** A schema difference is refused with the safe way out (a migration), not with force mode. */
