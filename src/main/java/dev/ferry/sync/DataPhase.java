@@ -264,7 +264,7 @@ final class DataPhase {
         && !ctx.analyzed.contains(p.name())).toList();
     Map<TableName, Future<Void>> begun = data == null ? Map.of() : data.analyzing;
     return Bounded.forEach(written, ctx.config.poolSize(), p -> begun.containsKey(p.name()) ? begun.get(p.name())
-            : ctx.target.pool().query("ANALYZE " + p.name().sql()).execute().mapEmpty())
+            : analyze(ctx, p.name()))
         .map(v -> written.isEmpty() ? List.of()
             : List.of("analyzed " + String.join(", ", written.stream().map(p -> p.name().display()).toList())));
   }
@@ -278,8 +278,12 @@ final class DataPhase {
     TableName name = t.plan().name();
     if (!ctx.options.dryRun() && !t.failedOrRefused() && worthAnalyzing(t) && !ctx.analyzed.contains(name)
         && !analyzing.containsKey(name)) {
-      analyzing.put(name, ctx.target.pool().query("ANALYZE " + name.sql()).execute().mapEmpty());
+      analyzing.put(name, analyze(ctx, name));
     }
+  }
+
+  private static Future<Void> analyze(RunContext ctx, TableName table) {
+    return ctx.target.pool().query("ANALYZE " + table.sql()).execute().mapEmpty();
   }
 
   /**
