@@ -201,7 +201,8 @@ final class RunRoutes {
     runs.active(run.getString("id")).ifPresent(r -> {
       JsonObject live = r.snapshot();
       run.put("live", live);
-      if ("cancelling".equals(live.getString("status"))) {
+      // Only while the history still says running: a run recorded as ended is being released, not cancelled.
+      if ("running".equals(run.getString("status")) && "cancelling".equals(live.getString("status"))) {
         run.put("status", "cancelling");
       }
     });

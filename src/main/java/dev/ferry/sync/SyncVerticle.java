@@ -69,6 +69,9 @@ public final class SyncVerticle extends VerticleBase {
   /** Undeploying a running sync (its parent stopping, say) cancels it and waits for the batch boundary. */
   @Override
   public Future<?> stop() {
+    if (result.future().isComplete()) {
+      return Future.succeededFuture(); // undeployed after it ended: nothing to cancel (a listener would read "cancelling")
+    }
     cancel.set(true);
     // Bounded: a batch boundary comes within seconds; never hold the undeploy (or the JVM's exit) forever.
     io.vertx.core.Promise<Void> gaveUp = io.vertx.core.Promise.promise();

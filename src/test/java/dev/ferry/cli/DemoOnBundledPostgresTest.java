@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.config.DatabaseUrl;
 import dev.ferry.embedded.EmbeddedPostgres;
+import dev.ferry.testing.FreePorts;
 import dev.ferry.testing.IndependentCheck;
 import dev.ferry.testing.SignalDisposition;
 import dev.ferry.testing.TestDatabases;
 import io.vertx.core.Vertx;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,7 +38,7 @@ class DemoOnBundledPostgresTest {
   @Test
   void demoRunsOnTheBundledServerAndCtrlCStopsBoth(@TempDir Path work) throws Exception {
     Path data = work.resolve("demo-data");
-    int port = freePort();
+    int port = FreePorts.take();
     Process demo = startDemo(work, data, port);
     Path log = work.resolve("demo.log");
     try {
@@ -140,9 +140,4 @@ class DemoOnBundledPostgresTest {
     }
   }
 
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 }

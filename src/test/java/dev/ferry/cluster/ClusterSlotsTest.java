@@ -7,9 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ferry.config.ClusterSettings;
 import dev.ferry.metrics.MetricsVertx;
 import dev.ferry.runs.TargetSlots;
+import dev.ferry.testing.FreePorts;
 import io.vertx.core.Future;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,8 +21,9 @@ import org.junit.jupiter.api.Test;
 class ClusterSlotsTest {
   @Test
   void targetsAndEventsAreTheClustersNotANodes() throws Exception {
-    int portA = freePort();
-    int portB = freePort();
+    List<Integer> ports = FreePorts.take(2);
+    int portA = ports.get(0);
+    int portB = ports.get(1);
     List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
     String name = "ferry-slots-" + portA;
     ClusterNode a = await(ClusterNode.join(new ClusterSettings(name, "127.0.0.1", portA, members), MetricsVertx.registry()));
@@ -71,9 +71,4 @@ class ClusterSlotsTest {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 }

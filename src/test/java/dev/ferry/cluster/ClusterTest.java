@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.cli.FerryCli;
 import dev.ferry.config.DatabaseUrl;
+import dev.ferry.testing.FreePorts;
 import dev.ferry.testing.IndependentCheck;
 import dev.ferry.testing.TestDatabases;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnection;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -61,10 +61,9 @@ class ClusterTest {
     String schema = "CREATE TABLE items (id int PRIMARY KEY, note text);";
     dbs.execute(source, schema + "INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 20000) g;");
     dbs.execute(target, schema);
-    for (int i = 0; i < NODES; i++) {
-      httpPorts.add(freePort());
-      clusterPorts.add(freePort());
-    }
+    List<Integer> ports = FreePorts.take(2 * NODES);
+    httpPorts.addAll(ports.subList(0, NODES));
+    clusterPorts.addAll(ports.subList(NODES, 2 * NODES));
     String members = clusterPorts.stream().map(p -> "\"127.0.0.1:" + p + "\"").collect(Collectors.joining(", "));
     for (int i = 0; i < NODES; i++) {
       Path config = dir.resolve("node" + i + ".yaml");
@@ -360,7 +359,7 @@ class ClusterTest {
         for (Process p : nodes) {
           assertTrue(p.isAlive(), this::logs);
         }
-        assertTrue(System.currentTimeMillis() < deadline, () -> "the cluster did not form: " + logs());
+        assertTrue(System.currentTimeMillis() < deadline, () -> "the cluster did not form: " + logs() + threads());
         try {
           if (members(i).size() == NODES) {
             break;
@@ -393,6 +392,26 @@ class ClusterTest {
         + e.getValue().get(0).body()).collect(Collectors.joining("\n"));
   }
 
+  /** Where each live node's threads are (jcmd Thread.print): what a node that never got ready was waiting for. */
+  private String threads() {
+    StringBuilder b = new StringBuilder();
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    for (int i = 0; i < NODES; i++) {
+      Process node = nodes.get(i);
+      if (!node.isAlive()) {
+        continue;
+      }
+      try {
+        Process dump = new ProcessBuilder(jcmd, Long.toString(node.pid()), "Thread.print").redirectErrorStream(true)
+            .start();
+        b.append("\n--- node ").append(i).append(" threads:\n").append(new String(dump.getInputStream().readAllBytes()));
+      } catch (IOException e) {
+        b.append("\n--- node ").append(i).append(": no thread dump (").append(e.getMessage()).append(')');
+      }
+    }
+    return b.toString();
+  }
+
   private String logs() {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < NODES; i++) {
@@ -405,9 +424,4 @@ class ClusterTest {
     return b.toString();
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 }

@@ -34,12 +34,14 @@ class RunControlTest {
     f = new ServerFixture(new JsonObject().put("webhooks", new JsonObject().put("deploy", new JsonObject()
         .put("secret", HOOK_SECRET).put("sync", new JsonObject().put("mode", "incremental")))),
         new JsonObject().put("targetTriggers", "fire"));
-    // A table whose every batch takes 100 ms on the target: a run long enough to race and cancel.
+    // A table that takes ~5 s to write on the target (50 ms per 500 rows, however few statements carry them): a run
+    // long enough to race, watch and cancel.
     String big = "CREATE TABLE big (id int PRIMARY KEY, payload text NOT NULL);";
     f.dbs.execute(f.source, big + "INSERT INTO big SELECT g, md5(g::text) FROM generate_series(1, 50000) g;");
     f.dbs.execute(f.target, big + """
-        CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.1); RETURN NULL; END $$;
-        CREATE TRIGGER slow AFTER INSERT OR UPDATE ON big FOR EACH STATEMENT EXECUTE FUNCTION slow();""");
+        CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN IF NEW.id % 500 = 0 THEN PERFORM pg_sleep(0.05); END IF; RETURN NULL; END $$;
+        CREATE TRIGGER slow AFTER INSERT OR UPDATE ON big FOR EACH ROW EXECUTE FUNCTION slow();""");
   }
 
   @AfterEach

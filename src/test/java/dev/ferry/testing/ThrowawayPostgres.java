@@ -309,15 +309,8 @@ public final class ThrowawayPostgres implements AutoCloseable {
   }
 
   private int freePort() throws IOException {
-    for (int i = 0; i < 20; i++) {
-      try (ServerSocket v4 = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-        int candidate = v4.getLocalPort();
-        if (!ipv6 || bindable(InetAddress.getByName("::1"), candidate)) {
-          return candidate;
-        }
-      }
-    }
-    throw new IllegalStateException("found no port free on both 127.0.0.1 and ::1");
+    InetAddress v4 = InetAddress.getByName("127.0.0.1");
+    return ipv6 ? FreePorts.take(v4, InetAddress.getByName("::1")) : FreePorts.take(v4);
   }
 
   private static boolean ipv6LoopbackAvailable() {
