@@ -159,7 +159,10 @@ public final class ApiServer extends VerticleBase {
                 }
               })
               .invalidRequestHandler(ApiServer::undecodable)
-              .listen();
+              .listen()
+              .recover(err -> Future.failedFuture(err instanceof java.net.BindException
+                  ? new ConfigException("api.port", "port " + api.port() + " is already in use (another server on it?):"
+                      + " choose another with --port or FERRY_HTTP_PORT") : err));
         })
         .onSuccess(s -> LOG.debug("listening on port {}", s.actualPort())) // the CLI says it, once
         .onFailure(err -> Future.join(source.close(), target.close()));

@@ -107,6 +107,23 @@ class CliTest {
     assertTrue(output().contains("  rules") && output().contains("  pull"), output());
   }
 
+  /** A port another program holds: the server says which and how to choose another, and exits. */
+  @Test
+  void serveOnATakenPortSaysWhichAndHowToChooseAnother(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    DatabaseUrl src = dbs.create("cli_port_src");
+    DatabaseUrl tgt = dbs.create("cli_port_tgt");
+    java.nio.file.Path config = dir.resolve("ferry.yaml");
+    java.nio.file.Files.writeString(config, "api:\n  token: cli-test-token-0123456789abcdef\n");
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+      int port = taken.getLocalPort();
+      assertEquals(ExitCode.USAGE, ferry("serve", "--port", Integer.toString(port), "--config", config.toString(),
+          "--source", src.toLibpqUrl(), "--target", tgt.toLibpqUrl()), output());
+      assertTrue(output().contains("api.port: port " + port + " is already in use (another server on it?): choose"
+          + " another with --port or FERRY_HTTP_PORT"), output());
+    }
+  }
+
   /** A schema difference is refused with the safe way out (a migration), not with force mode. */
   @Test
   void aSchemaRefusalAdvisesTheMigrationNotForce() {
