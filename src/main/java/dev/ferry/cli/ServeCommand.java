@@ -47,10 +47,13 @@ final class ServeCommand extends CliCommand {
             registry))).compose(joined -> joined).compose(node -> {
           console().out().printf("ferry serve: node %s, one of a cluster of %d%n", node.id(), node.members().size());
           ClusterSlots slots = new ClusterSlots(node, new ClusterTables(node, config));
-          // A stopped server leaves the cluster before the JVM exits. One that could not start says why at once:
-          // leaving gracefully can take Hazelcast minutes, and the JVM's exit ends the node anyway.
+          // A stopped server leaves the cluster before the JVM exits. One that could not start says why at once,
+          // leaving meanwhile: leaving gracefully can take Hazelcast minutes, and the JVM's exit ends the node anyway.
           return serve(console(), node.vertx(), config, new ApiServer(config, registry, slots), "ferry serve")
-              .compose(code -> node.vertx().close().map(code));
+              .compose(code -> node.vertx().close().map(code), err -> {
+                node.vertx().close();
+                return Future.failedFuture(err);
+              });
         });
       });
     }
