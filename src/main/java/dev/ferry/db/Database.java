@@ -50,9 +50,11 @@ public final class Database {
   /**
    * The engine's sessions run without JIT: its batches and hash scans have cost estimates that trigger JIT
    * compilation costing more than it saves (228 ms to compile a 200 ms range read). Set after connecting, and only
-   * where the server has JIT, so that older servers still connect.
+   * where the server has JIT, so that older servers still connect: asked with current_setting(…, missing_ok), as
+   * pg_settings renders every setting (0.54 ms a session here against 0.04 ms, and ~4 ms in a new backend).
    */
-  static final String ENGINE_SETTINGS = "SELECT set_config('jit', 'off', false) FROM pg_settings WHERE name = 'jit'";
+  static final String ENGINE_SETTINGS =
+      "SELECT set_config('jit', 'off', false) WHERE current_setting('jit', true) IS NOT NULL";
 
   /**
    * @param engineSession true for the sync engine's sessions: search_path is pinned to pg_catalog so that type
