@@ -68,8 +68,9 @@ public final class ConnectionErrors {
       };
     }
     Throwable root = chain.get(chain.size() - 1);
-    if (root instanceof UnknownHostException) {
-      return "unknown host '" + url.host() + "' for the " + where;
+    // The reactive client's resolver puts its own cause (NXDOMAIN) under the UnknownHostException.
+    if (chain.stream().anyMatch(t -> t instanceof UnknownHostException)) {
+      return "cannot connect to the " + where + ": host '" + url.host() + "' not found (check the host name in the URL)";
     }
     if (root instanceof ConnectException) {
       return "cannot connect to the " + where + ": " + scrub(root.getMessage(), url)

@@ -107,6 +107,18 @@ class CliTest {
     assertTrue(output().contains("  rules") && output().contains("  pull"), output());
   }
 
+  /** A host name that does not resolve is said as such, not as the resolver's NXDOMAIN. */
+  @Test
+  void anUnknownHostIsSaidPlainly() {
+    DatabaseUrl tgt = dbs.create("cli_host_tgt");
+    assertEquals(ExitCode.FAILED, ferry("sync", "--dry-run", "--source", "postgresql://postgres@no-such-host.invalid/db",
+        "--target", tgt.toLibpqUrl()), output());
+    assertTrue(output().contains("cannot connect to the source database postgresql://postgres@no-such-host.invalid:5432/db"),
+        output());
+    assertTrue(output().contains(": host 'no-such-host.invalid' not found (check the host name in the URL)"), output());
+    assertFalse(output().contains("NXDOMAIN"), output());
+  }
+
   /** A port another program holds: the server says which and how to choose another, and exits. */
   @Test
   void serveOnATakenPortSaysWhichAndHowToChooseAnother(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
