@@ -69,7 +69,8 @@ final class ProgressRenderer {
     long now = System.currentTimeMillis();
     if (now - lastLogged.getOrDefault(e.table(), 0L) >= LOG_PROGRESS_EVERY_MS) {
       lastLogged.put(e.table(), now);
-      line(String.format("  %s: %,d / %,d rows, %,.0f rows/s", e.table(), e.rowsDone(), e.rowsTotal(), e.rowsPerSecond()));
+      line(String.format("  %s: %,d / %,d rows%s", e.table(), e.rowsDone(), e.rowsTotal(),
+          e.rowsPerSecond() > 0 ? String.format(", %,.0f rows/s", e.rowsPerSecond()) : ""));
     }
   }
 
@@ -117,9 +118,11 @@ final class ProgressRenderer {
     int width = 28;
     double fraction = p.rowsTotal() <= 0 ? 0 : Math.min(1, (double) p.rowsDone() / p.rowsTotal());
     int full = (int) Math.round(fraction * width);
+    // A rate of 0 is not known yet (see TableCopier.publishProgress): no rate and no ETA rather than a guess.
+    String rate = p.rowsPerSecond() > 0 ? String.format("%,.0f rows/s", p.rowsPerSecond()) : "";
     String eta = p.rowsPerSecond() > 0 && p.rowsTotal() > p.rowsDone()
         ? String.format("ETA %ds", (long) Math.ceil((p.rowsTotal() - p.rowsDone()) / p.rowsPerSecond())) : "";
-    return String.format("  %-24.24s [%s%s] %3.0f%%  %,d/%,d  %,.0f rows/s  %s", p.table(), "█".repeat(full),
-        "░".repeat(width - full), fraction * 100, p.rowsDone(), p.rowsTotal(), p.rowsPerSecond(), eta);
+    return String.format("  %-24.24s [%s%s] %3.0f%%  %,d/%,d  %s  %s", p.table(), "█".repeat(full),
+        "░".repeat(width - full), fraction * 100, p.rowsDone(), p.rowsTotal(), rate, eta).stripTrailing();
   }
 }

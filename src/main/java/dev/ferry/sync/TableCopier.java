@@ -278,10 +278,12 @@ final class TableCopier {
   }
 
   void publishProgress(long done) {
-    double seconds = Math.max(1e-3, (System.nanoTime() - startedAt) / 1e9);
+    double seconds = (System.nanoTime() - startedAt) / 1e9;
+    // No rate until a progress interval has passed: the first batch over a millisecond read as 1,024,000 rows/s.
+    double rate = seconds * 1000 < PROGRESS_EVERY_MS ? 0 : done / seconds;
     ctx.bus.publish(new ProgressEvent.TableProgress(ctx.runId, plan.name().display(), done,
         progressTotal >= 0 ? progressTotal : run.sourceRows, counter.inserted + counter.updated + counter.linked,
-        done / seconds, batchMillis));
+        rate, batchMillis));
     batchMillis = new ArrayList<>();
   }
 
