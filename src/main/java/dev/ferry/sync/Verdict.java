@@ -22,9 +22,21 @@ record Verdict(RunStatus status, String message) {
     RunStatus failedAs = f.error() == null ? null : Failures.run(f.error());
     if (failedAs == RunStatus.CANCELLED || (f.error() == null && (cancelled > 0 || f.cancelRequested()))) {
       // The status says "cancelled"; the message says what that left behind.
+      long kept = tables.stream().filter(t -> t.outcome() == TableResult.Outcome.SYNCED && t.written() > 0).count();
+      // A table in progress copied in checkpointed chunks keeps the chunks it committed (its counts are those).
+      long chunkRows = tables.stream().filter(t -> t.outcome() == TableResult.Outcome.SKIPPED)
+          .mapToLong(TableResult::written).sum();
+      List<String> left = new ArrayList<>();
+      if (kept > 0) {
+        left.add(plural(kept, "table") + " finished before the cancel " + (kept == 1 ? "stays" : "stay") + " committed");
+      }
+      if (chunkRows > 0) {
+        left.add(String.format("%s of committed checkpoint chunks %s", plural(chunkRows, "row"),
+            chunkRows == 1 ? "stays" : "stay"));
+      }
       return new Verdict(RunStatus.CANCELLED, (cancelled == 0 ? "stopped between tables, nothing in progress to roll"
-          + " back" : plural(cancelled, "table") + " in progress rolled back whole") + "; tables finished before the"
-          + " cancel stay committed");
+          + " back" : plural(cancelled, "table") + " in progress rolled back") + (chunkRows > 0 ? "" : " whole") + "; "
+          + (left.isEmpty() ? "nothing was written" : String.join("; ", left)));
     }
     if (failedAs != null) {
       return new Verdict(failedAs, f.errorMessage());

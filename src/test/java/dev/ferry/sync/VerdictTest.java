@@ -61,6 +61,16 @@ class VerdictTest {
     Verdict v = verdict(List.of(table("a", TableResult.Outcome.SKIPPED, 0, 0), table("b", TableResult.Outcome.SYNCED,
         5, 0)), List.of(), List.of(), Failures.cancelled(), false);
     assertEquals(RunStatus.CANCELLED, v.status());
-    assertEquals("1 table in progress rolled back whole; tables finished before the cancel stay committed", v.message());
+    assertEquals("1 table in progress rolled back whole; 1 table finished before the cancel stays committed", v.message());
+    // A cancel before any table wrote (a rebuild's one transaction, say) does not speak of committed tables.
+    Verdict none = verdict(List.of(table("a", TableResult.Outcome.SKIPPED, 0, 0), table("b", TableResult.Outcome.UNCHANGED,
+        0, 0)), List.of(), List.of(), Failures.cancelled(), false);
+    assertEquals("1 table in progress rolled back whole; nothing was written", none.message());
+    // A checkpointed table in progress keeps its committed chunks, and says so.
+    Verdict chunks = verdict(List.of(table("a", TableResult.Outcome.SKIPPED, 20_000, 0), table("b",
+        TableResult.Outcome.SYNCED, 5, 0), table("c", TableResult.Outcome.SYNCED, 7, 0)), List.of(), List.of(),
+        Failures.cancelled(), false);
+    assertEquals("1 table in progress rolled back; 2 tables finished before the cancel stay committed; 20,000 rows of"
+        + " committed checkpoint chunks stay", chunks.message());
   }
 }
