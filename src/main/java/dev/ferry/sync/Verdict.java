@@ -21,22 +21,7 @@ record Verdict(RunStatus status, String message) {
     long mismatched = f.validation().stream().filter(v -> !v.matches()).count();
     RunStatus failedAs = f.error() == null ? null : Failures.run(f.error());
     if (failedAs == RunStatus.CANCELLED || (f.error() == null && (cancelled > 0 || f.cancelRequested()))) {
-      // The status says "cancelled"; the message says what that left behind.
-      long kept = tables.stream().filter(t -> t.outcome() == TableResult.Outcome.SYNCED && t.written() > 0).count();
-      // A table in progress copied in checkpointed chunks keeps the chunks it committed (its counts are those).
-      long chunkRows = tables.stream().filter(t -> t.outcome() == TableResult.Outcome.SKIPPED)
-          .mapToLong(TableResult::written).sum();
-      List<String> left = new ArrayList<>();
-      if (kept > 0) {
-        left.add(plural(kept, "table") + " finished before the cancel " + (kept == 1 ? "stays" : "stay") + " committed");
-      }
-      if (chunkRows > 0) {
-        left.add(String.format("%s of committed checkpoint chunks %s", plural(chunkRows, "row"),
-            chunkRows == 1 ? "stays" : "stay"));
-      }
-      return new Verdict(RunStatus.CANCELLED, (cancelled == 0 ? "stopped between tables, nothing in progress to roll"
-          + " back" : plural(cancelled, "table") + " in progress rolled back") + (chunkRows > 0 ? "" : " whole") + "; "
-          + (left.isEmpty() ? "nothing was written" : String.join("; ", left)));
+      return new Verdict(RunStatus.CANCELLED, cancelledLine(tables, cancelled, f.dryRun()));
     }
     if (failedAs != null) {
       return new Verdict(failedAs, f.errorMessage());
@@ -59,6 +44,25 @@ record Verdict(RunStatus status, String message) {
     return new Verdict(RunStatus.SUCCEEDED, f.validateOnly()
         ? plural(tables.size(), "table") + ": counts, content digests and foreign keys match"
         : (f.dryRun() ? "dry run: would write " : "wrote ") + written(tables));
+  }
+
+  /** A cancelled run's line: what was in progress, and what that left behind. */
+  private static String cancelledLine(List<TableResult> tables, long inProgress, boolean dryRun) {
+    // A table in progress copied in checkpointed chunks keeps the chunks it committed (its counts are those).
+    long chunkRows = dryRun ? 0 : tables.stream().filter(t -> t.outcome() == TableResult.Outcome.SKIPPED)
+        .mapToLong(TableResult::written).sum();
+    long kept = dryRun ? 0
+        : tables.stream().filter(t -> t.outcome() == TableResult.Outcome.SYNCED && t.written() > 0).count();
+    List<String> left = new ArrayList<>();
+    if (kept > 0) {
+      left.add(plural(kept, "table") + " finished before the cancel " + (kept == 1 ? "stays" : "stay") + " committed");
+    }
+    if (chunkRows > 0) {
+      left.add(plural(chunkRows, "row") + " of committed checkpoint chunks " + (chunkRows == 1 ? "stays" : "stay"));
+    }
+    return (inProgress == 0 ? "stopped between tables, nothing in progress to roll back"
+        : plural(inProgress, "table") + " in progress rolled back" + (chunkRows > 0 ? "" : " whole")) + "; "
+        + (left.isEmpty() ? "nothing was written" : String.join("; ", left));
   }
 
   private static long count(List<TableResult> tables, TableResult.Outcome outcome) {

@@ -72,5 +72,12 @@ class VerdictTest {
         Failures.cancelled(), false);
     assertEquals("1 table in progress rolled back; 2 tables finished before the cancel stay committed; 20,000 rows of"
         + " committed checkpoint chunks stay", chunks.message());
+    // Stopped between tables; and a dry run, which writes nothing whatever its tables would have.
+    assertEquals("stopped between tables, nothing in progress to roll back; 1 table finished before the cancel stays"
+        + " committed", verdict(List.of(table("b", TableResult.Outcome.SYNCED, 5, 0)), List.of(), List.of(),
+        Failures.cancelled(), false).message());
+    assertEquals("stopped between tables, nothing in progress to roll back; nothing was written",
+        verdict(List.of(table("b", TableResult.Outcome.SYNCED, 5, 0)), List.of(), List.of(), Failures.cancelled(),
+        true).message());
   }
 }
