@@ -139,5 +139,4 @@ class DemoOnBundledPostgresTest {
       return false;
     }
   }
-
 }

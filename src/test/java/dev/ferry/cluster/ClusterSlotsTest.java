@@ -70,5 +70,4 @@ class ClusterSlotsTest {
       await(a.vertx().close());
     }
   }
-
 }

@@ -423,5 +423,4 @@ class ClusterTest {
     }
     return b.toString();
   }
-
 }

@@ -43,7 +43,8 @@ public final class FreePorts {
     return List.copyOf(ports);
   }
 
-  private static boolean bindable(int port, InetAddress... addresses) {
+  /** Whether a server could listen on {@code port} (0: any) on each of {@code addresses} now. */
+  static boolean bindable(int port, InetAddress... addresses) {
     for (InetAddress address : addresses.length == 0 ? new InetAddress[] {null} : addresses) {
       try (ServerSocket s = new ServerSocket()) {
         s.bind(new InetSocketAddress(address, port));

@@ -3,7 +3,6 @@ package dev.ferry.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -315,15 +314,7 @@ public final class ThrowawayPostgres implements AutoCloseable {
 
   private static boolean ipv6LoopbackAvailable() {
     try {
-      return bindable(InetAddress.getByName("::1"), 0);
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private static boolean bindable(InetAddress address, int port) {
-    try (ServerSocket s = new ServerSocket(port, 1, address)) {
-      return true;
+      return FreePorts.bindable(0, InetAddress.getByName("::1"));
     } catch (IOException e) {
       return false;
     }
