@@ -24,6 +24,7 @@ import dev.ferry.schema.DbSchema;
 import dev.ferry.schema.SchemaReader;
 import dev.ferry.statements.ReadStatements;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -86,19 +87,14 @@ final class SyncRun {
   }
 
   Future<Void> execute() {
-    Future<Catalog> sourceCatalog = CatalogReader.read(ctx.source.pool()).recover(e -> Future.failedFuture(ctx.source.describe(e)));
-    Future<Catalog> targetCatalog = CatalogReader.read(ctx.target.pool()).recover(e -> Future.failedFuture(ctx.target.describe(e)));
-    Future<DbSchema> sourceSchema = SchemaReader.read(ctx.source.pool()).recover(e -> Future.failedFuture(ctx.source.describe(e)));
-    Future<DbSchema> targetSchema = SchemaReader.read(ctx.target.pool()).recover(e -> Future.failedFuture(ctx.target.describe(e)));
-    Future<Boolean> fastHash = Future.all(modern(ctx.source), modern(ctx.target))
-        .map(v -> v.<Boolean>resultAt(0) && v.<Boolean>resultAt(1));
-    return Future.all(List.of(sourceCatalog, targetCatalog, sourceSchema, targetSchema, fastHash))
+    Future<SideRead> source = read(ctx.source);
+    Future<SideRead> target = read(ctx.target);
+    return Future.all(source, target)
         .compose(v -> log.phase(Phase.SCHEMA, "compare columns, types, nullability and defaults",
-            () -> checkSchema(sourceCatalog.result(), targetCatalog.result(), sourceSchema.result(), targetSchema.result()),
-            Checked::lines))
+            () -> checkSchema(source.result(), target.result()), Checked::lines))
         .compose(this::plan)
         .compose(plans -> SourceSnapshot.open(ctx.source).compose(s -> subset(s, plans)
-            .map(chosen -> ctx = ctx.prepared(chosen, s, fastHash.result()))))
+            .map(chosen -> ctx = ctx.prepared(chosen, s, source.result().modern() && target.result().modern()))))
         .compose(v -> Claims.open(ctx).map(c -> ctx = ctx.withClaims(c)))
         .compose(v -> countAndGuard())
         .compose(v -> validateOnly ? validate().compose(x -> Future.<Void>failedFuture(new ValidatedOnly())) : backup())
@@ -129,10 +125,24 @@ final class SyncRun {
     }
   }
 
-  /** PostgreSQL 14+, which has hash_record_extended. */
-  private Future<Boolean> modern(Database db) {
-    return db.pool().query("SELECT current_setting('server_version_num')::int >= 140000").execute()
-        .map(rs -> rs.iterator().next().getBoolean(0));
+  /** What the schema phase reads of one side: its tables, its schema, and whether it is PostgreSQL 14+. */
+  private record SideRead(Catalog catalog, DbSchema schema, boolean modern) {}
+
+  /**
+   * One side's catalog and schema, their queries pipelined on one session: its backend warms its catalog caches
+   * once, where spread over the pool they started a dozen new backends that each warmed their own (a no-op run's
+   * own time 1.05 s → 0.93 s, medians of six alternating runs).
+   */
+  private static Future<SideRead> read(Database db) {
+    return db.pool().withConnection(conn -> {
+      Future<Catalog> catalog = CatalogReader.read(conn);
+      Future<DbSchema> schema = SchemaReader.read(conn);
+      // PostgreSQL 14+ has hash_record_extended.
+      Future<Boolean> modern = conn.query("SELECT current_setting('server_version_num')::int >= 140000").execute()
+          .map(rs -> rs.iterator().next().getBoolean(0));
+      return Future.all(catalog, schema, modern)
+          .map(v -> new SideRead(catalog.result(), schema.result(), modern.result()));
+    }).recover(e -> Future.failedFuture(db.describe(e)));
   }
 
   /** Between phases: a cancelled run stops here (each table already committed or rolled back whole). */
@@ -190,9 +200,9 @@ final class SyncRun {
     });
   }
 
-  private Future<Checked> checkSchema(Catalog source, Catalog target, DbSchema sourceSchema, DbSchema targetSchema) {
-    List<TableInfo> selected = new Planner(ctx.config).select(source, ctx.options, ctx.warnings);
-    SchemaCheck.Report report = SchemaCheck.compare(selected, sourceSchema, targetSchema);
+  private Future<Checked> checkSchema(SideRead source, SideRead target) {
+    List<TableInfo> selected = new Planner(ctx.config).select(source.catalog(), ctx.options, ctx.warnings);
+    SchemaCheck.Report report = SchemaCheck.compare(selected, source.schema(), target.schema());
     List<String> lines = report.lines();
     if (!report.missing().isEmpty()) {
       return Future.failedFuture(Failures.refused(String.join("; ", lines)));
@@ -206,7 +216,7 @@ final class SyncRun {
       }
       lines.forEach(l -> ctx.warn(null, "schema (ignored in force mode): " + l));
     }
-    return Future.succeededFuture(new Checked(selected, target,
+    return Future.succeededFuture(new Checked(selected, target.catalog(),
         lines.isEmpty() ? List.of(selected.size() + " tables match") : lines));
   }
 
@@ -279,17 +289,16 @@ final class SyncRun {
         unclaimed.add(p);
       }
     }
-    // The snapshot session is held for its own counts only (the claims' checks read on sessions of their own).
-    Future<Void> sourceCounts = ctx.snapshot.read(conn -> {
-      List<Future<Long>> counts = new ArrayList<>();
-      unclaimed.forEach(p -> {
-        Future<Long> n = conn.query(ReadStatements.count(p.sourceRelation())).execute()
-            .map(rs -> rs.iterator().next().getLong(0));
-        src.put(p.name(), n);
-        counts.add(n);
-      });
-      return Future.all(counts).mapEmpty();
+    // Each table counted on a session of its own on the run's snapshot, pool.size at a time: one after another on
+    // one session the counts added up before any row moved (scale 1: 0.27 s, of which the largest table's 0.19 s).
+    Map<TableName, Promise<Long>> counting = new LinkedHashMap<>();
+    unclaimed.forEach(p -> {
+      counting.put(p.name(), Promise.promise());
+      src.put(p.name(), counting.get(p.name()).future());
     });
+    Future<Void> sourceCounts = Bounded.forEach(unclaimed, ctx.config.poolSize(), p -> ctx.snapshot.read(conn ->
+        conn.query(ReadStatements.count(p.sourceRelation())).execute().map(rs -> rs.iterator().next().getLong(0)))
+        .onComplete(counting.get(p.name())));
     unclaimed.forEach(p -> tgt.put(p.name(), ctx.target.pool().query(ReadStatements.count(p.target().fromSql()))
         .execute().map(rs -> rs.iterator().next().getLong(0))));
     return Future.all(sourceCounts, Future.all(new ArrayList<>(src.values())),
