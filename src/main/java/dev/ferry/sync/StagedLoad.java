@@ -48,7 +48,10 @@ final class StagedLoad {
    */
   Future<StreamDigest> load() {
     RunContext ctx = run.ctx;
-    return ctx.vertx.executeBlocking(this::prepare, false).compose(stage -> streams(stage)
+    Future<List<Connection>> sessions = streamSessions();
+    return ctx.vertx.executeBlocking(this::prepare, false)
+        .onFailure(err -> sessions.onSuccess(this::closeAll))
+        .compose(stage -> sessions.compose(opened -> streams(stage, opened))
         .compose(digest -> build(stage).map(digest))
         .compose(digest -> ctx.vertx.executeBlocking(() -> finish(stage), false).map(oid -> {
           ctx.swapped.put(run.plan.target().name().sql(), oid);
@@ -91,15 +94,57 @@ final class StagedLoad {
     }
   }
 
-  /** The source's rows over {@code parallel} streams, each one committed transaction on the staging table. */
-  private Future<StreamDigest> streams(StageDefinition stage) {
+  /**
+   * A target and a source session for each stream, connected while the staging table is prepared rather than after
+   * (scale 1: the large table's rows began to move 0.19 s after its staging table was there). All or none: what
+   * opened is closed if any could not connect.
+   */
+  private Future<List<Connection>> streamSessions() {
+    RunContext ctx = run.ctx;
+    List<Future<Connection>> opening = new ArrayList<>();
+    for (int i = 0; i < parallel; i++) {
+      opening.add(ctx.vertx.executeBlocking(() -> CopyLoad.connect(ctx.target), false));
+      opening.add(ctx.vertx.executeBlocking(() -> CopyLoad.connect(ctx.source), false));
+    }
+    return Future.join(opening).transform(all -> {
+      List<Connection> opened = opening.stream().filter(Future::succeeded).map(Future::result).toList();
+      if (all.succeeded()) {
+        return Future.succeededFuture(opened);
+      }
+      return closeAll(opened).transform(x -> Future.failedFuture(all.cause()));
+    });
+  }
+
+  /** Closes sessions no stream will use (on a worker thread: closing a JDBC session writes to its socket). */
+  private Future<Void> closeAll(List<Connection> sessions) {
+    return sessions.isEmpty() ? Future.succeededFuture() : run.ctx.vertx.executeBlocking(() -> {
+      for (Connection c : sessions) {
+        try {
+          c.close();
+        } catch (SQLException ignored) {
+          // a session nobody used: nothing to report
+        }
+      }
+      return null;
+    }, false);
+  }
+
+  /**
+   * The source's rows over the stage's streams, each one committed transaction on the staging table; {@code
+   * sessions} holds a target and a source session per stream ({@link #streamSessions}), each closed here.
+   */
+  private Future<StreamDigest> streams(StageDefinition stage, List<Connection> sessions) {
     RunContext ctx = run.ctx;
     AtomicLong done = new AtomicLong();
     List<Future<StreamDigest>> parts = new ArrayList<>();
-    for (String where : stage.sourceRanges()) {
-      String read = copy.read(where);
+    List<String> ranges = stage.sourceRanges();
+    closeAll(sessions.subList(Math.min(2 * ranges.size(), sessions.size()), sessions.size()));
+    for (int i = 0; i < ranges.size(); i++) {
+      String read = copy.read(ranges.get(i));
+      Connection targetSession = sessions.get(2 * i);
+      Connection sourceSession = sessions.get(2 * i + 1);
       parts.add(ctx.vertx.executeBlocking(() -> {
-        try (Connection target = CopyLoad.connect(ctx.target); Connection source = CopyLoad.connect(ctx.source)) {
+        try (Connection target = targetSession; Connection source = sourceSession) {
           Statement tgt = target.createStatement();
           tgt.execute("BEGIN");
           try {

@@ -210,6 +210,7 @@ class StagedLoadTest {
     assertEquals(List.of(), new IndependentCheck(dbs).differences(source, target));
     assertEquals(dbs.count(source, "SELECT count(*) FROM dogs"), dbs.count(target, "SELECT count(*) FROM dog_names"));
     assertEquals(0, dbs.count(target, STAGED_TABLES));
+    assertNoSessionsLeft(); // the streams' sessions, opened while the table was found unstageable, are closed
   }
 
   @Test
@@ -223,6 +224,26 @@ class StagedLoadTest {
     assertEquals(0, dbs.count(target, "SELECT count(*) FROM dogs"));
     assertEquals(before, dbs.text(target, DEFINITION));
     assertEquals(0, dbs.count(target, STAGED_TABLES));
+    assertNoSessionsLeft();
+  }
+
+  /** Once a run has ended, none of its sessions (application_name ferry) is left on either database. */
+  private void assertNoSessionsLeft() {
+    String open = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'ferry' AND datname IN ('"
+        + source.database() + "', '" + target.database() + "')";
+    for (int i = 0; i < 100 && dbs.count(dbs.server(), open) > 0; i++) {
+      sleep(20); // a closed session's backend leaves pg_stat_activity a moment after the client has gone
+    }
+    assertEquals(0, dbs.count(dbs.server(), open), "sessions still open 2 s after the run ended");
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   /** Polls the target from a session of its own: each reading is "rows, indexes" as one snapshot sees them. */
