@@ -18,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 
@@ -35,9 +37,19 @@ public final class Database {
   /** Every session setting the pool's connections start with, for {@link #jdbc()} to set the same. */
   private final Map<String, String> sessionSettings;
   private final boolean engineSession;
+  private final Vertx vertx;
+  /** JDBC sessions opened ahead of their use ({@link #openAhead}), each handed out once by {@link #jdbc()}. */
+  private final Queue<Ahead> ahead = new ConcurrentLinkedQueue<>();
+  private volatile boolean closed;
 
-  private Database(Side side, DatabaseUrl url, IntFunction<Pool> pools, int poolSize,
+  private record Ahead(Connection session, long openedAtNanos) {}
+
+  /** Older sessions opened ahead are closed rather than handed out: a server or proxy may have dropped them. */
+  private static final long AHEAD_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+  private Database(Vertx vertx, Side side, DatabaseUrl url, IntFunction<Pool> pools, int poolSize,
       Optional<RememberingTrustManager> certificateCheck, Map<String, String> sessionSettings, boolean engineSession) {
+    this.vertx = vertx;
     this.side = side;
     this.url = url;
     this.pools = pools;
@@ -90,7 +102,7 @@ public final class Database {
     Map<String, String> session = new LinkedHashMap<>(options.getProperties());
     session.remove("client_encoding"); // the JDBC driver insists on its own (UTF8, as here)
     session.putAll(settings);
-    return new Database(side, url, size -> PgBuilder.pool()
+    return new Database(vertx, side, url, size -> PgBuilder.pool()
         .with(new PoolOptions().setName("ferry-" + side.label()).setMaxSize(size).setConnectionTimeout(timeout + 5)
             .setConnectionTimeoutUnit(TimeUnit.SECONDS))
         .with(new NetClientOptions().setConnectTimeout(timeout * 1000))
@@ -140,7 +152,43 @@ public final class Database {
   }
 
   public Future<Void> close() {
-    return pool.close();
+    closed = true;
+    return Future.join(pool.close(), vertx.executeBlocking(() -> {
+      closeAhead();
+      return null;
+    }, false)).mapEmpty();
+  }
+
+  /**
+   * Opens {@code sessions} JDBC sessions now, on worker threads, for {@link #jdbc()} to hand out when asked: a run's
+   * first COPY sessions are then there when its tables start instead of connecting first (a new session costs a
+   * backend's start and, far from the server, round trips). One that fails to open is left for {@link #jdbc()} to
+   * open and report.
+   */
+  public void openAhead(int sessions) {
+    for (int i = 0; i < sessions; i++) {
+      vertx.executeBlocking(() -> {
+        ahead.add(new Ahead(connectJdbc(), System.nanoTime()));
+        if (closed) {
+          closeAhead();
+        }
+        return null;
+      }, false);
+    }
+  }
+
+  private void closeAhead() {
+    for (Ahead a = ahead.poll(); a != null; a = ahead.poll()) {
+      quietlyClose(a.session());
+    }
+  }
+
+  private static void quietlyClose(Connection c) {
+    try {
+      c.close();
+    } catch (SQLException ignored) {
+      // a session nobody used: nothing to report
+    }
   }
 
   /**
@@ -148,6 +196,16 @@ public final class Database {
    * worker threads only; the caller closes it.
    */
   public Connection jdbc() throws SQLException {
+    for (Ahead a = ahead.poll(); a != null; a = ahead.poll()) {
+      if (System.nanoTime() - a.openedAtNanos() < AHEAD_MAX_AGE_NANOS) {
+        return a.session();
+      }
+      quietlyClose(a.session());
+    }
+    return connectJdbc();
+  }
+
+  private Connection connectJdbc() throws SQLException {
     Properties props = url.jdbcProperties();
     props.setProperty("socketFactory", ReadAheadSocketFactory.class.getName());
     Connection c = DriverManager.getConnection(url.jdbcUrl(), props);

@@ -9,7 +9,9 @@ import io.vertx.core.Vertx;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,6 +65,39 @@ class EngineSessionTest {
     } finally {
       await(db.close());
     }
+  }
+
+  /** Sessions opened ahead start like the rest, are handed out once each, and those never asked for close with it. */
+  @Test
+  void sessionsOpenedAheadStartAlikeAndCloseWithTheDatabase() throws Exception {
+    Database db = Database.openReadOnly(vertx, Side.SOURCE, url, 2, 10, Map.of("ferry.test", "ahead"));
+    String open = "SELECT count(*) FROM pg_stat_activity WHERE datname = '" + url.database() + "'"
+        + " AND application_name = 'ferry' AND pid <> pg_backend_pid()";
+    try {
+      db.openAhead(3);
+      waitFor(() -> dbs.count(dbs.server(), open) == 3, "three sessions opened ahead");
+      Set<Integer> pids = new HashSet<>();
+      for (int i = 0; i < 2; i++) {
+        try (Connection c = db.jdbc(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(SETTINGS + ", pg_backend_pid()")) {
+          rs.next();
+          assertEquals("off pg_catalog on ahead", rs.getString(1));
+          pids.add(rs.getInt(2));
+        }
+      }
+      assertEquals(2, pids.size(), "each session is handed out once");
+      waitFor(() -> dbs.count(dbs.server(), open) == 1, "the two used sessions closed by their users");
+    } finally {
+      await(db.close());
+    }
+    waitFor(() -> dbs.count(dbs.server(), open) == 0, "the unused session closed with the database");
+  }
+
+  private static void waitFor(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+    for (int i = 0; i < 250 && !condition.getAsBoolean(); i++) {
+      Thread.sleep(20);
+    }
+    org.junit.jupiter.api.Assertions.assertTrue(condition.getAsBoolean(), "not within 5 s: " + what);
   }
 
   private static String jdbc(Database db) throws Exception {
