@@ -152,8 +152,9 @@ public final class Database {
   }
 
   public Future<Void> close() {
-    closed = true;
-    return Future.join(pool.close(), vertx.executeBlocking(() -> {
+    closed = true; // a session still connecting ahead closes itself once it sees this
+    Future<Void> pooled = pool.close();
+    return ahead.isEmpty() ? pooled : Future.join(pooled, vertx.executeBlocking(() -> {
       closeAhead();
       return null;
     }, false)).mapEmpty();
