@@ -169,6 +169,9 @@ public final class Database {
   public void openAhead(int sessions) {
     for (int i = 0; i < sessions; i++) {
       vertx.executeBlocking(() -> {
+        if (closed) {
+          return null;
+        }
         ahead.add(new Ahead(connectJdbc(), System.nanoTime()));
         if (closed) {
           closeAhead();

@@ -231,11 +231,19 @@ final class StageDefinition {
   }
 
   /**
+   * Whether {@link #splitSource} may split the table's read, as far as the plan tells (the source's version and the
+   * table's size decide the rest): a plain table read as it is, over two streams or more.
+   */
+  static boolean mayBeSplit(TablePlan plan, int streams) {
+    return streams >= 2 && plan.sourceRelation().equals(plan.source().fromSql()) && !plan.source().partitioned();
+  }
+
+  /**
    * Splits the source table into block ranges, one per stream, read by TID range scans (PostgreSQL 14 and later;
    * a single stream otherwise, or where the source is read through a masked relation).
    */
   void splitSource(Connection source, TablePlan plan, int streams) throws SQLException {
-    if (streams < 2 || !plan.sourceRelation().equals(plan.source().fromSql()) || plan.source().partitioned()) {
+    if (!mayBeSplit(plan, streams)) {
       return;
     }
     try (PreparedStatement q = source.prepareStatement("SELECT current_setting('server_version_num')::int >= 140000,"

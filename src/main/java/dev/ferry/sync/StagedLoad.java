@@ -95,14 +95,17 @@ final class StagedLoad {
   }
 
   /**
-   * A target and a source session for each stream, connected while the staging table is prepared rather than after
-   * (scale 1: the large table's rows began to move 0.19 s after its staging table was there). All or none: what
-   * opened is closed if any could not connect.
+   * A target and a source session for each stream the table will likely be read over, connected while the staging
+   * table is prepared rather than after (scale 1: the large table's rows began to move 0.19 s after its staging table
+   * was there); {@link #streams} connects any more it needs. All or none: what opened is closed if any could not
+   * connect.
    */
   private Future<List<Connection>> streamSessions() {
     RunContext ctx = run.ctx;
+    // Split reads need PostgreSQL 14 on the source; fastHash says both servers have it.
+    int likely = StageDefinition.mayBeSplit(run.plan, parallel) && ctx.fastHash ? parallel : 1;
     List<Future<Connection>> opening = new ArrayList<>();
-    for (int i = 0; i < parallel; i++) {
+    for (int i = 0; i < likely; i++) {
       opening.add(ctx.vertx.executeBlocking(() -> CopyLoad.connect(ctx.target), false));
       opening.add(ctx.vertx.executeBlocking(() -> CopyLoad.connect(ctx.source), false));
     }
@@ -131,20 +134,27 @@ final class StagedLoad {
 
   /**
    * The source's rows over the stage's streams, each one committed transaction on the staging table; {@code
-   * sessions} holds a target and a source session per stream ({@link #streamSessions}), each closed here.
+   * sessions} holds a target and a source session for the first streams ({@link #streamSessions}), each closed
+   * here; a stream beyond them connects its own.
    */
   private Future<StreamDigest> streams(StageDefinition stage, List<Connection> sessions) {
     RunContext ctx = run.ctx;
     AtomicLong done = new AtomicLong();
     List<Future<StreamDigest>> parts = new ArrayList<>();
-    List<String> ranges = stage.sourceRanges();
-    closeAll(sessions.subList(Math.min(2 * ranges.size(), sessions.size()), sessions.size()));
-    for (int i = 0; i < ranges.size(); i++) {
-      String read = copy.read(ranges.get(i));
-      Connection targetSession = sessions.get(2 * i);
-      Connection sourceSession = sessions.get(2 * i + 1);
+    List<String> reads;
+    try {
+      reads = stage.sourceRanges().stream().map(copy::read).toList();
+    } catch (RuntimeException e) {
+      return closeAll(sessions).transform(x -> Future.failedFuture(e));
+    }
+    closeAll(sessions.subList(Math.min(2 * reads.size(), sessions.size()), sessions.size()));
+    for (int i = 0; i < reads.size(); i++) {
+      String read = reads.get(i);
+      Connection targetSession = 2 * i < sessions.size() ? sessions.get(2 * i) : null;
+      Connection sourceSession = 2 * i < sessions.size() ? sessions.get(2 * i + 1) : null;
       parts.add(ctx.vertx.executeBlocking(() -> {
-        try (Connection target = targetSession; Connection source = sourceSession) {
+        try (Connection target = targetSession != null ? targetSession : CopyLoad.connect(ctx.target);
+             Connection source = sourceSession != null ? sourceSession : CopyLoad.connect(ctx.source)) {
           Statement tgt = target.createStatement();
           tgt.execute("BEGIN");
           try {

@@ -130,7 +130,7 @@ final class SyncRun {
 
   /**
    * One side's catalog and schema, their queries pipelined on one session: its backend warms its catalog caches
-   * once, where spread over the pool they started a dozen new backends that each warmed their own (a no-op run's
+   * once, where spread over the pool they started six new backends a side that each warmed their own (a no-op run's
    * own time 1.05 s → 0.93 s, medians of six alternating runs).
    */
   private static Future<SideRead> read(Database db) {
@@ -289,13 +289,6 @@ final class SyncRun {
         unclaimed.add(p);
       }
     }
-    // A table without a claim is most likely loaded whole, by COPY on a JDBC session per side: those sessions
-    // connect while the tables are counted (a full load's first table started ~0.1 s later for its connections).
-    if (!ctx.options.dryRun() && !validateOnly) {
-      int sessions = Math.min(ctx.config.poolSize(), unclaimed.size());
-      ctx.source.openAhead(sessions);
-      ctx.target.openAhead(sessions);
-    }
     // Each table counted on a session of its own on the run's snapshot, pool.size at a time: one after another on
     // one session the counts added up before any row moved (scale 1: 0.27 s, of which the largest table's 0.19 s).
     Map<TableName, Promise<Long>> counting = new LinkedHashMap<>();
@@ -308,6 +301,17 @@ final class SyncRun {
         .onComplete(counting.get(p.name())));
     unclaimed.forEach(p -> tgt.put(p.name(), ctx.target.pool().query(ReadStatements.count(p.target().fromSql()))
         .execute().map(rs -> rs.iterator().next().getLong(0))));
+    // A table found empty on the target is loaded whole, by COPY on a JDBC session per side: those sessions connect
+    // while the source is still being counted (a full load's first table started ~0.1 s later for its connections).
+    if (!ctx.options.dryRun() && !validateOnly) {
+      int[] left = {ctx.config.poolSize()};
+      unclaimed.forEach(p -> tgt.get(p.name()).onSuccess(rows -> {
+        if (rows == 0 && left[0]-- > 0) {
+          ctx.source.openAhead(1);
+          ctx.target.openAhead(1);
+        }
+      }));
+    }
     return Future.all(sourceCounts, Future.all(new ArrayList<>(src.values())),
         Future.all(new ArrayList<>(tgt.values()))).compose(v -> {
       List<String> refusals = new ArrayList<>();
