@@ -183,11 +183,12 @@ public final class Database {
 
   private void closeAhead() {
     for (Ahead a = ahead.poll(); a != null; a = ahead.poll()) {
-      quietlyClose(a.session());
+      closeQuietly(a.session());
     }
   }
 
-  private static void quietlyClose(Connection c) {
+  /** Closes a JDBC session nobody used (blocking: worker threads only); a failure to close has nothing to report. */
+  public static void closeQuietly(Connection c) {
     try {
       c.close();
     } catch (SQLException ignored) {
@@ -204,7 +205,7 @@ public final class Database {
       if (System.nanoTime() - a.openedAtNanos() < AHEAD_MAX_AGE_NANOS) {
         return a.session();
       }
-      quietlyClose(a.session());
+      closeQuietly(a.session());
     }
     return connectJdbc();
   }

@@ -1,5 +1,6 @@
 package dev.ferry.sync;
 
+import dev.ferry.db.Database;
 import dev.ferry.db.SqlState;
 import dev.ferry.plan.TablePlan;
 import io.vertx.core.Future;
@@ -121,13 +122,7 @@ final class StagedLoad {
   /** Closes sessions no stream will use (on a worker thread: closing a JDBC session writes to its socket). */
   private Future<Void> closeAll(List<Connection> sessions) {
     return sessions.isEmpty() ? Future.succeededFuture() : run.ctx.vertx.executeBlocking(() -> {
-      for (Connection c : sessions) {
-        try {
-          c.close();
-        } catch (SQLException ignored) {
-          // a session nobody used: nothing to report
-        }
-      }
+      sessions.forEach(Database::closeQuietly);
       return null;
     }, false);
   }

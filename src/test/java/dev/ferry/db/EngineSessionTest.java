@@ -71,11 +71,9 @@ class EngineSessionTest {
   @Test
   void sessionsOpenedAheadStartAlikeAndCloseWithTheDatabase() throws Exception {
     Database db = Database.openReadOnly(vertx, Side.SOURCE, url, 2, 10, Map.of("ferry.test", "ahead"));
-    String open = "SELECT count(*) FROM pg_stat_activity WHERE datname = '" + url.database() + "'"
-        + " AND application_name = 'ferry' AND pid <> pg_backend_pid()";
     try {
       db.openAhead(3);
-      waitFor(() -> dbs.count(dbs.server(), open) == 3, "three sessions opened ahead");
+      TestDatabases.waitFor(() -> dbs.ferrySessions(url) == 3, 5_000, "three sessions opened ahead");
       Set<Integer> pids = new HashSet<>();
       for (int i = 0; i < 2; i++) {
         try (Connection c = db.jdbc(); Statement s = c.createStatement();
@@ -86,18 +84,11 @@ class EngineSessionTest {
         }
       }
       assertEquals(2, pids.size(), "each session is handed out once");
-      waitFor(() -> dbs.count(dbs.server(), open) == 1, "the two used sessions closed by their users");
+      TestDatabases.waitFor(() -> dbs.ferrySessions(url) == 1, 5_000, "the two used sessions closed by their users");
     } finally {
       await(db.close());
     }
-    waitFor(() -> dbs.count(dbs.server(), open) == 0, "the unused session closed with the database");
-  }
-
-  private static void waitFor(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-    for (int i = 0; i < 250 && !condition.getAsBoolean(); i++) {
-      Thread.sleep(20);
-    }
-    org.junit.jupiter.api.Assertions.assertTrue(condition.getAsBoolean(), "not within 5 s: " + what);
+    TestDatabases.waitFor(() -> dbs.ferrySessions(url) == 0, 5_000, "the unused session closed with the database");
   }
 
   private static String jdbc(Database db) throws Exception {

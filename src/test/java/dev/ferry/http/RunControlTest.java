@@ -158,8 +158,7 @@ class RunControlTest {
 
   /** Sessions the server opened (application_name ferry) on a database, seen from the server's maintenance database. */
   private long ferryConnections(dev.ferry.config.DatabaseUrl db) {
-    return f.dbs.count(f.dbs.server(), "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'ferry'"
-        + " AND datname = '" + db.database() + "' AND pid <> pg_backend_pid()");
+    return f.dbs.ferrySessions(db);
   }
 
   private long waitForNoFerryConnections() {

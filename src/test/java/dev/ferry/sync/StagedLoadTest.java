@@ -229,21 +229,8 @@ class StagedLoadTest {
 
   /** Once a run has ended, none of its sessions (application_name ferry) is left on either database. */
   private void assertNoSessionsLeft() {
-    String open = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'ferry' AND datname IN ('"
-        + source.database() + "', '" + target.database() + "')";
-    for (int i = 0; i < 100 && dbs.count(dbs.server(), open) > 0; i++) {
-      sleep(20); // a closed session's backend leaves pg_stat_activity a moment after the client has gone
-    }
-    assertEquals(0, dbs.count(dbs.server(), open), "sessions still open 2 s after the run ended");
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    // A closed session's backend leaves pg_stat_activity a moment after the client has gone.
+    TestDatabases.waitFor(() -> dbs.ferrySessions(source, target) == 0, 2_000, "no session left after the run");
   }
 
   /** Polls the target from a session of its own: each reading is "rows, indexes" as one snapshot sees them. */

@@ -105,6 +105,33 @@ public final class TestDatabases implements AutoCloseable {
     return execute(db, sql).iterator().next().getLong(0);
   }
 
+  /**
+   * Sessions Ferry has open (application_name ferry) on the given databases, seen from the server's maintenance
+   * database so that the asking session is not among them.
+   */
+  public long ferrySessions(DatabaseUrl... dbs) {
+    String names = java.util.Arrays.stream(dbs).map(d -> "'" + d.database().replace("'", "''") + "'")
+        .collect(java.util.stream.Collectors.joining(", "));
+    return count(server(), "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'ferry'"
+        + " AND datname IN (" + names + ")");
+  }
+
+  /** Polls {@code condition} every 20 ms for up to {@code millis}; fails with {@code what} if it never holds. */
+  public static void waitFor(java.util.function.BooleanSupplier condition, long millis, String what) {
+    long deadline = System.nanoTime() + millis * 1_000_000;
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within " + millis + " ms: " + what);
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
   public String text(DatabaseUrl db, String sql) {
     return execute(db, sql).iterator().next().getString(0);
   }
