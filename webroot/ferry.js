@@ -179,7 +179,7 @@
       case 'run-started': return `run started: ${e.mode}${e.dryRun ? ' (dry run)' : ''}`;
       case 'phase-started': return `${e.phase} started`;
       case 'phase-finished': return `${e.phase}: ${e.outcome} in ${(e.durationMs / 1000).toFixed(1)} s`;
-      case 'table-started': return `${e.table}: started, ${e.path || ''} (${fmt(e.sourceRows)} rows on the source, ${fmt(e.targetRows)} on the target)`;
+      case 'table-started': return `${e.table}: started, ${e.path || ''} (${e.estimated ? 'about ' : ''}${fmt(e.sourceRows)} rows on the source, ${fmt(e.targetRows)} on the target)`;
       case 'table-compared': return `${e.table}: ${fmt(e.rangesDiffering)} of ${fmt(e.ranges)} key ranges differ; ${fmt(e.rowsCompared)} rows compared, `
         + `${fmt(e.rowsToCopy)} to copy, ${fmt(e.rowsOnlyOnTarget)} only on the target`;
       case 'table-finished': return `${r.table}: ${r.outcome.toLowerCase()}, ${fmt(r.inserted)} inserted, ${fmt(r.updated)} updated, `

@@ -44,7 +44,8 @@ final class ProgressRenderer {
       e.details().stream().limit(40).forEach(d -> line("    " + d));
     } else if (event instanceof ProgressEvent.TableStarted e) {
       line("  " + e.table() + ": " + e.path()
-          + String.format(" (%,d source rows, %,d on target)", e.sourceRows(), e.targetRows()));
+          + String.format(" (%s%,d source rows, %,d on target)", e.estimated() ? "about " : "", e.sourceRows(),
+          e.targetRows()));
       bars.put(e.table(), new ProgressEvent.TableProgress(e.runId(), e.table(), 0, e.sourceRows(), 0, 0, List.of()));
       redraw();
     } else if (event instanceof ProgressEvent.TableProgress e) {

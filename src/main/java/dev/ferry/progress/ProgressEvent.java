@@ -34,8 +34,12 @@ public sealed interface ProgressEvent {
   record PhaseFinished(String runId, Phase phase, PhaseOutcome outcome, long durationMs, List<String> details)
       implements ProgressEvent {}
 
-  /** {@code path} says how the table is copied ("upsert", "insert into empty table", …) and why. */
-  record TableStarted(String runId, String table, long sourceRows, long targetRows, String path)
+  /**
+   * {@code path} says how the table is copied ("upsert", "insert into empty table", …) and why; {@code estimated}, that
+   * {@code sourceRows} is the source's statistics' estimate (a table loaded whole into an empty target is counted by
+   * its load, not before it).
+   */
+  record TableStarted(String runId, String table, long sourceRows, boolean estimated, long targetRows, String path)
       implements ProgressEvent {}
 
   /** {@code batchMillis}: how long each batch written since the previous progress event took on the target. */

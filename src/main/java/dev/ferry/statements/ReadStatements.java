@@ -25,6 +25,19 @@ public final class ReadStatements {
     return "SELECT count(*) FROM " + fromSql + " c";
   }
 
+  /** Whether a table has any row. */
+  public static String anyRow(String fromSql) {
+    return "SELECT EXISTS (SELECT 1 FROM " + fromSql + " c)";
+  }
+
+  /**
+   * Tables' rows as the planner estimates them: rows per page at the last VACUUM or ANALYZE times the pages now; null
+   * for a table neither has seen. $1: the tables, as SQL names.
+   */
+  public static final String ESTIMATES = "SELECT n, CASE WHEN c.relpages > 0 AND c.reltuples >= 0 THEN"
+      + " round(c.reltuples / c.relpages * (pg_relation_size(c.oid) / current_setting('block_size')::int))::int8 END"
+      + " FROM unnest($1::text[]) n JOIN pg_class c ON c.oid = to_regclass(n)";
+
   /** Every written column as text, key first. */
   public String selectSource() {
     return "SELECT " + texts("", plan.columns()) + " FROM " + plan.sourceRelation() + " t";

@@ -315,7 +315,7 @@ final class DataPhase {
 
   private void started(TableState t) {
     ctx.bus.publish(new ProgressEvent.TableStarted(ctx.runId, t.plan().name().display(), t.sourceRows(),
-        t.targetRows(), t.path()));
+        t.sourceEstimated(), t.targetRows(), t.path()));
   }
 
   /** Publishes the table's result, once: what the console's table line, the live run and metrics read. */

@@ -11,17 +11,25 @@ import java.util.List;
  * Where one table stands in a run, as a value: counted, then each step (copy, cycle links, mirror's deletes)
  * returns the next state. Frozen into a {@link TableResult} for the summary and events.
  *
+ * @param sourceEstimated {@code sourceRows} is the source's statistics' estimate, not a count (a table found empty on
+ *                 the target is loaded whole, and the load's own count replaces it: see {@link #copied})
  * @param strategy null until a {@link TableSync} was chosen
  * @param outcome  null while nothing went wrong (the result then says synced or unchanged from the counts)
  * @param xids     the target transactions the run wrote the table with: a claim covers their rows ({@link Claims})
  * @param samples  a few keys of what the copy wrote, for the run's page
  */
-record TableState(TablePlan plan, long sourceRows, long targetRows, Strategy strategy, String path, Counts counts,
+record TableState(TablePlan plan, long sourceRows, boolean sourceEstimated, long targetRows, Strategy strategy, String path, Counts counts,
     int attempts, long durationMs, TableResult.Outcome outcome, String message, Evidence evidence, List<Long> xids,
     SampleKeys samples) {
 
   static TableState counted(TablePlan plan, long sourceRows, long targetRows) {
-    return new TableState(plan, sourceRows, targetRows, null, "", Counts.NONE, 0, 0, null, null, Evidence.NONE,
+    return new TableState(plan, sourceRows, false, targetRows, null, "", Counts.NONE, 0, 0, null, null, Evidence.NONE,
+        List.of(), SampleKeys.NONE);
+  }
+
+  /** Before a load into an empty target: the source's rows estimated from its statistics, counted by the load. */
+  static TableState estimated(TablePlan plan, long sourceRows) {
+    return new TableState(plan, sourceRows, true, 0, null, "", Counts.NONE, 0, 0, null, null, Evidence.NONE,
         List.of(), SampleKeys.NONE);
   }
 
@@ -35,25 +43,28 @@ record TableState(TablePlan plan, long sourceRows, long targetRows, Strategy str
   }
 
   TableState refused(String why) {
-    return new TableState(plan, sourceRows, targetRows, strategy, path, Counts.NONE, attempts, durationMs,
+    return new TableState(plan, sourceRows, sourceEstimated, targetRows, strategy, path, Counts.NONE, attempts, durationMs,
         TableResult.Outcome.REFUSED, why, evidence, xids, samples);
   }
 
   TableState chosen(Strategy how, String words) {
-    return new TableState(plan, sourceRows, targetRows, how, words, counts, attempts, durationMs, outcome, message,
+    return new TableState(plan, sourceRows, sourceEstimated, targetRows, how, words, counts, attempts, durationMs, outcome, message,
         evidence, xids, samples);
   }
 
   /** After the copy step. */
   TableState copied(CopyOutcome o, StepLog step) {
-    return new TableState(plan, sourceRows, targetRows, o.strategy(), o.path(), o.counts(),
+    // A whole load into an empty table wrote every source row of the run's snapshot: its count is the source's.
+    boolean counted = sourceEstimated && o.strategy() == Strategy.EMPTY_LOAD;
+    return new TableState(plan, counted ? o.counts().inserted() : sourceRows, sourceEstimated && !counted, targetRows,
+        o.strategy(), o.path(), o.counts(),
         Math.max(attempts, step.attempts()), durationMs + step.millis(), outcome, message, o.evidence(),
         plus(step.xids()), o.samples());
   }
 
   /** After a later step (cycle links, mirror's deletes), whose rows add to the copy's. */
   TableState added(Counts more, StepLog step) {
-    return new TableState(plan, sourceRows, targetRows, strategy, path, counts.plus(more),
+    return new TableState(plan, sourceRows, sourceEstimated, targetRows, strategy, path, counts.plus(more),
         Math.max(attempts, step.attempts()), durationMs + step.millis(), outcome, message, evidence,
         plus(step.xids()), samples);
   }
@@ -63,13 +74,13 @@ record TableState(TablePlan plan, long sourceRows, long targetRows, Strategy str
    * rows and the part of this step's that committed ({@code committed}, a checkpointed copy's).
    */
   TableState failed(TableResult.Outcome how, String why, Counts committed, StepLog step) {
-    return new TableState(plan, sourceRows, targetRows, strategy, path, counts.plus(committed),
+    return new TableState(plan, sourceRows, sourceEstimated, targetRows, strategy, path, counts.plus(committed),
         Math.max(attempts, step.attempts()), durationMs + step.millis(), how, why, evidence, plus(step.xids()), samples);
   }
 
   /** Mirror's guard refused the deletes: the copy's rows stay, none deleted. */
   TableState deletesRefused(String why, StepLog step) {
-    return new TableState(plan, sourceRows, targetRows, strategy, path, counts, Math.max(attempts, step.attempts()),
+    return new TableState(plan, sourceRows, sourceEstimated, targetRows, strategy, path, counts, Math.max(attempts, step.attempts()),
         durationMs + step.millis(), TableResult.Outcome.REFUSED, why, evidence, xids, samples);
   }
 

@@ -10,6 +10,7 @@ import dev.ferry.plan.SyncOptions;
 import dev.ferry.result.Phase;
 import dev.ferry.result.RunStatus;
 import dev.ferry.result.RunSummary;
+import dev.ferry.result.TableResult;
 import dev.ferry.sync.Syncs;
 import dev.ferry.testing.TestConfig;
 import dev.ferry.testing.TestDatabases;
@@ -92,6 +93,44 @@ class ProgressEventsTest {
     JsonObject first = new JsonObject(raw.get(0));
     assertEquals("run-started", first.getString("type"));
     assertTrue(first.getString("target").contains(tgt.database()), first.encode());
+  }
+
+  @Test
+  void aTableEmptyOnTheTargetStartsFromTheSourcesEstimateAndEndsWithTheRowsItsLoadCounted() {
+    DatabaseUrl src = dbs.create("ev_src");
+    DatabaseUrl tgt = dbs.create("ev_tgt");
+    String ddl = "CREATE TABLE owners (id int PRIMARY KEY, name text) WITH (autovacuum_enabled = false);"
+        + "CREATE TABLE pets (id int PRIMARY KEY, owner_id int REFERENCES owners, name text)"
+        + " WITH (autovacuum_enabled = false);";
+    // pets' statistics say 3,000 rows, though half are gone since; owners has none (never vacuumed or analysed).
+    dbs.execute(src, ddl + "INSERT INTO owners SELECT g, 'o' || g FROM generate_series(1, 50) g;"
+        + "INSERT INTO pets SELECT g, 1 + g % 50, 'p' || g FROM generate_series(1, 3000) g;"
+        + "ANALYZE pets; DELETE FROM pets WHERE id % 2 = 0;");
+    dbs.execute(tgt, ddl);
+
+    List<String> raw = new CopyOnWriteArrayList<>();
+    MessageConsumer<String> consumer = vertx.eventBus().consumer(ProgressBus.ADDRESS, m -> raw.add(m.body()));
+    await(consumer.completion());
+    RunSummary run = await(Syncs.runOnce(vertx, TestConfig.of(src, tgt), SyncOptions.defaults()));
+    assertEquals(RunStatus.SUCCEEDED, run.status(), run.message());
+    TestDatabases.waitFor(() -> raw.stream().anyMatch(j -> j.contains("\"run-finished\"")), 5_000, "the last event");
+    await(consumer.unregister());
+    List<ProgressEvent> events = raw.stream().map(ProgressBus::fromJson).toList();
+
+    ProgressEvent.TableStarted pets = (ProgressEvent.TableStarted) events.get(
+        indexOf(events, e -> e instanceof ProgressEvent.TableStarted s && s.table().equals("pets")));
+    assertTrue(pets.estimated(), pets.toString());
+    assertEquals(3000, pets.sourceRows(), "the statistics' estimate, not a count");
+    ProgressEvent.TableStarted owners = (ProgressEvent.TableStarted) events.get(
+        indexOf(events, e -> e instanceof ProgressEvent.TableStarted s && s.table().equals("owners")));
+    assertEquals(List.of(false, 50L), List.of(owners.estimated(), owners.sourceRows()), "no statistics: counted");
+
+    TableResult loaded = run.tables().stream().filter(t -> t.table().equals("pets")).findFirst().orElseThrow();
+    assertEquals(List.of(1500L, 1500L), List.of(loaded.sourceRows(), loaded.inserted()), "the load's count replaced it");
+    RunSummary.ValidationResult checked = run.validation().stream().filter(v -> v.table().equals("pets"))
+        .findFirst().orElseThrow();
+    assertEquals(List.of(1500L, 1500L, true), List.of(checked.sourceRows(), checked.targetRows(), checked.matches()));
+    assertEquals(1500L, dbs.count(tgt, "SELECT count(*) FROM pets"));
   }
 
   private static int indexOf(List<ProgressEvent> events, java.util.function.Predicate<ProgressEvent> p) {
