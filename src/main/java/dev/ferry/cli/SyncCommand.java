@@ -100,6 +100,7 @@ final class SyncCommand extends CliCommand {
   /** As above, in either direction (a pull's {@code config} is {@link FerryConfig#forPull}'s). */
   static Future<Integer> run(Console console, Vertx vertx, FerryConfig config, SyncOptions options, boolean json,
       Direction direction) {
+    ProgressBus.prepare(vertx);
     ProgressRenderer renderer = new ProgressRenderer(json ? console.err() : console.out(), !json && ProgressRenderer.terminal());
     var listener = new ProgressBus(vertx).listen(renderer::on);
     String runId = Syncs.newRunId();

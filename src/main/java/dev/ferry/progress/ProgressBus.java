@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.function.Consumer;
 
 /** Publishes and decodes progress events on the event bus address {@link #ADDRESS}, as Jackson-written JSON. */
@@ -39,6 +40,16 @@ public final class ProgressBus {
    */
   public MessageConsumer<String> listen(Consumer<ProgressEvent> listener) {
     return vertx.eventBus().<String>localConsumer(ADDRESS, msg -> listener.accept(fromJson(msg.body())));
+  }
+
+  /**
+   * Builds Jackson's serializers and deserializers for events on a worker thread now. Jackson builds them on first use,
+   * and a fresh process's first event (the run's start) then held the event loop ~40 ms, and its listener's decoding
+   * as long, before the run's first query; begun before the run history opens, they are ready by then.
+   */
+  public static void prepare(Vertx vertx) {
+    vertx.executeBlocking(() -> List.of(new ProgressEvent.RunStarted("", "", false, "", ""),
+        new ProgressEvent.TableStarted("", "", 0, true, 0, "")).stream().map(e -> fromJson(toJson(e))).toList(), false);
   }
 
   public static String toJson(Object value) {
