@@ -4,6 +4,7 @@ import dev.ferry.db.Database;
 import dev.ferry.db.SqlState;
 import dev.ferry.plan.TablePlan;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -31,6 +33,12 @@ final class StagedLoad {
   private final CopyLoad copy;
   private final int parallel;
   private StreamDigest targetDigest;
+  /**
+   * Target sessions a step is done with, for the next step to take rather than connect: a stream's after its commit,
+   * an index builder's after its last build. A new session cost the critical path its connection (~40-60 ms between
+   * the rows and the first index build, and again before the statistics) and a backend with cold caches.
+   */
+  private final Queue<Connection> spare = new ConcurrentLinkedQueue<>();
 
   StagedLoad(TableRun run, CopyLoad copy) {
     this.run = run;
@@ -53,7 +61,13 @@ final class StagedLoad {
     return ctx.vertx.executeBlocking(this::prepare, false)
         .onFailure(err -> sessions.onSuccess(this::closeAll))
         .compose(stage -> sessions.compose(opened -> streams(stage, opened))
-        .compose(digest -> build(stage).map(digest))
+        .compose(digest -> {
+          Builds builds = build(stage);
+          // The statistics as soon as the indexes are there: ANALYZE only reads, so the digest may still run beside it.
+          Future<Void> analyzed = builds.indexes().compose(v -> ctx.vertx.executeBlocking(() -> analyze(stage), false));
+          return Future.join(analyzed, builds.all()).transform(x -> analyzed.failed() && builds.all().succeeded()
+              ? Future.failedFuture(analyzed.cause()) : builds.all().map(digest));
+        })
         .compose(digest -> ctx.vertx.executeBlocking(() -> finish(stage), false).map(oid -> {
           ctx.swapped.put(run.plan.target().name().sql(), oid);
           return digest;
@@ -70,7 +84,22 @@ final class StagedLoad {
                 + ctx.message(dropped.cause()));
           }
           return Future.failedFuture(err);
-        })));
+        })))
+        .eventually(() -> closeAll(drain()));
+  }
+
+  /** A spare target session, or a new one (blocking: worker threads only). */
+  private Connection targetSession() {
+    Connection c = spare.poll();
+    return c != null ? c : CopyLoad.connect(run.ctx.target);
+  }
+
+  private List<Connection> drain() {
+    List<Connection> all = new ArrayList<>();
+    for (Connection c = spare.poll(); c != null; c = spare.poll()) {
+      all.add(c);
+    }
+    return all;
   }
 
   /** Reads what must be rebuilt beside the table and creates the staging table (empty, without indexes). */
@@ -148,8 +177,8 @@ final class StagedLoad {
       Connection targetSession = 2 * i < sessions.size() ? sessions.get(2 * i) : null;
       Connection sourceSession = 2 * i < sessions.size() ? sessions.get(2 * i + 1) : null;
       parts.add(ctx.vertx.executeBlocking(() -> {
-        try (Connection target = targetSession != null ? targetSession : CopyLoad.connect(ctx.target);
-             Connection source = sourceSession != null ? sourceSession : CopyLoad.connect(ctx.source)) {
+        Connection target = targetSession != null ? targetSession : CopyLoad.connect(ctx.target);
+        try (Connection source = sourceSession != null ? sourceSession : CopyLoad.connect(ctx.source)) {
           Statement tgt = target.createStatement();
           tgt.execute("BEGIN");
           try {
@@ -158,11 +187,16 @@ final class StagedLoad {
                 + ") FROM STDIN" + copy.format(), done);
             target.setNetworkTimeout(Runnable::run, copy.stallMillis()); // an unanswered COMMIT is a lost connection
             tgt.execute("COMMIT");
+            target.setNetworkTimeout(Runnable::run, 0); // an index build takes as long as it takes
+            spare.add(target);
             return part;
           } catch (SQLException | RuntimeException e) {
             CopyLoad.rollback(tgt);
             throw e;
           }
+        } catch (SQLException | RuntimeException e) {
+          Database.closeQuietly(target);
+          throw e;
         }
       }, false));
     }
@@ -173,27 +207,37 @@ final class StagedLoad {
     });
   }
 
+  /** A staged table's builds: its indexes, and those with its digest. */
+  private record Builds(Future<Void> indexes, Future<Void> all) {}
+
   /**
    * Every index, slow kinds first, and the table's digest (for validation) in the shadow of the slowest: {@code
    * parallel} sessions, each taking the next job as it is free (a session each, not a connection per job: far from
    * the target, every connection costs round trips).
    */
-  private Future<Void> build(StageDefinition stage) {
+  private Builds build(StageDefinition stage) {
     RunContext ctx = run.ctx;
     if (ctx.cancelled.get()) {
-      return Future.failedFuture(Failures.cancelled());
+      Future<Void> cancelled = Future.failedFuture(Failures.cancelled());
+      return new Builds(cancelled, cancelled);
     }
     Queue<String> jobs = new ConcurrentLinkedQueue<>(stage.indexBuilds());
     String digest = ctx.options.skipValidation() ? null : run.sql().digests().targetDigestOf(stage.staged());
     if (digest != null) {
       jobs.add(digest);
     }
+    AtomicInteger indexesLeft = new AtomicInteger(stage.indexBuilds().size());
+    Promise<Void> indexes = Promise.promise();
+    if (indexesLeft.get() == 0) {
+      indexes.complete();
+    }
     List<Future<StreamDigest>> sessions = new ArrayList<>();
     int count = Math.min(parallel, jobs.size());
     for (int i = 0; i < count; i++) {
       sessions.add(ctx.vertx.executeBlocking(() -> {
         StreamDigest summed = null;
-        try (Connection target = CopyLoad.connect(ctx.target); Statement s = target.createStatement()) {
+        Connection target = targetSession();
+        try (Statement s = target.createStatement()) {
           s.execute("SET maintenance_work_mem = '" + CopyLoad.INDEX_BUILD_MEMORY + "'");
           if (count > 1) {
             // The sessions are the parallelism: a btree build's workers would take the cores of the builds beside it,
@@ -208,16 +252,22 @@ final class StagedLoad {
               }
             } else {
               s.execute(job);
+              if (indexesLeft.decrementAndGet() == 0) {
+                indexes.tryComplete();
+              }
             }
           }
         } catch (SQLException | RuntimeException e) {
           jobs.clear(); // the load has failed: the other session stops after its current job
+          indexes.tryFail(e);
+          Database.closeQuietly(target);
           throw e;
         }
+        spare.add(target);
         return summed;
       }, false));
     }
-    return Future.join(sessions).transform(all -> {
+    Future<Void> all = Future.join(sessions).transform(x -> {
       for (Future<StreamDigest> f : sessions) {
         if (f.failed()) {
           return Future.failedFuture(f.cause());
@@ -228,6 +278,20 @@ final class StagedLoad {
       }
       return Future.succeededFuture();
     });
+    return new Builds(indexes.future(), all);
+  }
+
+  /** The staging table's statistics, once its indexes are built (ANALYZE's lock waits for index builds). */
+  private Void analyze(StageDefinition stage) throws SQLException {
+    Connection target = targetSession();
+    try (Statement tgt = target.createStatement()) {
+      tgt.execute("ANALYZE " + stage.staged());
+    } catch (SQLException | RuntimeException e) {
+      Database.closeQuietly(target);
+      throw e;
+    }
+    spare.add(target);
+    return null;
   }
 
   /** The staged table's digest, summed before the swap (the swap moves the same rows); null without validation. */
@@ -236,16 +300,15 @@ final class StagedLoad {
   }
 
   /**
-   * On one session: the staging table's statistics (ANALYZE waits for index builds, whose locks conflict with it, so
-   * it comes after them), the constraints that use its indexes, then, in one transaction, the table's lock, still
-   * empty, dropped, and the staging table in its place. Returns the table's new oid and column slots.
+   * On one session, once the statistics are taken and the digest summed: the constraints that use its indexes, then,
+   * in one transaction, the table's lock, still empty, dropped, and the staging table in its place. Returns the
+   * table's new oid and column slots.
    */
   private String finish(StageDefinition stage) throws SQLException {
     RunContext ctx = run.ctx;
     TablePlan plan = run.plan;
-    try (Connection target = CopyLoad.connect(ctx.target)) {
+    try (Connection target = targetSession()) {
       Statement tgt = target.createStatement();
-      tgt.execute("ANALYZE " + stage.staged());
       for (String s : stage.constraints()) {
         tgt.execute(s);
       }
@@ -282,7 +345,7 @@ final class StagedLoad {
   }
 
   private Void drop(StageDefinition stage) throws SQLException {
-    try (Connection target = CopyLoad.connect(run.ctx.target)) {
+    try (Connection target = targetSession()) {
       target.createStatement().execute(stage.drop());
     }
     return null;

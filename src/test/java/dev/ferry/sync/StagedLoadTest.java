@@ -227,6 +227,21 @@ class StagedLoadTest {
     assertNoSessionsLeft();
   }
 
+  @Test
+  void anIndexBuildThatFailsLeavesTheTableAsItWasAndNoSessionOfTheLoad() {
+    // A unique index only the target has, which the source's rows break: its build on the staging table fails after
+    // the rows are in, while the streams' sessions are building the others.
+    dbs.execute(target, "CREATE UNIQUE INDEX dogs_one_per_shelter ON dogs (shelter_id)");
+    String before = dbs.text(target, DEFINITION);
+    RunSummary run = sync();
+    assertFalse(run.status() == RunStatus.SUCCEEDED, () -> describe(run));
+    assertTrue(describe(run).contains("dogs_one_per_shelter"), () -> describe(run));
+    assertEquals(0, dbs.count(target, "SELECT count(*) FROM dogs"));
+    assertEquals(before, dbs.text(target, DEFINITION));
+    assertEquals(0, dbs.count(target, STAGED_TABLES));
+    assertNoSessionsLeft();
+  }
+
   /** Once a run has ended, none of its sessions (application_name ferry) is left on either database. */
   private void assertNoSessionsLeft() {
     // A closed session's backend leaves pg_stat_activity a moment after the client has gone.
