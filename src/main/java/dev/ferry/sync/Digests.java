@@ -1,5 +1,6 @@
 package dev.ferry.sync;
 
+import dev.ferry.plan.TablePlan;
 import dev.ferry.statements.TableStatements;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -22,12 +23,18 @@ record Digests(long sourceRows, String source, long targetRows, String target) {
         : ctx.snapshot.read(c -> c.query(sql.digests().digest(true)).execute()).map(rs -> read(rs.iterator().next()));
     Future<StreamDigest> tgt = e.targetBefore() != null && written.written() == 0 ? Future.succeededFuture(e.targetBefore())
         : e.targetAfter() != null && written.linked() == 0 ? e.targetAfter().get()
-        : ctx.target.pool().query(sql.digests().digest(false)).execute().map(rs -> read(rs.iterator().next()));
+        : target(ctx, table.plan());
     // Rows production changed and the policy kept: the target should hold their hashes in place of the source's.
     ProductionEdits.Kept kept = e.kept();
     return Future.all(src, tgt).map(v -> new Digests(src.result().rows() + kept.rows(),
         new java.math.BigInteger(src.result().value()).add(kept.sum()).toString(), tgt.result().rows(),
         tgt.result().value()));
+  }
+
+  /** The target's digest of the table, summed now. */
+  static Future<StreamDigest> target(RunContext ctx, TablePlan plan) {
+    return ctx.target.pool().query(ctx.sql(plan).digests().digest(false)).execute()
+        .map(rs -> read(rs.iterator().next()));
   }
 
   private static StreamDigest read(Row r) {

@@ -31,6 +31,11 @@ record Evidence(StreamDigest source, StreamDigest targetBefore, Supplier<Future<
     return new Evidence(source, null, () -> Future.succeededFuture(target), null, null, ProductionEdits.Kept.NONE);
   }
 
+  /** The source's digest summed as rows streamed, the target's being summed since the table was loaded. */
+  static Evidence loaded(StreamDigest source, Supplier<Future<StreamDigest>> target) {
+    return new Evidence(source, null, target, null, null, ProductionEdits.Kept.NONE);
+  }
+
   /** Both sides' digests found equal: mirror has nothing to delete. */
   static Evidence identical(StreamDigest source, StreamDigest target) {
     return new Evidence(source, target, null, List.of(), null, ProductionEdits.Kept.NONE);

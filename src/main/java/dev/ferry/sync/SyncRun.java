@@ -273,6 +273,24 @@ final class SyncRun {
     });
   }
 
+  /** The planner's estimate of each table's source rows, by its name as SQL; none for a table without statistics. */
+  private Future<Map<String, Long>> estimates(List<TablePlan> tables) {
+    if (tables.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return ctx.source.pool().preparedQuery(ReadStatements.ESTIMATES)
+        .execute(Tuple.of(tables.stream().map(p -> p.source().name().sql()).toArray(String[]::new)))
+        .map(rs -> {
+          Map<String, Long> byName = new HashMap<>();
+          rs.forEach(r -> {
+            if (r.getLong(1) != null) {
+              byName.put(r.getString(0), r.getLong(1));
+            }
+          });
+          return byName;
+        }).otherwise(Map.of()); // then counted
+  }
+
   /**
    * Whether a table found empty on the target may start from an estimate of its source rows: not where the numbers are
    * the result (a dry run, a validation), a rebuild (its guard compares the count with a minimum), or a subset pull
@@ -304,23 +322,12 @@ final class SyncRun {
     }
     // A table empty on the target is loaded whole, and the load counts its rows: until then the planner's estimate
     // stands in for a count (which took the scale-1 load's largest table 0.38 s before any row moved).
-    List<TablePlan> estimable = mayEstimate()
-        ? unclaimed.stream().filter(p -> p.keyed() && !p.source().partitioned()).toList() : List.of();
-    Future<Map<String, Long>> estimates = estimable.isEmpty() ? Future.succeededFuture(Map.of())
-        : ctx.source.pool().preparedQuery(ReadStatements.ESTIMATES)
-            .execute(Tuple.of(estimable.stream().map(p -> p.source().name().sql()).toArray(String[]::new)))
-            .map(rs -> {
-              Map<String, Long> byName = new HashMap<>();
-              rs.forEach(r -> {
-                if (r.getLong(1) != null) {
-                  byName.put(r.getString(0), r.getLong(1));
-                }
-              });
-              return byName;
-            }).otherwise(Map.of());
+    Future<Map<String, Long>> estimates = estimates(mayEstimate()
+        ? unclaimed.stream().filter(p -> p.keyed() && !p.source().partitioned()).toList() : List.of());
     // A table is counted on both sides unless it has an estimate and the target has no row (one look at it).
     Map<TableName, Future<Boolean>> toCount = new HashMap<>();
-    unclaimed.forEach(p -> toCount.put(p.name(), estimates.compose(e -> !e.containsKey(p.source().name().sql()) ? Future.succeededFuture(true)
+    unclaimed.forEach(p -> toCount.put(p.name(), estimates.compose(e -> !e.containsKey(p.source().name().sql())
+        ? Future.succeededFuture(true)
         : ctx.target.pool().query(ReadStatements.anyRow(p.target().fromSql())).execute()
             .map(rs -> rs.iterator().next().getBoolean(0)))));
     // Each table counted on a session of its own on the run's snapshot, pool.size at a time: one after another on
