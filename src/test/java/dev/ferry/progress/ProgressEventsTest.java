@@ -42,26 +42,9 @@ class ProgressEventsTest {
 
   @Test
   void aRunPublishesItsPhasesAndTablesInOrderAndEndsWithItsSummary() {
-    DatabaseUrl src = dbs.create("ev_src");
     DatabaseUrl tgt = dbs.create("ev_tgt");
-    String ddl = "CREATE TABLE owners (id int PRIMARY KEY, name text);"
-        + "CREATE TABLE pets (id int PRIMARY KEY, owner_id int REFERENCES owners, name text);";
-    dbs.execute(src, ddl + "INSERT INTO owners SELECT g, 'o' || g FROM generate_series(1, 50) g;"
-        + "INSERT INTO pets SELECT g, 1 + g % 50, 'p' || g FROM generate_series(1, 3000) g;");
-    dbs.execute(tgt, ddl);
-
     List<String> raw = new CopyOnWriteArrayList<>();
-    MessageConsumer<String> consumer = vertx.eventBus().consumer(ProgressBus.ADDRESS, m -> raw.add(m.body()));
-    await(consumer.completion());
-    RunSummary run = await(Syncs.runOnce(vertx, TestConfig.of(src, tgt), SyncOptions.defaults()));
-    assertEquals(RunStatus.SUCCEEDED, run.status());
-    // Delivery is asynchronous: wait until the last event has arrived.
-    long deadline = System.currentTimeMillis() + 5_000;
-    while (raw.stream().noneMatch(j -> j.contains("\"run-finished\"")) && System.currentTimeMillis() < deadline) {
-      Thread.onSpinWait();
-    }
-    await(consumer.unregister());
-
+    RunSummary run = sync(tgt, "", "", raw);
     List<ProgressEvent> events = raw.stream().map(ProgressBus::fromJson).toList();
     assertTrue(events.stream().allMatch(e -> e.runId().equals(run.runId())), "every event names the run");
     assertInstanceOf(ProgressEvent.RunStarted.class, events.get(0));
@@ -97,24 +80,11 @@ class ProgressEventsTest {
 
   @Test
   void aTableEmptyOnTheTargetStartsFromTheSourcesEstimateAndEndsWithTheRowsItsLoadCounted() {
-    DatabaseUrl src = dbs.create("ev_src");
     DatabaseUrl tgt = dbs.create("ev_tgt");
-    String ddl = "CREATE TABLE owners (id int PRIMARY KEY, name text) WITH (autovacuum_enabled = false);"
-        + "CREATE TABLE pets (id int PRIMARY KEY, owner_id int REFERENCES owners, name text)"
-        + " WITH (autovacuum_enabled = false);";
-    // pets' statistics say 3,000 rows, though half are gone since; owners has none (never vacuumed or analysed).
-    dbs.execute(src, ddl + "INSERT INTO owners SELECT g, 'o' || g FROM generate_series(1, 50) g;"
-        + "INSERT INTO pets SELECT g, 1 + g % 50, 'p' || g FROM generate_series(1, 3000) g;"
-        + "ANALYZE pets; DELETE FROM pets WHERE id % 2 = 0;");
-    dbs.execute(tgt, ddl);
-
     List<String> raw = new CopyOnWriteArrayList<>();
-    MessageConsumer<String> consumer = vertx.eventBus().consumer(ProgressBus.ADDRESS, m -> raw.add(m.body()));
-    await(consumer.completion());
-    RunSummary run = await(Syncs.runOnce(vertx, TestConfig.of(src, tgt), SyncOptions.defaults()));
-    assertEquals(RunStatus.SUCCEEDED, run.status(), run.message());
-    TestDatabases.waitFor(() -> raw.stream().anyMatch(j -> j.contains("\"run-finished\"")), 5_000, "the last event");
-    await(consumer.unregister());
+    // pets' statistics say 3,000 rows, though half are gone since; owners has none (never vacuumed or analysed).
+    RunSummary run = sync(tgt, " WITH (autovacuum_enabled = false)", "ANALYZE pets; DELETE FROM pets WHERE id % 2 = 0;",
+        raw);
     List<ProgressEvent> events = raw.stream().map(ProgressBus::fromJson).toList();
 
     ProgressEvent.TableStarted pets = (ProgressEvent.TableStarted) events.get(
@@ -131,6 +101,27 @@ class ProgressEventsTest {
         .findFirst().orElseThrow();
     assertEquals(List.of(1500L, 1500L, true), List.of(checked.sourceRows(), checked.targetRows(), checked.matches()));
     assertEquals(1500L, dbs.count(tgt, "SELECT count(*) FROM pets"));
+  }
+
+  /**
+   * Syncs 50 owners and 3,000 pets (their tables created {@code with}, the source then changed by {@code after}) into
+   * {@code tgt}, collecting the run's events as they went over the bus, the last one included.
+   */
+  private RunSummary sync(DatabaseUrl tgt, String with, String after, List<String> raw) {
+    DatabaseUrl src = dbs.create("ev_src");
+    String ddl = "CREATE TABLE owners (id int PRIMARY KEY, name text)" + with + ";"
+        + "CREATE TABLE pets (id int PRIMARY KEY, owner_id int REFERENCES owners, name text)" + with + ";";
+    dbs.execute(src, ddl + "INSERT INTO owners SELECT g, 'o' || g FROM generate_series(1, 50) g;"
+        + "INSERT INTO pets SELECT g, 1 + g % 50, 'p' || g FROM generate_series(1, 3000) g;" + after);
+    dbs.execute(tgt, ddl);
+    MessageConsumer<String> consumer = vertx.eventBus().consumer(ProgressBus.ADDRESS, m -> raw.add(m.body()));
+    await(consumer.completion());
+    RunSummary run = await(Syncs.runOnce(vertx, TestConfig.of(src, tgt), SyncOptions.defaults()));
+    assertEquals(RunStatus.SUCCEEDED, run.status(), run.message());
+    // Delivery is asynchronous: wait until the last event has arrived.
+    TestDatabases.waitFor(() -> raw.stream().anyMatch(j -> j.contains("\"run-finished\"")), 5_000, "the last event");
+    await(consumer.unregister());
+    return run;
   }
 
   private static int indexOf(List<ProgressEvent> events, java.util.function.Predicate<ProgressEvent> p) {
