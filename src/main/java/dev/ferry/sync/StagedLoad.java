@@ -65,8 +65,8 @@ final class StagedLoad {
           Builds builds = build(stage);
           // The statistics as soon as the indexes are there: ANALYZE only reads, so the digest may still run beside it.
           Future<Void> analyzed = builds.indexes().compose(v -> ctx.vertx.executeBlocking(() -> analyze(stage), false));
-          return Future.join(analyzed, builds.all()).transform(x -> analyzed.failed() && builds.all().succeeded()
-              ? Future.failedFuture(analyzed.cause()) : builds.all().map(digest));
+          // Both ended before anything else uses or drops the table; a build's failure first, else ANALYZE's.
+          return Future.join(analyzed, builds.all()).transform(x -> builds.all().compose(v -> analyzed).map(digest));
         })
         .compose(digest -> ctx.vertx.executeBlocking(() -> finish(stage), false).map(oid -> {
           ctx.swapped.put(run.plan.target().name().sql(), oid);
