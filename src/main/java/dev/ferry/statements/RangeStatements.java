@@ -78,6 +78,31 @@ public final class RangeStatements {
         + (sourceSide ? plan.sourceRelation() : plan.target().fromSql()) + " t";
   }
 
+  /**
+   * Whether a row version the claim does not cover lies in a sample of 0.1% of the table's pages or, with {@code tail},
+   * from the page given as a third parameter ({@code (page,0)}, a tid) on: where a table without free space takes new
+   * versions. A hint, never a proof, of which check to run (see sync.RangeCheck). Reads the table itself, masked or
+   * not (the masking passes row versions through unchanged). Binds the claim's horizon and its transactions.
+   */
+  public String sampleTouched(boolean sourceSide, boolean tail) {
+    Params params = new Params();
+    String h = horizon(params.next(), params.next());
+    String table = sourceSide ? plan.source().fromSql() : plan.target().fromSql();
+    return "SELECT EXISTS (SELECT 1 FROM " + h + ", " + table + " t TABLESAMPLE SYSTEM (0.1) WHERE " + UNCOVERED + ")"
+        + (!tail ? "" : " OR EXISTS (SELECT 1 FROM " + h + ", " + table + " t WHERE t.ctid >= " + params.next()
+            + "::text::tid AND " + UNCOVERED + ")");
+  }
+
+  /**
+   * Of the table whose quoted name is the one parameter: whether the server reads a table from a tid on without
+   * scanning it whole (PostgreSQL 14+), its pages now, and the planner's estimate of its rows now (null without
+   * statistics; as {@link ReadStatements#ESTIMATES}).
+   */
+  public static final String TABLE_SIZE = "SELECT current_setting('server_version_num')::int >= 140000, p.pages,"
+      + " CASE WHEN c.relpages > 0 AND c.reltuples >= 0 THEN round(c.reltuples / c.relpages * p.pages)::int8 END"
+      + " FROM pg_class c, LATERAL (SELECT pg_relation_size(c.oid) / current_setting('block_size')::int AS pages) p"
+      + " WHERE c.oid = to_regclass($1)";
+
   /** Key (as text) and hash of every row in the given ranges. Binds the cut and the ranges (bigint[]). */
   public String rangeRows(boolean sourceSide) {
     Params params = new Params();

@@ -50,10 +50,11 @@ final class Claims {
 
   /**
    * One table's rows checked against its claim on both sides (see {@link RangeStatements#tableCheck}): counts, the
-   * keys' hashes combined, and rows the claim does not cover.
+   * keys' hashes combined, and rows the claim does not cover; summed from {@code ranges} where the table was
+   * checked per key range (see {@link RangeCheck}), else {@code ranges} is null.
    */
   record TableCheck(long sourceRows, String sourceKeys, long sourceUncovered, long targetRows, String targetKeys,
-      long targetUncovered) {
+      long targetUncovered, RangeCheck ranges) {
     /** Every row covered on both sides, and the same keys on both. */
     boolean unchanged() {
       return sourceUncovered == 0 && targetUncovered == 0 && sourceRows == targetRows && sourceKeys.equals(targetKeys);
@@ -281,15 +282,20 @@ final class Claims {
    * the target's is as of the run's counts, which the run's choices rest on anyway.
    */
   Future<TableCheck> check(RunContext ctx, TablePlan table, Claim claim) {
-    return checks.computeIfAbsent(table.target().name().sql() + " " + claim.runId(), k -> {
-      TableStatements sql = ctx.sql(table);
-      Future<Row> s = ctx.snapshot.read(c -> c.preparedQuery(sql.ranges().tableCheck(true))
-          .execute(Tuple.from(claim.params(true)))).map(rs -> rs.iterator().next());
-      Future<Row> t = ctx.target.pool().preparedQuery(sql.ranges().tableCheck(false))
-          .execute(Tuple.from(claim.params(false))).map(rs -> rs.iterator().next());
-      return Future.all(s, t).map(v -> new TableCheck(s.result().getLong(0), s.result().getString(1),
-          s.result().getLong(2), t.result().getLong(0), t.result().getString(1), t.result().getLong(2)));
-    });
+    return checks.computeIfAbsent(table.target().name().sql() + " " + claim.runId(), k -> RangeCheck
+        .ifTouched(ctx, table, claim).compose(ranged -> ranged.isPresent() ? Future.succeededFuture(ranged.get().total())
+            : whole(ctx, table, claim)));
+  }
+
+  /** The whole-table check: one row per side. */
+  private static Future<TableCheck> whole(RunContext ctx, TablePlan table, Claim claim) {
+    TableStatements sql = ctx.sql(table);
+    Future<Row> s = ctx.snapshot.read(c -> c.preparedQuery(sql.ranges().tableCheck(true))
+        .execute(Tuple.from(claim.params(true)))).map(rs -> rs.iterator().next());
+    Future<Row> t = ctx.target.pool().preparedQuery(sql.ranges().tableCheck(false))
+        .execute(Tuple.from(claim.params(false))).map(rs -> rs.iterator().next());
+    return Future.all(s, t).map(v -> new TableCheck(s.result().getLong(0), s.result().getString(1),
+        s.result().getLong(2), t.result().getLong(0), t.result().getString(1), t.result().getLong(2), null));
   }
 
   /** Everything the claim's truth depends on besides the rows; empty for a table claims do not cover. */

@@ -48,9 +48,6 @@ final class RangeDiff {
 
   private record Range(long rows, String sum) {}
 
-  /** A range as {@link RangeStatements#rangeChecks} sees it: rows, XOR of key hashes, rows the claim does not cover. */
-  private record Check(long rows, String keys, long uncovered) {}
-
   /** What the row-level pass found, and the count and hash sum of the rows it read on each side. */
   private static final class Rows {
     final List<RowDifference> differences = new ArrayList<>();
@@ -68,7 +65,7 @@ final class RangeDiff {
   private final long sourceRows;
   private final long targetRows;
   private final TableStatements sql;
-  private final int rowsPerRange;
+  private int rowsPerRange;
   /** After {@link #compare}: how the key was cut, the ranges that differed, the target's sum over the others. */
   private List<Object> cut = List.of();
   private List<Long> differing = List.of();
@@ -88,37 +85,44 @@ final class RangeDiff {
     this.sourceRows = run.sourceRows;
     this.targetRows = run.targetRows;
     this.sql = run.sql();
-    // Small ranges: changes spread over a table dirty few of them (1% of rows changed leaves ~92% of 8-row ranges clean).
-    this.rowsPerRange = (int) Math.max(8, sourceRows / 200_000);
+    this.rowsPerRange = rowsPerRange(sourceRows);
+  }
+
+  /** Small ranges: changes spread over a table dirty few of them (1% of rows changed leaves ~92% of 8-row ranges clean). */
+  static int rowsPerRange(long rows) {
+    return (int) Math.max(8, rows / 200_000);
   }
 
   Future<Result> compare() {
-    return ctx.snapshot.read(this::cut).compose(cut -> ctx.claims.usable(ctx, plan)
-        .compose(usable -> {
-          // Who changed a row needs only the table's own claim; skipping ranges needs its mapped parents' too.
-          this.claim = usable.or(() -> ctx.claims.recorded(ctx, plan)).orElse(null);
-          return usable.isPresent() ? checked(cut, usable.get()) : hashed(cut);
-        }));
+    return ctx.claims.usable(ctx, plan).compose(usable -> {
+      // Who changed a row needs only the table's own claim; skipping ranges needs its mapped parents' too.
+      this.claim = usable.or(() -> ctx.claims.recorded(ctx, plan)).orElse(null);
+      return usable.isPresent() ? checked(usable.get()) : ctx.snapshot.read(this::cut).compose(this::hashed);
+    });
   }
 
   /** How the key is cut: the parameters that place a row in its range (see {@link RangeStatements#rangeDigests}). */
   private Future<List<Object>> cut(SqlClient src) {
     if (sql.ranges().integerRanges()) {
-      return src.query(sql.ranges().rangeExtent()).execute().map(rs -> {
-        Row r = rs.iterator().next();
-        BigInteger min = BigInteger.valueOf(r.getLong(0) == null ? 0 : r.getLong(0));
-        BigInteger max = BigInteger.valueOf(r.getLong(1) == null ? 0 : r.getLong(1));
-        long rows = Math.max(1, sourceRows);
-        // BigInteger: keys spread over the whole bigint range would overflow a long here.
-        BigInteger width = max.subtract(min).add(BigInteger.ONE).multiply(BigInteger.valueOf(rowsPerRange))
-            .divide(BigInteger.valueOf(rows)).max(BigInteger.ONE).min(BigInteger.valueOf(Long.MAX_VALUE));
-        return List.<Object>of(width.longValue());
-      });
+      return integerCut(src, sql, sourceRows, rowsPerRange);
     }
     return src.preparedQuery(sql.ranges().rangeBoundaries()).execute(Tuple.of(rowsPerRange)).map(rs -> {
       List<String> b = new ArrayList<>();
       rs.forEach(r -> b.add(r.getString(0)));
       return List.<Object>of((Object) b.toArray(String[]::new));
+    });
+  }
+
+  /** The width of integer ranges of about {@code rowsPerRange} of the table's {@code rows}, from the key's extent. */
+  static Future<List<Object>> integerCut(SqlClient src, TableStatements sql, long rows, int rowsPerRange) {
+    return src.query(sql.ranges().rangeExtent()).execute().map(rs -> {
+      Row r = rs.iterator().next();
+      BigInteger min = BigInteger.valueOf(r.getLong(0) == null ? 0 : r.getLong(0));
+      BigInteger max = BigInteger.valueOf(r.getLong(1) == null ? 0 : r.getLong(1));
+      // BigInteger: keys spread over the whole bigint range would overflow a long here.
+      BigInteger width = max.subtract(min).add(BigInteger.ONE).multiply(BigInteger.valueOf(rowsPerRange))
+          .divide(BigInteger.valueOf(Math.max(1, rows))).max(BigInteger.ONE).min(BigInteger.valueOf(Long.MAX_VALUE));
+      return List.<Object>of(width.longValue());
     });
   }
 
@@ -142,63 +146,67 @@ final class RangeDiff {
 
   /**
    * With a claim: both sides check every range's row versions and keys (see {@link Claims}), hashing nothing; the
-   * ranges not shown unchanged are read row by row, and their rows' hashes make the digests.
+   * ranges not shown unchanged are read row by row, and their rows' hashes make the digests. The check the run
+   * counted the table with comes first: it may show the whole table unchanged (a no-op's common case), or hold the
+   * ranges already (see {@link RangeCheck}).
    */
-  private Future<Result> checked(List<Object> cut, Claims.Claim claim) {
-    // Equal counts may mean nothing changed at all: one row per side settles that (a no-op's common case).
-    Future<Boolean> whole = sourceRows == targetRows ? ctx.claims.check(ctx, plan, claim).map(Claims.TableCheck::unchanged)
-        : Future.succeededFuture(false);
-    return whole.compose(same -> {
-      if (!same) {
-        return checkedByRange(cut, claim);
+  private Future<Result> checked(Claims.Claim claim) {
+    return ctx.claims.check(ctx, plan, claim).compose(check -> {
+      if (check.unchanged()) {
+        StreamDigest all = StreamDigest.of(check.sourceRows(), BigInteger.ZERO); // the same count on both sides
+        targetClean = all;
+        return descend(List.of(), List.of(), List.of()).map(rows -> result(rows, 0, all, all, claim.runId()));
       }
-      StreamDigest all = StreamDigest.of(sourceRows, BigInteger.ZERO); // the same count on both sides
-      targetClean = all;
-      return descend(cut, List.of(), List.of()).map(rows -> result(rows, 0, all, all, claim.runId()));
+      RangeCheck ranged = check.ranges();
+      if (ranged != null) {
+        rowsPerRange = ranged.rowsPerRange();
+        return byRange(ranged.cut(), claim, ranged.source(), ranged.target());
+      }
+      return ctx.snapshot.read(this::cut).compose(cut -> {
+        Future<Map<Long, RangeCheck.Range>> s = ctx.snapshot.read(src -> RangeCheck.read(src,
+            sql.ranges().rangeChecks(true), cut, claim.params(true)));
+        Future<Map<Long, RangeCheck.Range>> t = RangeCheck.read(ctx.target.pool(), sql.ranges().rangeChecks(false), cut,
+            claim.params(false));
+        return Future.all(s, t).compose(v -> byRange(cut, claim, s.result(), t.result()));
+      });
     });
   }
 
-  private Future<Result> checkedByRange(List<Object> cut, Claims.Claim claim) {
-    Future<Map<Long, Check>> s = ctx.snapshot.read(src -> perRange(src, sql.ranges().rangeChecks(true),
-        concat(cut, claim.params(true)), r -> new Check(r.getLong(1), r.getString(2), r.getLong(3))));
-    Future<Map<Long, Check>> t = perRange(ctx.target.pool(), sql.ranges().rangeChecks(false), concat(cut, claim.params(false)),
-        r -> new Check(r.getLong(1), r.getString(2), r.getLong(3)));
-    return Future.all(s, t).compose(v -> {
-      Map<Long, Check> source = s.result();
-      Map<Long, Check> target = t.result();
-      Set<Long> all = union(source, target);
-      boolean byKey = touchable();
-      List<Long> full = new ArrayList<>();
-      List<Long> touchedRanges = new ArrayList<>();
-      long clean = 0;
-      long touchedRows = 0;
-      long reads = 0; // rows the row-level pass will hash, counting a touched row twice (found, then its other side)
-      for (Long r : all) {
-        Check a = source.get(r);
-        Check b = target.get(r);
-        boolean alike = a != null && b != null && a.rows() == b.rows() && a.keys().equals(b.keys());
-        if (alike && a.uncovered() == 0 && b.uncovered() == 0) {
-          clean += a.rows();
-        } else if (alike && byKey) {
-          touchedRanges.add(r);
-          touchedRows += a.rows();
-          reads += 2 * (a.uncovered() + b.uncovered());
-        } else {
-          full.add(r);
-          reads += Math.max(a == null ? 0 : a.rows(), b == null ? 0 : b.rows());
-        }
+  /** The ranges each side's check found, compared: clean, touched (read by their touched rows) or read whole. */
+  private Future<Result> byRange(List<Object> cut, Claims.Claim claim, Map<Long, RangeCheck.Range> source,
+      Map<Long, RangeCheck.Range> target) {
+    Set<Long> all = union(source, target);
+    boolean byKey = touchable();
+    List<Long> full = new ArrayList<>();
+    List<Long> touchedRanges = new ArrayList<>();
+    long clean = 0;
+    long touchedRows = 0;
+    long reads = 0; // rows the row-level pass will hash, counting a touched row twice (found, then its other side)
+    for (Long r : all) {
+      RangeCheck.Range a = source.get(r);
+      RangeCheck.Range b = target.get(r);
+      boolean alike = a != null && b != null && a.rows() == b.rows() && a.keys().equals(b.keys());
+      if (alike && a.uncovered() == 0 && b.uncovered() == 0) {
+        clean += a.rows();
+      } else if (alike && byKey) {
+        touchedRanges.add(r);
+        touchedRows += a.rows();
+        reads += 2 * (a.uncovered() + b.uncovered());
+      } else {
+        full.add(r);
+        reads += Math.max(a == null ? 0 : a.rows(), b == null ? 0 : b.rows());
       }
-      if (reads > Math.max(sourceRows, targetRows) / 4) { // reading that many rows by key costs more than hashing all
-        return hashed(cut);
-      }
-      long alikeRows = clean + touchedRows;
-      return descend(cut, full, touchedRanges).map(rows -> {
-        // The touched ranges' rows not read are equal on both sides (the claim covers them there).
-        long sourceClean = alikeRows - rows.sourceTouched;
-        targetClean = StreamDigest.of(alikeRows - rows.targetTouched, BigInteger.ZERO);
-        return result(rows, all.size(), StreamDigest.of(sourceClean + rows.sourceRows, rows.sourceSum),
-            StreamDigest.of(targetClean.rows() + rows.targetRows, rows.targetSum), claim.runId());
-      });
+    }
+    if (reads > Math.max(sourceRows, targetRows) / 4) { // reading that many rows by key costs more than hashing all
+      return hashed(cut);
+    }
+    long alikeRows = clean + touchedRows;
+    return descend(cut, full, touchedRanges).map(rows -> {
+      // The touched ranges' rows not read are equal on both sides (the claim covers them there).
+      long sourceClean = alikeRows - rows.sourceTouched;
+      targetClean = StreamDigest.of(alikeRows - rows.targetTouched, BigInteger.ZERO);
+      return result(rows, all.size(), StreamDigest.of(sourceClean + rows.sourceRows, rows.sourceSum),
+          StreamDigest.of(targetClean.rows() + rows.targetRows, rows.targetSum), claim.runId());
     });
   }
 
@@ -219,12 +227,6 @@ final class RangeDiff {
       }
       return out;
     });
-  }
-
-  private static List<Object> concat(List<Object> a, List<Object> b) {
-    List<Object> out = new ArrayList<>(a);
-    out.addAll(b);
-    return out;
   }
 
   /** Every range either side has, in order. */

@@ -1,0 +1,99 @@
+package dev.ferry.sync;
+
+import static dev.ferry.sync.HardShapesSyncTest.describe;
+import static dev.ferry.sync.HardShapesSyncTest.table;
+import static dev.ferry.testing.TestDatabases.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.config.DatabaseUrl;
+import dev.ferry.config.OnProductionEdit;
+import dev.ferry.control.ControlSchema;
+import dev.ferry.plan.Mode;
+import dev.ferry.plan.SyncOptions;
+import dev.ferry.result.RunStatus;
+import dev.ferry.result.RunSummary;
+import dev.ferry.result.TableResult;
+import dev.ferry.testing.TestConfig;
+import dev.ferry.testing.TestDatabases;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A large claimed table changed since its claim (see {@link RangeCheck}): the check that counts it reads its key
+ * ranges in the same scan, and the comparison uses them instead of scanning again, with every change still found. One
+ * untouched since is checked whole, as before.
+ */
+class RangeCheckTest {
+  private static final String SCHEMA = "CREATE TABLE big (id bigint PRIMARY KEY, n int, note text)";
+  private static final String BIG = "SELECT md5(string_agg(b::text, ',' ORDER BY id)) FROM big b";
+
+  private Vertx vertx;
+  private TestDatabases dbs;
+  private DatabaseUrl source;
+  private DatabaseUrl target;
+  private String verifiedBy;
+
+  @BeforeEach
+  void setUp() {
+    vertx = Vertx.vertx();
+    dbs = new TestDatabases(vertx);
+    source = dbs.create("rangecheck_src");
+    target = dbs.create("rangecheck_tgt");
+    dbs.execute(source, SCHEMA + "; INSERT INTO big SELECT g, g, 'note ' || g FROM generate_series(1, 60000) g;"
+        + " ANALYZE big"); // the planner's estimate is what makes it large
+    dbs.execute(target, SCHEMA);
+    ControlSchema.migrate(target);
+    RunSummary load = sync(SyncOptions.defaults());
+    assertEquals(RunStatus.SUCCEEDED, load.status(), () -> describe(load));
+    verifiedBy = load.runId();
+  }
+
+  @AfterEach
+  void tearDown() {
+    dbs.close();
+    await(vertx.close());
+  }
+
+  private RunSummary sync(SyncOptions options) {
+    return await(Syncs.runOnce(vertx, TestConfig.of(source, target, new JsonObject()), options));
+  }
+
+  @Test
+  void aTableTouchedSinceItsClaimIsCheckedByRangeOnceAndEveryChangeFound() {
+    dbs.execute(source, """
+        UPDATE big SET n = -n WHERE id % 500 = 0;                  -- 120 updates across the table
+        DELETE FROM big WHERE id IN (7, 30001, 59999);
+        INSERT INTO big SELECT g, g, 'new ' || g FROM generate_series(60001, 60050) g;""");
+    dbs.execute(target, "UPDATE big SET note = 'edited in production' WHERE id = 12345");
+    long scansBefore = sourceScans();
+    RunSummary run = sync(SyncOptions.defaults().withMode(Mode.MIRROR).withOnProductionEdit(OnProductionEdit.OVERWRITE));
+    assertEquals(RunStatus.SUCCEEDED, run.status(), () -> describe(run));
+    TableResult big = table(run, "big");
+    assertTrue(big.path().contains("unchanged on both sides since run " + verifiedBy + " verified"), big.path());
+    assertEquals(List.of(50L, 121L, 3L), List.of(big.inserted(), big.updated(), big.deleted()), big::toString);
+    // One scan of the source's table: the check that counted it, per range (checked whole first, it would be two).
+    assertEquals(1, sourceScans() - scansBefore, "sequential scans of the source table");
+    assertEquals(dbs.text(source, BIG), dbs.text(target, BIG));
+    assertEquals(dbs.count(source, "SELECT count(*) FROM big"), dbs.count(target, "SELECT count(*) FROM big"));
+
+    long untouched = sourceScans();
+    RunSummary again = sync(SyncOptions.defaults().withMode(Mode.MIRROR));
+    assertEquals(0, again.rowsWritten(), () -> describe(again));
+    assertTrue(table(again, "big").path().contains("whole table unchanged"), table(again, "big").path());
+    assertEquals(1, sourceScans() - untouched, "the whole-table check's scan");
+  }
+
+  /**
+   * Sequential scans of the source's table so far: read once the run's sessions are gone, each having reported its
+   * statistics as it ended.
+   */
+  private long sourceScans() {
+    TestDatabases.waitFor(() -> dbs.ferrySessions(source, target) == 0, 10_000, "the run's sessions closed");
+    return dbs.count(source, "SELECT seq_scan FROM pg_stat_user_tables WHERE relname = 'big'");
+  }
+}
