@@ -58,6 +58,9 @@ final class RangeDiff {
     long targetTouched;
     BigInteger sourceSum = BigInteger.ZERO;
     BigInteger targetSum = BigInteger.ZERO;
+    /** Target rows read that matched their source row: no write of this run touches them. */
+    long targetMatched;
+    BigInteger targetMatchedSum = BigInteger.ZERO;
   }
 
   private final RunContext ctx;
@@ -75,6 +78,8 @@ final class RangeDiff {
    */
   private List<Long> touched = List.of();
   private final List<Long> touchedKeys = new ArrayList<>();
+  /** What the row-level pass found (after {@link #compare}). */
+  private Rows found = new Rows();
   private StreamDigest targetClean;
   /** The claim the comparison runs under, if one holds: rows are then read with who-changed-them flags. */
   private Claims.Claim claim;
@@ -242,6 +247,7 @@ final class RangeDiff {
     this.differing = differing;
     this.touched = touched;
     Rows found = new Rows();
+    this.found = found;
     Future<Void> chain = Future.succeededFuture();
     for (List<Long> round : rounds(differing, 1)) {
       chain = chain.compose(v -> rows(cut, round, found));
@@ -348,7 +354,10 @@ final class RangeDiff {
     for (Row r : sourceRowsRead) {
       String[] key = key(r, k);
       Row t = there.remove(String.join("\u0000", key));
-      if (t == null || !t.getString(k).equals(r.getString(k))) {
+      if (t != null && t.getString(k).equals(r.getString(k))) {
+        found.targetMatched++;
+        found.targetMatchedSum = found.targetMatchedSum.add(new BigInteger(t.getString(k)));
+      } else {
         RowDifference.Kind kind = !flagged ? RowDifference.Kind.LOCAL
             : RowDifference.classify(true, t != null, r.getBoolean(k + 1), t != null && t.getBoolean(k + 2),
                 kept.contains(String.join("\u0000", key)));
@@ -366,15 +375,18 @@ final class RangeDiff {
   }
 
   /**
-   * The target's digest after this run wrote to the table: the ranges that differed and the touched rows are
-   * summed again, the rest keeps the sums the comparison found. Every key the run wrote or deleted lies in a range
-   * that differed or is a touched row, so this is the whole table's digest at a fraction of the cost (validation of a
-   * 300k-row table: 1.2 s to ~0.1 s).
+   * The target's digest after this run wrote to the table: the rows that differed are read again, the rest keeps
+   * the sums the comparison found (every row the run wrote or deleted was a difference; a row read on both sides
+   * alike is not written). With a claim over a one-column integer key the differences are read by key; otherwise
+   * the ranges that differed and the touched rows are summed again whole. Either way the whole table's digest at a
+   * fraction of the cost (validation of a 300k-row table: 1.2 s to ~0.1 s; of a 3M-row table after a day of changes,
+   * 51k rows read by key instead of 150k).
    */
   Future<StreamDigest> targetAfterWrites() {
     int k = plan.key();
-    long[] rows = {targetClean.rows()};
-    BigInteger[] sum = {new BigInteger(targetClean.value())};
+    boolean byKey = claim != null && touchable();
+    long[] rows = {targetClean.rows() + (byKey ? found.targetMatched : 0)};
+    BigInteger[] sum = {new BigInteger(targetClean.value()).add(byKey ? found.targetMatchedSum : BigInteger.ZERO)};
     Function<RowSet<Row>, Void> add = rs -> {
       for (Row r : rs) {
         sum[0] = sum[0].add(BigInteger.valueOf(Long.parseLong(r.getString(k))));
@@ -383,14 +395,19 @@ final class RangeDiff {
       return null;
     };
     Future<Void> chain = Future.succeededFuture();
-    for (List<Long> round : rounds(differing, 1)) {
-      chain = chain.compose(v -> rowsOf(ctx.target.pool(), false, cut, round).map(add));
+    List<Long> keys = touchedKeys;
+    if (byKey) {
+      keys = found.differences.stream().map(d -> Long.parseLong(d.key()[0])).toList();
+    } else {
+      for (List<Long> round : rounds(differing, 1)) {
+        chain = chain.compose(v -> rowsOf(ctx.target.pool(), false, cut, round).map(add));
+      }
     }
-    Claims.Flags f = touchedKeys.isEmpty() ? null : claim.flags(false);
-    for (int from = 0; from < touchedKeys.size(); from += ROWS_PER_ROUND) {
-      long[] keys = touchedKeys.subList(from, Math.min(touchedKeys.size(), from + ROWS_PER_ROUND)).stream()
+    Claims.Flags f = keys.isEmpty() ? null : claim.flags(false);
+    for (int from = 0; from < keys.size(); from += ROWS_PER_ROUND) {
+      long[] round = keys.subList(from, Math.min(keys.size(), from + ROWS_PER_ROUND)).stream()
           .mapToLong(Long::longValue).toArray();
-      chain = chain.compose(v -> ctx.target.pool().query(sql.ranges().keyedRowsFlagged(false, keys, f.xmin(),
+      chain = chain.compose(v -> ctx.target.pool().query(sql.ranges().keyedRowsFlagged(false, round, f.xmin(),
           f.covered(), f.ferry())).execute().map(add));
     }
     return chain.map(v -> StreamDigest.of(rows[0], sum[0]));
