@@ -56,8 +56,8 @@ public final class RangeStatements {
   }
 
   /**
-   * Per range, for claims: row count, the keys' hashes combined, and how many rows the claim does not cover (see
-   * {@link #UNCOVERED}). Binds the cut, the claim's horizon and its transactions. Reads keys and row headers only,
+   * Per range, for claims: row count, the keys' hashes combined, how many rows the claim does not cover (see
+   * {@link #UNCOVERED}) and, for a one-column integer key, their keys (else null). Binds the cut, the claim's horizon and its transactions. Reads keys and row headers only,
    * not the columns the digest hashes. XOR combines the keys (cheaper than a sum): the two sides are subsets of one
    * set of verified keys, so with equal counts they differ only if some keys on each side XOR to the same 64 bits.
    */
@@ -65,8 +65,11 @@ public final class RangeStatements {
     Params params = new Params();
     String cut = params.next();
     String horizon = horizon(params.next(), params.next());
-    return "SELECT r, count(*), bit_xor(k)::text, count(*) FILTER (WHERE u) FROM (SELECT " + range(cut) + " AS r, "
-        + keyHash() + " AS k, " + UNCOVERED + " AS u FROM " + horizon + ", " + bounds(cut)
+    boolean keys = plan.key() == 1 && integerRanges();
+    return "SELECT r, count(*), bit_xor(k)::text, count(*) FILTER (WHERE u), "
+        + (keys ? "array_agg(i) FILTER (WHERE u)" : "NULL::bigint[]") + " FROM (SELECT " + range(cut) + " AS r, "
+        + keyHash() + " AS k, " + UNCOVERED + " AS u" + (keys ? ", t." + plan.keyColumns().get(0).sql() + "::bigint AS i" : "")
+        + " FROM " + horizon + ", " + bounds(cut)
         + (sourceSide ? plan.sourceRelation() : plan.target().fromSql()) + " t OFFSET 0) s GROUP BY r";
   }
 
@@ -174,19 +177,8 @@ public final class RangeStatements {
   }
 
   /**
-   * As {@link #rangeRowsBoundedFlagged}, only the rows the claim does not cover (see {@link #UNCOVERED}). In a range
-   * whose keys are alike on both sides, a row no transaction touched since the claim on either side is equal on both,
-   * so only the touched ones need hashing: a day's 1% of changed rows dirties a sixth of the ranges, but only 1% of
-   * the rows.
-   */
-  public String touchedRowsBounded(boolean sourceSide, long[] lo, long[] hi, String xmin, String[] covered,
-      String[] ferry) {
-    return rangeRowsBoundedFlagged(sourceSide, lo, hi, xmin, covered, ferry) + " WHERE " + UNCOVERED;
-  }
-
-  /**
-   * As {@link #rangeRowsBoundedFlagged}, for the rows with the given keys (a one-column integer key): the other side
-   * of the rows {@link #touchedRowsBounded} found.
+   * As {@link #rangeRowsBoundedFlagged}, for the rows with the given keys (a one-column integer key): the rows a
+   * range's check found touched since a claim, on both sides.
    */
   public String keyedRowsFlagged(boolean sourceSide, long[] keys, String xmin, String[] covered, String[] ferry) {
     DigestStatements.HashedRow row = digests.hashedRow(sourceSide);

@@ -29,8 +29,11 @@ record RangeCheck(List<Object> cut, int rowsPerRange, Map<Long, Range> source, M
    */
   private static final long TAIL_PAGES = 1_024;
 
-  /** A range on one side: rows, XOR of the key hashes, rows the claim does not cover. */
-  record Range(long rows, String keys, long uncovered) {}
+  /**
+   * A range on one side: rows, XOR of the key hashes, rows the claim does not cover and their keys (for a one-column
+   * integer key; else empty).
+   */
+  record Range(long rows, String keys, long uncovered, long[] touched) {}
 
   /** The per-range check of a table the sample shows touched since the claim; empty where the whole check serves. */
   static Future<Optional<RangeCheck>> ifTouched(RunContext ctx, TablePlan plan, Claims.Claim claim) {
@@ -88,7 +91,9 @@ record RangeCheck(List<Object> cut, int rowsPerRange, Map<Long, Range> source, M
     return db.preparedQuery(query).execute(Tuple.from(args)).map(rs -> {
       Map<Long, Range> out = new HashMap<>();
       for (Row r : rs) {
-        out.put(r.getLong(0), new Range(r.getLong(1), r.getString(2), r.getLong(3)));
+        Long[] touched = r.getArrayOfLongs(4);
+        out.put(r.getLong(0), new Range(r.getLong(1), r.getString(2), r.getLong(3),
+            touched == null ? new long[0] : java.util.Arrays.stream(touched).mapToLong(Long::longValue).toArray()));
       }
       return out;
     });

@@ -32,8 +32,6 @@ import java.util.function.Function;
 final class RangeDiff {
   /** Rows read per round of the row-level pass: bounds the memory the comparison takes. */
   private static final int ROWS_PER_ROUND = 20_000;
-  /** Rows a touched range holds per row it returns, about: a day's changes touch a few percent of the rows. */
-  private static final int TOUCHED_PER_ROW = 8;
 
   /**
    * What the comparison found, with the digests validation can reuse. {@code claimRun} is the verified run whose
@@ -145,7 +143,7 @@ final class RangeDiff {
       Map<Long, Range> clean = new HashMap<>(target);
       differ.forEach(clean::remove);
       targetClean = total(clean);
-      return descend(cut, differ, List.of()).map(rows -> result(rows, all.size(), total(source), total(target), null));
+      return descend(cut, differ, List.of(), List.of()).map(rows -> result(rows, all.size(), total(source), total(target), null));
     });
   }
 
@@ -160,7 +158,7 @@ final class RangeDiff {
       if (check.unchanged()) {
         StreamDigest all = StreamDigest.of(check.sourceRows(), BigInteger.ZERO); // the same count on both sides
         targetClean = all;
-        return descend(List.of(), List.of(), List.of()).map(rows -> result(rows, 0, all, all, claim.runId()));
+        return descend(List.of(), List.of(), List.of(), List.of()).map(rows -> result(rows, 0, all, all, claim.runId()));
       }
       RangeCheck ranged = check.ranges();
       if (ranged != null) {
@@ -184,6 +182,7 @@ final class RangeDiff {
     boolean byKey = touchable();
     List<Long> full = new ArrayList<>();
     List<Long> touchedRanges = new ArrayList<>();
+    Set<Long> touchedRowKeys = new java.util.LinkedHashSet<>();
     long clean = 0;
     long touchedRows = 0;
     long reads = 0; // rows the row-level pass will hash, counting a touched row twice (found, then its other side)
@@ -197,6 +196,12 @@ final class RangeDiff {
         touchedRanges.add(r);
         touchedRows += a.rows();
         reads += 2 * (a.uncovered() + b.uncovered());
+        for (long key : a.touched()) {
+          touchedRowKeys.add(key);
+        }
+        for (long key : b.touched()) {
+          touchedRowKeys.add(key);
+        }
       } else {
         full.add(r);
         reads += Math.max(a == null ? 0 : a.rows(), b == null ? 0 : b.rows());
@@ -206,7 +211,7 @@ final class RangeDiff {
       return hashed(cut);
     }
     long alikeRows = clean + touchedRows;
-    return descend(cut, full, touchedRanges).map(rows -> {
+    return descend(cut, full, touchedRanges, List.copyOf(touchedRowKeys)).map(rows -> {
       // The touched ranges' rows not read are equal on both sides (the claim covers them there).
       long sourceClean = alikeRows - rows.sourceTouched;
       targetClean = StreamDigest.of(alikeRows - rows.targetTouched, BigInteger.ZERO);
@@ -241,8 +246,11 @@ final class RangeDiff {
     return all;
   }
 
-  /** The row-level pass over the differing ranges (every row) and the touched ones (touched rows), in rounds. */
-  private Future<Rows> descend(List<Object> cut, List<Long> differing, List<Long> touched) {
+  /**
+   * The row-level pass over the differing ranges (every row) and the touched ones (their rows written since the
+   * claim on either side, {@code touchedRowKeys}, read by key on both), in rounds.
+   */
+  private Future<Rows> descend(List<Object> cut, List<Long> differing, List<Long> touched, List<Long> touchedRowKeys) {
     this.cut = cut;
     this.differing = differing;
     this.touched = touched;
@@ -252,8 +260,9 @@ final class RangeDiff {
     for (List<Long> round : rounds(differing, 1)) {
       chain = chain.compose(v -> rows(cut, round, found));
     }
-    for (List<Long> round : rounds(touched, TOUCHED_PER_ROW)) {
-      chain = chain.compose(v -> touchedRows(cut, round, found));
+    for (int from = 0; from < touchedRowKeys.size(); from += ROWS_PER_ROUND) {
+      List<Long> round = touchedRowKeys.subList(from, Math.min(touchedRowKeys.size(), from + ROWS_PER_ROUND));
+      chain = chain.compose(v -> touchedRows(round, found));
     }
     return chain.map(found);
   }
@@ -290,53 +299,29 @@ final class RangeDiff {
   }
 
   /**
-   * One round of touched ranges: each side's rows the claim does not cover, then, for the keys only one side found,
-   * the other side's row by key; the rows matched as in {@link #rows}.
+   * One round of touched rows: each key's row on both sides (the claim covers the rest of their ranges there), matched
+   * as in {@link #rows}.
    */
-  private Future<Void> touchedRows(List<Object> cut, List<Long> round, Rows found) {
-    long[][] b = bounds(round, (Long) cut.get(0));
+  private Future<Void> touchedRows(List<Long> round, Rows found) {
+    long[] keys = round.stream().mapToLong(Long::longValue).toArray();
     Claims.Flags sf = claim.flags(true);
     Claims.Flags tf = claim.flags(false);
-    Future<RowSet<Row>> tgt = ctx.target.pool().query(sql.ranges().touchedRowsBounded(false, b[0], b[1], tf.xmin(),
-        tf.covered(), tf.ferry())).execute();
-    Future<RowSet<Row>> src = ctx.snapshot.read(db -> db.query(sql.ranges().touchedRowsBounded(true, b[0], b[1],
-        sf.xmin(), sf.covered(), sf.ferry())).execute());
-    return Future.all(tgt, src).compose(v -> {
-      Set<Long> onSource = keys(src.result());
-      Set<Long> onTarget = keys(tgt.result());
-      long[] needOnTarget = onSource.stream().filter(x -> !onTarget.contains(x)).mapToLong(Long::longValue).toArray();
-      long[] needOnSource = onTarget.stream().filter(x -> !onSource.contains(x)).mapToLong(Long::longValue).toArray();
-      Future<List<Row>> tgtMore = needOnTarget.length == 0 ? Future.succeededFuture(List.of())
-          : ctx.target.pool().query(sql.ranges().keyedRowsFlagged(false, needOnTarget, tf.xmin(), tf.covered(),
-              tf.ferry())).execute().map(RangeDiff::list);
-      Future<List<Row>> srcMore = needOnSource.length == 0 ? Future.succeededFuture(List.of())
-          : ctx.snapshot.read(db -> db.query(sql.ranges().keyedRowsFlagged(true, needOnSource, sf.xmin(),
-              sf.covered(), sf.ferry())).execute()).map(RangeDiff::list);
-      return Future.all(tgtMore, srcMore).map(w -> {
-        List<Row> s = list(src.result());
-        s.addAll(srcMore.result());
-        List<Row> t = list(tgt.result());
-        t.addAll(tgtMore.result());
-        touchedKeys.addAll(onSource);
-        onTarget.stream().filter(x -> !onSource.contains(x)).forEach(touchedKeys::add);
-        found.sourceTouched += s.size();
-        found.targetTouched += t.size();
-        match(s, t, found);
-        return null;
-      });
+    Future<List<Row>> tgt = ctx.target.pool().query(sql.ranges().keyedRowsFlagged(false, keys, tf.xmin(), tf.covered(),
+        tf.ferry())).execute().map(RangeDiff::list);
+    Future<List<Row>> src = ctx.snapshot.read(db -> db.query(sql.ranges().keyedRowsFlagged(true, keys, sf.xmin(),
+        sf.covered(), sf.ferry())).execute()).map(RangeDiff::list);
+    return Future.all(tgt, src).map(v -> {
+      touchedKeys.addAll(round);
+      found.sourceTouched += src.result().size();
+      found.targetTouched += tgt.result().size();
+      match(src.result(), tgt.result(), found);
+      return null;
     });
   }
 
   private static List<Row> list(RowSet<Row> rs) {
     List<Row> out = new ArrayList<>(rs.size());
     rs.forEach(out::add);
-    return out;
-  }
-
-  /** The keys of rows read by a one-column integer key. */
-  private static Set<Long> keys(RowSet<Row> rs) {
-    Set<Long> out = new HashSet<>();
-    rs.forEach(r -> out.add(Long.parseLong(r.getString(0))));
     return out;
   }
 
