@@ -8,17 +8,19 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * A claimed table checked per key range in the scan that counts it, when a sample of its pages on either side (0.1%, and
- * its last pages) holds rows written since the claim: the comparison reads those ranges next anyway, and reading them with the count saves
- * a whole scan of each side (the whole-table check). A table the sample finds untouched gets the whole-table check,
- * the cheaper one when nothing changed; if the sample missed a change, the comparison reads the ranges after it, as
- * it always did. The sample chooses between two checks that prove the same thing, never what is proven.
+ * A claimed table checked per key range in the scan that counts it, when a sample of its pages on either side (0.1%,
+ * and its last pages) holds rows written since the claim: the comparison reads those ranges next anyway, and reading
+ * them with the count saves a whole scan of each side (the whole-table check). A table the sample finds untouched
+ * gets the whole-table check, the cheaper one when nothing changed; if the sample missed a change, the comparison
+ * reads the ranges after it, as it always did. The sample chooses between two checks that prove the same thing,
+ * never what is proven.
  */
 record RangeCheck(List<Object> cut, int rowsPerRange, Map<Long, Range> source, Map<Long, Range> target) {
   /** Tables estimated smaller than this get the whole-table check: both checks are quick, the sample is not free. */
@@ -41,8 +43,11 @@ record RangeCheck(List<Object> cut, int rowsPerRange, Map<Long, Range> source, M
     if (!plan.keyed() || !sql.ranges().integerRanges()) {
       return Future.succeededFuture(Optional.empty());
     }
-    Future<Sample> s = ctx.snapshot.read(c -> sample(c, sql, true, plan.source().name().sql(), claim.params(true)));
-    Future<Sample> t = sample(ctx.target.pool(), sql, false, plan.target().name().sql(), claim.params(false));
+    // A sample that fails only loses the hint: the whole-table check runs, and reports what is wrong.
+    Future<Sample> s = ctx.snapshot.read(c -> sample(c, sql, true, plan.source().name().sql(), claim.params(true)))
+        .otherwise(Sample.NONE);
+    Future<Sample> t = sample(ctx.target.pool(), sql, false, plan.target().name().sql(), claim.params(false))
+        .otherwise(Sample.NONE);
     return Future.all(s, t).compose(v -> {
       Long estimate = s.result().estimate();
       return estimate != null && estimate >= MIN_ROWS && (s.result().touched() || t.result().touched())
@@ -51,13 +56,15 @@ record RangeCheck(List<Object> cut, int rowsPerRange, Map<Long, Range> source, M
   }
 
   /** One side's estimate of the table's rows, and whether its sample found rows written since the claim. */
-  private record Sample(Long estimate, boolean touched) {}
+  private record Sample(Long estimate, boolean touched) {
+    static final Sample NONE = new Sample(null, false);
+  }
 
   private static Future<Sample> sample(SqlClient db, TableStatements sql, boolean sourceSide, String table,
       List<Object> claimParams) {
     return db.preparedQuery(RangeStatements.TABLE_SIZE).execute(Tuple.of(table)).compose(rs -> {
       if (rs.size() == 0) {
-        return Future.succeededFuture(new Sample(null, false));
+        return Future.succeededFuture(Sample.NONE);
       }
       Row size = rs.iterator().next();
       Long estimate = size.getLong(2);
@@ -93,7 +100,7 @@ record RangeCheck(List<Object> cut, int rowsPerRange, Map<Long, Range> source, M
       for (Row r : rs) {
         Long[] touched = r.getArrayOfLongs(4);
         out.put(r.getLong(0), new Range(r.getLong(1), r.getString(2), r.getLong(3),
-            touched == null ? new long[0] : java.util.Arrays.stream(touched).mapToLong(Long::longValue).toArray()));
+            touched == null ? new long[0] : Arrays.stream(touched).mapToLong(Long::longValue).toArray()));
       }
       return out;
     });
