@@ -12,7 +12,7 @@ import io.vertx.sqlclient.Tuple;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -182,7 +182,7 @@ final class RangeDiff {
     boolean byKey = touchable();
     List<Long> full = new ArrayList<>();
     List<Long> touchedRanges = new ArrayList<>();
-    Set<Long> touchedRowKeys = new java.util.LinkedHashSet<>();
+    Set<Long> touchedRowKeys = new LinkedHashSet<>();
     long clean = 0;
     long touchedRows = 0;
     long reads = 0; // rows the row-level pass will hash, counting a touched row twice (found, then its other side)
