@@ -57,19 +57,20 @@ public final class RangeStatements {
 
   /**
    * Per range, for claims: row count, the keys' hashes combined, how many rows the claim does not cover (see
-   * {@link #UNCOVERED}) and, for a one-column integer key, their keys (else null). Binds the cut, the claim's horizon and its transactions. Reads keys and row headers only,
-   * not the columns the digest hashes. XOR combines the keys (cheaper than a sum): the two sides are subsets of one
-   * set of verified keys, so with equal counts they differ only if some keys on each side XOR to the same 64 bits.
+   * {@link #UNCOVERED}) and, for a one-column integer key, their keys (else null). Binds the cut, the claim's horizon
+   * and its transactions. Reads keys and row headers only, not the columns the digest hashes. XOR combines the keys
+   * (cheaper than a sum): the two sides are subsets of one set of verified keys, so with equal counts they differ only
+   * if some keys on each side XOR to the same 64 bits.
    */
   public String rangeChecks(boolean sourceSide) {
     Params params = new Params();
     String cut = params.next();
     String horizon = horizon(params.next(), params.next());
     boolean keys = plan.key() == 1 && integerRanges();
+    String key = keys ? ", t." + plan.keyColumns().get(0).sql() + "::bigint AS i" : "";
     return "SELECT r, count(*), bit_xor(k)::text, count(*) FILTER (WHERE u), "
         + (keys ? "array_agg(i) FILTER (WHERE u)" : "NULL::bigint[]") + " FROM (SELECT " + range(cut) + " AS r, "
-        + keyHash() + " AS k, " + UNCOVERED + " AS u" + (keys ? ", t." + plan.keyColumns().get(0).sql() + "::bigint AS i" : "")
-        + " FROM " + horizon + ", " + bounds(cut)
+        + keyHash() + " AS k, " + UNCOVERED + " AS u" + key + " FROM " + horizon + ", " + bounds(cut)
         + (sourceSide ? plan.sourceRelation() : plan.target().fromSql()) + " t OFFSET 0) s GROUP BY r";
   }
 

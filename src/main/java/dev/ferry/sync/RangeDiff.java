@@ -91,7 +91,10 @@ final class RangeDiff {
     this.rowsPerRange = rowsPerRange(sourceRows);
   }
 
-  /** Small ranges: changes spread over a table dirty few of them (1% of rows changed leaves ~92% of 8-row ranges clean). */
+  /**
+   * Small ranges: changes spread over a table dirty few of them (1% of rows changed leaves ~92% of 8-row ranges
+   * clean).
+   */
   static int rowsPerRange(long rows) {
     return (int) Math.max(8, rows / 200_000);
   }
@@ -143,7 +146,8 @@ final class RangeDiff {
       Map<Long, Range> clean = new HashMap<>(target);
       differ.forEach(clean::remove);
       targetClean = total(clean);
-      return descend(cut, differ, List.of(), List.of()).map(rows -> result(rows, all.size(), total(source), total(target), null));
+      return descend(cut, differ, List.of(), List.of())
+          .map(rows -> result(rows, all.size(), total(source), total(target), null));
     });
   }
 
@@ -158,7 +162,8 @@ final class RangeDiff {
       if (check.unchanged()) {
         StreamDigest all = StreamDigest.of(check.sourceRows(), BigInteger.ZERO); // the same count on both sides
         targetClean = all;
-        return descend(List.of(), List.of(), List.of(), List.of()).map(rows -> result(rows, 0, all, all, claim.runId()));
+        return descend(List.of(), List.of(), List.of(), List.of())
+            .map(rows -> result(rows, 0, all, all, claim.runId()));
       }
       RangeCheck ranged = check.ranges();
       if (ranged != null) {

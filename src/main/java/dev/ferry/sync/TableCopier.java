@@ -163,7 +163,8 @@ final class TableCopier {
     for (int i = 0; i < slices.size(); i++) {
       List<String[]> slice = slices.get(i);
       Future<Void> room = i < window ? Future.succeededFuture() : written.get(i - window);
-      written.add(room.compose(v -> ctx.cancelled.get() ? Future.failedFuture(Failures.cancelled()) : readRows(src, slice))
+      written.add(room
+          .compose(v -> ctx.cancelled.get() ? Future.failedFuture(Failures.cancelled()) : readRows(src, slice))
           .compose(batch -> batch.isEmpty() ? Future.succeededFuture()
               : writeBatch(target, statement, batch, plan.columns().size(), rowMaps, false)));
     }
