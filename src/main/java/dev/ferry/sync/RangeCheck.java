@@ -83,16 +83,21 @@ record RangeCheck(List<Object> cut, int rowsPerRange, Map<Long, Range> source, M
 
   private static Future<RangeCheck> read(RunContext ctx, TableStatements sql, Claims.Claim claim, long estimate) {
     int rowsPerRange = RangeDiff.rowsPerRange(estimate);
-    return ctx.snapshot.read(src -> RangeDiff.integerCut(src, sql, estimate, rowsPerRange)).compose(cut -> {
-      Future<Map<Long, Range>> s = ctx.snapshot.read(src -> read(src, sql.ranges().rangeChecks(true), cut,
-          claim.params(true)));
-      Future<Map<Long, Range>> t = read(ctx.target.pool(), sql.ranges().rangeChecks(false), cut, claim.params(false));
-      return Future.all(s, t).map(v -> new RangeCheck(cut, rowsPerRange, s.result(), t.result()));
-    });
+    return ctx.snapshot.read(src -> RangeDiff.integerCut(src, sql, estimate, rowsPerRange))
+        .compose(cut -> read(ctx, sql, claim, cut, rowsPerRange));
   }
 
-  /** Each side's ranges as {@code rangeChecks} returns them: the cut first, then the claim's parameters. */
-  static Future<Map<Long, Range>> read(SqlClient db, String query, List<Object> cut, List<Object> claimParams) {
+  /** Both sides' ranges of the given cut, checked against the claim at once. */
+  static Future<RangeCheck> read(RunContext ctx, TableStatements sql, Claims.Claim claim, List<Object> cut,
+      int rowsPerRange) {
+    Future<Map<Long, Range>> s = ctx.snapshot.read(src -> read(src, sql.ranges().rangeChecks(true), cut,
+        claim.params(true)));
+    Future<Map<Long, Range>> t = read(ctx.target.pool(), sql.ranges().rangeChecks(false), cut, claim.params(false));
+    return Future.all(s, t).map(v -> new RangeCheck(cut, rowsPerRange, s.result(), t.result()));
+  }
+
+  /** One side's ranges as {@code rangeChecks} returns them: the cut first, then the claim's parameters. */
+  private static Future<Map<Long, Range>> read(SqlClient db, String query, List<Object> cut, List<Object> claimParams) {
     List<Object> args = new ArrayList<>(cut);
     args.addAll(claimParams);
     return db.preparedQuery(query).execute(Tuple.from(args)).map(rs -> {
