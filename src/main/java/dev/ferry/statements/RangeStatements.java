@@ -56,11 +56,13 @@ public final class RangeStatements {
   }
 
   /**
-   * Per range, for claims: row count, the keys' hashes combined, how many rows the claim does not cover (see
-   * {@link #UNCOVERED}) and, for a one-column integer key, their keys (else null). Binds the cut, the claim's horizon
-   * and its transactions. Reads keys and row headers only, not the columns the digest hashes. XOR combines the keys
-   * (cheaper than a sum): the two sides are subsets of one set of verified keys, so with equal counts they differ only
-   * if some keys on each side XOR to the same 64 bits.
+   * Per range, in range order, for claims: row count, the keys' hashes combined, how many rows the claim does not cover
+   * (see {@link #UNCOVERED}) and, for a one-column integer key, the least and greatest of their keys (else null): all
+   * of them where there are at most two, the common case. Binds the cut, the claim's horizon and its transactions.
+   * Reads keys and row headers only, not the columns the digest hashes. XOR combines the keys (cheaper than a sum):
+   * the two sides are subsets of one set of verified keys, so with equal counts they differ only if some keys on each
+   * side XOR to the same 64 bits. No per-range arrays: each aggregates in a memory context of its own (8 KB), and
+   * 45,000 touched ranges spilled the grouping to disk (2.83 s for 3M rows against 2.24 s with least and greatest).
    */
   public String rangeChecks(boolean sourceSide) {
     Params params = new Params();
@@ -68,10 +70,11 @@ public final class RangeStatements {
     String horizon = horizon(params.next(), params.next());
     boolean keys = plan.key() == 1 && integerRanges();
     String key = keys ? ", t." + plan.keyColumns().get(0).sql() + "::bigint AS i" : "";
-    return "SELECT r, count(*), bit_xor(k)::text, count(*) FILTER (WHERE u), "
-        + (keys ? "array_agg(i) FILTER (WHERE u)" : "NULL::bigint[]") + " FROM (SELECT " + range(cut) + " AS r, "
-        + keyHash() + " AS k, " + UNCOVERED + " AS u" + key + " FROM " + horizon + ", " + bounds(cut)
-        + (sourceSide ? plan.sourceRelation() : plan.target().fromSql()) + " t OFFSET 0) s GROUP BY r";
+    return "SELECT r, count(*), bit_xor(k), count(*) FILTER (WHERE u), "
+        + (keys ? "min(i) FILTER (WHERE u), max(i) FILTER (WHERE u)" : "NULL::bigint, NULL::bigint") + " FROM (SELECT "
+        + range(cut) + " AS r, " + keyHash() + " AS k, " + UNCOVERED + " AS u" + key + " FROM " + horizon + ", "
+        + bounds(cut) + (sourceSide ? plan.sourceRelation() : plan.target().fromSql()) + " t OFFSET 0) s GROUP BY r"
+        + " ORDER BY r";
   }
 
   /** As {@link #rangeChecks}, for the whole table. Binds the claim's horizon and its transactions. */

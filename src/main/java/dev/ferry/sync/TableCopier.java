@@ -117,10 +117,12 @@ final class TableCopier {
       StreamDigest upTo = digest == null ? null : digest.copy();
       // Both queued right behind this batch on the same connection, before the next batch can be: the COMMIT
       // covers exactly the rows sent so far, and no batch runs outside a transaction.
-      // The target's triggers go back on in the committed state and off again for the next chunk.
+      // The target's triggers go back on in the committed state and off again for the next chunk (GIN's pending
+      // entries merged likewise).
       TriggerSwitch triggers = TriggerSwitch.of(ctx, List.of(plan.name()));
-      Future<?> commit = guarded(target.query(triggers.on() + "COMMIT").execute());
-      Future<?> begin = target.query("BEGIN; " + triggers.off()).execute();
+      GinPending gin = GinPending.of(ctx, List.of(plan.name()));
+      Future<?> commit = guarded(target.query(gin.merge() + triggers.on() + "COMMIT").execute());
+      Future<?> begin = target.query("BEGIN; " + triggers.off() + gin.raise()).execute();
       Future<Long> xid = target.query("SELECT txid_current()").execute().map(rs -> rs.iterator().next().getLong(0));
       Future<Void> committed = commit.compose(v -> begin).compose(v -> xid).map(x -> {
         run.wrote(x); // the next chunk's transaction

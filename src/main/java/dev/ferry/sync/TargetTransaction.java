@@ -15,7 +15,8 @@ import java.util.function.LongConsumer;
  * A dry run's transaction is READ ONLY and always rolled back, so the server itself guarantees it wrote nothing.
  * The connection is never reused, so one abandoned after a stall (see {@link StallGuard}) cannot hang anyone.
  * The target's triggers on the tables it writes are off inside it, and on again in the same statement as COMMIT
- * (see {@link TriggerSwitch}).
+ * (see {@link TriggerSwitch}); their GIN indexes' pending entries are merged once, just before it (see
+ * {@link GinPending}).
  */
 final class TargetTransaction {
   private TargetTransaction() {}
@@ -29,6 +30,7 @@ final class TargetTransaction {
     boolean dry = ctx.options.dryRun();
     int stall = ctx.config.stallTimeoutSeconds();
     TriggerSwitch triggers = TriggerSwitch.of(ctx, writes);
+    GinPending gin = GinPending.of(ctx, writes);
     return ctx.target.ownConnection().compose(own -> {
       SqlConnection conn = own.conn();
       int[] pid = {0};
@@ -40,13 +42,17 @@ final class TargetTransaction {
             if (!dry) {
               wrote.accept(r.getLong(1));
             }
-            Future<T> done = triggers.none() ? work.apply(conn) : conn.query(triggers.off()).execute()
-                .recover(e -> Future.failedFuture(TriggerSwitch.explain(e))).compose(x -> work.apply(conn));
+            Future<?> ready = triggers.none() ? Future.succeededFuture() : conn.query(triggers.off()).execute()
+                .recover(e -> Future.failedFuture(TriggerSwitch.explain(e)));
+            if (!gin.raise().isEmpty()) {
+              ready = ready.compose(x -> conn.query(gin.raise()).execute());
+            }
+            Future<T> done = ready.compose(x -> work.apply(conn));
             TablePlan plan = writes.size() == 1 ? ctx.plans.get(writes.get(0)) : null;
             return plan == null ? done : done.recover(e -> Future.failedFuture(TriggerSwitch.explainUpsert(e, plan)));
           })
           .compose(
-              result -> StallGuard.within(ctx.vertx, stall, conn.query(dry ? "ROLLBACK" : triggers.on() + "COMMIT")
+              result -> StallGuard.within(ctx.vertx, stall, conn.query(dry ? "ROLLBACK" : gin.merge() + triggers.on() + "COMMIT")
                   .execute()).map(result),
               err -> StallGuard.within(ctx.vertx, stall, conn.query("ROLLBACK").execute())
                   .transform(x -> endLost(ctx, pid[0], err)))
