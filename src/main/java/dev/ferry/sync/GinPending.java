@@ -30,7 +30,7 @@ record GinPending(String raise, String merge) {
     }
     String gin = "SELECT i.indexrelid, pg_catalog.pg_has_role(c.relowner, 'USAGE') AS owned FROM pg_catalog.pg_index i"
         + " JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid JOIN pg_catalog.pg_am a ON a.oid = c.relam"
-        + " WHERE a.amname = 'gin' AND i.indrelid IN (" + written + ")";
+        + " WHERE a.amname = 'gin' AND c.relkind = 'i' AND i.indrelid IN (" + written + ")";
     return new GinPending(
         "SELECT pg_catalog.set_config('gin_pending_list_limit', '" + LIMIT_KB + "', true) WHERE NOT EXISTS ("
             + gin + " AND NOT pg_catalog.pg_has_role(c.relowner, 'USAGE')); ",
@@ -38,7 +38,9 @@ record GinPending(String raise, String merge) {
             + " AND pg_catalog.current_setting('gin_pending_list_limit') = '" + LIMIT_KB / 1024 + "MB'; ");
   }
 
+  /** A partitioned table's GIN indexes are its partitions': left alone. */
   private static boolean hasGin(TablePlan plan) {
-    return plan != null && plan.target().indexes().stream().anyMatch(i -> i.definition().contains(" USING gin "));
+    return plan != null && !plan.target().partitioned()
+        && plan.target().indexes().stream().anyMatch(i -> i.definition().contains(" USING gin "));
   }
 }
