@@ -69,7 +69,9 @@
   });
 
   // Rows written since the last verified sync, told apart: the source's, production's own, both.
-  const sinceSync = (c) => (c ? `${fmt(c.local)} local · ${fmt(c.production)} on production`
+  // A side counted up to the server's limit shows "+": at least that many.
+  const sinceSync = (c) => (c ? `${fmt(c.local)}${c.localCapped ? '+' : ''} local · ${fmt(c.production)}`
+    + `${c.productionCapped ? '+' : ''} on production`
     + (c.both ? ` · ${fmt(c.both)} on both` : '') : '');
 
   // --- status and tables -----------------------------------------------------------------------------------

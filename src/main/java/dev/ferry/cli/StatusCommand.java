@@ -65,8 +65,8 @@ final class StatusCommand extends CliCommand {
 
   /** "   3 / 1 / 0" rows written since the last verified sync, or nothing without one. */
   private static String changes(Status.Changes c) {
-    return c == null ? "" : String.format("   %,d / %,d / %s", c.local(), c.production(),
-        c.both() == null ? "?" : String.format("%,d", c.both()));
+    return c == null ? "" : String.format("   %,d%s / %,d%s / %s", c.local(), c.localCapped() ? "+" : "",
+        c.production(), c.productionCapped() ? "+" : "", c.both() == null ? "?" : String.format("%,d", c.both()));
   }
 
   private static String version(String v) {

@@ -68,9 +68,10 @@ final class ChangesSinceSync {
     return Future.all(local, production).map(v -> {
       Set<String> both = new HashSet<>(local.result());
       both.retainAll(production.result());
-      boolean complete = local.result().size() < MAX_KEYS && production.result().size() < MAX_KEYS;
+      boolean localCapped = local.result().size() >= MAX_KEYS;
+      boolean productionCapped = production.result().size() >= MAX_KEYS;
       return new Status.Changes(claim.runId(), local.result().size(), production.result().size(),
-          complete ? (long) both.size() : null);
+          localCapped || productionCapped ? null : (long) both.size(), localCapped, productionCapped);
     });
   }
 

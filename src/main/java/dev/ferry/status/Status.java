@@ -32,7 +32,13 @@ public record Status(Endpoint source, Endpoint target, List<TableCounts> tables,
 
   /**
    * Rows written since the last verified sync ({@code verifiedBy}): on the source, on production by transactions
-   * that were not Ferry's, and on both (null when too many to compare). Deleted rows are not among them.
+   * that were not Ferry's, and on both (null when too many to compare). Deleted rows are not among them. A side
+   * counted only up to a limit says so ({@code localCapped}, {@code productionCapped}): at least that many.
    */
-  public record Changes(String verifiedBy, long local, long production, Long both) {}
+  public record Changes(String verifiedBy, long local, long production, Long both, boolean localCapped,
+      boolean productionCapped) {
+    public Changes(String verifiedBy, long local, long production, Long both) {
+      this(verifiedBy, local, production, both, false, false);
+    }
+  }
 }

@@ -203,7 +203,9 @@ final class SyncRun {
   }
 
   private Future<Checked> checkSchema(SideRead source, SideRead target) {
-    List<TableInfo> selected = new Planner(ctx.config).select(source.catalog(), ctx.options, ctx.warnings);
+    List<String> planned = new ArrayList<>(); // a typo in include or exclude: said on every surface, as any warning
+    List<TableInfo> selected = new Planner(ctx.config).select(source.catalog(), ctx.options, planned);
+    planned.forEach(w -> ctx.warn(null, w));
     SchemaCheck.Report report = SchemaCheck.compare(selected, source.schema(), target.schema());
     List<String> lines = report.lines();
     if (!report.missing().isEmpty()) {

@@ -148,6 +148,21 @@ class CliTest {
     assertFalse(output().contains("--mode force"), output());
   }
 
+  /** A typo in the configuration's table lists is said on the terminal, not only in --json and the history. */
+  @Test
+  void aConfiguredTableNameThatIsNotOnTheSourceIsSaid(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws java.io.IOException {
+    DatabaseUrl src = dbs.create("cli_exc_src");
+    DatabaseUrl tgt = dbs.create("cli_exc_tgt");
+    dbs.execute(src, "CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1)");
+    dbs.execute(tgt, "CREATE TABLE t (id int PRIMARY KEY)");
+    java.nio.file.Path file = dir.resolve("ferry.yaml");
+    java.nio.file.Files.writeString(file, "exclude: [tt]\n");
+    assertEquals(ExitCode.OK, ferry("sync", "--source", src.toLibpqUrl(), "--target", tgt.toLibpqUrl(), "--config",
+        file.toString()), output());
+    assertTrue(output().contains("configuration exclude names 'tt', which is not on the source"), output());
+  }
+
   /** Every command says first which configuration file is in force, or that none is. */
   @Test
   void everyCommandSaysWhichConfigurationFileItRead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
