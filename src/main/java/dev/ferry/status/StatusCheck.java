@@ -94,9 +94,9 @@ public final class StatusCheck {
     return db.pool().query(ReadStatements.count(table.fromSql())).execute().map(rs -> rs.iterator().next().getLong(0));
   }
 
-  /** Counts that match, and nothing production changed since the last verified sync. */
+  /** Counts that match, and nothing changed on either side since the last verified sync. */
   private static boolean settled(Status.TableCounts t) {
-    return t.matches() && (t.changes() == null || t.changes().production() == 0);
+    return t.matches() && (t.changes() == null || t.changes().production() == 0 && t.changes().local() == 0);
   }
 
   static String recommend(List<Status.TableCounts> tables) {
@@ -117,8 +117,12 @@ public final class StatusCheck {
           + " over them and lists them; `ferry sync --on-production-edit keep` keeps production's version,"
           + " `--on-production-edit overwrite` replaces it";
     }
+    List<String> changed = tables.stream().filter(t -> t.changes() != null && t.changes().local() > 0)
+        .map(Status.TableCounts::table).toList();
     if (tables.stream().allMatch(Status.TableCounts::matches)) {
-      return "row counts match; `ferry sync --dry-run` shows whether any row content differs";
+      return changed.isEmpty() ? "row counts match; `ferry sync --dry-run` shows whether any row content differs"
+          : "row counts match, but rows changed locally in " + changed + " since the last verified sync:"
+              + " `ferry sync --dry-run` previews what a sync writes, `ferry sync` copies them";
     }
     return "row counts differ: run `ferry sync --dry-run` to preview, then `ferry sync`";
   }

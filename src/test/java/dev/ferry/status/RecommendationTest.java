@@ -23,6 +23,10 @@ class RecommendationTest {
   @Test
   void withoutProductionEditsTheCountsDecide() {
     assertEquals("row counts match; `ferry sync --dry-run` shows whether any row content differs",
+        StatusCheck.recommend(List.of(table("animals", 10, 10, new Status.Changes("r1", 0, 0, 0L)))));
+    // Equal counts are not equal rows: rows the source changed since the last verified sync are named.
+    assertEquals("row counts match, but rows changed locally in [animals] since the last verified sync:"
+        + " `ferry sync --dry-run` previews what a sync writes, `ferry sync` copies them",
         StatusCheck.recommend(List.of(table("animals", 10, 10, new Status.Changes("r1", 3, 0, 0L)))));
     assertTrue(StatusCheck.recommend(List.of(table("animals", 10, 12, null))).startsWith("the target has more rows"));
   }
