@@ -221,7 +221,7 @@ final class SyncRun {
       lines.forEach(l -> ctx.warn(null, "schema (ignored in force mode): " + l));
     }
     return Future.succeededFuture(new Checked(selected, target.catalog(),
-        lines.isEmpty() ? List.of(selected.size() + " tables match") : lines));
+        lines.isEmpty() ? List.of(selected.size() == 1 ? "1 table matches" : selected.size() + " tables match") : lines));
   }
 
   /** The plans, by table, in plan order. */
