@@ -33,7 +33,7 @@ record GinPending(String raise, String merge) {
         + " WHERE a.amname = 'gin' AND c.relkind = 'i' AND i.indrelid IN (" + written + ")";
     return new GinPending(
         "SELECT pg_catalog.set_config('gin_pending_list_limit', '" + LIMIT_KB + "', true) WHERE NOT EXISTS ("
-            + gin + " AND NOT pg_catalog.pg_has_role(c.relowner, 'USAGE')); ",
+            + "SELECT FROM (" + gin + ") g WHERE NOT g.owned); ",
         "SELECT pg_catalog.gin_clean_pending_list(g.indexrelid) FROM (" + gin + ") g WHERE g.owned"
             + " AND pg_catalog.current_setting('gin_pending_list_limit') = '" + LIMIT_KB / 1024 + "MB'; ");
   }

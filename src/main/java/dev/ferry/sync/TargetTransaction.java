@@ -42,18 +42,15 @@ final class TargetTransaction {
             if (!dry) {
               wrote.accept(r.getLong(1));
             }
-            Future<?> ready = triggers.none() ? Future.succeededFuture() : conn.query(triggers.off()).execute()
-                .recover(e -> Future.failedFuture(TriggerSwitch.explain(e)));
-            if (!gin.raise().isEmpty()) {
-              ready = ready.compose(x -> conn.query(gin.raise()).execute());
-            }
-            Future<T> done = ready.compose(x -> work.apply(conn));
+            String before = triggers.off() + gin.raise(); // one round trip, as at a checkpoint's BEGIN
+            Future<T> done = before.isEmpty() ? work.apply(conn) : conn.query(before).execute()
+                .recover(e -> Future.failedFuture(TriggerSwitch.explain(e))).compose(x -> work.apply(conn));
             TablePlan plan = writes.size() == 1 ? ctx.plans.get(writes.get(0)) : null;
             return plan == null ? done : done.recover(e -> Future.failedFuture(TriggerSwitch.explainUpsert(e, plan)));
           })
           .compose(
-              result -> StallGuard.within(ctx.vertx, stall, conn.query(dry ? "ROLLBACK" : gin.merge() + triggers.on() + "COMMIT")
-                  .execute()).map(result),
+              result -> StallGuard.within(ctx.vertx, stall,
+                  conn.query(dry ? "ROLLBACK" : gin.merge() + triggers.on() + "COMMIT").execute()).map(result),
               err -> StallGuard.within(ctx.vertx, stall, conn.query("ROLLBACK").execute())
                   .transform(x -> endLost(ctx, pid[0], err)))
           .onComplete(ar -> own.close()); // not awaited: on a stalled connection it would never finish
