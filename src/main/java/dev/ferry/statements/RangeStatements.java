@@ -58,7 +58,9 @@ public final class RangeStatements {
   /**
    * Per range, in range order, for claims: row count, the keys' hashes combined, how many rows the claim does not cover
    * (see {@link #UNCOVERED}) and, for a one-column integer key, the least and greatest of their keys (else null): all
-   * of them where there are at most two, the common case. Binds the cut, the claim's horizon and its transactions.
+   * of them where there are at most two, the common case; and the XOR of those keys themselves (else 0), which names
+   * the one key a side has more when the counts differ by one (see sync.RangeDiff). Binds the cut, the claim's horizon
+   * and its transactions.
    * Reads keys and row headers only, not the columns the digest hashes. XOR combines the keys (cheaper than a sum):
    * the two sides are subsets of one set of verified keys, so with equal counts they differ only if some keys on each
    * side XOR to the same 64 bits. No per-range arrays: each aggregates in a memory context of its own (8 KB), and
@@ -71,11 +73,19 @@ public final class RangeStatements {
     boolean keys = plan.key() == 1 && integerRanges();
     String key = keys ? ", t." + plan.keyColumns().get(0).sql() + "::bigint AS i" : "";
     return "SELECT r, count(*), bit_xor(k), count(*) FILTER (WHERE u), "
-        + (keys ? "min(i) FILTER (WHERE u), max(i) FILTER (WHERE u)" : "NULL::bigint, NULL::bigint") + " FROM (SELECT "
+        + (keys ? "min(i) FILTER (WHERE u), max(i) FILTER (WHERE u), bit_xor(i)" : "NULL::bigint, NULL::bigint, 0::bigint")
+        + " FROM (SELECT "
         + range(cut) + " AS r, " + keyHash() + " AS k, " + UNCOVERED + " AS u" + key + " FROM " + horizon + ", "
         + bounds(cut) + (sourceSide ? plan.sourceRelation() : plan.target().fromSql()) + " t OFFSET 0) s GROUP BY r"
         + " ORDER BY r";
   }
+
+  /**
+   * The key hash {@link #rangeChecks} XORs, of each key of a one-column integer key given as the one parameter
+   * (bigint[]), in order: what a range's XOR would lose or gain with that key.
+   */
+  public static final String KEY_HASHES = "SELECT hashint8extended(k, 0) FROM unnest($1::bigint[]) WITH ORDINALITY"
+      + " u(k, n) ORDER BY n";
 
   /** As {@link #rangeChecks}, for the whole table. Binds the claim's horizon and its transactions. */
   public String tableCheck(boolean sourceSide) {

@@ -33,7 +33,8 @@ record RangeCheck(List<Object> cut, int rowsPerRange, Side source, Side target) 
   /**
    * One side's ranges in range order, as arrays (a large table has 200,000: boxed, in maps and a sorted set, they
    * took ~1 s of client time to compare): each range's number, rows, XOR of the key hashes, rows the claim does not
-   * cover, and the least and greatest of their keys (one-column integer keys; else 0).
+   * cover, the least and greatest of their keys, and the XOR of all its keys themselves (one-column integer keys;
+   * else 0).
    */
   static final class Side {
     final int size;
@@ -41,6 +42,7 @@ record RangeCheck(List<Object> cut, int rowsPerRange, Side source, Side target) 
     final long[] rows;
     final long[] keys;
     final long[] uncovered;
+    final long[] keyXor;
     private final long[] least;
     private final long[] greatest;
 
@@ -50,6 +52,7 @@ record RangeCheck(List<Object> cut, int rowsPerRange, Side source, Side target) 
       rows = new long[size];
       keys = new long[size];
       uncovered = new long[size];
+      keyXor = new long[size];
       least = new long[size];
       greatest = new long[size];
       int i = 0;
@@ -60,6 +63,7 @@ record RangeCheck(List<Object> cut, int rowsPerRange, Side source, Side target) 
         uncovered[i] = r.getLong(3);
         Long first = r.getLong(4);
         Long last = r.getLong(5);
+        keyXor[i] = r.getLong(6);
         least[i] = first == null ? 0 : first;
         greatest[i] = last == null ? 0 : last;
         i++;

@@ -13,7 +13,6 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -169,57 +168,24 @@ final class RangeDiff {
   }
 
   /**
-   * The ranges each side's check found, compared: clean, touched (read by their touched rows) or read whole. Both
-   * sides come in range order, merged in one pass.
+   * The ranges each side's check found, sorted (see {@link RangeTriage}): clean, read by their touched rows, or read
+   * whole.
    */
   private Future<Result> byRange(Claims.Claim claim, RangeCheck ranged) {
     List<Object> cut = ranged.cut();
     rowsPerRange = ranged.rowsPerRange();
-    RangeCheck.Side source = ranged.source();
-    RangeCheck.Side target = ranged.target();
     boolean byKey = touchable();
-    List<Long> full = new ArrayList<>();
-    List<Long> touchedRanges = new ArrayList<>();
-    Set<Long> touchedRowKeys = new LinkedHashSet<>();
-    long clean = 0;
-    long touchedRows = 0;
-    long reads = 0; // rows the row-level pass will hash, counting a touched row twice (found, then its other side)
-    int ranges = 0;
-    for (int i = 0, j = 0; i < source.size || j < target.size; ranges++) {
-      int a = j == target.size || i < source.size && source.range[i] <= target.range[j] ? i++ : -1;
-      int b = a < 0 || j < target.size && target.range[j] == source.range[a] ? j++ : -1;
-      long r = a >= 0 ? source.range[a] : target.range[b];
-      boolean alike = a >= 0 && b >= 0 && source.rows[a] == target.rows[b] && source.keys[a] == target.keys[b];
-      long[] mine = alike ? source.touched(a, byKey) : null;
-      long[] theirs = alike ? target.touched(b, byKey) : null;
-      if (alike && source.uncovered[a] == 0 && target.uncovered[b] == 0) {
-        clean += source.rows[a];
-      } else if (mine != null && theirs != null) {
-        touchedRanges.add(r);
-        touchedRows += source.rows[a];
-        reads += 2L * (mine.length + theirs.length);
-        for (long key : mine) {
-          touchedRowKeys.add(key);
-        }
-        for (long key : theirs) {
-          touchedRowKeys.add(key);
-        }
-      } else {
-        full.add(r);
-        reads += Math.max(a < 0 ? 0 : source.rows[a], b < 0 ? 0 : target.rows[b]);
+    long width = byKey ? (Long) cut.get(0) : 0;
+    return ctx.snapshot.read(src -> RangeTriage.of(ranged, byKey, width, src)).compose(t -> {
+      if (t.reads > Math.max(sourceRows, targetRows) / 4) { // reading that many rows by key costs more than hashing all
+        return hashed(cut);
       }
-    }
-    if (reads > Math.max(sourceRows, targetRows) / 4) { // reading that many rows by key costs more than hashing all
-      return hashed(cut);
-    }
-    long alikeRows = clean + touchedRows;
-    int rangeCount = ranges;
-    return descend(cut, full, touchedRanges, List.copyOf(touchedRowKeys)).map(rows -> {
-      // The touched ranges' rows not read are equal on both sides (the claim covers them there).
-      long sourceClean = alikeRows - rows.sourceTouched;
-      targetClean = StreamDigest.of(alikeRows - rows.targetTouched, BigInteger.ZERO);
-      return result(rows, rangeCount, StreamDigest.of(sourceClean + rows.sourceRows, rows.sourceSum),
-          StreamDigest.of(targetClean.rows() + rows.targetRows, rows.targetSum), claim.runId());
+      return descend(cut, t.full, t.touched, List.copyOf(t.keys)).map(rows -> {
+        // The clean and touched ranges' rows not read are equal on both sides (the claim covers them there).
+        targetClean = StreamDigest.of(t.targetAlike - rows.targetTouched, BigInteger.ZERO);
+        return result(rows, t.ranges, StreamDigest.of(t.sourceAlike - rows.sourceTouched + rows.sourceRows,
+            rows.sourceSum), StreamDigest.of(targetClean.rows() + rows.targetRows, rows.targetSum), claim.runId());
+      });
     });
   }
 
@@ -251,7 +217,7 @@ final class RangeDiff {
 
   /**
    * The row-level pass over the differing ranges (every row) and the touched ones (their rows written since the
-   * claim on either side, {@code touchedRowKeys}, read by key on both), in rounds.
+   * claim on either side, and a key one side lacks, {@code touchedRowKeys}, read by key on both), in rounds.
    */
   private Future<Rows> descend(List<Object> cut, List<Long> differing, List<Long> touched, List<Long> touchedRowKeys) {
     this.cut = cut;
