@@ -11,6 +11,7 @@ import dev.ferry.progress.ProgressBus;
 import dev.ferry.progress.ProgressEvent;
 import dev.ferry.statements.DigestStatements;
 import dev.ferry.statements.TableStatements;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -39,6 +41,11 @@ final class RunContext {
   final List<String> warnings;
   /** Things worth reporting that are not warnings (sequences moved, tables analyzed). */
   final List<String> notes;
+  /**
+   * Work a committed write left running on its own session (its GIN indexes' pending entries merging, see
+   * {@link GinPending}): the run ends after it.
+   */
+  private final List<Future<?>> settling;
   /** Source id → target id per natural-key table, filled as each is loaded (phase 4). */
   final Map<TableName, IdMap> idMaps;
   /** Tables whose statistics their load already refreshed (see {@link StagedLoad}): validation skips them. */
@@ -85,6 +92,7 @@ final class RunContext {
     this.secrets = Secrets.of(config);
     this.warnings = new ArrayList<>();
     this.notes = new ArrayList<>();
+    this.settling = new CopyOnWriteArrayList<>(); // added to from the sessions' contexts
     this.idMaps = new HashMap<>();
     this.analyzed = new HashSet<>();
     this.swapped = new HashMap<>();
@@ -111,6 +119,7 @@ final class RunContext {
     this.hosts = base.hosts;
     this.warnings = base.warnings;
     this.notes = base.notes;
+    this.settling = base.settling;
     this.idMaps = base.idMaps;
     this.analyzed = base.analyzed;
     this.swapped = base.swapped;
@@ -132,6 +141,16 @@ final class RunContext {
   void warn(TableName table, String message) {
     warnings.add(table == null ? message : table.display() + ": " + message);
     bus.publish(new ProgressEvent.Warning(runId, table == null ? null : table.display(), message));
+  }
+
+  /** Lets the run end only after {@code work}, whose failure costs nothing but a note. */
+  void settle(Future<?> work) {
+    settling.add(work.onFailure(e -> note("after a commit: " + message(e))));
+  }
+
+  /** Completes when the work handed to {@link #settle} so far has ended, however it ended. */
+  Future<Void> settled() {
+    return Future.join(List.copyOf(settling)).<Void>mapEmpty().otherwiseEmpty();
   }
 
   void note(String line) {

@@ -84,7 +84,7 @@ public final class SyncEngine {
         .<Future<Void>>map(msg -> Future.failedFuture(Failures.refused(msg)))
         .orElseGet(run::execute);
     Future<RunSummary> result = executed
-        .transform(ar -> run.dropUnusedBackups(ar.succeeded()).compose(v -> executed))
+        .transform(ar -> ctx.settled().compose(v -> run.dropUnusedBackups(ar.succeeded())).compose(v -> executed))
         .map(v -> run.summary(null))
         .recover(err -> Failures.code(err) == ErrorCode.CONFIG ? Future.failedFuture(err)
             : Future.succeededFuture(run.summary(err)));

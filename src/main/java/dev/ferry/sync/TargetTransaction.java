@@ -15,8 +15,8 @@ import java.util.function.LongConsumer;
  * A dry run's transaction is READ ONLY and always rolled back, so the server itself guarantees it wrote nothing.
  * The connection is never reused, so one abandoned after a stall (see {@link StallGuard}) cannot hang anyone.
  * The target's triggers on the tables it writes are off inside it, and on again in the same statement as COMMIT
- * (see {@link TriggerSwitch}); their GIN indexes' pending entries are merged once, just before it (see
- * {@link GinPending}).
+ * (see {@link TriggerSwitch}); their GIN indexes' pending entries are merged once, right after it, on the same
+ * session while the run goes on (see {@link GinPending}).
  */
 final class TargetTransaction {
   private TargetTransaction() {}
@@ -50,10 +50,17 @@ final class TargetTransaction {
           })
           .compose(
               result -> StallGuard.within(ctx.vertx, stall,
-                  conn.query(dry ? "ROLLBACK" : gin.merge() + triggers.on() + "COMMIT").execute()).map(result),
+                  conn.query(dry ? "ROLLBACK" : triggers.on() + "COMMIT").execute()).map(result),
               err -> StallGuard.within(ctx.vertx, stall, conn.query("ROLLBACK").execute())
                   .transform(x -> endLost(ctx, pid[0], err)))
-          .onComplete(ar -> own.close()); // not awaited: on a stalled connection it would never finish
+          .onComplete(ar -> {
+            if (ar.succeeded() && !gin.merge().isEmpty()) { // while the run goes on (see GinPending)
+              ctx.settle(StallGuard.within(ctx.vertx, stall, conn.query(gin.merge()).execute())
+                  .onComplete(x -> own.close()));
+            } else {
+              own.close(); // not awaited: on a stalled connection it would never finish
+            }
+          });
     });
   }
 
