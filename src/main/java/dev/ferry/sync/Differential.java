@@ -88,7 +88,7 @@ final class Differential implements TableSync {
     List<String> updated = new ArrayList<>();
     List<String> gone = new ArrayList<>();
     for (RowDifference d : diff.differences()) {
-      List<String> into = copied.contains(d.key()) ? (d.targetHash() == null ? inserted : updated)
+      List<String> into = copied.contains(d.key()) ? (d.onTarget() ? updated : inserted)
           : deleted.contains(d.key()) ? gone : null;
       if (into != null && into.size() < SampleKeys.LIMIT) {
         into.add(ProductionEditReport.keyText(run, d.key()));
@@ -107,7 +107,7 @@ final class Differential implements TableSync {
       return List.of();
     }
     Set<String[]> copied = identities(edits.copy());
-    return diff.differences().stream().filter(d -> copied.contains(d.key()) && d.targetHash() != null)
+    return diff.differences().stream().filter(d -> copied.contains(d.key()) && d.onTarget())
         .map(RowDifference::key).toList();
   }
 

@@ -13,6 +13,7 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -37,8 +38,9 @@ final class RangeDiff {
    * What the comparison found, with the digests validation can reuse. {@code claimRun} is the verified run whose
    * claim let {@code ranges - differing} ranges go unhashed, or the whole table when {@code ranges} is 0 (null when
    * every range was hashed); the digests then cover the rows of the differing ranges only, on both sides alike, and
-   * the counts every row. {@code classified}: a claim was recorded for the table, so each difference says who made
-   * it (even where the claim could not spare any hashing, a mapped parent's claim being from another run).
+   * the counts every row; {@code targetDigest} is null where rows only the source changed went unread on the target.
+   * {@code classified}: a claim was recorded for the table, so each difference says who made it (even where the claim
+   * could not spare any hashing, a mapped parent's claim being from another run).
    */
   record Result(List<RowDifference> differences, int ranges, int differing, long rowsCompared,
       StreamDigest sourceDigest, StreamDigest targetDigest, String claimRun, boolean classified,
@@ -54,6 +56,8 @@ final class RangeDiff {
     /** Of those, the rows read in touched ranges (the rest of those ranges' rows are equal by the claim). */
     long sourceTouched;
     long targetTouched;
+    /** Rows read on the source alone (only the source changed them): the target has them, unread. */
+    long targetUnread;
     BigInteger sourceSum = BigInteger.ZERO;
     BigInteger targetSum = BigInteger.ZERO;
     /** Target rows read that matched their source row: no write of this run touches them. */
@@ -142,7 +146,7 @@ final class RangeDiff {
       Map<Long, Range> clean = new HashMap<>(target);
       differ.forEach(clean::remove);
       targetClean = total(clean);
-      return descend(cut, differ, List.of(), List.of())
+      return descend(cut, differ, List.of(), List.of(), Set.of())
           .map(rows -> result(rows, all.size(), total(source), total(target), null));
     });
   }
@@ -158,7 +162,7 @@ final class RangeDiff {
       if (check.unchanged()) {
         StreamDigest all = StreamDigest.of(check.sourceRows(), BigInteger.ZERO); // the same count on both sides
         targetClean = all;
-        return descend(List.of(), List.of(), List.of(), List.of())
+        return descend(List.of(), List.of(), List.of(), List.of(), Set.of())
             .map(rows -> result(rows, 0, all, all, claim.runId()));
       }
       Future<RangeCheck> ranged = check.ranges() != null ? Future.succeededFuture(check.ranges())
@@ -180,11 +184,14 @@ final class RangeDiff {
       if (t.reads > Math.max(sourceRows, targetRows) / 4) { // reading that many rows by key costs more than hashing all
         return hashed(cut);
       }
-      return descend(cut, t.full, t.touched, List.copyOf(t.keys)).map(rows -> {
+      return descend(cut, t.full, t.touched, List.copyOf(t.keys), t.targetKeys).map(rows -> {
         // The clean and touched ranges' rows not read are equal on both sides (the claim covers them there).
-        targetClean = StreamDigest.of(t.targetAlike - rows.targetTouched, BigInteger.ZERO);
+        targetClean = StreamDigest.of(t.targetAlike - rows.targetTouched - rows.targetUnread, BigInteger.ZERO);
+        // With rows unread on the target its digest before the writes is not known: validation reads it after them.
+        StreamDigest before = rows.targetUnread > 0 ? null
+            : StreamDigest.of(targetClean.rows() + rows.targetRows, rows.targetSum);
         return result(rows, t.ranges, StreamDigest.of(t.sourceAlike - rows.sourceTouched + rows.sourceRows,
-            rows.sourceSum), StreamDigest.of(targetClean.rows() + rows.targetRows, rows.targetSum), claim.runId());
+            rows.sourceSum), before, claim.runId());
       });
     });
   }
@@ -217,9 +224,11 @@ final class RangeDiff {
 
   /**
    * The row-level pass over the differing ranges (every row) and the touched ones (their rows written since the
-   * claim on either side, and a key one side lacks, {@code touchedRowKeys}, read by key on both), in rounds.
+   * claim on either side, and a key one side lacks, {@code touchedRowKeys}, read by key on the source, and on the
+   * target those in {@code onTarget} or kept earlier), in rounds.
    */
-  private Future<Rows> descend(List<Object> cut, List<Long> differing, List<Long> touched, List<Long> touchedRowKeys) {
+  private Future<Rows> descend(List<Object> cut, List<Long> differing, List<Long> touched, List<Long> touchedRowKeys,
+      Set<Long> onTarget) {
     this.cut = cut;
     this.differing = differing;
     this.touched = touched;
@@ -231,7 +240,7 @@ final class RangeDiff {
     }
     for (int from = 0; from < touchedRowKeys.size(); from += ROWS_PER_ROUND) {
       List<Long> round = touchedRowKeys.subList(from, Math.min(touchedRowKeys.size(), from + ROWS_PER_ROUND));
-      chain = chain.compose(v -> touchedRows(round, found));
+      chain = chain.compose(v -> touchedRows(round, onTarget, found));
     }
     return chain.map(found);
   }
@@ -262,27 +271,37 @@ final class RangeDiff {
     Future<RowSet<Row>> tgt = rowsOf(ctx.target.pool(), false, cut, round);
     Future<RowSet<Row>> src = ctx.snapshot.read(db -> rowsOf(db, true, cut, round));
     return Future.all(tgt, src).map(v -> {
-      match(src.result(), tgt.result(), found);
+      match(src.result(), tgt.result(), Set.of(), found);
       return null;
     });
   }
 
   /**
-   * One round of touched rows: each key's row on both sides (the claim covers the rest of their ranges there), matched
-   * as in {@link #rows}.
+   * One round of touched rows: each key's row on the source, and on the target where it changed there, a side lacks
+   * the key or an earlier run kept production's version (the claim covers the rest of their ranges), matched as in
+   * {@link #rows}.
    */
-  private Future<Void> touchedRows(List<Long> round, Rows found) {
+  private Future<Void> touchedRows(List<Long> round, Set<Long> onTarget, Rows found) {
     long[] keys = round.stream().mapToLong(Long::longValue).toArray();
+    Set<String> kept = claim.keptIds();
+    long[] theirs = Arrays.stream(keys).filter(k -> onTarget.contains(k) || kept.contains(Long.toString(k))).toArray();
+    Set<String> unread = new HashSet<>();
+    if (theirs.length < keys.length) {
+      Set<Long> read = new HashSet<>();
+      Arrays.stream(theirs).forEach(read::add);
+      Arrays.stream(keys).filter(k -> !read.contains(k)).forEach(k -> unread.add(Long.toString(k)));
+    }
     Claims.Flags sf = claim.flags(true);
     Claims.Flags tf = claim.flags(false);
-    Future<List<Row>> tgt = ctx.target.pool().query(sql.ranges().keyedRowsFlagged(false, keys, tf.xmin(), tf.covered(),
-        tf.ferry())).execute().map(RangeDiff::list);
+    Future<List<Row>> tgt = theirs.length == 0 ? Future.succeededFuture(List.of()) : ctx.target.pool()
+        .query(sql.ranges().keyedRowsFlagged(false, theirs, tf.xmin(), tf.covered(), tf.ferry())).execute()
+        .map(RangeDiff::list);
     Future<List<Row>> src = ctx.snapshot.read(db -> db.query(sql.ranges().keyedRowsFlagged(true, keys, sf.xmin(),
         sf.covered(), sf.ferry())).execute()).map(RangeDiff::list);
     return Future.all(tgt, src).map(v -> {
       found.sourceTouched += src.result().size();
       found.targetTouched += tgt.result().size();
-      match(src.result(), tgt.result(), found);
+      match(src.result(), tgt.result(), unread, found);
       return null;
     });
   }
@@ -293,8 +312,11 @@ final class RangeDiff {
     return out;
   }
 
-  /** Matches one round's source rows with its target rows by key; each mismatch is a difference. */
-  private void match(Iterable<Row> sourceRowsRead, Iterable<Row> targetRowsRead, Rows found) {
+  /**
+   * Matches one round's source rows with its target rows by key; each mismatch is a difference. A key in
+   * {@code unread} (joined) was not read on the target, which has it as the claim verified it: the source changed it.
+   */
+  private void match(Iterable<Row> sourceRowsRead, Iterable<Row> targetRowsRead, Set<String> unread, Rows found) {
     int k = plan.key();
     boolean flagged = claim != null;
     Set<String> kept = flagged ? claim.keptIds() : Set.of();
@@ -306,14 +328,19 @@ final class RangeDiff {
     }
     for (Row r : sourceRowsRead) {
       String[] key = key(r, k);
-      Row t = there.remove(String.join("\u0000", key));
-      if (t != null && t.getString(k).equals(r.getString(k))) {
+      String joined = String.join("\u0000", key);
+      Row t = there.remove(joined);
+      if (t == null && unread.contains(joined)) {
+        found.targetUnread++;
+        found.differences.add(new RowDifference(key, RowDifference.classify(true, true, r.getBoolean(k + 1), false,
+            false), r.getString(k), null, true));
+      } else if (t != null && t.getString(k).equals(r.getString(k))) {
         found.targetMatched++;
         found.targetMatchedSum = found.targetMatchedSum.add(new BigInteger(t.getString(k)));
       } else {
         RowDifference.Kind kind = !flagged ? RowDifference.Kind.LOCAL
             : RowDifference.classify(true, t != null, r.getBoolean(k + 1), t != null && t.getBoolean(k + 2),
-                kept.contains(String.join("\u0000", key)));
+                kept.contains(joined));
         found.differences.add(new RowDifference(key, kind, r.getString(k), t == null ? null : t.getString(k)));
       }
       found.sourceSum = found.sourceSum.add(new BigInteger(r.getString(k)));

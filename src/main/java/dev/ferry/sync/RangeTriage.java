@@ -7,6 +7,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -22,17 +23,23 @@ final class RangeTriage {
   final List<Long> full = new ArrayList<>();
   /** Ranges read by their touched keys. */
   final List<Long> touched = new ArrayList<>();
-  /** The keys read in the touched ranges, on both sides. */
+  /** The keys read in the touched ranges, on the source. */
   final Set<Long> keys = new LinkedHashSet<>();
+  /**
+   * Of those, the keys read on the target too: rows it changed, and keys one side lacks. A row only the source
+   * changed is not: the target's is the one the claim verified (its range's keys are alike on both sides).
+   */
+  final Set<Long> targetKeys = new HashSet<>();
   /** Rows of the clean and touched ranges on each side: those not read are equal on both (the claim covers them). */
   long sourceAlike;
   long targetAlike;
-  /** Rows the row-level pass will hash, counting a key twice (found, then its other side). */
+  /** Rows the row-level pass will hash, counting a key read on both sides twice. */
   long reads;
   int ranges;
 
   /** A range whose key sets seem to differ by {@code key} alone, if its hash is {@code hashes}. */
-  private record OneApart(long range, long key, long hashes, long sourceRows, long targetRows, long[] touched) {}
+  private record OneApart(long range, long key, long hashes, long sourceRows, long targetRows, long[] mine,
+      long[] theirs) {}
 
   private RangeTriage() {}
 
@@ -61,10 +68,10 @@ final class RangeTriage {
       if (sameKeys && source.uncovered[a] == 0 && target.uncovered[b] == 0) {
         t.alike(source.rows[a], target.rows[b]);
       } else if (mine != null && theirs != null && sameKeys) {
-        t.byKeys(r, source.rows[a], target.rows[b], concat(mine, theirs));
+        t.byKeys(r, source.rows[a], target.rows[b], mine, theirs);
       } else if (byKey && mine != null && theirs != null && Math.abs(source.rows[a] - target.rows[b]) == 1) {
         oneApart.add(new OneApart(r, source.keyXor[a] ^ target.keyXor[b], source.keys[a] ^ target.keys[b],
-            source.rows[a], target.rows[b], concat(mine, theirs)));
+            source.rows[a], target.rows[b], mine, theirs));
       } else {
         t.full.add(r);
         t.reads += Math.max(source.rows[a], target.rows[b]);
@@ -80,8 +87,7 @@ final class RangeTriage {
         OneApart o = oneApart.get(n++);
         long[] bounds = RangeDiff.bounds(o.range(), width);
         if (row.getLong(0) == o.hashes() && o.key() >= bounds[0] && o.key() <= bounds[1]) {
-          long[] keys = concat(o.touched(), new long[] {o.key()});
-          t.byKeys(o.range(), o.sourceRows(), o.targetRows(), keys);
+          t.byKeys(o.range(), o.sourceRows(), o.targetRows(), o.mine(), concat(o.theirs(), new long[] {o.key()}));
         } else { // more than one key apart (or a key both sides changed): read whole
           t.full.add(o.range());
           t.reads += Math.max(o.sourceRows(), o.targetRows());
@@ -97,12 +103,17 @@ final class RangeTriage {
     targetAlike += targetRows;
   }
 
-  private void byKeys(long range, long sourceRows, long targetRows, long[] rowKeys) {
+  /** A range read by keys: {@code mine} on the source, {@code theirs} on both sides. */
+  private void byKeys(long range, long sourceRows, long targetRows, long[] mine, long[] theirs) {
     touched.add(range);
     alike(sourceRows, targetRows);
-    reads += 2L * rowKeys.length;
-    for (long key : rowKeys) {
+    reads += mine.length + 2L * theirs.length;
+    for (long key : mine) {
       keys.add(key);
+    }
+    for (long key : theirs) {
+      keys.add(key);
+      targetKeys.add(key);
     }
   }
 

@@ -4,9 +4,16 @@ package dev.ferry.sync;
  * One row that differs between the sides, and who changed it since the last verified sync (see {@link Claims}).
  *
  * @param sourceHash the row's hash on the source, or null when the source lacks it
- * @param targetHash the row's hash on the target, or null when the target lacks it
+ * @param targetHash the row's hash on the target, or null when the target lacks it or it was not read
+ * @param onTarget   the target has the row: it was read there, or its range's check shows it unchanged there since
+ *                   the claim (only the source changed it, so the comparison reads it on the source alone)
  */
-record RowDifference(String[] key, Kind kind, String sourceHash, String targetHash) {
+record RowDifference(String[] key, Kind kind, String sourceHash, String targetHash, boolean onTarget) {
+
+  /** A row read on both sides (or on the one that has it). */
+  RowDifference(String[] key, Kind kind, String sourceHash, String targetHash) {
+    this(key, kind, sourceHash, targetHash, targetHash != null);
+  }
 
   /** Who changed the row. Without a usable claim nobody can tell, and every difference is {@link #LOCAL}. */
   enum Kind {
