@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlConnection;
@@ -19,6 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
@@ -40,6 +43,8 @@ public final class Database {
   private final Vertx vertx;
   /** JDBC sessions opened ahead of their use ({@link #openAhead}), each handed out once by {@link #jdbc()}. */
   private final Queue<Ahead> ahead = new ConcurrentLinkedQueue<>();
+  /** The reactive sessions this database opened, for {@link #cancelStatements()}; closed ones stay (ignored then). */
+  private final Set<PgConnection> sessions;
   private volatile boolean closed;
 
   private record Ahead(Connection session, long openedAtNanos) {}
@@ -48,7 +53,8 @@ public final class Database {
   private static final long AHEAD_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(30);
 
   private Database(Vertx vertx, Side side, DatabaseUrl url, IntFunction<Pool> pools, int poolSize,
-      Optional<RememberingTrustManager> certificateCheck, Map<String, String> sessionSettings, boolean engineSession) {
+      Optional<RememberingTrustManager> certificateCheck, Map<String, String> sessionSettings, boolean engineSession,
+      Set<PgConnection> sessions) {
     this.vertx = vertx;
     this.side = side;
     this.url = url;
@@ -57,6 +63,7 @@ public final class Database {
     this.certificateCheck = certificateCheck;
     this.sessionSettings = sessionSettings;
     this.engineSession = engineSession;
+    this.sessions = sessions;
   }
 
   /**
@@ -108,19 +115,33 @@ public final class Database {
     Map<String, String> session = new LinkedHashMap<>(options.getProperties());
     session.remove("client_encoding"); // the JDBC driver insists on its own (UTF8, as here)
     session.putAll(settings);
+    Set<PgConnection> sessions = ConcurrentHashMap.newKeySet();
     return new Database(vertx, side, url, size -> PgBuilder.pool()
         .with(new PoolOptions().setName("ferry-" + side.label()).setMaxSize(size).setConnectionTimeout(timeout + 5)
             .setConnectionTimeoutUnit(TimeUnit.SECONDS))
         .with(new NetClientOptions().setConnectTimeout(timeout * 1000))
         .connectingTo(options)
-        .withConnectHandler(conn -> (engineSession ? conn.query(ENGINE_SETTINGS).execute().<Void>mapEmpty()
-            : Future.<Void>succeededFuture())
-            .compose(v -> settings.isEmpty() ? Future.<Void>succeededFuture() : conn.preparedQuery(
-                "SELECT set_config($1, $2, false)").executeBatch(settings.entrySet().stream()
-                    .map(e -> Tuple.of(e.getKey(), e.getValue())).toList()).<Void>mapEmpty())
-            .onComplete(ar -> conn.close()))
+        .withConnectHandler(conn -> {
+          if (conn instanceof PgConnection pg) {
+            sessions.add(pg);
+          }
+          (engineSession ? conn.query(ENGINE_SETTINGS).execute().<Void>mapEmpty() : Future.<Void>succeededFuture())
+              .compose(v -> settings.isEmpty() ? Future.<Void>succeededFuture() : conn.preparedQuery(
+                  "SELECT set_config($1, $2, false)").executeBatch(settings.entrySet().stream()
+                      .map(e -> Tuple.of(e.getKey(), e.getValue())).toList()).<Void>mapEmpty())
+              .onComplete(ar -> conn.close());
+        })
         .using(vertx)
-        .build(), poolSize, certificateCheck, Map.copyOf(session), engineSession);
+        .build(), poolSize, certificateCheck, Map.copyOf(session), engineSession, sessions);
+  }
+
+  /**
+   * Asks the server to cancel whatever statement each of this database's sessions is running (PostgreSQL's cancel
+   * request, by the session's key: it works through poolers, and as any role). A session running none, or gone,
+   * ignores it; a transaction whose statement is cancelled can only roll back.
+   */
+  public Future<Void> cancelStatements() {
+    return Future.join(sessions.stream().map(c -> c.cancelRequest().otherwiseEmpty()).toList()).mapEmpty();
   }
 
   public Side side() {

@@ -18,6 +18,7 @@ public final class SqlState {
   public static final String INVALID_CATALOG_NAME = "3D000";
   public static final String TOO_MANY_CONNECTIONS = "53300";
   public static final String CANNOT_CONNECT_NOW = "57P03";
+  public static final String QUERY_CANCELED = "57014";
 
   /**
    * Worth another try: serialization failure, deadlock, the connection exceptions, an administrator's or a crash's
@@ -31,6 +32,16 @@ public final class SqlState {
   /** Whether {@code err} is the server's error {@code state}. */
   public static boolean is(Throwable err, String state) {
     return state.equals(of(err));
+  }
+
+  /** Whether {@code err}, or an error it wraps, is the server's error {@code state}. */
+  public static boolean within(Throwable err, String state) {
+    for (Throwable t = err; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (is(t, state)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The server's own words for the error (no severity or code around them), else the exception's message. */

@@ -301,7 +301,8 @@ final class DataPhase {
    * committed is the earlier steps' rows and, for a copy, what its {@link TableSync#committed()} says.
    */
   private Future<TableState> settle(TableState before, TableRun run, TableSync sync, Future<TableState> work) {
-    return work.recover(err -> {
+    return work.recover(failure -> {
+      Throwable err = Failures.ifCancelled(ctx, failure);
       String note = sync == null ? "" : sync.committedNote();
       return Future.succeededFuture(before.failed(Failures.table(err), ctx.message(err) + note,
           sync == null ? Counts.NONE : sync.committed(), run.log()));

@@ -1,5 +1,6 @@
 package dev.ferry.sync;
 
+import dev.ferry.db.SqlState;
 import dev.ferry.error.ErrorCode;
 import dev.ferry.error.FerryException;
 import dev.ferry.result.PhaseOutcome;
@@ -13,6 +14,11 @@ final class Failures {
   /** Thrown into a table's work when its run is cancelled: the table's transaction rolls back. */
   static FerryException cancelled() {
     return new FerryException(ErrorCode.CANCELLED, "cancelled");
+  }
+
+  /** A statement the server cancelled because the run was cancelled (see {@code SyncRun#interruptible}) says so. */
+  static Throwable ifCancelled(RunContext ctx, Throwable err) {
+    return ctx.cancelled.get() && SqlState.within(err, SqlState.QUERY_CANCELED) ? cancelled() : err;
   }
 
   /** A safety rule or the schema check stopped the run, or a table, before it wrote. */

@@ -21,6 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Everything is a composed Future on the calling context; the engine reports through {@link ProgressBus} only.
  */
 public final class SyncEngine {
+  /** How often a run looks whether it was cancelled, beside its own checks at batch and table boundaries. */
+  private static final long CANCEL_POLL_MS = 200;
   private final Vertx vertx;
   private final FerryConfig config;
   private final ProgressBus bus;
@@ -80,6 +82,14 @@ public final class SyncEngine {
     if (options.mode() == Mode.FORCE && !options.dryRun()) {
       ctx.warn(null, "FORCE mode: schema validation and safety guards are bypassed (confirmed with --confirm-destructive)");
     }
+    // A cancel reaches the statements running (a comparison's scan of a large table takes seconds), not only the
+    // next batch boundary; asked again while the run is still where statements may be cancelled, as one may have
+    // started since.
+    long watch = vertx.setPeriodic(CANCEL_POLL_MS, id -> {
+      if (cancel.get() && run.interruptible()) {
+        Future.join(source.cancelStatements(), target.cancelStatements());
+      }
+    });
     Future<Void> executed = SafetyRules.confirmation(options)
         .<Future<Void>>map(msg -> Future.failedFuture(Failures.refused(msg)))
         .orElseGet(run::execute);
@@ -93,6 +103,7 @@ public final class SyncEngine {
         .eventually(run::closeSnapshot)
         .eventually(() -> Future.join(source.close(), target.close()))
         .onComplete(ar -> {
+          vertx.cancelTimer(watch);
           run.announceUnfinished();
           RunSummary summary = ar.succeeded() ? ar.result() : run.summary(ar.cause());
           bus.publish(new ProgressEvent.RunFinished(runId, summary));

@@ -73,6 +73,11 @@ final class SyncRun {
   private Set<TableName> claimedNow = Set.of();
   /** Once the data phases begin. */
   private DataPhase data;
+  /**
+   * While the run reads both sides' schemas and counts and compares tables, and while it copies them: a cancel then
+   * cancels the statements running (see {@link #interruptible()}).
+   */
+  private volatile boolean interruptible;
 
   /** The run's loading order, once planned. */
   private LoadLevels levels;
@@ -89,6 +94,21 @@ final class SyncRun {
   }
 
   Future<Void> execute() {
+    return interruptibly(this::readAndCount)
+        .compose(v -> validateOnly ? validate().compose(x -> Future.<Void>failedFuture(new ValidatedOnly())) : backup())
+        .compose(v -> ctx.options.skipIndexes() ? log.skipped(Phase.INDEXES, "--skip-indexes")
+            : log.phase(Phase.INDEXES, "create indexes the target lacks", this::syncIndexes, Function.identity()).mapEmpty())
+        .compose(v -> unlessCancelled())
+        .compose(v -> interruptibly(this::loadData))
+        .compose(v -> unlessCancelled())
+        .compose(v -> ctx.options.skipValidation() || ctx.options.dryRun()
+            ? log.skipped(Phase.VALIDATION, ctx.options.dryRun() ? "dry run: nothing was written" : "--skip-validation")
+            : validate())
+        .recover(err -> err instanceof ValidatedOnly ? Future.succeededFuture() : Future.failedFuture(err));
+  }
+
+  /** The schema phase, the plan, the source's snapshot, the claims and the counts: reads only. */
+  private Future<Void> readAndCount() {
     Future<SideRead> source = read(ctx.source);
     Future<SideRead> target = read(ctx.target);
     return Future.all(source, target)
@@ -98,17 +118,22 @@ final class SyncRun {
         .compose(plans -> SourceSnapshot.open(ctx.source).compose(s -> subset(s, plans)
             .map(chosen -> ctx = ctx.prepared(chosen, s, source.result().modern() && target.result().modern()))))
         .compose(v -> Claims.open(ctx).map(c -> ctx = ctx.withClaims(c)))
-        .compose(v -> countAndGuard())
-        .compose(v -> validateOnly ? validate().compose(x -> Future.<Void>failedFuture(new ValidatedOnly())) : backup())
-        .compose(v -> ctx.options.skipIndexes() ? log.skipped(Phase.INDEXES, "--skip-indexes")
-            : log.phase(Phase.INDEXES, "create indexes the target lacks", this::syncIndexes, Function.identity()).mapEmpty())
-        .compose(v -> unlessCancelled())
-        .compose(v -> loadData())
-        .compose(v -> unlessCancelled())
-        .compose(v -> ctx.options.skipValidation() || ctx.options.dryRun()
-            ? log.skipped(Phase.VALIDATION, ctx.options.dryRun() ? "dry run: nothing was written" : "--skip-validation")
-            : validate())
-        .recover(err -> err instanceof ValidatedOnly ? Future.succeededFuture() : Future.failedFuture(err));
+        .compose(v -> countAndGuard());
+  }
+
+  /**
+   * Whether a cancel may cancel the statements running now: while schemas are read and tables counted, compared and
+   * copied (each table's writes in a transaction of their own that rolls back), with nothing the run records for
+   * itself (its backups, index builds, claims and history) under way.
+   */
+  boolean interruptible() {
+    return interruptible;
+  }
+
+  private Future<Void> interruptibly(Supplier<Future<Void>> phase) {
+    interruptible = true;
+    return phase.get().andThen(ar -> interruptible = false)
+        .recover(err -> Future.failedFuture(Failures.ifCancelled(ctx, err)));
   }
 
   private Future<Void> backup() {
