@@ -9,7 +9,8 @@ import picocli.CommandLine;
     description = "Ships a local PostgreSQL database's data to production, safely and in plain sight.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:failed or partly failed (connection, table, validation)",
-        "2:usage or configuration error (nothing attempted)", "3:refused by a safety rule"})
+        "2:usage or configuration error (nothing attempted)", "3:refused by a safety rule",
+        "130, 143:stopped by Ctrl-C or SIGTERM (the run ends cancelled, tables in progress rolled back)"})
 public final class FerryCli implements Runnable {
   /** Every command, in the order the usage lists them (see {@link #commandLine(String...)}). */
   private static final List<Class<?>> COMMANDS = List.of(TestConnectionCommand.class, StatusCommand.class,
@@ -57,7 +58,7 @@ public final class FerryCli implements Runnable {
     });
     cl.setParameterExceptionHandler((ex, a) -> {
       // picocli quotes the arguments it could not place: a URL given without --source would show its password.
-      cl.getErr().println("ferry: " + dev.ferry.db.Secrets.none().scrub(ex.getMessage()));
+      cl.getErr().println("ferry: " + dev.ferry.db.Secrets.none().scrub(problem(ex)));
       // A typo gets the nearest names, not pages of usage.
       if (ex instanceof CommandLine.UnmatchedArgumentException u) {
         var spec = ex.getCommandLine().getCommandSpec();
@@ -75,5 +76,24 @@ public final class FerryCli implements Runnable {
       return ExitCode.USAGE;
     });
     return cl;
+  }
+
+  /**
+   * picocli's words, except that the value after a mistyped option is not called an option too ("--modee mirror":
+   * unknown option '--modee', not options '--modee', 'mirror').
+   */
+  private static String problem(CommandLine.ParameterException ex) {
+    if (!(ex instanceof CommandLine.UnmatchedArgumentException u)) {
+      return ex.getMessage();
+    }
+    List<String> options = u.getUnmatched().stream().filter(a -> a.startsWith("-")).map(a -> a.split("=", 2)[0])
+        .toList();
+    if (options.isEmpty()) {
+      return ex.getMessage();
+    }
+    List<String> values = u.getUnmatched().stream().filter(a -> !a.startsWith("-")).toList();
+    return "unknown option" + (options.size() == 1 ? " '" : "s '") + String.join("', '", options) + "'"
+        + (values.isEmpty() ? "" : " (so " + (values.size() == 1 ? "'" + values.get(0) + "' was" : values.size()
+            + " arguments after it were") + " not used either)");
   }
 }

@@ -79,7 +79,7 @@ final class PullCommand extends CliCommand {
     SubsetSpec subset;
     try {
       subset = SubsetSpec.parse(where, percent, children);
-      Mode m = Mode.parse(mode);
+      Mode m = SyncCommand.mode(mode);
       if (m != Mode.INCREMENTAL && m != Mode.MIRROR) {
         throw new ConfigException("--mode", "a pull is incremental or mirror (got " + mode + ")");
       }

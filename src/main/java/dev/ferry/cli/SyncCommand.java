@@ -15,7 +15,9 @@ import dev.ferry.sync.Syncs;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -76,10 +78,25 @@ final class SyncCommand extends CliCommand {
     return Cli.run(err(), connection.config, overrides, this::sync);
   }
 
+  /** {@code --mode}, a typo answered with the nearest mode. */
+  static Mode mode(String typed) {
+    try {
+      return Mode.parse(typed);
+    } catch (ConfigException e) {
+      List<String> near = Suggestions.nearest(typed.trim().toLowerCase(Locale.ROOT),
+          Arrays.stream(Mode.values()).map(Mode::label).toList());
+      if (near.isEmpty()) {
+        throw e;
+      }
+      throw new ConfigException("--mode", "unknown mode '" + typed + "': did you mean " + String.join(" or ", near)
+          + "? (the modes are incremental, rebuild, force and mirror)");
+    }
+  }
+
   private Future<Integer> sync(Vertx vertx, FerryConfig config) {
     SyncOptions options;
     try {
-      options = new SyncOptions(Mode.parse(mode), dryRun, confirmDestructive, skipValidation, skipIndexes,
+      options = new SyncOptions(mode(mode), dryRun, confirmDestructive, skipValidation, skipIndexes,
           dropExtraIndexes, List.copyOf(tables), List.copyOf(exclude),
           OnProductionEdit.parse(onProductionEdit, "--on-production-edit"));
     } catch (ConfigException e) {
@@ -91,7 +108,7 @@ final class SyncCommand extends CliCommand {
   /**
    * Shared with the demo: runs a sync with live progress and prints its summary. A real run is recorded in the
    * run history (like the server's, on api.controlDatabase or the target) unless the history cannot be opened.
-   * SIGTERM cancels it at the next batch boundary and waits for it to be recorded as cancelled.
+   * SIGTERM (or Ctrl-C) cancels it, the statements running included, and waits for it to be recorded as cancelled.
    */
   static Future<Integer> run(Console console, Vertx vertx, FerryConfig config, SyncOptions options, boolean json) {
     return run(console, vertx, config, options, json, Direction.PUSH);
@@ -108,6 +125,9 @@ final class SyncCommand extends CliCommand {
     CountDownLatch ended = new CountDownLatch(1);
     Thread onSigterm = new Thread(() -> {
       cancel.set(true);
+      // Said at once: the run may take a moment to stop (a statement cancelled, a transaction rolled back).
+      console.err().println("ferry: cancelling: the tables in progress roll back, finished ones stay committed");
+      console.err().flush();
       try {
         ended.await(90, TimeUnit.SECONDS);
       } catch (InterruptedException e) {

@@ -95,6 +95,13 @@ class CliTest {
     assertTrue(output().lines().count() <= 3, output());
     assertEquals(ExitCode.USAGE, ferry("diff", "--exitcode"));
     assertTrue(output().contains("Did you mean --exit-code"), output());
+    // A mistyped option's value is not called an unknown option itself; a mistyped mode gets the nearest.
+    assertEquals(ExitCode.USAGE, ferry("sync", "--modee", "mirror"));
+    assertTrue(output().startsWith("ferry: unknown option '--modee' (so 'mirror' was not used either)\n"
+        + "Did you mean --mode (not --modee)?"), output());
+    assertEquals(ExitCode.USAGE, ferry("sync", "--mode", "mirorr", "--source", "postgresql://h/a", "--target",
+        "postgresql://h/b"));
+    assertTrue(output().contains("unknown mode 'mirorr': did you mean mirror?"), output());
     assertEquals(ExitCode.USAGE, ferry());
     for (String command : java.util.List.of("test-connection", "status", "sync", "diff", "migrate", "migrations", "backup",
         "backups", "restore", "rollback", "validate", "setup", "serve", "demo")) {
