@@ -286,7 +286,7 @@ fi
 
 # A user's first run after a build writes the launcher's class-data archive; later runs start a second faster. Take
 # that first run here (a dry run, which loads the same classes as a sync), so no timed case pays for it.
-log "ferry warm-up (dry run; writes target/ferry.jsa if missing)"
+log "ferry warm-up (dry run; writes target/ferry-$WORD.jsa if missing)"
 (cd "$ROOT" && "$FERRY" "${FERRY_RUN[@]}" --dry-run --config "$CONFIG") >/dev/null 2>&1 \
   || log "warm-up dry run failed; carrying on"
 

@@ -59,7 +59,7 @@ class LauncherSignalsTest {
     assertEquals(0, archives(dir, true), "no archive kept from a run a signal ended");
 
     // A run killed while its JVM wrote the archive leaves the part it wrote; the next launcher removes it.
-    Path stale = dir.resolve("ferry.jsa.4194303"); // above any pid the kernel hands out by default
+    Path stale = dir.resolve("ferry-sync.jsa.4194303"); // above any pid the kernel hands out by default
     Files.write(stale, new byte[1024]);
     Process next = start(launcher);
     awaitReady(next);
@@ -88,7 +88,7 @@ class LauncherSignalsTest {
   private static long archives(Path dir, boolean includeFinal) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
       return files.map(f -> f.getFileName().toString())
-          .filter(n -> n.startsWith("ferry.jsa.") || (includeFinal && n.equals("ferry.jsa"))).count();
+          .filter(n -> n.startsWith("ferry-sync.jsa.") || (includeFinal && n.equals("ferry-sync.jsa"))).count();
     }
   }
 
