@@ -180,7 +180,8 @@ final class RangeDiff {
     rowsPerRange = ranged.rowsPerRange();
     boolean byKey = touchable();
     long width = byKey ? (Long) cut.get(0) : 0;
-    return ctx.snapshot.read(src -> RangeTriage.of(ranged, byKey, width, src)).compose(t -> {
+    return RangeTriage.of(ranged, byKey, width, keys -> ctx.snapshot.read(src ->
+        src.preparedQuery(RangeStatements.KEY_HASHES).execute(Tuple.of(keys)))).compose(t -> {
       if (t.reads > Math.max(sourceRows, targetRows) / 4) { // reading that many rows by key costs more than hashing all
         return hashed(cut);
       }
@@ -284,13 +285,16 @@ final class RangeDiff {
   private Future<Void> touchedRows(List<Long> round, Set<Long> onTarget, Rows found) {
     long[] keys = round.stream().mapToLong(Long::longValue).toArray();
     Set<String> kept = claim.keptIds();
-    long[] theirs = Arrays.stream(keys).filter(k -> onTarget.contains(k) || kept.contains(Long.toString(k))).toArray();
+    List<Long> read = new ArrayList<>();
     Set<String> unread = new HashSet<>();
-    if (theirs.length < keys.length) {
-      Set<Long> read = new HashSet<>();
-      Arrays.stream(theirs).forEach(read::add);
-      Arrays.stream(keys).filter(k -> !read.contains(k)).forEach(k -> unread.add(Long.toString(k)));
+    for (long k : keys) {
+      if (onTarget.contains(k) || kept.contains(Long.toString(k))) {
+        read.add(k);
+      } else {
+        unread.add(Long.toString(k));
+      }
     }
+    long[] theirs = read.stream().mapToLong(Long::longValue).toArray();
     Claims.Flags sf = claim.flags(true);
     Claims.Flags tf = claim.flags(false);
     Future<List<Row>> tgt = theirs.length == 0 ? Future.succeededFuture(List.of()) : ctx.target.pool()

@@ -1,16 +1,16 @@
 package dev.ferry.sync;
 
-import dev.ferry.statements.RangeStatements;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.Tuple;
+import io.vertx.sqlclient.RowSet;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Both sides' per-range checks ({@link RangeCheck}) sorted into the ranges the claim shows clean, those read by the
@@ -46,9 +46,11 @@ final class RangeTriage {
   /**
    * @param byKey  rows can be read by key (one integer key column, indexed on both sides)
    * @param width  the integer ranges' width (when {@code byKey})
-   * @param hasher a session that computes the key hashes the checks XOR
+   * @param hashes the key hashes the checks XOR, one row per key in order ({@code RangeStatements.KEY_HASHES}); asked
+   *               only when some range is one row apart
    */
-  static Future<RangeTriage> of(RangeCheck check, boolean byKey, long width, SqlClient hasher) {
+  static Future<RangeTriage> of(RangeCheck check, boolean byKey, long width,
+      Function<long[], Future<RowSet<Row>>> hashes) {
     RangeTriage t = new RangeTriage();
     List<OneApart> oneApart = new ArrayList<>();
     RangeCheck.Side source = check.source();
@@ -81,7 +83,7 @@ final class RangeTriage {
       return Future.succeededFuture(t);
     }
     long[] named = oneApart.stream().mapToLong(OneApart::key).toArray();
-    return hasher.preparedQuery(RangeStatements.KEY_HASHES).execute(Tuple.of(named)).map(rs -> {
+    return hashes.apply(named).map(rs -> {
       int n = 0;
       for (Row row : rs) {
         OneApart o = oneApart.get(n++);
@@ -118,7 +120,7 @@ final class RangeTriage {
   }
 
   private static long[] concat(long[] a, long[] b) {
-    long[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    long[] out = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
     return out;
   }
