@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 /** The phases of a run, in the order they run; the JSON names are what the events and the API have always said. */
 public enum Phase {
   SCHEMA("schema"),
+  COUNT("count"),
   BACKUP("backup"),
   INDEXES("indexes"),
   PARENTS("parents"),

@@ -117,8 +117,10 @@ final class SyncRun {
         .compose(this::plan)
         .compose(plans -> SourceSnapshot.open(ctx.source).compose(s -> subset(s, plans)
             .map(chosen -> ctx = ctx.prepared(chosen, s, source.result().modern() && target.result().modern()))))
-        .compose(v -> Claims.open(ctx).map(c -> ctx = ctx.withClaims(c)))
-        .compose(v -> countAndGuard());
+        .compose(v -> log.phase(Phase.COUNT, "count rows on both sides; tables a verified run claimed are checked for"
+            + " rows written since", () -> Claims.open(ctx).map(c -> ctx = ctx.withClaims(c)).compose(c -> countAndGuard()),
+            Function.identity()))
+        .mapEmpty();
   }
 
   /**
@@ -333,7 +335,7 @@ final class SyncRun {
    * of), then the per-table guards. A table with a claim
    * is counted by its claim's check, which the comparison needs next anyway: one scan of it per side, not two.
    */
-  private Future<Void> countAndGuard() {
+  private Future<List<String>> countAndGuard() {
     Map<TableName, Future<Long>> src = new LinkedHashMap<>();
     Map<TableName, Future<Long>> tgt = new LinkedHashMap<>();
     List<TablePlan> unclaimed = new ArrayList<>();
@@ -413,8 +415,24 @@ final class SyncRun {
       }
       refusals.forEach(r -> ctx.warn(null, "a real run would refuse: " + r));
       wouldRefuse.addAll(refusals);
-      return Future.succeededFuture();
+      return Future.succeededFuture(counted(plans.size() - unclaimed.size(), unclaimed.size() - estimated.size(),
+          estimated.size()));
     });
+  }
+
+  /** The count phase's line: how many tables were checked against a claim, counted, or found empty on the target. */
+  private static List<String> counted(int claimed, int counted, int estimated) {
+    List<String> parts = new ArrayList<>();
+    if (claimed > 0) {
+      parts.add(claimed + " checked against the run that last verified " + (claimed == 1 ? "it" : "them"));
+    }
+    if (counted > 0) {
+      parts.add(counted + " counted on both sides");
+    }
+    if (estimated > 0) {
+      parts.add(estimated + " empty on the target (the source's rows estimated; the load counts them)");
+    }
+    return parts.isEmpty() ? List.of("no tables") : List.of(String.join(", ", parts));
   }
 
   private Future<List<String>> syncIndexes() {

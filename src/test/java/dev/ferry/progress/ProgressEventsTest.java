@@ -53,7 +53,7 @@ class ProgressEventsTest {
 
     List<Phase> phases = events.stream().filter(e -> e instanceof ProgressEvent.PhaseStarted)
         .map(e -> ((ProgressEvent.PhaseStarted) e).phase()).toList();
-    assertEquals(List.of(Phase.SCHEMA, Phase.INDEXES, Phase.PARENTS, Phase.ID_MAP, Phase.DEPENDENTS, Phase.VALIDATION),
+    assertEquals(List.of(Phase.SCHEMA, Phase.COUNT, Phase.INDEXES, Phase.PARENTS, Phase.ID_MAP, Phase.DEPENDENTS, Phase.VALIDATION),
         phases);
     List<Phase> phasesFinished = events.stream().filter(e -> e instanceof ProgressEvent.PhaseFinished)
         .map(e -> ((ProgressEvent.PhaseFinished) e).phase()).toList();
