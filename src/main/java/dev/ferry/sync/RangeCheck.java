@@ -35,9 +35,8 @@ record RangeCheck(List<Object> cut, int rowsPerRange, Side source, Side target) 
    * One side's ranges in range order, as arrays (a large table has 200,000: boxed, in maps and a sorted set, they
    * took ~1 s of client time to compare): each range's number, rows, XOR of the key hashes, rows the claim does not
    * cover, the least and greatest of their keys, and the XOR of all its keys themselves (one-column integer keys;
-   * else 0). Filled row by row as the rows are decoded ({@link #COLLECTOR}): kept as a result set until the last
-   * row, 200,000 rows of boxed values outlived the young generation, and copying them cost a scale-10 re-sync 0.5 s
-   * of collector pauses while the ranges arrived.
+   * else 0). Filled row by row as the rows are decoded ({@link #COLLECTOR}), so that a side's 200,000 rows of boxed
+   * values are not all kept until the last arrives (~40 MB, beyond the young generation's survivor space).
    */
   static final class Side {
     static final Collector<Row, Side, Side> COLLECTOR = Collector.of(Side::new, Side::add, (a, b) -> {
