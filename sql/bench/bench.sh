@@ -380,6 +380,11 @@ echo
 echo "mutation:  $MUTATIONS  ($MUTATE_LABEL, seed 1)"
 echo "data:      $([ "$REFERENCE" = true ] && echo "reference dataset.sql" || echo "sql/demo/data.sql"), scale $SCALE, source loaded in $(printf '%.1f' "$LOAD_S") s"
 echo "machine:   $(date -u '+%Y-%m-%d %H:%M UTC'), nproc $(nproc), $(psql_server -At -c "SHOW server_version")"
+# Machines of one kind differ (the same code's scale-10 re-sync took 9 s on one and 18 s on another, the COPY pipe
+# 168 s and 198 s): one backend's CPU-bound second, printed with every run, tells which kind of machine it was.
+t0=$(now); psql_server -At -c "SELECT sum(i) FROM (SELECT generate_series(1, 20000000) i) s" >/dev/null
+CPU_MODEL=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -1)
+echo "cpu probe: $(printf '%.2f' "$(calc "$(now) - $t0")") s for sum(generate_series(1, 20M)) on one backend${CPU_MODEL:+ ($CPU_MODEL)}"
 if [ ${#TIME_V[@]} -gt 0 ]; then
   echo "client:    CPU s = user + system of the client process and its children, RSS = its peak (/usr/bin/time -v)"
 else
