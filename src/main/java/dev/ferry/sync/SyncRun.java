@@ -118,8 +118,8 @@ final class SyncRun {
         .compose(plans -> SourceSnapshot.open(ctx.source).compose(s -> subset(s, plans)
             .map(chosen -> ctx = ctx.prepared(chosen, s, source.result().modern() && target.result().modern()))))
         .compose(v -> log.phase(Phase.COUNT, "count rows on both sides; tables a verified run claimed are checked for"
-            + " rows written since", () -> Claims.open(ctx).map(c -> ctx = ctx.withClaims(c)).compose(c -> countAndGuard()),
-            Function.identity()))
+            + " rows written since", () -> asCancelled(Claims.open(ctx).map(c -> ctx = ctx.withClaims(c))
+                .compose(c -> countAndGuard())), Function.identity()))
         .mapEmpty();
   }
 
@@ -134,8 +134,12 @@ final class SyncRun {
 
   private Future<Void> interruptibly(Supplier<Future<Void>> phase) {
     interruptible = true;
-    return phase.get().andThen(ar -> interruptible = false)
-        .recover(err -> Future.failedFuture(Failures.ifCancelled(ctx, err)));
+    return asCancelled(phase.get().andThen(ar -> interruptible = false));
+  }
+
+  /** A statement the cancel interrupted fails as the cancel (so a phase it ends in says "cancelled", not "failed"). */
+  private <T> Future<T> asCancelled(Future<T> work) {
+    return work.recover(err -> Future.failedFuture(Failures.ifCancelled(ctx, err)));
   }
 
   private Future<Void> backup() {
