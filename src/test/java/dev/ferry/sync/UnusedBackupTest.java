@@ -13,6 +13,9 @@ import dev.ferry.result.RunStatus;
 import dev.ferry.result.RunSummary;
 import dev.ferry.result.TableResult;
 import dev.ferry.testing.RescueDogPair;
+import dev.ferry.testing.TestDatabases;
+import io.vertx.core.Future;
+import io.vertx.pgclient.PgConnection;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,12 +51,28 @@ class UnusedBackupTest {
   @Test
   void aRebuildCancelledBeforeItWroteKeepsNoBackup() {
     String before = pair.dbs.contentDigest(pair.target);
-    RunSummary s = await(Syncs.runOnce(pair.vertx, pair.config, rebuild(), Syncs.newRunId(), new AtomicBoolean(true)));
-    assertEquals(RunStatus.CANCELLED, s.status(), () -> describe(s));
-    assertEquals(0, s.rowsWritten());
-    assertEquals(0, backups(), "no backup kept for a run that changed nothing");
-    assertTrue(s.warnings().stream().anyMatch(w -> w.contains("dropped: the run changed nothing")), s.warnings()::toString);
-    assertEquals(before, pair.dbs.contentDigest(pair.target));
+    // Another session's SHARE lock lets the rebuild read, count and back up the tables but holds its first write:
+    // the cancel comes then, after the backup and before any row is written, whatever the machine's speed (a cancel
+    // set before the run began could stop it while it still read the catalogs, before it took a backup).
+    PgConnection holder = await(PgConnection.connect(pair.vertx, pair.target.connectOptions()));
+    try {
+      await(holder.query("BEGIN; LOCK TABLE organizations, animals, scrape_logs, service_regions IN SHARE MODE")
+          .execute());
+      AtomicBoolean cancel = new AtomicBoolean();
+      Future<RunSummary> run = Syncs.runOnce(pair.vertx, pair.config, rebuild(), Syncs.newRunId(), cancel);
+      TestDatabases.waitFor(() -> pair.dbs.count(pair.dbs.server(), "SELECT count(*) FROM pg_stat_activity WHERE"
+          + " application_name = 'ferry' AND wait_event_type = 'Lock' AND datname = '" + pair.target.database() + "'")
+          > 0, 30_000, "the rebuild waiting to write");
+      cancel.set(true);
+      RunSummary s = await(run);
+      assertEquals(RunStatus.CANCELLED, s.status(), () -> describe(s));
+      assertEquals(0, s.rowsWritten());
+      assertEquals(0, backups(), "no backup kept for a run that changed nothing");
+      assertTrue(s.warnings().stream().anyMatch(w -> w.contains("dropped: the run changed nothing")), s.warnings()::toString);
+      assertEquals(before, pair.dbs.contentDigest(pair.target));
+    } finally {
+      await(holder.close());
+    }
   }
 
   @Test
