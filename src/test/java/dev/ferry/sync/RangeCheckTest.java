@@ -134,6 +134,40 @@ class RangeCheckTest {
     assertEquals(dbs.text(source, BIG), dbs.text(target, BIG));
   }
 
+  /**
+   * Row-level reads come in rounds of 20,000 rows, two read at once and matched in order: a day that changed most of
+   * the table (read in ranges, three rounds) and one that changed 42,000 of 180,000 rows (read by key, three rounds)
+   * find every change, production's edit among them.
+   */
+  @Test
+  void rowLevelReadsInSeveralRoundsFindEveryChange() {
+    dbs.execute(source, """
+        UPDATE big SET n = -n WHERE id % 4 <> 0;                    -- 45,000 of 60,000: read in ranges
+        DELETE FROM big WHERE id % 997 = 0;
+        INSERT INTO big SELECT g, g, 'new ' || g, '{"new": true}' FROM generate_series(60001, 60100) g;""");
+    dbs.execute(target, "UPDATE big SET note = 'edited in production' WHERE id = 12345");
+    RunSummary most = sync(SyncOptions.defaults().withMode(Mode.MIRROR).withOnProductionEdit(OnProductionEdit.OVERWRITE));
+    assertEquals(RunStatus.SUCCEEDED, most.status(), () -> describe(most));
+    TableResult big = table(most, "big");
+    assertEquals(List.of(100L, 44_955L, 60L), List.of(big.inserted(), big.updated(), big.deleted()), big::toString);
+    assertEquals(dbs.text(source, BIG), dbs.text(target, BIG));
+
+    dbs.execute(source, "INSERT INTO big SELECT g, g, 'more ' || g, jsonb_build_object('k', g % 10)"
+        + " FROM generate_series(60101, 180100) g; ANALYZE big");
+    RunSummary grown = sync(SyncOptions.defaults().withMode(Mode.MIRROR));
+    assertEquals(RunStatus.SUCCEEDED, grown.status(), () -> describe(grown));
+    dbs.execute(source, "UPDATE big SET n = n + 1 WHERE id % 30 < 7"); // 42,000 rows, spread over every range
+    dbs.execute(target, "UPDATE big SET note = 'edited again' WHERE id = 100001");
+    RunSummary day = sync(SyncOptions.defaults().withMode(Mode.MIRROR).withOnProductionEdit(OnProductionEdit.OVERWRITE));
+    assertEquals(RunStatus.SUCCEEDED, day.status(), () -> describe(day));
+    TableResult touched = table(day, "big");
+    assertTrue(touched.path().contains("unchanged on both sides since run " + grown.runId()), touched.path());
+    long changed = dbs.count(source, "SELECT count(*) FROM big WHERE id % 30 < 7");
+    assertEquals(List.of(0L, changed + 1, 0L), List.of(touched.inserted(), touched.updated(), touched.deleted()),
+        touched::toString);
+    assertEquals(dbs.text(source, BIG), dbs.text(target, BIG));
+  }
+
   private long ginPendingPages() {
     return dbs.count(target, "SELECT pending_pages FROM pgstatginindex('big_doc')");
   }
