@@ -285,9 +285,9 @@ final class RangeDiff {
   }
 
   /**
-   * One round of the row-level pass: (key, hash) of the round's rows from both sides at once, then matched. Under a
-   * claim each row also says whether it is newer than the claim (and, on the target, whether Ferry wrote it), which
-   * tells who made each difference.
+   * One round of the row-level pass: (key, hash) of the round's rows from both sides at once, and the match to run
+   * on them (in round order, see {@link #twoAhead}). Under a claim each row also says whether it is newer than the
+   * claim (and, on the target, whether Ferry wrote it), which tells who made each difference.
    */
   private Future<Runnable> rows(List<Object> cut, List<Long> round, Rows found) {
     Future<RowSet<Row>> tgt = rowsOf(ctx.target.pool(), false, cut, round);
