@@ -21,4 +21,9 @@ public record TableStatements(ReadStatements reads, RangeStatements ranges, Writ
     return new TableStatements(new ReadStatements(plan, digests), new RangeStatements(plan, digests),
         new WriteStatements(plan), digests);
   }
+
+  /** The upsert that also returns the digest of the rows it wrote (see {@link WriteStatements#upsertDigested}). */
+  public String upsertDigested() {
+    return writes.upsertDigested(digests.targetDigestOf("w"));
+  }
 }

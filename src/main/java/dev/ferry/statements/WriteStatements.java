@@ -31,6 +31,22 @@ public final class WriteStatements {
    * Returns one row: (inserted, written); written minus inserted were updates. Binds the rows' columns.
    */
   public String upsert() {
+    return upsertReturning("1")
+        + " SELECT (SELECT count(*) FROM changed WHERE is_new) AS inserted, (SELECT count(*) FROM w) AS written";
+  }
+
+  /**
+   * {@link #upsert()} that also sums the rows as the INSERT left them: {@code digestOfW} is the target's digest
+   * statement over relation {@code w}, the written rows ({@link DigestStatements#targetDigestOf}). Returns one row:
+   * (inserted, written, digest).
+   */
+  String upsertDigested(String digestOfW) {
+    return upsertReturning("*") + " SELECT (SELECT count(*) FROM changed WHERE is_new) AS inserted, d.n AS written,"
+        + " d.digest FROM (" + digestOfW + ") d";
+  }
+
+  /** The upsert's common table expressions, the INSERT's being {@code w}, returning {@code returning}. */
+  private String upsertReturning(String returning) {
     // Key columns are among the values only under a nondeterministic collation: their text can change while the
     // key still matches, and SET then writes the source's text.
     List<Column> values = plan.comparedColumns();
@@ -44,8 +60,7 @@ public final class WriteStatements {
         + " changed AS (SELECT u.*, t." + plan.keyColumns().get(0).sql() + " IS NULL AS is_new FROM u LEFT JOIN "
         + plan.target().fromSql() + " t ON " + joinOn("t", plan.keyColumns()) + " WHERE " + differs() + "),"
         // RETURNING cannot see xmax on partitioned tables, so "new" comes from the comparison itself.
-        + " w AS (" + insert + conflict + " RETURNING 1)"
-        + " SELECT (SELECT count(*) FROM changed WHERE is_new) AS inserted, (SELECT count(*) FROM w) AS written";
+        + " w AS (" + insert + conflict + " RETURNING " + returning + ")";
   }
 
   /** The dry-run twin of {@link #upsert()}: the same comparison, counted instead of written. */

@@ -9,6 +9,7 @@ import dev.ferry.statements.TableStatements;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -58,19 +59,21 @@ final class Differential implements TableSync {
               // The developer's own rows (keys production lacks) stay: validation expects them beside production's.
               expected = expected.plusTargetOnly(onlyOnTarget(diff, edits));
             }
-            Evidence evidence = new Evidence(diff.sourceDigest(), diff.targetDigest(), ranges::targetAfterWrites,
-                edits.deletable(), diff.claimRun(), expected);
+            ProductionEdits.Kept kept = expected;
             return said(diff, edits, policy).compose(note -> {
               String words = path() + early + " — " + found(diff) + edits.copy().size() + " rows to copy" + note;
               List<String[]> overwritten = overwrittenLocally(diff, edits);
               Future<String> backup = overwritten.isEmpty() ? Future.succeededFuture(null)
                   : run.ctx.backups.runCopy(run.ctx.runId, run.plan.target(), BackupRegistry.REPLACED_ROWS,
                       RunBackup.rowsReason(run.ctx));
-              Future<Void> written = edits.copy().isEmpty() ? Future.succeededFuture()
+              Future<StreamDigest> written = edits.copy().isEmpty() ? Future.succeededFuture(StreamDigest.of(0, BigInteger.ZERO))
                   : backup.compose(copy -> run.transaction(conn -> keepOld(conn, copy, overwritten)
                       .compose(v -> run.copier().copyKeys(conn, edits.copy())))
-                      .compose(v -> copy == null ? Future.succeededFuture() : run.ctx.backups.counted(copy)));
-              return written.map(v -> new CopyOutcome(strategy(), words, run.counter.counts(), evidence,
+                      .compose(w -> copy == null ? Future.succeededFuture(w) : run.ctx.backups.counted(copy).map(w)));
+              Set<String[]> copied = identities(edits.copy());
+              return written.map(w -> new CopyOutcome(strategy(), words, run.counter.counts(),
+                  new Evidence(diff.sourceDigest(), diff.targetDigest(), () -> ranges.targetAfterWrites(w, copied),
+                      edits.deletable(), diff.claimRun(), kept),
                   samples(diff, edits, mirror)));
             });
           }));
@@ -222,7 +225,7 @@ final class Differential implements TableSync {
                   return keys;
                 })
                 .compose(keys -> (keys.isEmpty() ? Future.<Void>succeededFuture()
-                    : run.transaction(conn -> run.copier().copyKeys(conn, keys)))
+                    : run.transaction(conn -> run.copier().copyKeys(conn, keys)).mapEmpty())
                     .map(v -> name + keys.size() + " source rows newer than the target's latest (" + latest
                         + ") copied first")));
   }

@@ -74,7 +74,7 @@ final class TableCopier {
           if (digest != null) {
             digest.addAll(batch, width);
           }
-          return writeBatch(target, statement, batch, width, rowMaps, false);
+          return writeBatch(target, statement, batch, width, rowMaps, false, null);
         }, ctx.cancelled::get)).map(rows -> digest);
   }
 
@@ -106,7 +106,7 @@ final class TableCopier {
         digest.addAll(batch, width);
       }
       String[] lastKey = java.util.Arrays.copyOf(batch.get(batch.size() - 1), k); // before ids are rewritten
-      Future<Void> written = writeBatch(target, statement, batch, width, rowMaps, false);
+      Future<Void> written = writeBatch(target, statement, batch, width, rowMaps, false, null);
       sent[0] += batch.size();
       sinceCommit[0] += batch.size();
       if (sinceCommit[0] < ctx.config.checkpointRows()) {
@@ -141,16 +141,19 @@ final class TableCopier {
 
   /**
    * The differential path's write: the source rows of the given keys, read by key from the snapshot, through the
-   * same compare-and-upsert as {@link #copyRows}.
+   * same compare-and-upsert as {@link #copyRows}. Returns the digest of the rows as written (their count and summed
+   * hashes, from the upsert's own RETURNING: see {@link RangeDiff#targetAfterWrites}); null in a dry run.
    */
-  Future<Void> copyKeys(SqlConnection target, List<String[]> keys) {
+  Future<StreamDigest> copyKeys(SqlConnection target, List<String[]> keys) {
     rowsDone = 0;
     progressTotal = keys.size();
     List<List<String[]>> slices = new ArrayList<>();
     for (int from = 0; from < keys.size(); from += ctx.batchSize) {
       slices.add(keys.subList(from, Math.min(keys.size(), from + ctx.batchSize)));
     }
-    return slices.isEmpty() ? Future.succeededFuture() : ctx.snapshot.read(src -> copySlices(src, target, slices));
+    StreamDigest written = ctx.options.dryRun() ? null : new StreamDigest();
+    return slices.isEmpty() ? Future.succeededFuture(written)
+        : ctx.snapshot.read(src -> copySlices(src, target, slices, written)).map(written);
   }
 
   /**
@@ -158,8 +161,10 @@ final class TableCopier {
    * target runs the writes back to back while the client reads and encodes the next ones (one slice read ahead left
    * the target idle ~50 ms per 1,000 wide rows, 2 s of a scale-10 re-sync's 8).
    */
-  private Future<Void> copySlices(SqlConnection src, SqlConnection target, List<List<String[]>> slices) {
-    String statement = ctx.options.dryRun() ? sql.writes().upsertPreview() : sql.writes().upsert();
+  private Future<Void> copySlices(SqlConnection src, SqlConnection target, List<List<String[]>> slices,
+      StreamDigest digest) {
+    String statement = ctx.options.dryRun() ? sql.writes().upsertPreview()
+        : sql.upsertDigested();
     int window = Math.max(1, ctx.config.pipeline());
     List<Future<Void>> written = new ArrayList<>(slices.size());
     for (int i = 0; i < slices.size(); i++) {
@@ -168,7 +173,7 @@ final class TableCopier {
       written.add(room
           .compose(v -> ctx.cancelled.get() ? Future.failedFuture(Failures.cancelled()) : readRows(src, slice))
           .compose(batch -> batch.isEmpty() ? Future.succeededFuture()
-              : writeBatch(target, statement, batch, plan.columns().size(), rowMaps, false)));
+              : writeBatch(target, statement, batch, plan.columns().size(), rowMaps, false, digest)));
     }
     return Future.all(written).mapEmpty();
   }
@@ -194,12 +199,13 @@ final class TableCopier {
     String statement = ctx.options.dryRun() ? sql.writes().updateLinksPreview() : sql.writes().updateLinks();
     rowsDone = 0;
     return ctx.snapshot.read(src -> RowPump.run(src, sql.reads().selectSourceLinks(), ctx.batchSize, ctx.config.pipeline(),
-        batch -> writeBatch(target, statement, batch, linkMaps.length, linkMaps, true), ctx.cancelled::get)).mapEmpty();
+        batch -> writeBatch(target, statement, batch, linkMaps.length, linkMaps, true, null), ctx.cancelled::get))
+        .mapEmpty();
   }
 
-  /** Writes the first {@code width} values of each row of a batch. */
+  /** Writes the first {@code width} values of each row of a batch; adds the written rows' digest to {@code digest}. */
   private Future<Void> writeBatch(SqlConnection target, String statement, List<String[]> batch, int width,
-      IdMap[] maps, boolean links) {
+      IdMap[] maps, boolean links, StreamDigest digest) {
     if (!mapIds(batch, maps)) {
       return Future.failedFuture(new IllegalStateException(plan.name().display()
           + ": rows reference " + plan.mapped().values().stream().map(TableName::display).distinct().toList()
@@ -226,6 +232,9 @@ final class TableCopier {
         long inserted = Math.min(written, r.getLong("inserted"));
         counter.inserted += inserted;
         counter.updated += written - inserted;
+        if (digest != null) {
+          digest.addAll(StreamDigest.of(written, new java.math.BigInteger(r.getString("digest"))));
+        }
       } else {
         written = rs.rowCount();
         counter.inserted += written;
