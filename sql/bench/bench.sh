@@ -2,11 +2,14 @@
 # Ferry's benchmark: full load, no-op re-sync and re-sync after a day of changes, each timed against the raw
 # COPY pipe (the reference copy_baseline.sh) measured in the same run, so the ratio is what to quote.
 #
-#   sql/bench/bench.sh [--scale N] [--reference] [--reference-dir DIR] [--resync-mode MODE] [--keep]
+#   sql/bench/bench.sh [--scale N] [--reference] [--reps N] [--reference-dir DIR] [--resync-mode MODE] [--keep]
 #
 #   --scale N            data size; 1 = 150 organizations, 300,000 animals (~0.5 GB). Fractions work. Default 1.
 #   --reference          load the shared reference dataset (dataset.sql, schema.sql, mutate.sql in the reference
 #                        dir) instead of Ferry's own generator (sql/demo/migrations/V1__rescue_dog_schema.sql + data.sql, sql/bench/mutate.sql)
+#   --reps N             time each full load into an empty target (COPY pipe, pgcopydb, Ferry) N times and show the
+#                        median run (of an even N the slower middle one); every run's seconds are listed below the
+#                        table. One run's noise on this kind of machine is larger than Ferry's margin at scale 1.
 #   --reference-dir DIR  the shared benchmark folder (default: ../shared/bench next to the project root)
 #   --resync-mode MODE   ferry --mode for the re-sync after the day of changes (default mirror: the day deletes
 #                        rows, and incremental never deletes, so its validation would fail on the row counts)
@@ -35,10 +38,11 @@ RESYNC_MODE=mirror
 REF_DIR="$ROOT/../shared/bench"
 CONFIG=""
 
-usage() { sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 DELAY_MS=0
 PULL=false
 PGCOPYDB=false
+REPS=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --scale)         SCALE=${2:?--scale needs a value}; shift 2 ;;
@@ -49,6 +53,8 @@ while [ $# -gt 0 ]; do
     --resync-mode)   RESYNC_MODE=${2:?--resync-mode needs a value}; shift 2 ;;
     --resync-mode=*) RESYNC_MODE=${1#*=}; shift ;;
     --keep)          KEEP=true; shift ;;
+    --reps)          REPS=${2:?--reps needs a value}; shift 2 ;;
+    --reps=*)        REPS=${1#*=}; shift ;;
     --config)        CONFIG=$(cd "$(dirname "${2:?--config needs a file}")" && pwd)/$(basename "$2"); shift 2 ;;
     --delay-ms)      DELAY_MS=${2:?--delay-ms needs a value}; shift 2 ;;
     --pull)          PULL=true; shift ;;
@@ -64,6 +70,7 @@ fi
 if ! [[ "$SCALE" =~ ^[0-9]*\.?[0-9]+$ ]] || ! awk -v s="$SCALE" 'BEGIN { exit !(s > 0) }'; then
   echo "bench.sh: --scale must be a positive number (got '$SCALE')" >&2; exit 2
 fi
+[[ "$REPS" =~ ^[1-9][0-9]?$ ]] || { echo "bench.sh: --reps must be a whole number from 1 to 99 (got '$REPS')" >&2; exit 2; }
 REF_DIR=$(cd "$REF_DIR" && pwd) || { echo "bench.sh: reference dir not found" >&2; exit 2; }
 
 FERRY="$ROOT/target/ferry"  # the launcher, as users run Ferry (java -jar target/ferry.jar plus a class-data archive)
@@ -249,6 +256,36 @@ run_setup() {
   RESULTS+=("$1|$(calc "$(now) - $t0")|0|0|-|-")
 }
 
+# repeated NAME PREPARE CASE ARGS...: the case REPS times, PREPARE (untimed) before each run after the first; the
+# median run's line stays in the results, every run's seconds go to SPREAD.
+SPREAD=()
+repeated() {
+  local name=$1 prepare=$2 start=${#RESULTS[@]} i; shift 2
+  for ((i = 1; i <= REPS; i++)); do
+    [ "$i" = 1 ] || "$prepare"
+    "$@"
+  done
+  [ "$REPS" = 1 ] && return
+  local picked
+  picked=$(printf '%s\n' "${RESULTS[@]:start}" | sort -t'|' -k2,2g | sed -n "$((REPS / 2 + 1))p")
+  SPREAD+=("$name: $(printf '%s\n' "${RESULTS[@]:start}" | cut -d'|' -f2 | xargs printf '%.2f ')")
+  RESULTS=("${RESULTS[@]:0:start}" "$picked")
+}
+empty_copy() {
+  psql -X -q -v ON_ERROR_STOP=1 -d "$COPY_TGT" -c "TRUNCATE organizations, animals, scrape_logs, service_regions"
+}
+empty_pgcopydb() {
+  psql_server -c "DROP DATABASE ferry_bench_pgcopydb WITH (FORCE)" -c "CREATE DATABASE ferry_bench_pgcopydb"
+  rm -rf "$WORK/pgcopydb"
+}
+# A new target for Ferry: the schema, and its control schema created untimed (the first run's is timed on its line).
+empty_ferry() {
+  psql_server -c "DROP DATABASE ferry_bench_ferry WITH (FORCE)" -c "CREATE DATABASE ferry_bench_ferry"
+  [ "$PULL" = true ] || psql -X -q -v ON_ERROR_STOP=1 -d "$FERRY_TGT" -f "$SCHEMA" >/dev/null
+  (cd "$ROOT" && "$FERRY" backups --target "$FERRY_TGT" --config "$CONFIG") >/dev/null 2>"$WORK/setup.log" \
+    || FAILURES+=("control schema for a repeated run: $(tail -n 3 "$WORK/setup.log" | tr '\n' ' ')")
+}
+
 STARTED=$(now)
 log "server $(db_url '')  scale $SCALE  $([ "$REFERENCE" = true ] && echo "reference dataset ($REF_DIR)" || echo "Ferry generator")"
 drop_dbs
@@ -291,14 +328,14 @@ log "ferry warm-up (dry run; writes target/ferry-$WORD.jsa if missing)"
   || log "warm-up dry run failed; carrying on"
 
 log "COPY full load"
-run_copy "COPY full load"
+repeated "COPY full load" empty_copy run_copy "COPY full load"
 # Nothing reads the COPY pipe's copy again before its re-sync, which truncates it first: emptied now, so that
 # autovacuum's work on it and its pages do not share the server with the cases between.
 psql -X -q -v ON_ERROR_STOP=1 -d "$COPY_TGT" -c "TRUNCATE organizations, animals, scrape_logs, service_regions"
 if [ "$PGCOPYDB" = true ]; then
   command -v pgcopydb >/dev/null || { echo "bench.sh: --pgcopydb needs pgcopydb (apt-get install pgcopydb)" >&2; exit 2; }
   log "pgcopydb clone full load"
-  run_pgcopydb "pgcopydb clone full load"
+  repeated "pgcopydb clone full load" empty_pgcopydb run_pgcopydb "pgcopydb clone full load"
   # Nothing reads its copy again: emptied, so that the cases after it find the source's pages as cached as it did
   # (at scale 10 four 5 GB databases outgrow the page cache: Ferry's full load read the source from disk, 154 s
   # against 110 s on a quiet server).
@@ -307,7 +344,7 @@ fi
 log "ferry control schema on the target (once per target)"
 run_setup "ferry control schema (once)" "$FERRY_TGT"
 log "ferry full load ($WORD)"
-run_ferry "ferry full load"
+repeated "ferry full load" empty_ferry run_ferry "ferry full load"
 # Days pass between a first load and the next sync, and autovacuum is done with the fresh tables long before. Here it
 # would still be at work beside the re-syncs (never beside the COPY pipe, measured first on a quiet server): the two
 # databases are vacuumed now, untimed.
@@ -377,6 +414,10 @@ if [ "$DELAY_MS" != 0 ]; then
   echo "behind the proxy: ferry full load = $(printf '%.2f' "$(calc "$FAR_FERRY / $FAR_COPY")") x the COPY pipe through the same proxy"
 fi
 echo
+if [ ${#SPREAD[@]} -gt 0 ]; then
+  echo "full loads, $REPS runs each (seconds; the table shows the median run):"
+  printf '           %s\n' "${SPREAD[@]}"
+fi
 echo "mutation:  $MUTATIONS  ($MUTATE_LABEL, seed 1)"
 echo "data:      $([ "$REFERENCE" = true ] && echo "reference dataset.sql" || echo "sql/demo/data.sql"), scale $SCALE, source loaded in $(printf '%.1f' "$LOAD_S") s"
 echo "machine:   $(date -u '+%Y-%m-%d %H:%M UTC'), nproc $(nproc), $(psql_server -At -c "SHOW server_version")"
