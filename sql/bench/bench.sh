@@ -7,9 +7,10 @@
 #   --scale N            data size; 1 = 150 organizations, 300,000 animals (~0.5 GB). Fractions work. Default 1.
 #   --reference          load the shared reference dataset (dataset.sql, schema.sql, mutate.sql in the reference
 #                        dir) instead of Ferry's own generator (sql/demo/migrations/V1__rescue_dog_schema.sql + data.sql, sql/bench/mutate.sql)
-#   --reps N             time each full load into an empty target (COPY pipe, pgcopydb, Ferry) N times and show the
-#                        median run (of an even N the slower middle one); every run's seconds are listed below the
-#                        table. One run's noise on this kind of machine is larger than Ferry's margin at scale 1.
+#   --reps N             time the full loads into empty targets (COPY pipe, pgcopydb, Ferry) in N rounds, one of
+#                        each per round, and show each one's median run (of an even N the slower middle one); every
+#                        run's seconds are listed below the table. Rounds, not N of one then N of the next: this
+#                        kind of machine's speed drifts over minutes more than Ferry's margin at scale 1.
 #   --reference-dir DIR  the shared benchmark folder (default: ../shared/bench next to the project root)
 #   --resync-mode MODE   ferry --mode for the re-sync after the day of changes (default mirror: the day deletes
 #                        rows, and incremental never deletes, so its validation would fail on the row counts)
@@ -256,20 +257,19 @@ run_setup() {
   RESULTS+=("$1|$(calc "$(now) - $t0")|0|0|-|-")
 }
 
-# repeated NAME PREPARE CASE ARGS...: the case REPS times, PREPARE (untimed) before each run after the first; the
-# median run's line stays in the results, every run's seconds go to SPREAD.
+# medians: of each case timed more than once, only the median run's line stays in the results (in the place of its
+# first), every run's seconds going to SPREAD.
 SPREAD=()
-repeated() {
-  local name=$1 prepare=$2 start=${#RESULTS[@]} i; shift 2
-  for ((i = 1; i <= REPS; i++)); do
-    [ "$i" = 1 ] || "$prepare"
-    "$@"
+medians() {
+  local names name runs n kept=()
+  mapfile -t names < <(printf '%s\n' "${RESULTS[@]}" | cut -d'|' -f1 | awk '!seen[$0]++')
+  for name in "${names[@]}"; do
+    runs=$(printf '%s\n' "${RESULTS[@]}" | awk -F'|' -v n="$name" '$1 == n')
+    n=$(printf '%s\n' "$runs" | wc -l)
+    kept+=("$(printf '%s\n' "$runs" | sort -t'|' -k2,2g | sed -n "$((n / 2 + 1))p")")
+    [ "$n" = 1 ] || SPREAD+=("$name: $(printf '%s\n' "$runs" | cut -d'|' -f2 | xargs printf '%.2f ')")
   done
-  [ "$REPS" = 1 ] && return
-  local picked
-  picked=$(printf '%s\n' "${RESULTS[@]:start}" | sort -t'|' -k2,2g | sed -n "$((REPS / 2 + 1))p")
-  SPREAD+=("$name: $(printf '%s\n' "${RESULTS[@]:start}" | cut -d'|' -f2 | xargs printf '%.2f ')")
-  RESULTS=("${RESULTS[@]:0:start}" "$picked")
+  RESULTS=("${kept[@]}")
 }
 empty_copy() {
   psql -X -q -v ON_ERROR_STOP=1 -d "$COPY_TGT" -c "TRUNCATE organizations, animals, scrape_logs, service_regions"
@@ -327,24 +327,33 @@ log "ferry warm-up (dry run; writes target/ferry-$WORD.jsa if missing)"
 (cd "$ROOT" && "$FERRY" "${FERRY_RUN[@]}" --dry-run --config "$CONFIG") >/dev/null 2>&1 \
   || log "warm-up dry run failed; carrying on"
 
-log "COPY full load"
-repeated "COPY full load" empty_copy run_copy "COPY full load"
-# Nothing reads the COPY pipe's copy again before its re-sync, which truncates it first: emptied now, so that
-# autovacuum's work on it and its pages do not share the server with the cases between.
-psql -X -q -v ON_ERROR_STOP=1 -d "$COPY_TGT" -c "TRUNCATE organizations, animals, scrape_logs, service_regions"
 if [ "$PGCOPYDB" = true ]; then
   command -v pgcopydb >/dev/null || { echo "bench.sh: --pgcopydb needs pgcopydb (apt-get install pgcopydb)" >&2; exit 2; }
-  log "pgcopydb clone full load"
-  repeated "pgcopydb clone full load" empty_pgcopydb run_pgcopydb "pgcopydb clone full load"
-  # Nothing reads its copy again: emptied, so that the cases after it find the source's pages as cached as it did
-  # (at scale 10 four 5 GB databases outgrow the page cache: Ferry's full load read the source from disk, 154 s
-  # against 110 s on a quiet server).
-  psql_server -c "DROP DATABASE ferry_bench_pgcopydb WITH (FORCE)" -c "CREATE DATABASE ferry_bench_pgcopydb"
 fi
-log "ferry control schema on the target (once per target)"
-run_setup "ferry control schema (once)" "$FERRY_TGT"
-log "ferry full load ($WORD)"
-repeated "ferry full load" empty_ferry run_ferry "ferry full load"
+for ((round = 1; round <= REPS; round++)); do
+  log "COPY full load$([ "$REPS" = 1 ] || echo " (round $round of $REPS)")"
+  run_copy "COPY full load"
+  # Nothing reads the COPY pipe's copy again before its re-sync, which truncates it first: emptied now, so that
+  # autovacuum's work on it and its pages do not share the server with the cases between.
+  empty_copy
+  if [ "$PGCOPYDB" = true ]; then
+    log "pgcopydb clone full load"
+    run_pgcopydb "pgcopydb clone full load"
+    # Nothing reads its copy again: emptied, so that the cases after it find the source's pages as cached as it did
+    # (at scale 10 four 5 GB databases outgrow the page cache: Ferry's full load read the source from disk, 154 s
+    # against 110 s on a quiet server).
+    empty_pgcopydb
+  fi
+  if [ "$round" = 1 ]; then
+    log "ferry control schema on the target (once per target)"
+    run_setup "ferry control schema (once)" "$FERRY_TGT"
+  else
+    empty_ferry
+  fi
+  log "ferry full load ($WORD)"
+  run_ferry "ferry full load"
+done
+medians
 # Days pass between a first load and the next sync, and autovacuum is done with the fresh tables long before. Here it
 # would still be at work beside the re-syncs (never beside the COPY pipe, measured first on a quiet server): the two
 # databases are vacuumed now, untimed.
@@ -415,7 +424,7 @@ if [ "$DELAY_MS" != 0 ]; then
 fi
 echo
 if [ ${#SPREAD[@]} -gt 0 ]; then
-  echo "full loads, $REPS runs each (seconds; the table shows the median run):"
+  echo "full loads, $REPS rounds (seconds, in order; the table shows each one's median run):"
   printf '           %s\n' "${SPREAD[@]}"
 fi
 echo "mutation:  $MUTATIONS  ($MUTATE_LABEL, seed 1)"
