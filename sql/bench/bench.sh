@@ -435,6 +435,15 @@ echo "machine:   $(date -u '+%Y-%m-%d %H:%M UTC'), nproc $(nproc), $(psql_server
 t0=$(now); psql_server -At -c "SELECT sum(i) FROM (SELECT generate_series(1, 20000000) i) s" >/dev/null
 CPU_MODEL=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -1)
 echo "cpu probe: $(printf '%.2f' "$(calc "$(now) - $t0")") s for sum(generate_series(1, 20M)) on one backend${CPU_MODEL:+ ($CPU_MODEL)}"
+# Some machines of this kind page out the page cache a while after its last use (the kernel's DAMON, action pageout):
+# there a case may read from disk what an earlier one left cached, and at scale 10 that moves its time a lot.
+DAMON=/sys/kernel/mm/damon/admin/kdamonds/0
+if [ "$(cat "$DAMON/state" 2>/dev/null)" = on ] \
+   && [ "$(cat "$DAMON/contexts/0/schemes/0/action" 2>/dev/null)" = pageout ]; then
+  idle=$(( $(cat "$DAMON/contexts/0/schemes/0/access_pattern/age/min") \
+    * $(cat "$DAMON/contexts/0/monitoring_attrs/intervals/aggr_us") / 1000000 ))
+  echo "reclaim:   the kernel pages out memory left unused for ${idle} s or more (DAMON), cached table files included"
+fi
 if [ ${#TIME_V[@]} -gt 0 ]; then
   echo "client:    CPU s = user + system of the client process and its children, RSS = its peak (/usr/bin/time -v)"
 else
