@@ -41,7 +41,7 @@ public final class WriteStatements {
    * (inserted, written, digest).
    */
   String upsertDigested(String digestOfW) {
-    return upsertReturning("*") + " SELECT (SELECT count(*) FROM changed WHERE is_new) AS inserted, d.n AS written,"
+    return upsertReturning(insertColumns()) + " SELECT (SELECT count(*) FROM changed WHERE is_new) AS inserted, d.n AS written,"
         + " d.digest FROM (" + digestOfW + ") d";
   }
 

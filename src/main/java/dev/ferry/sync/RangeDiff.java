@@ -1,5 +1,6 @@
 package dev.ferry.sync;
 
+import dev.ferry.config.TargetTriggers;
 import dev.ferry.plan.TablePlan;
 import dev.ferry.progress.ProgressEvent;
 import dev.ferry.statements.RangeStatements;
@@ -383,10 +384,9 @@ final class RangeDiff {
    * fraction of the cost (validation of a 300k-row table: 1.2 s to ~0.1 s; of a 3M-row table after a day of changes,
    * 51k rows read by key instead of 150k). Read by key, the rows the upsert wrote need not be read at all when
    * {@code written}, the digest its RETURNING summed of them as stored, counts every key of {@code copied}: only
-   * the other differences are (deleted, kept or left alone). What RETURNING shows is what the table keeps: a claim,
-   * which reading by key needs, never covers a target table with triggers or rules (see {@link Claims}), the only
-   * writers inside the run's transaction besides the upsert. A scale-10 re-sync's read-back of 51k rows took 1.2 s
-   * beside the GIN merge it slowed.
+   * the other differences are (deleted, kept or left alone), unless something else of the run may write the rows
+   * after the upsert returned them (see {@link #keptAsReturned}). A scale-10 re-sync's read-back of 51k rows took
+   * 1.2 s beside the GIN merge it slowed.
    *
    * @param written the digest of the rows the write stored (see {@link TableCopier#copyKeys}), or null
    * @param copied  the keys (the differences' own arrays) the write was given
@@ -394,7 +394,7 @@ final class RangeDiff {
   Future<StreamDigest> targetAfterWrites(StreamDigest written, Set<String[]> copied) {
     int k = plan.key();
     boolean byKey = claim != null && touchable();
-    boolean fromWrite = byKey && written != null && written.rows() == copied.size();
+    boolean fromWrite = byKey && written != null && written.rows() == copied.size() && keptAsReturned();
     long[] rows = {targetClean.rows() + (byKey ? found.targetMatched : 0) + (fromWrite ? written.rows() : 0)};
     BigInteger[] sum = {new BigInteger(targetClean.value()).add(byKey ? found.targetMatchedSum : BigInteger.ZERO)
         .add(fromWrite ? new BigInteger(written.value()) : BigInteger.ZERO)};
@@ -420,6 +420,17 @@ final class RangeDiff {
     return inTwoLanes(rounds, round -> round.length == 0 ? Future.succeededFuture() : ctx.target.pool()
         .query(sql.ranges().keyedRowsFlagged(false, round, f.xmin(), f.covered(), f.ferry())).execute().map(add))
         .map(v -> StreamDigest.of(rows[0], sum[0]));
+  }
+
+  /**
+   * Whether the rows the upsert returned are the rows validation would read: no cycle link written after them (the
+   * links pass sets those columns later, and a retried pass counts nothing), and no target trigger or rule that could
+   * change them — the table's own never fire under a claim (see {@link Claims}), another synced table's only where
+   * they are left to fire ({@code sync.targetTriggers: fire}).
+   */
+  private boolean keptAsReturned() {
+    return plan.deferred().isEmpty() && (ctx.config.targetTriggers() == TargetTriggers.DISABLE
+        || ctx.plans.values().stream().allMatch(p -> p.target().triggers().isEmpty()));
   }
 
   /**

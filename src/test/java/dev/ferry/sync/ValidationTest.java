@@ -7,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.config.DatabaseUrl;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.control.ControlSchema;
 import dev.ferry.plan.SyncOptions;
 import dev.ferry.result.RunStatus;
 import dev.ferry.result.RunSummary;
+import dev.ferry.result.TableResult;
 import dev.ferry.testing.TestConfig;
 import dev.ferry.testing.TestDatabases;
 import io.vertx.core.Vertx;
@@ -59,5 +62,40 @@ class ValidationTest {
     assertFalse(notes.matches());
     assertEquals("same row count but contents differ", notes.detail());
     assertTrue(run.validation().stream().filter(v -> v.table().equals("tags")).allMatch(v -> v.matches()));
+  }
+
+  /**
+   * Validation takes the rows a differential upsert wrote from its own RETURNING, not from the table (see
+   * RangeDiff.targetAfterWrites) — except where something else may change them afterwards: here a trigger on another
+   * synced table, left to fire, adds to a row the run had just written. The change is found.
+   */
+  @Test
+  void aTriggerOnAnotherTableThatChangesWrittenRowsIsFound() {
+    DatabaseUrl src = dbs.create("val_src");
+    DatabaseUrl tgt = dbs.create("val_tgt");
+    String ddl = "CREATE TABLE orders (id bigint PRIMARY KEY, total int, note text);"
+        + "CREATE TABLE order_items (id bigint PRIMARY KEY, order_id bigint REFERENCES orders, note text);";
+    dbs.execute(src, ddl + "INSERT INTO orders SELECT g, g, 'order ' || g FROM generate_series(1, 5000) g;"
+        + "INSERT INTO order_items SELECT g, g, 'item' FROM generate_series(1, 100) g; ANALYZE");
+    dbs.execute(tgt, ddl + """
+        CREATE FUNCTION bump() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN UPDATE public.orders SET total = total + 1 WHERE id = NEW.order_id; RETURN NULL; END $$;
+        CREATE TRIGGER bump AFTER INSERT ON order_items FOR EACH ROW WHEN (NEW.note = 'bump')
+          EXECUTE FUNCTION bump();""");
+    ControlSchema.migrate(tgt);
+    FerryConfig fire = TestConfig.of(src, tgt, new JsonObject().put("sync", new JsonObject().put("targetTriggers", "fire")));
+    RunSummary first = await(Syncs.runOnce(vertx, fire, SyncOptions.defaults()));
+    assertEquals(RunStatus.SUCCEEDED, first.status(), () -> describe(first));
+
+    dbs.execute(src, "UPDATE orders SET note = 'changed' WHERE id = 42; INSERT INTO order_items VALUES (1001, 42, 'bump')");
+    RunSummary run = await(Syncs.runOnce(vertx, fire, SyncOptions.defaults()));
+    TableResult orders = run.tables().stream().filter(t -> t.table().equals("orders")).findFirst().orElseThrow();
+    assertTrue(orders.path().contains("since run " + first.runId()), orders::path); // compared under the claim, by key
+    assertEquals(1, orders.updated(), orders::toString);
+    assertEquals("43", dbs.text(tgt, "SELECT total::text FROM orders WHERE id = 42")); // the trigger added one
+    assertEquals(RunStatus.FAILED, run.status(), () -> describe(run));
+    RunSummary.ValidationResult checked = run.validation().stream().filter(v -> v.table().equals("orders"))
+        .findFirst().orElseThrow();
+    assertEquals("same row count but contents differ", checked.detail());
   }
 }
