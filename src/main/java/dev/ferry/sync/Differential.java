@@ -66,7 +66,8 @@ final class Differential implements TableSync {
               Future<String> backup = overwritten.isEmpty() ? Future.succeededFuture(null)
                   : run.ctx.backups.runCopy(run.ctx.runId, run.plan.target(), BackupRegistry.REPLACED_ROWS,
                       RunBackup.rowsReason(run.ctx));
-              Future<StreamDigest> written = edits.copy().isEmpty() ? Future.succeededFuture(StreamDigest.of(0, BigInteger.ZERO))
+              Future<StreamDigest> written = edits.copy().isEmpty()
+                  ? Future.succeededFuture(StreamDigest.of(0, BigInteger.ZERO))
                   : backup.compose(copy -> run.transaction(conn -> keepOld(conn, copy, overwritten)
                       .compose(v -> run.copier().copyKeys(conn, edits.copy())))
                       .compose(w -> copy == null ? Future.succeededFuture(w) : run.ctx.backups.counted(copy).map(w)));

@@ -163,8 +163,7 @@ final class TableCopier {
    */
   private Future<Void> copySlices(SqlConnection src, SqlConnection target, List<List<String[]>> slices,
       StreamDigest digest) {
-    String statement = ctx.options.dryRun() ? sql.writes().upsertPreview()
-        : sql.upsertDigested();
+    String statement = ctx.options.dryRun() ? sql.writes().upsertPreview() : sql.upsertDigested();
     int window = Math.max(1, ctx.config.pipeline());
     List<Future<Void>> written = new ArrayList<>(slices.size());
     for (int i = 0; i < slices.size(); i++) {
