@@ -5,6 +5,7 @@ import static dev.ferry.testing.TestDatabases.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.config.FerryConfig;
 import dev.ferry.plan.Mode;
 import dev.ferry.plan.SyncOptions;
 import dev.ferry.progress.ProgressBus;
@@ -13,8 +14,11 @@ import dev.ferry.result.RunStatus;
 import dev.ferry.result.RunSummary;
 import dev.ferry.result.TableResult;
 import dev.ferry.testing.RescueDogPair;
+import dev.ferry.testing.TestConfig;
 import dev.ferry.testing.TestDatabases;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnection;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -79,12 +83,18 @@ class UnusedBackupTest {
   void aRebuildCancelledMidTransactionIsRolledBackAndKeepsNoBackup() {
     String before = pair.dbs.contentDigest(pair.target);
     AtomicBoolean cancel = new AtomicBoolean();
+    // Cancelled once animals' rows are being written, in batches of 100 one at a time: the cancel lands inside the
+    // table whatever the machine's speed (with the default batches in flight a small table, or all of animals, could
+    // finish before the event arrived, and the run stopped between tables instead).
     var consumer = new ProgressBus(pair.vertx).listen(e -> {
-      if (e instanceof ProgressEvent.TableProgress p && p.rowsWritten() > 0) {
+      if (e instanceof ProgressEvent.TableProgress p && p.table().equals("animals") && p.rowsWritten() > 0) {
         cancel.set(true);
       }
     });
-    RunSummary s = await(Syncs.runOnce(pair.vertx, pair.config, rebuild(), Syncs.newRunId(), cancel));
+    FerryConfig slow = TestConfig.of(pair.source, pair.target, new JsonObject()
+        .put("tables", new JsonObject().put("organizations", new JsonObject().put("key", new JsonArray().add("config_id"))))
+        .put("sync", new JsonObject().put("retryBaseDelayMs", 50).put("batchSize", 100).put("pipeline", 1)));
+    RunSummary s = await(Syncs.runOnce(pair.vertx, slow, rebuild(), Syncs.newRunId(), cancel));
     await(consumer.unregister());
     assertTrue(cancel.get(), "the rebuild never reported rows written");
     assertEquals(RunStatus.CANCELLED, s.status(), () -> describe(s));
