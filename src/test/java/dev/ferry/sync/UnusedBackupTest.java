@@ -17,7 +17,6 @@ import dev.ferry.testing.RescueDogPair;
 import dev.ferry.testing.TestConfig;
 import dev.ferry.testing.TestDatabases;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnection;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -91,9 +90,8 @@ class UnusedBackupTest {
         cancel.set(true);
       }
     });
-    FerryConfig slow = TestConfig.of(pair.source, pair.target, new JsonObject()
-        .put("tables", new JsonObject().put("organizations", new JsonObject().put("key", new JsonArray().add("config_id"))))
-        .put("sync", new JsonObject().put("retryBaseDelayMs", 50).put("batchSize", 100).put("pipeline", 1)));
+    FerryConfig slow = TestConfig.rescueDogs(pair.source, pair.target,
+        new JsonObject().put("sync", new JsonObject().put("batchSize", 100).put("pipeline", 1)));
     RunSummary s = await(Syncs.runOnce(pair.vertx, slow, rebuild(), Syncs.newRunId(), cancel));
     await(consumer.unregister());
     assertTrue(cancel.get(), "the rebuild never reported rows written");

@@ -89,7 +89,7 @@ class ValidationTest {
 
     dbs.execute(src, "UPDATE orders SET note = 'changed' WHERE id = 42; INSERT INTO order_items VALUES (1001, 42, 'bump')");
     RunSummary run = await(Syncs.runOnce(vertx, fire, SyncOptions.defaults()));
-    TableResult orders = run.tables().stream().filter(t -> t.table().equals("orders")).findFirst().orElseThrow();
+    TableResult orders = HardShapesSyncTest.table(run, "orders");
     assertTrue(orders.path().contains("since run " + first.runId()), orders::path); // compared under the claim, by key
     assertEquals(1, orders.updated(), orders::toString);
     assertEquals("43", dbs.text(tgt, "SELECT total::text FROM orders WHERE id = 42")); // the trigger added one

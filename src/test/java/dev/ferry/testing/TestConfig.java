@@ -15,8 +15,14 @@ public final class TestConfig {
 
   /** For the demo's rescue-dog schema ({@link TestDatabases#loadRescueDogs}): organizations matched by config_id. */
   public static FerryConfig rescueDogs(DatabaseUrl source, DatabaseUrl target) {
+    return rescueDogs(source, target, new JsonObject());
+  }
+
+  /** {@link #rescueDogs(DatabaseUrl, DatabaseUrl)} with {@code extra} merged in, as {@link #of} does. */
+  public static FerryConfig rescueDogs(DatabaseUrl source, DatabaseUrl target, JsonObject extra) {
     return of(source, target, new JsonObject().put("tables", new JsonObject()
-        .put("organizations", new JsonObject().put("key", new io.vertx.core.json.JsonArray().add("config_id")))));
+        .put("organizations", new JsonObject().put("key", new io.vertx.core.json.JsonArray().add("config_id"))))
+        .mergeIn(extra, true));
   }
 
   /** {@code extra} is merged into the document: "tables", "sync", "pool"… as in conf/ferry.yaml. */
