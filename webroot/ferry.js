@@ -478,11 +478,13 @@
 
   $('#cancel-btn').addEventListener('click', async () => {
     if (!live) return;
+    const run = live;
     try {
-      await api(`/api/v1/syncs/${encodeURIComponent(live.id)}/cancel`, { method: 'POST' });
-      live.status = 'cancelling';
+      await api(`/api/v1/syncs/${encodeURIComponent(run.id)}/cancel`, { method: 'POST' });
+      // The run's end may come over the socket before this answer does: "cancelling" must not hide it.
+      if (run.status === 'running') run.status = 'cancelling';
     } catch (err) {
-      live.warnings.push(explain(err, 'cancelling'));
+      run.warnings.push(explain(err, 'cancelling'));
     }
     renderLive();
   });
