@@ -62,7 +62,8 @@ public final class FerryCli implements Runnable {
       // A typo gets the nearest names, not pages of usage.
       if (ex instanceof CommandLine.UnmatchedArgumentException u) {
         var spec = ex.getCommandLine().getCommandSpec();
-        for (String unmatched : u.getUnmatched()) {
+        // What follows a mistyped command is that command's: only the command gets a suggestion.
+        for (String unmatched : mistypedCommand(u) ? u.getUnmatched().subList(0, 1) : u.getUnmatched()) {
           String typed = unmatched.split("=", 2)[0]; // --mdoe=x: the option's name
           List<String> near = Suggestions.nearest(typed,
               typed.startsWith("-") ? spec.optionsMap().keySet() : spec.subcommands().keySet());
@@ -78,20 +79,31 @@ public final class FerryCli implements Runnable {
     return cl;
   }
 
+  /** Whether the first word picocli could not place stands where a command goes (before it, nothing did). */
+  private static boolean mistypedCommand(CommandLine.UnmatchedArgumentException u) {
+    List<String> unmatched = u.getUnmatched();
+    return !u.getCommandLine().getSubcommands().isEmpty() && !unmatched.isEmpty() && !unmatched.get(0).startsWith("-");
+  }
+
   /**
    * picocli's words, except that the value after a mistyped option is not called an option too ("--modee mirror":
-   * unknown option '--modee', not options '--modee', 'mirror').
+   * unknown option '--modee', not options '--modee', 'mirror'), and a mistyped command is called that, whatever
+   * follows it ("synk --config f": unknown command 'synk', not unknown option '--config').
    */
   private static String problem(CommandLine.ParameterException ex) {
     if (!(ex instanceof CommandLine.UnmatchedArgumentException u)) {
       return ex.getMessage();
     }
-    List<String> options = u.getUnmatched().stream().filter(a -> a.startsWith("-")).map(a -> a.split("=", 2)[0])
+    List<String> unmatched = u.getUnmatched();
+    if (mistypedCommand(u)) {
+      return "unknown command '" + unmatched.get(0) + "'";
+    }
+    List<String> options = unmatched.stream().filter(a -> a.startsWith("-")).map(a -> a.split("=", 2)[0])
         .toList();
     if (options.isEmpty()) {
       return ex.getMessage();
     }
-    List<String> values = u.getUnmatched().stream().filter(a -> !a.startsWith("-")).toList();
+    List<String> values = unmatched.stream().filter(a -> !a.startsWith("-")).toList();
     return "unknown option" + (options.size() == 1 ? " '" : "s '") + String.join("', '", options) + "'"
         + (values.isEmpty() ? "" : " (so " + (values.size() == 1 ? "'" + values.get(0) + "' was" : values.size()
             + " arguments after it were") + " not used either)");

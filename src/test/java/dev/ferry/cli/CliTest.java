@@ -88,7 +88,11 @@ class CliTest {
   @Test
   void typosGetDidYouMeanAndNoPagesOfUsage() {
     assertEquals(ExitCode.USAGE, ferry("snyc"));
-    assertEquals("ferry: Unmatched argument at index 0: 'snyc'\nDid you mean sync (not snyc)?\n"
+    assertEquals("ferry: unknown command 'snyc'\nDid you mean sync (not snyc)?\n"
+        + "See 'ferry --help' for the commands.\n", output());
+    // A mistyped command with options after it is still called a mistyped command, not an unknown option.
+    assertEquals(ExitCode.USAGE, ferry("synk", "--config", "ferry-demo.yaml"));
+    assertEquals("ferry: unknown command 'synk'\nDid you mean sync (not synk)?\n"
         + "See 'ferry --help' for the commands.\n", output());
     assertEquals(ExitCode.USAGE, ferry("sync", "--dryrun"));
     assertTrue(output().contains("Did you mean --dry-run (not --dryrun)?"), output());
