@@ -170,7 +170,8 @@ final class DemoCommand extends CliCommand {
                     + " run `ferry demo` without --no-serve to keep it up):"
                     : ", in another terminal while the demo runs (it runs the bundled PostgreSQL):"));
             out().println("  " + ferry + " status " + flags);
-            out().println("  " + ferry + " sync " + flags + "   # a second run writes 0 rows");
+            out().println("  " + ferry + " sync " + flags + (code == 0 ? "   # a second run writes 0 rows"
+                : "   # syncs what this run did not"));
             out().println("  psql \"" + source.redacted() + "\" -c \"UPDATE animals SET status = 'adopted'"
                 + " WHERE id % 50 = 0\"");
             out().println("  " + ferry + " sync --dry-run " + flags);
