@@ -22,6 +22,18 @@ import java.util.function.Supplier;
 final class Cli {
   private Cli() {}
 
+  /** Whether the JVM is exiting (Ctrl-C or SIGTERM came): the only question the runtime answers with a refusal. */
+  static boolean exiting() {
+    Thread probe = new Thread(() -> { });
+    try {
+      Runtime.getRuntime().addShutdownHook(probe);
+      Runtime.getRuntime().removeShutdownHook(probe);
+      return false;
+    } catch (IllegalStateException shuttingDown) {
+      return true;
+    }
+  }
+
   static int run(PrintWriter err, Path configFile, Map<String, Object> overrides,
       BiFunction<Vertx, FerryConfig, Future<Integer>> work) {
     return run(err, configFile, overrides, Vertx::vertx, work);

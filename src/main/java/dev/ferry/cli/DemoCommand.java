@@ -178,7 +178,8 @@ final class DemoCommand extends CliCommand {
             return code;
           }))
           .compose(code -> {
-            if (noServe) {
+            // Ctrl-C during the sync stops the demo: the server is not started on the way out.
+            if (noServe || Cli.exiting()) {
               return Future.succeededFuture(code);
             }
             out().println("\nStarting the server. Dashboard: http://localhost:" + port + "/  access token: "

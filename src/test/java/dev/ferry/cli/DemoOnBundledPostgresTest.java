@@ -97,10 +97,39 @@ class DemoOnBundledPostgresTest {
     }
   }
 
+  /**
+   * Ctrl-C while the demo's sync runs stops the demo: the run ends cancelled, the next commands say the sync is not
+   * done, and the server is not started on the way out (it was, and stopped again at once).
+   */
+  @Test
+  void ctrlCDuringTheSyncStopsTheDemoWithoutStartingTheServer(@TempDir Path work) throws Exception {
+    int port = FreePorts.take();
+    // Half the demo's large scale: the animals take seconds to load, so the signal lands during the sync.
+    Process demo = startDemo(work, work.resolve("demo-data"), port, "0.5");
+    Path log = work.resolve("demo.log");
+    try {
+      awaitLine(demo, log, "▶ dependents");
+      String signal = SignalDisposition.interruptIgnored() ? "-TERM" : "-INT";
+      new ProcessBuilder("kill", signal, String.valueOf(demo.pid())).inheritIO().start().waitFor();
+      assertTrue(demo.waitFor(60, TimeUnit.SECONDS), "kill " + signal + " did not end the demo: " + Files.readString(log));
+      String out = Files.readString(log);
+      assertTrue(out.contains("✗ cancelled"), out);
+      assertTrue(out.contains("sync --config ferry-demo.yaml   # syncs what this run did not"), out);
+      assertFalse(out.contains("Starting the server"), out);
+      assertFalse(answers(port), "the demo's server listens after Ctrl-C");
+    } finally {
+      demo.destroyForcibly();
+    }
+  }
+
   private static Process startDemo(Path work, Path data, int port) throws Exception {
+    return startDemo(work, data, port, "0.005");
+  }
+
+  private static Process startDemo(Path work, Path data, int port, String scale) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        FerryCli.class.getName(), "demo", "--embedded", "--data-dir", data.toString(), "--scale", "0.005",
+        FerryCli.class.getName(), "demo", "--embedded", "--data-dir", data.toString(), "--scale", scale,
         "--port", String.valueOf(port))
         .directory(work.toFile())
         .redirectErrorStream(true)
