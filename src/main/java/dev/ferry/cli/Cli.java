@@ -22,7 +22,7 @@ import java.util.function.Supplier;
 final class Cli {
   private Cli() {}
 
-  /** Whether the JVM is exiting (Ctrl-C or SIGTERM came): the only question the runtime answers with a refusal. */
+  /** Whether the JVM is exiting (Ctrl-C or SIGTERM came): Java has no query for it, but refuses shutdown hooks then. */
   static boolean exiting() {
     Thread probe = new Thread(() -> { });
     try {
