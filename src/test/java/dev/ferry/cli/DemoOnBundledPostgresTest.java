@@ -69,11 +69,7 @@ class DemoOnBundledPostgresTest {
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       }
 
-      // Ctrl-C; SIGTERM (the same shutdown) when the tests themselves were started with SIGINT ignored.
-      String signal = SignalDisposition.interruptIgnored() ? "-TERM" : "-INT";
-      new ProcessBuilder("kill", signal, String.valueOf(demo.pid())).inheritIO().start().waitFor();
-      assertTrue(demo.waitFor(60, TimeUnit.SECONDS), "kill " + signal + " did not end the demo: " + Files.readString(log));
-      String out = Files.readString(log);
+      String out = ctrlC(demo, log);
       assertTrue(out.contains("ferry demo: stopped") && out.contains("The bundled PostgreSQL stopped; its data stays in"),
           out);
       assertTrue(out.indexOf("ferry demo: stopped") < out.indexOf("The bundled PostgreSQL stopped"),
@@ -109,10 +105,7 @@ class DemoOnBundledPostgresTest {
     Path log = work.resolve("demo.log");
     try {
       awaitLine(demo, log, "▶ dependents");
-      String signal = SignalDisposition.interruptIgnored() ? "-TERM" : "-INT";
-      new ProcessBuilder("kill", signal, String.valueOf(demo.pid())).inheritIO().start().waitFor();
-      assertTrue(demo.waitFor(60, TimeUnit.SECONDS), "kill " + signal + " did not end the demo: " + Files.readString(log));
-      String out = Files.readString(log);
+      String out = ctrlC(demo, log);
       assertTrue(out.contains("✗ cancelled"), out);
       assertTrue(out.contains("sync --config ferry-demo.yaml   # syncs what this run did not"), out);
       assertFalse(out.contains("Starting the server"), out);
@@ -120,6 +113,17 @@ class DemoOnBundledPostgresTest {
     } finally {
       demo.destroyForcibly();
     }
+  }
+
+  /**
+   * Ctrl-C (SIGTERM, the same shutdown, when the tests themselves were started with SIGINT ignored); returns the
+   * demo's output once it has ended.
+   */
+  private static String ctrlC(Process demo, Path log) throws Exception {
+    String signal = SignalDisposition.interruptIgnored() ? "-TERM" : "-INT";
+    new ProcessBuilder("kill", signal, String.valueOf(demo.pid())).inheritIO().start().waitFor();
+    assertTrue(demo.waitFor(60, TimeUnit.SECONDS), "kill " + signal + " did not end the demo: " + Files.readString(log));
+    return Files.readString(log);
   }
 
   private static Process startDemo(Path work, Path data, int port) throws Exception {

@@ -52,13 +52,11 @@ class ValidationTest {
         BEGIN IF NEW.id = 1234 THEN NEW.body := upper(NEW.body); END IF; RETURN NEW; END $$;
         CREATE TRIGGER shout BEFORE INSERT OR UPDATE ON notes FOR EACH ROW EXECUTE FUNCTION shout();""");
 
-    // Left to fire (by default Ferry switches target triggers off while it writes: CatalogShapesSyncTest).
-    RunSummary run = await(Syncs.runOnce(vertx, TestConfig.of(src, tgt, new JsonObject().put("sync",
-        new JsonObject().put("targetTriggers", "fire"))), SyncOptions.defaults()));
+    // Left to fire (see triggersFire).
+    RunSummary run = await(Syncs.runOnce(vertx, triggersFire(src, tgt), SyncOptions.defaults()));
     assertEquals(RunStatus.FAILED, run.status(), () -> describe(run));
     assertEquals("validation found differences in 1 table", run.message());
-    RunSummary.ValidationResult notes = run.validation().stream().filter(v -> v.table().equals("notes")).findFirst()
-        .orElseThrow();
+    RunSummary.ValidationResult notes = validation(run, "notes");
     assertFalse(notes.matches());
     assertEquals("same row count but contents differ", notes.detail());
     assertTrue(run.validation().stream().filter(v -> v.table().equals("tags")).allMatch(v -> v.matches()));
@@ -83,7 +81,7 @@ class ValidationTest {
         CREATE TRIGGER bump AFTER INSERT ON order_items FOR EACH ROW WHEN (NEW.note = 'bump')
           EXECUTE FUNCTION bump();""");
     ControlSchema.migrate(tgt);
-    FerryConfig fire = TestConfig.of(src, tgt, new JsonObject().put("sync", new JsonObject().put("targetTriggers", "fire")));
+    FerryConfig fire = triggersFire(src, tgt);
     RunSummary first = await(Syncs.runOnce(vertx, fire, SyncOptions.defaults()));
     assertEquals(RunStatus.SUCCEEDED, first.status(), () -> describe(first));
 
@@ -94,8 +92,15 @@ class ValidationTest {
     assertEquals(1, orders.updated(), orders::toString);
     assertEquals("43", dbs.text(tgt, "SELECT total::text FROM orders WHERE id = 42")); // the trigger added one
     assertEquals(RunStatus.FAILED, run.status(), () -> describe(run));
-    RunSummary.ValidationResult checked = run.validation().stream().filter(v -> v.table().equals("orders"))
-        .findFirst().orElseThrow();
-    assertEquals("same row count but contents differ", checked.detail());
+    assertEquals("same row count but contents differ", validation(run, "orders").detail());
+  }
+
+  /** Target triggers left to fire while Ferry writes (by default it switches them off: CatalogShapesSyncTest). */
+  private static FerryConfig triggersFire(DatabaseUrl src, DatabaseUrl tgt) {
+    return TestConfig.of(src, tgt, new JsonObject().put("sync", new JsonObject().put("targetTriggers", "fire")));
+  }
+
+  private static RunSummary.ValidationResult validation(RunSummary run, String table) {
+    return run.validation().stream().filter(v -> v.table().equals(table)).findFirst().orElseThrow();
   }
 }
