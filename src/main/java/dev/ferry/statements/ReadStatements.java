@@ -139,6 +139,13 @@ public final class ReadStatements {
         + new Params().unnest(plan.key()) + " ON " + joinOn("t", plan.keyColumns());
   }
 
+  /** {@link #selectSourceByKeys()} plus, as a last column, the row hash {@link #selectSourceWithDigest()} adds. */
+  public String selectSourceByKeysWithDigest() {
+    DigestStatements.HashedRow row = digests.hashedRow(true);
+    return "SELECT " + texts("t.", plan.columns()) + ", " + row.hash() + "::text FROM " + plan.sourceRelation()
+        + " t JOIN " + new Params().unnest(plan.key()) + " ON " + joinOn("t", plan.keyColumns()) + row.joins();
+  }
+
   /** Whole target rows (their written columns, as text, key first) for a batch of keys. Binds the key batch. */
   public String selectTargetByKeys() {
     return "SELECT " + texts("t.", plan.columns()) + " FROM " + plan.target().fromSql() + " t JOIN "

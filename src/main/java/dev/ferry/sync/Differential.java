@@ -66,15 +66,16 @@ final class Differential implements TableSync {
               Future<String> backup = overwritten.isEmpty() ? Future.succeededFuture(null)
                   : run.ctx.backups.runCopy(run.ctx.runId, run.plan.target(), BackupRegistry.REPLACED_ROWS,
                       RunBackup.rowsReason(run.ctx));
+              StreamDigest unhashed = new StreamDigest();
               Future<StreamDigest> written = edits.copy().isEmpty()
                   ? Future.succeededFuture(StreamDigest.of(0, BigInteger.ZERO))
                   : backup.compose(copy -> run.transaction(conn -> keepOld(conn, copy, overwritten)
-                      .compose(v -> run.copier().copyKeys(conn, edits.copy())))
+                      .compose(v -> run.copier().copyKeys(conn, edits.copy(), diff.unhashed(), unhashed)))
                       .compose(w -> copy == null ? Future.succeededFuture(w) : run.ctx.backups.counted(copy).map(w)));
               Set<String[]> copied = identities(edits.copy());
               return written.map(w -> new CopyOutcome(strategy(), words, run.counter.counts(),
-                  new Evidence(diff.sourceDigest(), diff.targetDigest(), () -> ranges.targetAfterWrites(w, copied),
-                      edits.deletable(), diff.claimRun(), kept),
+                  new Evidence(withHashes(diff.sourceDigest(), unhashed), diff.targetDigest(),
+                      () -> ranges.targetAfterWrites(w, copied), edits.deletable(), diff.claimRun(), kept),
                   samples(diff, edits, mirror)));
             });
           }));
@@ -128,6 +129,14 @@ final class Differential implements TableSync {
           .mapEmpty());
     }
     return chain;
+  }
+
+  /**
+   * The comparison's source digest with the hashes the write summed of the rows it left unhashed: their count is in
+   * it already.
+   */
+  private static StreamDigest withHashes(StreamDigest compared, StreamDigest unhashed) {
+    return StreamDigest.of(compared.rows(), new BigInteger(compared.value()).add(new BigInteger(unhashed.value())));
   }
 
   /** Keys as {@link ProductionEdits} holds them: the differences' own arrays, so membership is by identity. */

@@ -33,7 +33,7 @@ record ProductionEdits(List<String[]> copy, List<String[]> deletable, List<RowDi
       // Incremental never deletes: a row production added stays whatever the policy, and nothing is written over.
       boolean harmless = d.kind() == Kind.PRODUCTION_INSERT && !mirror;
       if (!d.kind().production() || (policy == OnProductionEdit.OVERWRITE && !harmless)) {
-        (d.sourceHash() != null ? copy : deletable).add(d.key());
+        (d.onSource() ? copy : deletable).add(d.key());
         if (d.kind().production()) {
           overwritten.add(d);
         }

@@ -3,16 +3,27 @@ package dev.ferry.sync;
 /**
  * One row that differs between the sides, and who changed it since the last verified sync (see {@link Claims}).
  *
- * @param sourceHash the row's hash on the source, or null when the source lacks it
+ * @param sourceHash the row's hash on the source, or null when the source lacks it or it was not read
  * @param targetHash the row's hash on the target, or null when the target lacks it or it was not read
+ * @param onSource   the source has the row
  * @param onTarget   the target has the row: it was read there, or its range's check shows it unchanged there since
- *                   the claim (only the source changed it, so the comparison reads it on the source alone)
+ *                   the claim
  */
-record RowDifference(String[] key, Kind kind, String sourceHash, String targetHash, boolean onTarget) {
+record RowDifference(String[] key, Kind kind, String sourceHash, String targetHash, boolean onSource,
+    boolean onTarget) {
 
   /** A row read on both sides (or on the one that has it). */
   RowDifference(String[] key, Kind kind, String sourceHash, String targetHash) {
-    this(key, kind, sourceHash, targetHash, targetHash != null);
+    this(key, kind, sourceHash, targetHash, sourceHash != null, targetHash != null);
+  }
+
+  /**
+   * A row only the source changed since the claim, read on neither side: its range's check shows the target's row
+   * unchanged since the claim, and the source's touched. The write that copies it reads it anyway, and sums its hash
+   * into the source's digest then.
+   */
+  static RowDifference changedOnSource(String[] key) {
+    return new RowDifference(key, Kind.LOCAL, null, null, true, true);
   }
 
   /** Who changed the row. Without a usable claim nobody can tell, and every difference is {@link #LOCAL}. */

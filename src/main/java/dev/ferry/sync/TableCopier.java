@@ -12,6 +12,7 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /** Moves one table's rows: the compare-and-upsert pass, the cycle-link pass, and mirror's delete detection. */
 final class TableCopier {
@@ -145,6 +146,15 @@ final class TableCopier {
    * hashes, from the upsert's own RETURNING: see {@link RangeDiff#targetAfterWrites}); null in a dry run.
    */
   Future<StreamDigest> copyKeys(SqlConnection target, List<String[]> keys) {
+    return copyKeys(target, keys, Set.of(), null);
+  }
+
+  /**
+   * As {@link #copyKeys(SqlConnection, List)}, adding to {@code sourceHashes} the source's hash of each row read
+   * whose (one-column) key is in {@code hashed}: rows the comparison did not read (see {@link RangeDiff.Result}).
+   */
+  Future<StreamDigest> copyKeys(SqlConnection target, List<String[]> keys, Set<String> hashed,
+      StreamDigest sourceHashes) {
     rowsDone = 0;
     progressTotal = keys.size();
     List<List<String[]>> slices = new ArrayList<>();
@@ -153,7 +163,7 @@ final class TableCopier {
     }
     StreamDigest written = ctx.options.dryRun() ? null : new StreamDigest();
     return slices.isEmpty() ? Future.succeededFuture(written)
-        : ctx.snapshot.read(src -> copySlices(src, target, slices, written)).map(written);
+        : ctx.snapshot.read(src -> copySlices(src, target, slices, written, hashed, sourceHashes)).map(written);
   }
 
   /**
@@ -162,7 +172,7 @@ final class TableCopier {
    * the target idle ~50 ms per 1,000 wide rows, 2 s of a scale-10 re-sync's 8).
    */
   private Future<Void> copySlices(SqlConnection src, SqlConnection target, List<List<String[]>> slices,
-      StreamDigest digest) {
+      StreamDigest digest, Set<String> hashed, StreamDigest sourceHashes) {
     String statement = ctx.options.dryRun() ? sql.writes().upsertPreview() : sql.upsertDigested();
     int window = Math.max(1, ctx.config.pipeline());
     List<Future<Void>> written = new ArrayList<>(slices.size());
@@ -170,22 +180,30 @@ final class TableCopier {
       List<String[]> slice = slices.get(i);
       Future<Void> room = i < window ? Future.succeededFuture() : written.get(i - window);
       written.add(room
-          .compose(v -> ctx.cancelled.get() ? Future.failedFuture(Failures.cancelled()) : readRows(src, slice))
+          .compose(v -> ctx.cancelled.get() ? Future.failedFuture(Failures.cancelled()) : readRows(src, slice, hashed, sourceHashes))
           .compose(batch -> batch.isEmpty() ? Future.succeededFuture()
               : writeBatch(target, statement, batch, plan.columns().size(), rowMaps, false, digest)));
     }
     return Future.all(written).mapEmpty();
   }
 
-  /** The source rows (every written column, as text) with these keys. */
-  private Future<List<String[]>> readRows(SqlConnection src, List<String[]> keys) {
+  /**
+   * The source rows (every written column, as text) with these keys; the hash of those whose key is in
+   * {@code hashed} added to {@code sourceHashes}.
+   */
+  private Future<List<String[]>> readRows(SqlConnection src, List<String[]> keys, Set<String> hashed,
+      StreamDigest sourceHashes) {
     int width = plan.columns().size();
-    return src.preparedQuery(sql.reads().selectSourceByKeys()).execute(columnsOf(keys, plan.key())).map(rs -> {
+    String query = hashed.isEmpty() ? sql.reads().selectSourceByKeys() : sql.reads().selectSourceByKeysWithDigest();
+    return src.preparedQuery(query).execute(columnsOf(keys, plan.key())).map(rs -> {
       List<String[]> rows = new ArrayList<>(rs.size());
       for (Row r : rs) {
         String[] values = new String[width];
         for (int i = 0; i < width; i++) {
           values[i] = r.getString(i);
+        }
+        if (!hashed.isEmpty() && hashed.contains(values[0])) {
+          sourceHashes.add(Long.parseLong(r.getString(width)));
         }
         rows.add(values);
       }
