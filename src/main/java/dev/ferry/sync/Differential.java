@@ -66,15 +66,15 @@ final class Differential implements TableSync {
               Future<String> backup = overwritten.isEmpty() ? Future.succeededFuture(null)
                   : run.ctx.backups.runCopy(run.ctx.runId, run.plan.target(), BackupRegistry.REPLACED_ROWS,
                       RunBackup.rowsReason(run.ctx));
-              StreamDigest unhashed = new StreamDigest();
+              StreamDigest laterHashes = new StreamDigest(); // of the rows the comparison left unhashed
               Future<StreamDigest> written = edits.copy().isEmpty()
                   ? Future.succeededFuture(StreamDigest.of(0, BigInteger.ZERO))
                   : backup.compose(copy -> run.transaction(conn -> keepOld(conn, copy, overwritten)
-                      .compose(v -> run.copier().copyKeys(conn, edits.copy(), diff.unhashed(), unhashed)))
+                      .compose(v -> run.copier().copyKeys(conn, edits.copy(), diff.unhashed(), laterHashes)))
                       .compose(w -> copy == null ? Future.succeededFuture(w) : run.ctx.backups.counted(copy).map(w)));
               Set<String[]> copied = identities(edits.copy());
               return written.map(w -> new CopyOutcome(strategy(), words, run.counter.counts(),
-                  new Evidence(withHashes(diff.sourceDigest(), unhashed), diff.targetDigest(),
+                  new Evidence(withHashes(diff.sourceDigest(), laterHashes), diff.targetDigest(),
                       () -> ranges.targetAfterWrites(w, copied), edits.deletable(), diff.claimRun(), kept),
                   samples(diff, edits, mirror)));
             });
