@@ -180,7 +180,8 @@ final class TableCopier {
       List<String[]> slice = slices.get(i);
       Future<Void> room = i < window ? Future.succeededFuture() : written.get(i - window);
       written.add(room
-          .compose(v -> ctx.cancelled.get() ? Future.failedFuture(Failures.cancelled()) : readRows(src, slice, hashed, sourceHashes))
+          .compose(v -> ctx.cancelled.get() ? Future.failedFuture(Failures.cancelled())
+              : readRows(src, slice, hashed, sourceHashes))
           .compose(batch -> batch.isEmpty() ? Future.succeededFuture()
               : writeBatch(target, statement, batch, plan.columns().size(), rowMaps, false, digest)));
     }
