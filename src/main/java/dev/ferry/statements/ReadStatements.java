@@ -135,15 +135,17 @@ public final class ReadStatements {
 
   /** Whole source rows (as {@link #selectSource()}) for a batch of keys. Binds the key batch. */
   public String selectSourceByKeys() {
-    return "SELECT " + texts("t.", plan.columns()) + " FROM " + plan.sourceRelation() + " t JOIN "
-        + new Params().unnest(plan.key()) + " ON " + joinOn("t", plan.keyColumns());
+    return "SELECT " + texts("t.", plan.columns()) + " FROM " + plan.sourceRelation() + " t" + byKeys();
   }
 
   /** {@link #selectSourceByKeys()} plus, as a last column, the row hash {@link #selectSourceWithDigest()} adds. */
   public String selectSourceByKeysWithDigest() {
-    DigestStatements.HashedRow row = digests.hashedRow(true);
-    return "SELECT " + texts("t.", plan.columns()) + ", " + row.hash() + "::text FROM " + plan.sourceRelation()
-        + " t JOIN " + new Params().unnest(plan.key()) + " ON " + joinOn("t", plan.keyColumns()) + row.joins();
+    return selectSourceWithDigest() + byKeys();
+  }
+
+  /** The join that keeps only the rows of source alias {@code t} whose keys are in the bound key batch. */
+  private String byKeys() {
+    return " JOIN " + new Params().unnest(plan.key()) + " ON " + joinOn("t", plan.keyColumns());
   }
 
   /** Whole target rows (their written columns, as text, key first) for a batch of keys. Binds the key batch. */

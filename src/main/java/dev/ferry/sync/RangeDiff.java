@@ -60,8 +60,7 @@ final class RangeDiff {
     /** Of those, the rows read in touched ranges (the rest of those ranges' rows are equal by the claim). */
     long sourceTouched;
     long targetTouched;
-    /** Rows only the source changed: the target has them, unread; their keys (the source's row not read either). */
-    long targetUnread;
+    /** Keys of rows only the source changed: the target has them, unread, and the source's row is not read either. */
     final Set<String> unhashed = new HashSet<>();
     BigInteger sourceSum = BigInteger.ZERO;
     BigInteger targetSum = BigInteger.ZERO;
@@ -192,11 +191,12 @@ final class RangeDiff {
       }
       return descend(cut, t.full, t.touched, List.copyOf(t.keys), t.targetKeys).map(rows -> {
         // The clean and touched ranges' rows not read are equal on both sides (the claim covers them there).
-        targetClean = StreamDigest.of(t.targetAlike - rows.targetTouched - rows.targetUnread, BigInteger.ZERO);
+        targetClean = StreamDigest.of(t.targetAlike - rows.targetTouched - rows.unhashed.size(),
+            BigInteger.ZERO);
         // With rows unread on the target its digest before the writes is not known: validation reads it after them.
         // The source's counts the rows only it changed (alike in their ranges' checks) but lacks their hashes: the
         // write adds them (Result.unhashed).
-        StreamDigest before = rows.targetUnread > 0 ? null
+        StreamDigest before = !rows.unhashed.isEmpty() ? null
             : StreamDigest.of(targetClean.rows() + rows.targetRows, rows.targetSum);
         return result(rows, t.ranges, StreamDigest.of(t.sourceAlike - rows.sourceTouched + rows.sourceRows,
             rows.sourceSum), before, claim.runId());
@@ -332,7 +332,6 @@ final class RangeDiff {
       found.targetTouched += tgt.result().size();
       match(src.result(), tgt.result(), found);
       for (String[] key : unread) {
-        found.targetUnread++;
         found.unhashed.add(key[0]);
         found.differences.add(RowDifference.changedOnSource(key));
       }

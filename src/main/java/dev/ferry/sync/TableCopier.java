@@ -203,7 +203,7 @@ final class TableCopier {
         for (int i = 0; i < width; i++) {
           values[i] = r.getString(i);
         }
-        if (!hashed.isEmpty() && hashed.contains(values[0])) {
+        if (hashed.contains(values[0])) {
           sourceHashes.add(Long.parseLong(r.getString(width)));
         }
         rows.add(values);
